@@ -1,0 +1,1 @@
+"""The governance core: app factory, registry, meetings, access policy, realtime hub."""
