@@ -1,1 +1,65 @@
 """The governance core: app factory, registry, meetings, access policy, realtime hub."""
+import logging
+import os
+
+from flask import Flask
+
+from governance.resources import resource_dir
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. `config` wins over the EXCOM_* environment (tests use it)."""
+    from governance import boundary, errors
+    from governance.config import load_config
+    from governance.extensions import api, csrf, db, limiter, login_manager, migrate, socketio
+
+    instance_path = (config or {}).get("EXCOM_INSTANCE_PATH") or os.environ.get("EXCOM_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path and os.path.abspath(instance_path),
+                instance_relative_config=True, template_folder=str(resource_dir("templates")))
+    app.config.from_mapping(load_config(app.instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    socketio.init_app(
+        app,
+        async_mode=app.config["EXCOM_ASYNC_MODE"],
+        message_queue=app.config.get("EXCOM_REDIS_URL"),
+        # Same origin only (the pages are served by this app); the token travels in `auth`.
+        cors_allowed_origins=app.config.get("EXCOM_CORS_ORIGINS", []),
+        ping_interval=10,
+        ping_timeout=20,
+    )
+
+    _register_models()
+    _register_blueprints(app)
+    errors.register_error_handlers(app)
+    boundary.init_app(app)
+    return app
+
+
+def _register_models() -> None:
+    """Import every table so that the metadata (and Alembic) sees the whole schema."""
+    import governance.audit.models  # noqa: F401
+    import governance.auth.models  # noqa: F401
+    import governance.meetings.models  # noqa: F401
+    import governance.registry.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from governance import realtime, views  # noqa: F401  (realtime registers its Socket.IO handlers)
+    from governance.auth import loading  # noqa: F401  (registers the Flask-Login loaders)
+    from governance.auth.api import blp as auth_api
+    from governance.extensions import api
+    from governance.meetings.api import blp as meetings_api
+    from governance.registry.api import blp as registry_api
+
+    for blueprint in (auth_api, registry_api, meetings_api):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(views.bp)

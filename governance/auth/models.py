@@ -1,0 +1,97 @@
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from governance.dbtypes import UTCDateTime, utcnow
+from governance.extensions import db
+from governance.registry.models import Member
+
+ROLES = ("secretariat",)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: a delegate, the secretariat, an observer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    # Where the person comes from when it is not a member (an observer city, a newspaper).
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return "secretariat" in (self.roles or [])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        """As the online-participation rule of the meeting asks: "Full name (affiliation)"."""
+        affiliation = self.member.name if self.member else self.affiliation
+        return f"{self.name} ({affiliation})" if affiliation else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccessToken(db.Model):
+    """A bearer token: from a login, or a personal one issued by the secretariat.
+
+    Only its SHA-256 is stored, so a copy of the database gives nobody a way in; revoking
+    sets `revoked_at`, and every request and live connection checks it.
+    """
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # login | personal
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @classmethod
+    def issue(cls, user: User, kind: str, created_by: User | None = None, label: str = "") -> tuple["AccessToken", str]:
+        secret = secrets.token_urlsafe(32)
+        token = cls(user=user, token_hash=hash_token(secret), kind=kind, label=label,
+                    created_by_id=created_by.id if created_by else None)
+        db.session.add(token)
+        return token, secret
+
+    @classmethod
+    def find_user(cls, secret: str) -> User | None:
+        token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret)))
+        if token is None or token.revoked_at is not None or not token.user.active:
+            return None
+        return token.user

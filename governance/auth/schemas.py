@@ -1,0 +1,70 @@
+from marshmallow import Schema, fields, validate
+
+from governance.auth.models import ROLES
+
+
+class LoginIn(Schema):
+    email = fields.Email(required=True)
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class MemberBrief(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    status = fields.Str()
+    excom = fields.Bool()
+
+
+class UserOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    email = fields.Str()
+    title = fields.Str()
+    affiliation = fields.Str()
+    member_id = fields.Int(allow_none=True)
+    member = fields.Nested(MemberBrief, allow_none=True)
+    roles = fields.List(fields.Str())
+    active = fields.Bool()
+
+
+class LoginOut(Schema):
+    token = fields.Str()
+    user = fields.Nested(UserOut)
+
+
+class MeOut(UserOut):
+    # meetings the person takes part in, with their group and whether they chair it
+    meetings = fields.List(fields.Dict())
+
+
+class UserIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
+    title = fields.Str(load_default="", validate=validate.Length(max=300))
+    affiliation = fields.Str(load_default="", validate=validate.Length(max=200))
+    member_id = fields.Int(allow_none=True, load_default=None, strict=True)
+    roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), load_default=list)
+
+
+class UserPatch(Schema):
+    name = fields.Str(validate=validate.Length(min=1, max=200))
+    password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
+    title = fields.Str(validate=validate.Length(max=300))
+    affiliation = fields.Str(validate=validate.Length(max=200))
+    member_id = fields.Int(allow_none=True, strict=True)
+    roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)))
+    active = fields.Bool()
+
+
+class TokenIn(Schema):
+    label = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class TokenOut(Schema):
+    id = fields.Int()
+    token = fields.Str()  # shown once, when issued; only its hash is kept
+    kind = fields.Str()
+    label = fields.Str()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)

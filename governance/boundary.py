@@ -1,0 +1,67 @@
+"""The request boundary, as in Indico's RH: commit once when the handler succeeded, roll back
+otherwise. Operations only flush; broadcasts wait for this commit (see realtime)."""
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import IntegrityError
+
+from governance.auth.loading import check_csrf_for_cookie_writes
+from governance.errors import ApiError, error_response
+from governance.extensions import db
+
+_JSON_TYPES = ("application/json",)
+_UPLOAD_TYPES = ("multipart/form-data",)
+
+SECURITY_HEADERS = {
+    # Every script and style comes from the app itself; no inline script is needed by the pages.
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _check_api_body() -> None:
+    """A write to the API carries JSON (or, for uploads, multipart); anything else is refused
+    before a handler can misread it."""
+    if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding") == "chunked"
+    if has_body and request.mimetype not in _JSON_TYPES + _UPLOAD_TYPES:
+        raise ApiError(415, "unsupported_media_type", "Send JSON, with Content-Type: application/json.")
+
+
+def _commit_once(response):
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return error_response(ApiError(409, "conflict", "Somebody changed this at the same moment; try again."))
+    return response
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_app(app) -> None:
+    app.before_request(_check_api_body)
+    app.before_request(check_csrf_for_cookie_writes)
+    app.after_request(_commit_once)
+    app.after_request(_security_headers)
+    app.session_interface = _SessionOverHttpsIsSecure()
+
+
+class _SessionOverHttpsIsSecure(SecureCookieSessionInterface):
+    """Served over HTTPS (or behind a proxy that says so), the session cookie is marked
+    Secure, so it never travels in clear; on plain http://127.0.0.1 it must not be."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return request.is_secure or super().get_cookie_secure(app)

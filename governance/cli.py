@@ -1,0 +1,82 @@
+"""The `excom` command: init-db, demo, serve, audit."""
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from governance import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """EXCOM governance platform: meetings, live votes and minutes."""
+
+
+@main.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the schema with the Alembic migrations."""
+    from flask_migrate import upgrade
+    upgrade()
+    click.echo(f"database ready: {_safe_url(current_app.config['SQLALCHEMY_DATABASE_URI'])}")
+
+
+@main.command("demo")
+@click.option("--play", is_flag=True, help="Also play the meeting through: check-ins, votes, the memorandum.")
+@with_appcontext
+def demo(play):
+    """Load the EXCOM 2024 Almaty meeting and print the demo accounts."""
+    from governance.demo.loader import load_demo
+    from governance.extensions import db
+
+    password = current_app.config["EXCOM_DEMO_PASSWORD"]
+    report = load_demo(password)
+    db.session.commit()
+    if play:
+        raise click.ClickException("--play needs the voting and minutes packages, which are not installed yet.")
+    state = "loaded" if report.created else "already loaded, nothing changed"
+    click.echo(f"{report.meeting.title} ({state})")
+    click.echo(f"open http://{os.environ.get('EXCOM_HOST', '127.0.0.1')}:{os.environ.get('EXCOM_PORT', '5000')}/")
+    click.echo(f"demo accounts (password: {password}):")
+    for role, name, email in report.accounts:
+        click.echo(f"  {role:18} {email:42} {name}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host, port):
+    """Serve pages, API and Socket.IO from one production-capable process (gevent)."""
+    # gevent must patch the standard library before anything else imports it, so the server
+    # runs in a fresh interpreter rather than this one, which click and Flask already loaded.
+    args = [sys.executable, "-m", "governance.serve", "--host", host, "--port", str(port)]
+    os.execv(sys.executable, args)
+
+
+@main.group("audit")
+def audit():
+    """Check the audit trail."""
+
+
+@audit.command("verify")
+@with_appcontext
+def audit_verify():
+    """Walk the hash chain and report the first broken link, if any."""
+    from governance.audit.operations import verify_chain
+
+    report = verify_chain()
+    if report.intact:
+        click.echo(f"audit trail intact: {report.events} events, head {report.head}")
+        return
+    click.echo(f"audit trail BROKEN at event {report.broken_at}: {report.problem}", err=True)
+    sys.exit(1)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,1 @@
+"""The EXCOM 2024 Almaty meeting, loaded from the project's own copy of its facts."""

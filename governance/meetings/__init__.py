@@ -1,0 +1,1 @@
+"""Meetings, their sessions and agenda, participants and attendance."""

@@ -1,0 +1,156 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from governance.auth.models import User
+from governance.dbtypes import UTCDateTime, utcnow
+from governance.extensions import db
+from governance.registry.models import Member
+
+QUORUM_RULES = ("majority", "two_thirds", "count")
+SESSION_KINDS = ("open", "closed")
+ITEM_KINDS = ("procedural", "report", "motion", "membership", "host_city", "logo",
+              "agenda_adoption", "minutes_approval", "statutes_amendment")
+GROUPS = ("excom_member", "observer_city", "observer_institution", "observer_media",
+          "observer_corporate", "secretariat", "guest")
+OBSERVER_GROUPS = ("observer_city", "observer_institution", "observer_media", "observer_corporate", "guest")
+ATTENDANCE_MODES = ("in_person", "online")
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint(f"quorum_rule IN {QUORUM_RULES}", name="quorum_rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    # How resolutions are numbered: "EXCOM 2024" gives "EXCOM 2024/R1".
+    reference: Mapped[str] = mapped_column(String(60), default="")
+    kind: Mapped[str] = mapped_column(String(60), default="Executive Committee meeting")
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    quorum_rule: Mapped[str] = mapped_column(String(20), default="majority")
+    quorum_count: Mapped[int | None] = mapped_column()
+    current_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL", use_alter=True))
+    agenda_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    adjourned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The member that hosts the next meeting, as this meeting's host-city vote decided.
+    next_host_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sessions: Mapped[list["MeetingSession"]] = relationship(
+        back_populates="meeting", order_by="MeetingSession.position", cascade="all, delete-orphan")
+    participants: Mapped[list["Participant"]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+    current_item: Mapped["AgendaItem | None"] = relationship(foreign_keys=[current_item_id], post_update=True)
+    next_host: Mapped[Member | None] = relationship()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        return moment.astimezone(self.zone) if moment else None
+
+    @property
+    def agenda_locked(self) -> bool:
+        return self.agenda_locked_at is not None
+
+    def agenda(self) -> list["AgendaItem"]:
+        return [item for session in self.sessions for item in session.items]
+
+
+class MeetingSession(db.Model):
+    """A part of a meeting held in the open (everyone) or closed (EXCOM members only)."""
+
+    __tablename__ = "meeting_sessions"
+    __table_args__ = (CheckConstraint(f"kind IN {SESSION_KINDS}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(default=0)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="sessions")
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan")
+
+    @property
+    def closed(self) -> bool:
+        return self.kind == "closed"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+    __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("meeting_sessions.id", ondelete="CASCADE"), index=True)
+    # The program book's label ("Agenda 3"); procedural items have none.
+    number: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(30), default="procedural")
+    position: Mapped[int] = mapped_column(default=0)
+
+    session: Mapped[MeetingSession] = relationship(back_populates="items")
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.session.meeting
+
+    @property
+    def closed(self) -> bool:
+        return self.session.closed
+
+
+class Participant(db.Model):
+    """A person invited to a meeting, in one group; the chair is a participant too."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id"),
+        CheckConstraint(f"\"group\" IN {GROUPS}", name="group"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str] = mapped_column(String(30))
+    chair: Mapped[bool] = mapped_column(default=False)
+    excused: Mapped[bool] = mapped_column(default=False)  # sent apologies: "excused", not "absent"
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship()
+
+
+class Attendance(db.Model):
+    """One stay in the meeting: checked in (in the room or online) and, later, out.
+
+    At most one open stay per person: a partial unique index makes a double check-in from
+    two desks at once fail in the database instead of counting someone twice.
+    """
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        CheckConstraint(f"mode IN {ATTENDANCE_MODES}", name="mode"),
+        Index("uq_attendance_open_stay", "meeting_id", "user_id", unique=True,
+              sqlite_where=db.text("checked_out_at IS NULL"),
+              postgresql_where=db.text("checked_out_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(20))
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,0 +1,240 @@
+"""Every change to a meeting: set-up, agenda, participants, attendance, the current item.
+
+Each operation flushes, appends its audit event and queues its broadcast; the request
+(or socket event) boundary commits once, and only then do the broadcasts go out.
+"""
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from governance import policy
+from governance.audit.operations import record
+from governance.auth.models import User
+from governance.dbtypes import utcnow
+from governance.errors import conflict, invalid
+from governance.extensions import db
+from governance.meetings import queries
+from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
+from governance.meetings.schemas import ItemOut, QuorumOut
+from governance.realtime import announce
+
+
+def _meeting_snapshot(meeting: Meeting) -> dict:
+    return {"title": meeting.title, "reference": meeting.reference, "kind": meeting.kind, "venue": meeting.venue,
+            "timezone": meeting.timezone, "starts_at": meeting.starts_at.isoformat(),
+            "quorum_rule": meeting.quorum_rule, "quorum_count": meeting.quorum_count}
+
+
+def _apply_meeting_fields(meeting: Meeting, fields: dict) -> None:
+    fields = dict(fields)
+    if "quorum" in fields:
+        rule = fields.pop("quorum")
+        meeting.quorum_rule, meeting.quorum_count = rule["rule"], rule.get("count")
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+
+
+def create_meeting(*, actor: User, **fields) -> Meeting:
+    meeting = Meeting()
+    _apply_meeting_fields(meeting, fields)
+    if not meeting.reference:
+        meeting.reference = f"EXCOM {meeting.starts_at.year}"
+    db.session.add(meeting)
+    db.session.flush()
+    record("meeting.created", actor=actor, meeting=meeting, subject=meeting, after=_meeting_snapshot(meeting))
+    return meeting
+
+
+def update_meeting(meeting: Meeting, changes: dict, *, actor: User) -> Meeting:
+    before = _meeting_snapshot(meeting)
+    _apply_meeting_fields(meeting, changes)
+    db.session.flush()
+    record("meeting.updated", actor=actor, meeting=meeting, subject=meeting, before=before,
+           after=_meeting_snapshot(meeting))
+    if before["quorum_rule"] != meeting.quorum_rule or before["quorum_count"] != meeting.quorum_count:
+        _announce_quorum(meeting)
+    return meeting
+
+
+def _next_position(column, *where) -> int:
+    return (db.session.scalar(select(func.max(column)).where(*where)) or 0) + 1
+
+
+def add_session(meeting: Meeting, *, actor: User, **fields) -> MeetingSession:
+    if "position" not in fields:
+        fields["position"] = _next_position(MeetingSession.position, MeetingSession.meeting_id == meeting.id)
+    session = MeetingSession(meeting=meeting, **fields)
+    db.session.add(session)
+    db.session.flush()
+    record("session.created", actor=actor, meeting=meeting, subject=session,
+           after={"title": session.title, "kind": session.kind, "position": session.position})
+    return session
+
+
+def _check_agenda_open(meeting: Meeting) -> None:
+    if meeting.agenda_locked:
+        raise conflict("agenda_locked", "The agenda was adopted; it can no longer be changed.")
+
+
+def add_item(session: MeetingSession, *, actor: User, **fields) -> AgendaItem:
+    _check_agenda_open(session.meeting)
+    if "position" not in fields:
+        fields["position"] = _next_position(AgendaItem.position, AgendaItem.session_id == session.id)
+    item = AgendaItem(session=session, **fields)
+    db.session.add(item)
+    db.session.flush()
+    record("item.created", actor=actor, meeting=session.meeting, subject=item,
+           after={"number": item.number, "title": item.title, "kind": item.kind, "position": item.position,
+                  "session_id": session.id})
+    return item
+
+
+def update_item(item: AgendaItem, changes: dict, *, actor: User) -> AgendaItem:
+    _check_agenda_open(item.meeting)
+    before = {name: getattr(item, name) for name in changes}
+    for name, value in changes.items():
+        setattr(item, name, value)
+    db.session.flush()
+    record("item.updated", actor=actor, meeting=item.meeting, subject=item, before=before, after=dict(changes))
+    _announce_item_if_current(item)
+    return item
+
+
+def activate_item(item: AgendaItem, *, actor: User) -> AgendaItem:
+    meeting = item.meeting
+    before = meeting.current_item_id
+    meeting.current_item = item
+    if meeting.opened_at is None:
+        meeting.opened_at = utcnow()
+    db.session.flush()
+    record("item.activated", actor=actor, meeting=meeting, subject=item, before={"current_item_id": before},
+           after={"current_item_id": item.id})
+    _announce_item_if_current(item)
+    return item
+
+
+def _announce_item_if_current(item: AgendaItem) -> None:
+    meeting = item.meeting
+    if meeting.current_item_id != item.id:
+        return
+    payload = {"meeting_id": meeting.id, "item": ItemOut().dump(item)}
+    if item.closed:
+        # Observers learn only that there is no item they may see, never its title.
+        announce("agenda.current", payload, meeting_id=meeting.id, audience="closed")
+        announce("agenda.current", {"meeting_id": meeting.id, "item": None}, meeting_id=meeting.id,
+                 audience="observers")
+    else:
+        announce("agenda.current", payload, meeting_id=meeting.id, audience="open")
+
+
+def adjourn(meeting: Meeting, *, actor: User) -> Meeting:
+    if meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is already adjourned.")
+    meeting.adjourned_at = utcnow()
+    meeting.current_item = None
+    db.session.flush()
+    record("meeting.adjourned", actor=actor, meeting=meeting, subject=meeting,
+           after={"adjourned_at": meeting.adjourned_at.isoformat()})
+    announce("meeting.adjourned", {"meeting_id": meeting.id, "adjourned_at": meeting.adjourned_at.isoformat()},
+             meeting_id=meeting.id, audience="open")
+    return meeting
+
+
+# --- participants -------------------------------------------------------------------------
+
+def _check_group(user: User, group: str) -> None:
+    if group == "excom_member" and (user.member is None or not user.member.excom):
+        raise invalid({"group": ["Only a delegate of an EXCOM member can take part as excom_member."]})
+    if group == "secretariat" and not user.is_secretariat:
+        raise invalid({"group": ["Only secretariat staff can take part as secretariat."]})
+
+
+def _one_chair(meeting: Meeting, chair: Participant) -> None:
+    """A meeting has one chair: naming a new one relieves the previous one."""
+    for other in meeting.participants:
+        if other is not chair and other.chair:
+            other.chair = False
+
+
+def add_participant(meeting: Meeting, *, actor: User, user_id: int, group: str, chair: bool = False,
+                    excused: bool = False) -> Participant:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise invalid({"user_id": ["No user has this id."]})
+    _check_group(user, group)
+    if policy.participation(user, meeting) is not None:
+        raise conflict("already_participant", f"{user.name} already takes part in this meeting.")
+    participant = Participant(meeting=meeting, user=user, group=group, chair=chair, excused=excused)
+    db.session.add(participant)
+    if chair:
+        _one_chair(meeting, participant)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same person added from two desks at once
+        raise conflict("already_participant", f"{user.name} already takes part in this meeting.") from None
+    record("participant.added", actor=actor, meeting=meeting, subject=participant,
+           after={"user_id": user.id, "group": group, "chair": chair, "excused": excused})
+    _announce_quorum(meeting)
+    return participant
+
+
+def update_participant(participant: Participant, changes: dict, *, actor: User) -> Participant:
+    if "group" in changes:
+        _check_group(participant.user, changes["group"])
+    before = {name: getattr(participant, name) for name in changes}
+    for name, value in changes.items():
+        setattr(participant, name, value)
+    if changes.get("chair"):
+        _one_chair(participant.meeting, participant)
+    db.session.flush()
+    record("participant.updated", actor=actor, meeting=participant.meeting, subject=participant,
+           before=before, after=dict(changes))
+    _announce_quorum(participant.meeting)
+    return participant
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str, present: bool) -> dict:
+    """Check a person in (in the room or online) or out. Checking in someone already present
+    in the same mode changes nothing; in the other mode, it ends one stay and starts another."""
+    participant = next((p for p in meeting.participants if p.user_id == user_id), None)
+    if participant is None:
+        raise invalid({"user_id": ["This person does not take part in this meeting."]})
+    quorum_before = queries.meeting_quorum(meeting)
+    stay = queries.open_stay(meeting, user_id)
+    now = utcnow()
+    changed = False
+    if stay is not None and (not present or stay.mode != mode):
+        stay.checked_out_at = now
+        changed = True
+    if present and (stay is None or stay.mode != mode):
+        stay = Attendance(meeting_id=meeting.id, user_id=user_id, mode=mode, checked_in_at=now,
+                          recorded_by_id=actor.id)
+        db.session.add(stay)
+        changed = True
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # checked in from two desks at the same instant: the first one counts
+        raise conflict("already_present", "This person was checked in a moment ago.") from None
+    quorum_after = queries.meeting_quorum(meeting)
+    state = {"user_id": user_id, "present": present, "mode": mode if present else None,
+             "checked_in_at": stay.checked_in_at if stay else None,
+             "checked_out_at": stay.checked_out_at if stay and not present else None,
+             "quorum": quorum_after.as_dict()}
+    if changed:
+        record("attendance.checked_in" if present else "attendance.checked_out", actor=actor, meeting=meeting,
+               subject=stay, after={"user_id": user_id, "mode": mode, "present": present})
+        announce("attendance.changed", {"user_id": user_id, "present": present, "mode": state["mode"]},
+                 meeting_id=meeting.id, audience="open")
+        if quorum_after != quorum_before:
+            announce("quorum.changed", QuorumOut().dump(quorum_after.as_dict()), meeting_id=meeting.id,
+                     audience="open")
+    return state
+
+
+def _announce_quorum(meeting: Meeting) -> None:
+    announce("quorum.changed", QuorumOut().dump(queries.meeting_quorum(meeting).as_dict()),
+             meeting_id=meeting.id, audience="open")
+

@@ -1,0 +1,45 @@
+"""Reading a meeting's live state: who is present, and the quorum."""
+from sqlalchemy import select
+
+from governance import quorum
+from governance.auth.models import User
+from governance.extensions import db
+from governance.meetings.models import Attendance, Meeting, Participant
+from governance.registry.models import Member
+
+
+def voting_member_ids(meeting: Meeting) -> set[int]:
+    """Active EXCOM members with a delegate in this meeting: one vote each, whatever the
+    number of delegates they sent."""
+    query = (select(Member.id).distinct()
+             .join(User, User.member_id == Member.id)
+             .join(Participant, Participant.user_id == User.id)
+             .where(Participant.meeting_id == meeting.id, Participant.group == "excom_member",
+                    Member.excom.is_(True), Member.status == "active"))
+    return set(db.session.scalars(query))
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    """Members with at least one delegate checked in (in the room or online) right now."""
+    query = (select(User.member_id).distinct()
+             .join(Attendance, Attendance.user_id == User.id)
+             .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))
+             .where(Attendance.meeting_id == meeting.id, Attendance.checked_out_at.is_(None),
+                    Participant.group == "excom_member", User.member_id.is_not(None)))
+    return set(db.session.scalars(query))
+
+
+def meeting_quorum(meeting: Meeting) -> quorum.Quorum:
+    rule = quorum.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
+    return quorum.compute(rule, voting_member_ids(meeting), present_member_ids(meeting))
+
+
+def open_stay(meeting: Meeting, user_id: int) -> Attendance | None:
+    return db.session.scalar(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.user_id == user_id, Attendance.checked_out_at.is_(None)))
+
+
+def open_stays(meeting: Meeting) -> dict[int, Attendance]:
+    stays = db.session.scalars(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.checked_out_at.is_(None)))
+    return {stay.user_id: stay for stay in stays}

@@ -1,0 +1,190 @@
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from governance import policy
+from governance.meetings.models import ATTENDANCE_MODES, GROUPS, ITEM_KINDS, QUORUM_RULES, SESSION_KINDS
+
+
+def _known_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except Exception as error:  # ZoneInfoNotFoundError, ValueError for "../x" and the like
+        raise ValidationError("Not a time zone name such as Asia/Almaty.") from error
+
+
+class QuorumRuleIn(Schema):
+    rule = fields.Str(required=True, validate=validate.OneOf(QUORUM_RULES))
+    count = fields.Int(allow_none=True, load_default=None, strict=True, validate=validate.Range(min=1, max=100000))
+
+    @validates_schema
+    def _count_for_fixed_rule(self, data, **_):
+        if data["rule"] == "count" and not data.get("count"):
+            raise ValidationError({"count": ["A fixed quorum needs a count."]})
+
+
+class MeetingIn(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    reference = fields.Str(load_default="", validate=validate.Length(max=60))
+    kind = fields.Str(load_default="Executive Committee meeting", validate=validate.Length(max=60))
+    venue = fields.Str(load_default="", validate=validate.Length(max=300))
+    timezone = fields.Str(load_default="UTC", validate=_known_timezone)
+    starts_at = fields.AwareDateTime(required=True)
+    quorum = fields.Nested(QuorumRuleIn, load_default=lambda: {"rule": "majority", "count": None})
+
+
+class MeetingPatch(Schema):
+    title = fields.Str(validate=validate.Length(min=1, max=300))
+    reference = fields.Str(validate=validate.Length(max=60))
+    kind = fields.Str(validate=validate.Length(max=60))
+    venue = fields.Str(validate=validate.Length(max=300))
+    timezone = fields.Str(validate=_known_timezone)
+    starts_at = fields.AwareDateTime()
+    quorum = fields.Nested(QuorumRuleIn)
+
+
+class SessionIn(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    kind = fields.Str(required=True, validate=validate.OneOf(SESSION_KINDS))
+    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    ends_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    venue = fields.Str(load_default="", validate=validate.Length(max=300))
+    position = fields.Int(strict=True, validate=validate.Range(min=0, max=10000))
+
+    @validates_schema
+    def _ends_after_start(self, data, **_):
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            raise ValidationError({"ends_at": ["A session cannot end before it starts."]})
+
+
+class ItemIn(Schema):
+    number = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=40))
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    kind = fields.Str(load_default="procedural", validate=validate.OneOf(ITEM_KINDS))
+    position = fields.Int(strict=True, validate=validate.Range(min=0, max=10000))
+
+
+class ItemPatch(Schema):
+    number = fields.Str(allow_none=True, validate=validate.Length(max=40))
+    title = fields.Str(validate=validate.Length(min=1, max=500))
+    kind = fields.Str(validate=validate.OneOf(ITEM_KINDS))
+    position = fields.Int(strict=True, validate=validate.Range(min=0, max=10000))
+
+
+class ParticipantIn(Schema):
+    user_id = fields.Int(required=True, strict=True)
+    group = fields.Str(required=True, validate=validate.OneOf(GROUPS))
+    chair = fields.Bool(load_default=False)
+    excused = fields.Bool(load_default=False)
+
+
+class ParticipantPatch(Schema):
+    group = fields.Str(validate=validate.OneOf(GROUPS))
+    chair = fields.Bool()
+    excused = fields.Bool()
+
+
+class AttendanceIn(Schema):
+    user_id = fields.Int(required=True, strict=True)
+    mode = fields.Str(load_default="in_person", validate=validate.OneOf(ATTENDANCE_MODES))
+    present = fields.Bool(load_default=True)
+
+
+class ItemOut(Schema):
+    id = fields.Int()
+    session_id = fields.Int()
+    number = fields.Str(allow_none=True)
+    title = fields.Str()
+    kind = fields.Str()
+    position = fields.Int()
+
+
+class SessionOut(Schema):
+    id = fields.Int()
+    meeting_id = fields.Int()
+    title = fields.Str()
+    kind = fields.Str()
+    position = fields.Int()
+    venue = fields.Str()
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    items = fields.List(fields.Nested(ItemOut))
+
+
+class QuorumRuleOut(Schema):
+    rule = fields.Str()
+    count = fields.Int(allow_none=True)
+
+
+class MeetingBrief(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    reference = fields.Str()
+    venue = fields.Str()
+    timezone = fields.Str()
+    starts_at = fields.DateTime()
+
+
+class MeetingOut(MeetingBrief):
+    kind = fields.Str()
+    quorum = fields.Nested(QuorumRuleOut)
+    agenda_locked = fields.Bool()
+    opened_at = fields.DateTime(allow_none=True)
+    adjourned_at = fields.DateTime(allow_none=True)
+    next_host_id = fields.Int(allow_none=True)
+    current_item = fields.Nested(ItemOut, allow_none=True)
+    sessions = fields.List(fields.Nested(SessionOut))
+
+
+class ParticipantOut(Schema):
+    id = fields.Int()
+    meeting_id = fields.Int()
+    user_id = fields.Int()
+    name = fields.Str()
+    title = fields.Str()
+    affiliation = fields.Str()
+    member_id = fields.Int(allow_none=True)
+    group = fields.Str()
+    chair = fields.Bool()
+    excused = fields.Bool()
+    present = fields.Bool()
+    mode = fields.Str(allow_none=True)
+
+
+class QuorumOut(Schema):
+    voting_members = fields.Int()
+    present = fields.Int()
+    required = fields.Int()
+    quorate = fields.Bool()
+
+
+class AttendanceOut(Schema):
+    user_id = fields.Int()
+    present = fields.Bool()
+    mode = fields.Str(allow_none=True)
+    checked_in_at = fields.DateTime(allow_none=True)
+    checked_out_at = fields.DateTime(allow_none=True)
+    quorum = fields.Nested(QuorumOut)
+
+
+def current_item_payload(meeting, user) -> dict | None:
+    """The current item as this user may know it: nothing at all while the closed session
+    is on, for someone who may not see it."""
+    item = meeting.current_item
+    if item is None or not policy.can_see_item(user, item):
+        return None
+    return ItemOut().dump(item)
+
+
+def meeting_view(meeting, user) -> dict:
+    """The meeting with only the sessions, items and current item this user may see
+    (for MeetingOut to dump)."""
+    return {
+        "id": meeting.id, "title": meeting.title, "reference": meeting.reference, "kind": meeting.kind,
+        "venue": meeting.venue, "timezone": meeting.timezone, "starts_at": meeting.starts_at,
+        "quorum": {"rule": meeting.quorum_rule, "count": meeting.quorum_count},
+        "agenda_locked": meeting.agenda_locked, "opened_at": meeting.opened_at,
+        "adjourned_at": meeting.adjourned_at, "next_host_id": meeting.next_host_id,
+        "current_item": meeting.current_item if current_item_payload(meeting, user) else None,
+        "sessions": policy.visible_sessions(user, meeting),
+    }

@@ -1,0 +1,76 @@
+"""Who may see and do what: the one place that answers, for HTTP, pages and Socket.IO alike.
+
+The rules, in the meeting's terms:
+- the secretariat sees and prepares everything;
+- a meeting is visible to its participants only (to anyone else it does not exist: 404);
+- the open session is visible to every participant, observers and press included;
+- the closed session is visible to the delegates of active EXCOM members and to the
+  secretariat; everyone else gets answers in which it is absent, not merely hidden;
+- the chair of a meeting (or the secretariat) runs it: current item, polls, adjournment;
+- a delegate votes for their member, when that member is an eligible voter of the poll.
+"""
+from governance.meetings.models import AgendaItem, Meeting, MeetingSession, Participant
+
+
+def is_secretariat(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_secretariat)
+
+
+def participation(user, meeting: Meeting) -> Participant | None:
+    if not (user and user.is_authenticated):
+        return None
+    for participant in meeting.participants:
+        if participant.user_id == user.id:
+            return participant
+    return None
+
+
+def can_see_meeting(user, meeting: Meeting) -> bool:
+    return is_secretariat(user) or participation(user, meeting) is not None
+
+
+def is_voting_delegate(user, meeting: Meeting) -> bool:
+    """A delegate of an active EXCOM member taking part in this meeting as such."""
+    participant = participation(user, meeting)
+    return bool(participant and participant.group == "excom_member"
+                and user.member is not None and user.member.is_voting)
+
+
+def can_see_closed_session(user, meeting: Meeting) -> bool:
+    return is_secretariat(user) or is_voting_delegate(user, meeting)
+
+
+def can_see_session(user, session: MeetingSession) -> bool:
+    if session.closed:
+        return can_see_closed_session(user, session.meeting)
+    return can_see_meeting(user, session.meeting)
+
+
+def can_see_item(user, item: AgendaItem) -> bool:
+    return can_see_session(user, item.session)
+
+
+def visible_sessions(user, meeting: Meeting) -> list[MeetingSession]:
+    return [session for session in meeting.sessions if can_see_session(user, session)]
+
+
+def is_chair(user, meeting: Meeting) -> bool:
+    participant = participation(user, meeting)
+    return bool(participant and participant.chair)
+
+
+def can_run_meeting(user, meeting: Meeting) -> bool:
+    """Current item, polls, adjournment: the chair's work, or the secretariat's on their behalf."""
+    return is_secretariat(user) or is_chair(user, meeting)
+
+
+def can_prepare(user) -> bool:
+    """Registry, meeting set-up, notes, the memorandum: the secretariat's work."""
+    return is_secretariat(user)
+
+
+def can_record_attendance(user, meeting: Meeting, person_id: int) -> bool:
+    """The check-in desk, the chair, or a person checking themself in (online, say)."""
+    if can_run_meeting(user, meeting):
+        return True
+    return participation(user, meeting) is not None and user.id == person_id

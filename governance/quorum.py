@@ -1,0 +1,54 @@
+"""Quorum, as a pure rule: no Flask, no database.
+
+Voting members are counted per member, never per delegate: a city with three delegates
+in the room is one present voting member.
+"""
+from dataclasses import dataclass
+from typing import Iterable
+
+RULES = ("majority", "two_thirds", "count")
+
+
+@dataclass(frozen=True)
+class QuorumRule:
+    rule: str = "majority"
+    count: int | None = None
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"unknown quorum rule {self.rule!r}")
+        if self.rule == "count" and (self.count is None or self.count < 1):
+            raise ValueError("a fixed quorum needs a count of at least 1")
+
+
+@dataclass(frozen=True)
+class Quorum:
+    voting_members: int
+    present: int
+    required: int
+    quorate: bool
+
+    def as_dict(self) -> dict:
+        return {"voting_members": self.voting_members, "present": self.present,
+                "required": self.required, "quorate": self.quorate}
+
+
+def required_for(rule: QuorumRule, voting_members: int) -> int:
+    """How many voting members must be present. Never less than one: nobody is no meeting."""
+    if rule.rule == "majority":
+        return voting_members // 2 + 1  # more than half
+    if rule.rule == "two_thirds":
+        return max(1, -(-2 * voting_members // 3))  # at least two thirds, in integers
+    return rule.count
+
+
+def compute(rule: QuorumRule, voting_member_ids: Iterable[int], present_member_ids: Iterable[int]) -> Quorum:
+    """The quorum of a meeting from who may vote and whose delegates are checked in.
+
+    Present members who are not voting members (an observer city, a suspended member)
+    do not count towards quorum.
+    """
+    voting = set(voting_member_ids)
+    present = voting & set(present_member_ids)
+    required = required_for(rule, len(voting))
+    return Quorum(len(voting), len(present), required, len(present) >= required)

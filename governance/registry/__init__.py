@@ -1,0 +1,1 @@
+"""The organisation and its member registry."""

@@ -1,0 +1,69 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from governance.dbtypes import UTCDateTime, utcnow
+from governance.extensions import db
+
+MEMBER_STATUSES = ("applicant", "active", "suspended", "withdrawn", "terminated")
+MEMBER_CATEGORIES = ("city", "institution", "corporate")
+
+
+class Member(db.Model):
+    """A member of the organisation: a city, an institution or a corporate."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        CheckConstraint(f"status IN {MEMBER_STATUSES}", name="status"),
+        CheckConstraint(f"category IN {MEMBER_CATEGORIES}", name="category"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(120), default="")
+    category: Mapped[str] = mapped_column(String(20), default="city")
+    status: Mapped[str] = mapped_column(String(20), default="applicant")
+    excom: Mapped[bool] = mapped_column(default=False)  # holds a seat on the Executive Committee
+    office: Mapped[str | None] = mapped_column(String(120))  # President, Executive Vice-President...
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_voting(self) -> bool:
+        """Only active EXCOM members vote; a suspended member keeps its seat but not its vote."""
+        return self.excom and self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} {self.name} ({self.status})>"
+
+
+class Organisation(db.Model):
+    """The one organisation this installation serves: its name and current logo.
+
+    The logo is kept as bytes here (not as a reference to a logo motion's candidate) so
+    that the core does not depend on the motions package that adopts it.
+    """
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(40), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_mimetype: Mapped[str | None] = mapped_column(String(40))
+    logo_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    secretariat_city: Mapped[str] = mapped_column(String(120), default="")
+
+    @classmethod
+    def current(cls) -> "Organisation":
+        """The stored organisation, or an unsaved stand-in before `excom demo` or set-up named it."""
+        return db.session.get(cls, 1) or cls(id=1, name="Organisation", short_name="")
+
+    @classmethod
+    def ensure(cls) -> "Organisation":
+        organisation = db.session.get(cls, 1)
+        if organisation is None:
+            organisation = cls(id=1, name="Organisation", short_name="")
+            db.session.add(organisation)
+            db.session.flush()
+        return organisation

@@ -1,0 +1,44 @@
+"""Changes to the member registry."""
+from governance.audit.operations import record
+from governance.errors import ApiError
+from governance.extensions import db
+from governance.registry.models import Member
+
+_FIELDS = ("name", "country", "category", "status", "excom", "office")
+
+
+def snapshot(member: Member) -> dict:
+    return {field: getattr(member, field) for field in _FIELDS}
+
+
+def _check_name_free(name: str, member: Member | None = None) -> None:
+    other = db.session.scalar(db.select(Member).where(Member.name == name))
+    if other is not None and other is not member:
+        raise ApiError(409, "name_taken", f"A member is already called {name}.", {"name": ["taken"]})
+
+
+def create_member(*, actor, **fields) -> Member:
+    _check_name_free(fields["name"])
+    member = Member(**fields)
+    db.session.add(member)
+    db.session.flush()
+    record("member.created", actor=actor, subject=member, after=snapshot(member))
+    return member
+
+
+def update_member(member: Member, changes: dict, *, actor, meeting=None, reason: str | None = None) -> Member:
+    """Edit the registry. Motions that change a member's status come through here too, with
+    the meeting and the resolution as the reason, so the trail tells why a status changed."""
+    if "name" in changes:
+        _check_name_free(changes["name"], member)
+    before = snapshot(member)
+    for field, value in changes.items():
+        setattr(member, field, value)
+    db.session.flush()
+    after = snapshot(member)
+    changed = {k for k in _FIELDS if before[k] != after[k]}
+    if changed:
+        record("member.updated", actor=actor, meeting=meeting, subject=member,
+               before={k: before[k] for k in changed},
+               after={**{k: after[k] for k in changed}, **({"reason": reason} if reason else {})})
+    return member
