@@ -1,0 +1,823 @@
+"""Build the meeting memorandum (minutes) as a Word document.
+
+`build_memorandum(record)` turns a `minutes.record.Memorandum` into DOCX
+bytes with python-docx. The layout follows minutes as a secretariat signs and
+sends them (Robert's Rules): title block, attendance, quorum, the previous
+memorandum, the agenda as adopted, the proceedings item by item with every
+motion and vote, the resolutions, and signature blocks.
+
+Two editions:
+- "full": everything in the record.
+- "public": the open session only. The builder filters the record itself
+  (`public_view`) before anything is laid out, so nothing from a closed
+  session can reach the document even if the caller forgot to filter.
+
+Word features are real ones, so the document behaves like one made by hand:
+heading styles (the navigation pane shows the agenda), table styles, header
+and footer on every page, and PAGE/NUMPAGES fields for "Page X of Y".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Literal, Sequence
+from zoneinfo import ZoneInfo
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Length, Pt, RGBColor
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+from minutes.record import (
+    Attendance,
+    ItemRecord,
+    Memorandum,
+    MotionRecord,
+    NamedVote,
+    Person,
+    PollRecord,
+    Quorum,
+    SessionRecord,
+)
+
+Edition = Literal["full", "public"]
+EDITIONS: tuple[Edition, ...] = ("full", "public")
+
+DEFAULT_LOGO_PATH = Path(__file__).with_name("assets") / "default-logo.png"
+
+# Arial rather than the template's Calibri: every Word has it, and LibreOffice
+# maps it to the metric-compatible Liberation Sans, so the PDF looks the same
+# on a CI box. It covers Cyrillic, Turkish and Portuguese letters.
+FONT = "Arial"
+NAVY = RGBColor(0x1F, 0x3A, 0x68)
+GREY = RGBColor(0x59, 0x59, 0x59)
+DRAFT_RED = RGBColor(0xC0, 0x00, 0x00)
+HEADING_FILL = "DCE6F2"  # the pale blue of Accent 1, for Table Grid heading rows
+
+GRID_STYLE = "Light Grid Accent 1"  # data tables: attendance, counts, votes
+PLAIN_STYLE = "Table Grid"  # the quorum table, the resolutions
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4: the association is international
+MARGIN = Cm(2.2)
+TEXT_WIDTH = Cm(21.0 - 2 * 2.2)
+
+# Schema order (ECMA-376) of the siblings that must follow what we insert.
+PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                  "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                  "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                  "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                  "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+TCPR_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                  "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                       "w:tblDescription", "w:tblPrChange")
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+
+# Attendance groups in the order the Secretariat reports them.
+ATTENDANCE_GROUPS: tuple[tuple[str, str], ...] = (
+    ("members_in_person", "EXCOM members present in person"),
+    ("members_online", "EXCOM members present online"),
+    ("members_absent", "EXCOM members absent"),
+    ("members_excused", "EXCOM members excused"),
+    ("observer_cities", "Observer cities"),
+    ("observer_institutions", "Observer institutions and media"),
+    ("corporates", "Corporates"),
+    ("secretariat", "Secretariat"),
+)
+
+POLL_OUTCOMES = {
+    "adopted": "Adopted",
+    "rejected": "Rejected",
+    "elected": "Elected",
+    "runoff": "No choice reached the threshold; a further round follows",
+    "void": "Void",
+}
+MOTION_OUTCOMES = {
+    "adopted": "The motion was adopted.",
+    "rejected": "The motion was rejected.",
+    "elected": "The election was decided.",
+    "withdrawn": "The motion was withdrawn.",
+    "postponed": "The motion was postponed.",
+    "pending": "No decision has been recorded yet.",
+}
+
+
+# --- entry point -------------------------------------------------------------
+
+
+def build_memorandum(record: Memorandum, *, edition: Edition = "full") -> bytes:
+    """Return the memorandum of `record` as DOCX bytes, in the given edition."""
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
+    shown = public_view(record) if edition == "public" else record
+    tz = ZoneInfo(shown.timezone)
+
+    doc = _new_document()
+    _set_core_properties(doc, shown, edition)
+    _add_header(doc, shown)
+    _add_footer(doc, shown, edition)
+    _add_title_block(doc, shown, tz, edition)
+    _add_attendance(doc, shown.attendance)
+    _add_quorum(doc, shown)
+    _add_previous_minutes(doc, shown)
+    _add_agenda(doc, shown.sessions, tz)
+    for session in shown.sessions:
+        _add_session(doc, session, tz)
+    _add_resolutions(doc, shown)
+    _add_signatures(doc, shown)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def public_view(record: Memorandum) -> Memorandum:
+    """The record with every trace of closed-session business removed.
+
+    A closed item is one in a closed session or one marked `closed` itself.
+    Resolutions go if marked closed or if a closed item's motion carries their
+    number; the previous memorandum and the next host go if decided in camera.
+    """
+    closed_numbers = {
+        motion.resolution_number
+        for session in record.sessions
+        for item in session.items
+        if session.kind == "closed" or item.closed
+        for motion in item.motions
+        if motion.resolution_number
+    }
+    sessions = tuple(
+        replace(session, items=tuple(item for item in session.items if not item.closed))
+        for session in record.sessions
+        if session.kind == "open"
+    )
+    resolutions = tuple(
+        r for r in record.resolutions if not r.closed and r.number not in closed_numbers
+    )
+    previous = record.previous_minutes
+    next_host = record.next_host
+    return replace(
+        record,
+        sessions=sessions,
+        resolutions=resolutions,
+        previous_minutes=previous if previous and not previous.closed else None,
+        next_host=next_host if next_host and not next_host.closed else None,
+    )
+
+
+# --- wording -----------------------------------------------------------------
+
+
+def format_person(person: Person) -> str:
+    """ "Full name (affiliation), title", leaving out what is not known."""
+    text = person.name or person.affiliation
+    if person.affiliation and person.name:
+        text += f" ({person.affiliation})"
+    if person.title:
+        text += f", {person.title}"
+    return text
+
+
+def utc_offset(moment: datetime, tz: ZoneInfo) -> str:
+    offset = moment.astimezone(tz).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def format_date(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    # Month names spelled out by hand: strftime's %B follows the server locale.
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def format_time(moment: datetime, tz: ZoneInfo) -> str:
+    return f"{moment.astimezone(tz):%H:%M}"
+
+
+def format_moment(moment: datetime, tz: ZoneInfo) -> str:
+    """ "20 September 2024, 14:00 (UTC+05:00)" in the meeting's time zone."""
+    return f"{format_date(moment, tz)}, {format_time(moment, tz)} ({utc_offset(moment, tz)})"
+
+
+def format_span(start: datetime, end: datetime | None, tz: ZoneInfo) -> str:
+    until = f"–{format_time(end, tz)}" if end else ""
+    return f"{format_time(start, tz)}{until} ({utc_offset(start, tz)})"
+
+
+def item_heading(item: ItemRecord) -> str:
+    return f"{item.number} – {item.title}" if item.number else item.title
+
+
+def _share(votes: int, cast: int) -> str:
+    return f"{100 * votes / cast:.1f} %" if cast else "–"
+
+
+def _quorum_sentence(quorum: Quorum) -> str:
+    finding = "quorum present" if quorum.quorate else "NO QUORUM"
+    return (f"{quorum.voting_members} voting members, {quorum.present} present, "
+            f"{quorum.required} required: {finding}.")
+
+
+def _city_of(tz_name: str) -> str:
+    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+# --- document, styles, properties --------------------------------------------
+
+
+def _new_document() -> DocxDocument:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin, section.bottom_margin = Cm(2.8), Cm(2.2)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
+    _restyle(doc)
+    return doc
+
+
+def _restyle(doc: DocxDocument) -> None:
+    """Sober fonts and sizes; the template's theme fonts would not survive PDF."""
+    for style in doc.styles:
+        if style.type != WD_STYLE_TYPE.LIST:
+            _force_font(style.element)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+    sizes = {"Title": 20, "Subtitle": 12, "Heading 1": 14, "Heading 2": 11.5, "Heading 3": 10.5}
+    for name, size in sizes.items():
+        font = doc.styles[name].font
+        font.size, font.color.rgb = Pt(size), NAVY
+    doc.styles["Subtitle"].font.italic = False
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    doc.styles["Heading 2"].paragraph_format.space_before = Pt(12)
+    doc.styles["Heading 3"].paragraph_format.space_before = Pt(8)
+    doc.styles["Quote"].font.color.rgb = GREY
+
+
+def _force_font(style_element) -> None:
+    """Set FONT on a style, dropping theme-font references that would win over it."""
+    fonts = style_element.get_or_add_rPr().get_or_add_rFonts()
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme_attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def _set_core_properties(doc: DocxDocument, record: Memorandum, edition: Edition) -> None:
+    props = doc.core_properties
+    suffix = " (public edition)" if edition == "public" else ""
+    props.title = f"Memorandum – {record.meeting_title}{suffix}"
+    props.subject = record.organisation_name
+    props.author = props.last_modified_by = record.generated_by
+    # python-docx writes the value with a "Z" as given: hand it naive UTC.
+    stamp = record.generated_at.astimezone(timezone.utc).replace(tzinfo=None)
+    props.created = props.modified = stamp
+    props.revision = record.version
+    props.category = "Memorandum"
+    props.keywords = ""
+    props.comments = f"Version {record.version}, {record.status}"
+
+
+# --- small layout helpers ----------------------------------------------------
+
+
+def _paragraph(container, text: str = "", *, style: str | None = None, bold: bool = False,
+               italic: bool = False, size: float | None = None,
+               color: RGBColor | None = None) -> Paragraph:
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        _run(paragraph, text, bold=bold, italic=italic, size=size, color=color)
+    return paragraph
+
+
+def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
+         size: float | None = None, color: RGBColor | None = None):
+    run = paragraph.add_run(text)
+    if bold:  # only when set: writing None still creates an empty <w:rPr>
+        run.bold = True
+    if italic:
+        run.italic = True
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _label_line(container, label: str, value: str, *, keep_with_next: bool = False) -> Paragraph:
+    """ "Label: value" with the label in bold, one fact per line."""
+    paragraph = container.add_paragraph()
+    _run(paragraph, f"{label}: ", bold=True)
+    _run(paragraph, value)
+    paragraph.paragraph_format.space_after = Pt(1)
+    paragraph.paragraph_format.keep_with_next = keep_with_next
+    return paragraph
+
+
+def _caption(doc: DocxDocument, text: str) -> Paragraph:
+    """A bold line introducing a table, kept on the same page as the table."""
+    paragraph = _paragraph(doc, text, bold=True, color=NAVY)
+    paragraph.paragraph_format.space_before = Pt(10)
+    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _notes(doc: DocxDocument, text: str) -> None:
+    """Paragraphs separated by blank lines; single newlines stay line breaks."""
+    for block in re.split(r"\n\s*\n", text.strip()):
+        if not block.strip():
+            continue
+        paragraph = doc.add_paragraph()
+        lines = block.strip().split("\n")
+        for index, line in enumerate(lines):
+            run = paragraph.add_run(line.strip())
+            if index < len(lines) - 1:
+                run.add_break()
+
+
+def _spacer(doc: DocxDocument, points: float = 4) -> None:
+    """An empty small paragraph: Word glues consecutive tables together otherwise."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(points)
+
+
+def _set_row_flag(row: _Row, tag: str) -> None:
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
+
+
+def _new_table(doc: DocxDocument, headings: Sequence[str], widths: Sequence[Length],
+               style: str | None = GRID_STYLE, right_from: int | None = None) -> Table:
+    """A fixed-width table with a header row repeated on every page."""
+    table = doc.add_table(rows=1, cols=len(headings), style=style)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    # Widths go on the grid (LibreOffice reads it) before rows are added, so
+    # that add_row() copies them into every new cell (Word reads those).
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    header = table.rows[0]
+    for index, (cell, width, heading) in enumerate(zip(header.cells, widths, headings)):
+        cell.width = width
+        paragraph = cell.paragraphs[0]
+        _run(paragraph, heading, bold=True)
+        if right_from is not None and index >= right_from:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if style == PLAIN_STYLE:  # Table Grid has no heading look of its own
+        for cell in header.cells:
+            _shade(cell, HEADING_FILL)
+    _set_row_flag(header, "w:tblHeader")
+    _set_row_flag(header, "w:cantSplit")
+    return table
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shading.set(qn(key), value)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *TCPR_AFTER_SHD)
+
+
+def _add_row(table: Table, values: Sequence[str], *, bold: bool = False,
+             right_from: int | None = None) -> _Row:
+    """Append one row. add_row() + row.cells once keeps long tables linear."""
+    row = table.add_row()
+    for index, (cell, value) in enumerate(zip(row.cells, values)):
+        paragraph = cell.paragraphs[0]
+        _run(paragraph, value, bold=bold)
+        if right_from is not None and index >= right_from:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _set_row_flag(row, "w:cantSplit")
+    return row
+
+
+def _write_person(cell: _Cell, person: Person) -> None:
+    """The person's line with the name in bold; the text is format_person()."""
+    paragraph = cell.paragraphs[0]
+    _run(paragraph, person.name or person.affiliation, bold=True)
+    rest = format_person(person)[len(person.name or person.affiliation):]
+    if rest:
+        _run(paragraph, rest)
+
+
+def _add_field(paragraph: Paragraph, instruction: str, *, size: float | None = None,
+               color: RGBColor | None = None) -> None:
+    """A real Word field (PAGE, NUMPAGES): begin, instruction, separate, result, end."""
+    def char_run(kind: str) -> None:
+        run = _run(paragraph, "", size=size, color=color)
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        run._r.append(fld)
+
+    char_run("begin")
+    run = _run(paragraph, "", size=size, color=color)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    char_run("separate")
+    _run(paragraph, "1", size=size, color=color)  # shown until the viewer updates the field
+    char_run("end")
+
+
+def _border(paragraph: Paragraph, side: str, *, size: int = 6, color: str = "1F3A68") -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        # Word rejects a document whose pPr children are out of schema order.
+        ppr.insert_element_before(borders, *PPR_AFTER_PBDR)
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "4"),
+                       ("w:color", color)):
+        line.set(qn(key), value)
+    borders.append(line)
+
+
+def _no_borders(table: Table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "nil")
+        borders.append(line)
+    tbl_pr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
+
+
+# --- header and footer -------------------------------------------------------
+
+
+def _add_header(doc: DocxDocument, record: Memorandum) -> None:
+    """Logo, organisation name and (for drafts) DRAFT, above a rule, on every page."""
+    header = doc.sections[0].header
+    widths = (Cm(1.6), TEXT_WIDTH - Cm(4.6), Cm(3.0))
+    table = header.add_table(rows=1, cols=3, width=TEXT_WIDTH)
+    table.autofit = False
+    _no_borders(table)
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
+        column.width = cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    logo_cell, name_cell, status_cell = table.rows[0].cells
+    if record.logo is not None:
+        logo_cell.paragraphs[0].add_run().add_picture(io.BytesIO(record.logo.data), height=Cm(1.2))
+    _run(name_cell.paragraphs[0], record.organisation_name, bold=True, size=10.5, color=NAVY)
+    _run(name_cell.add_paragraph(), record.meeting_title, size=8.5, color=GREY)
+    if record.status == "draft":
+        status = status_cell.paragraphs[0]
+        status.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(status, "DRAFT", bold=True, size=16, color=DRAFT_RED)
+    # The header's own first paragraph becomes the rule under the table.
+    rule = header.paragraphs[0]
+    table._tbl.addnext(rule._p)
+    rule.paragraph_format.space_after = Pt(0)
+    _border(rule, "bottom")
+
+
+def _add_footer(doc: DocxDocument, record: Memorandum, edition: Edition) -> None:
+    """Which document this is on the left, "Page X of Y" (live fields) on the right."""
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    # The template's Footer style has tab stops for US Letter; use Normal and
+    # one right tab at the margin so "Page X of Y" sits flush right on A4.
+    paragraph.style = doc.styles["Normal"]
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    _border(paragraph, "top", size=4, color="A6A6A6")
+    edition_note = " · public edition" if edition == "public" else ""
+    _run(paragraph, f"Memorandum, version {record.version}{edition_note}\t", size=8, color=GREY)
+    _run(paragraph, "Page ", size=8, color=GREY)
+    _add_field(paragraph, "PAGE", size=8, color=GREY)
+    _run(paragraph, " of ", size=8, color=GREY)
+    _add_field(paragraph, "NUMPAGES", size=8, color=GREY)
+
+
+# --- title block -------------------------------------------------------------
+
+
+def _add_title_block(doc: DocxDocument, record: Memorandum, tz: ZoneInfo, edition: Edition) -> None:
+    _paragraph(doc, record.meeting_kind.upper(), bold=True, size=9, color=GREY)
+    doc.add_paragraph(record.meeting_title, style="Title")
+    subtitle = "Memorandum of the meeting"
+    if edition == "public":
+        subtitle += " – public edition"
+    doc.add_paragraph(subtitle, style="Subtitle")
+
+    table = _new_table(doc, ("", ""), (Cm(4.2), TEXT_WIDTH - Cm(4.2)), style=None)
+    table._tbl.remove(table.rows[0]._tr)  # a fact sheet needs no column headings
+    _no_borders(table)
+    for label, value in _title_facts(record, tz, edition):
+        row = _add_row(table, (label, value))
+        row.cells[0].paragraphs[0].runs[0].bold = True
+        row.cells[0].paragraphs[0].runs[0].font.color.rgb = NAVY
+    _paragraph(doc)
+    _add_opening_sentence(doc, record, tz)
+
+
+def _title_facts(record: Memorandum, tz: ZoneInfo, edition: Edition) -> list[tuple[str, str]]:
+    status = "draft, not yet approved" if record.status == "draft" else "approved"
+    facts = [
+        ("Date", format_date(record.opened_at, tz)),
+        ("Venue", record.venue),
+        ("Called to order", format_moment(record.opened_at, tz)),
+        ("Adjourned", format_moment(record.adjourned_at, tz) if record.adjourned_at else "–"),
+        ("Chair", format_person(record.chair) if record.chair else "–"),
+        ("Secretary", format_person(record.secretary) if record.secretary else "–"),
+        ("Version", f"{record.version} ({status})"),
+    ]
+    if edition == "public":
+        facts.append(("Edition", "Public edition: the open session only. "
+                                  "Closed-session business is not included."))
+    facts.append(("Prepared", f"{format_moment(record.generated_at, tz)} by {record.generated_by}"))
+    return facts
+
+
+def _add_opening_sentence(doc: DocxDocument, record: Memorandum, tz: ZoneInfo) -> None:
+    """The classic first paragraph of minutes: who, when, where, who presided."""
+    kind = record.meeting_kind[:1].lower() + record.meeting_kind[1:]
+    text = (f"The {kind} of the {record.organisation_name} was held on "
+            f"{format_date(record.opened_at, tz)} at {record.venue}.")
+    if record.chair:
+        text += (f" The Chair, {record.chair.name}, called the meeting to order at "
+                 f"{format_time(record.opened_at, tz)}")
+        text += f"; the Secretary, {record.secretary.name}, was present." if record.secretary else "."
+    text += (f" All times are local time in {_city_of(record.timezone)} "
+             f"({utc_offset(record.opened_at, tz)}).")
+    doc.add_paragraph(text)
+
+
+# --- attendance and quorum ---------------------------------------------------
+
+
+def _add_attendance(doc: DocxDocument, attendance: Attendance) -> None:
+    doc.add_heading("Attendance", level=1)
+    groups = [(label, getattr(attendance, name)) for name, label in ATTENDANCE_GROUPS]
+    members = groups[:4]
+    summary = ", ".join(f"{len(people)} {_short(label)}" for label, people in members)
+    total = sum(len(people) for _, people in members)
+    doc.add_paragraph(f"EXCOM members: {total} ({summary}).")
+    for label, people in groups:
+        _add_people_table(doc, label, people)
+
+
+def _short(label: str) -> str:
+    """ "EXCOM members present in person" -> "present in person"."""
+    return label.removeprefix("EXCOM members ")
+
+
+def _add_people_table(doc: DocxDocument, label: str, people: Sequence[Person]) -> None:
+    _caption(doc, f"{label} ({len(people)})")
+    if not people:
+        _paragraph(doc, "None.", italic=True, color=GREY)
+        return
+    table = _new_table(doc, ("No.", "Name (affiliation), title"), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
+    for number, person in enumerate(people, start=1):
+        row = _add_row(table, (str(number), ""))
+        _write_person(row.cells[1], person)
+    _spacer(doc)
+
+
+def _iter_polls(sessions: Iterable[SessionRecord]) -> Iterable[tuple[ItemRecord, MotionRecord, PollRecord]]:
+    for session in sessions:
+        for item in session.items:
+            for motion in item.motions:
+                for poll in motion.polls:
+                    yield item, motion, poll
+
+
+def _add_quorum(doc: DocxDocument, record: Memorandum) -> None:
+    """One table: the quorum at the opening, then at every vote shown."""
+    rows = []
+    if record.quorum_at_opening:
+        rows.append(("Opening of the meeting", record.quorum_at_opening))
+    for item, _motion, poll in _iter_polls(record.sessions):
+        if poll.quorum:
+            rows.append((f"{item.number or item.title}, {poll.round_label}", poll.quorum))
+    if not rows:
+        return
+    doc.add_heading("Quorum", level=1)
+    widths = (TEXT_WIDTH - Cm(11.0), Cm(3.2), Cm(2.4), Cm(2.6), Cm(2.8))
+    table = _new_table(doc, ("When", "Voting members", "Present", "Required", "Quorate"), widths,
+                       style=PLAIN_STYLE, right_from=1)
+    for when, quorum in rows:
+        _add_row(table, (when, str(quorum.voting_members), str(quorum.present),
+                         str(quorum.required), "yes" if quorum.quorate else "NO"), right_from=1)
+    _spacer(doc)
+
+
+def _add_previous_minutes(doc: DocxDocument, record: Memorandum) -> None:
+    if record.previous_minutes is None:
+        return
+    doc.add_heading("Memorandum of the previous meeting", level=1)
+    doc.add_paragraph(record.previous_minutes.action)
+
+
+# --- agenda ------------------------------------------------------------------
+
+
+def _session_line(session: SessionRecord, tz: ZoneInfo) -> str:
+    kind = "Open session" if session.kind == "open" else "Closed session"
+    return f"{kind} · {format_span(session.starts_at, session.ends_at, tz)} · {session.venue}"
+
+
+def _add_agenda(doc: DocxDocument, sessions: Sequence[SessionRecord], tz: ZoneInfo) -> None:
+    """The agenda as adopted, numbered per session (numbers typed, not list fields,
+    so that each session restarts at 1 in every word processor)."""
+    doc.add_heading("Agenda as adopted", level=1)
+    for session in sessions:
+        _caption(doc, session.title)
+        line = _paragraph(doc, _session_line(session, tz), italic=True, size=9, color=GREY)
+        line.paragraph_format.keep_with_next = True
+        for number, item in enumerate(session.items, start=1):
+            paragraph = doc.add_paragraph(f"{number}.\t{item_heading(item)}")
+            fmt = paragraph.paragraph_format
+            fmt.left_indent, fmt.first_line_indent = Cm(1.0), Cm(-1.0)
+            fmt.tab_stops.add_tab_stop(Cm(1.0))
+            fmt.space_after = Pt(2)
+
+
+# --- proceedings -------------------------------------------------------------
+
+
+def _add_session(doc: DocxDocument, session: SessionRecord, tz: ZoneInfo) -> None:
+    doc.add_heading(session.title, level=1)
+    line = _paragraph(doc, _session_line(session, tz), italic=True, color=GREY)
+    line.paragraph_format.keep_with_next = True
+    for item in session.items:
+        _add_item(doc, item, tz)
+
+
+def _add_item(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> None:
+    doc.add_heading(item_heading(item), level=2)
+    if item.closed:
+        _paragraph(doc, "Taken in closed session.", italic=True, color=GREY)
+    if item.notes:
+        _notes(doc, item.notes)
+    for motion in item.motions:
+        _add_motion(doc, motion, tz)
+
+
+def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
+    doc.add_heading(f"Motion: {motion.title}", level=3)
+    quote = doc.add_paragraph(style="Quote")
+    quote.paragraph_format.keep_with_next = True
+    _run(quote, f"“{motion.text}”")
+    facts = [("Kind", motion.kind), ("Majority required", motion.majority),
+             ("Voting", _voting_method(motion))]
+    if motion.seconded_by:
+        facts.insert(0, ("Seconded by", format_person(motion.seconded_by)))
+    if motion.moved_by:
+        facts.insert(0, ("Moved by", format_person(motion.moved_by)))
+    for label, value in facts:
+        _label_line(doc, label, value, keep_with_next=True)
+    for poll in motion.polls:
+        _add_poll(doc, poll, secret=motion.secret, tz=tz)
+    _add_motion_outcome(doc, motion)
+
+
+def _voting_method(motion: MotionRecord) -> str:
+    if not motion.polls:
+        return "no formal vote"
+    if motion.secret:
+        return "secret ballot"
+    if any(poll.votes for poll in motion.polls):
+        return "named vote"
+    return "open vote, individual votes not recorded"
+
+
+def _add_poll(doc: DocxDocument, poll: PollRecord, *, secret: bool, tz: ZoneInfo) -> None:
+    heading = poll.round_label
+    if poll.taken_at:
+        heading += f" (vote taken at {format_time(poll.taken_at, tz)})"
+    _caption(doc, heading)
+    _add_counts_table(doc, poll)
+    doc.add_paragraph(poll.threshold_text)
+    if poll.quorum:
+        _label_line(doc, "Quorum at this vote", _quorum_sentence(poll.quorum))
+    result = POLL_OUTCOMES[poll.outcome]
+    if poll.outcome == "elected" and poll.elected:
+        result = f"{poll.elected} elected"
+    _label_line(doc, "Result", result + ".")
+    if poll.note:
+        _paragraph(doc, poll.note, italic=True)
+    # A secret ballot never prints individual votes, whatever the record holds.
+    if poll.votes and not secret:
+        _add_named_votes(doc, poll.round_label, poll.votes)
+
+
+def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
+    widths = (Cm(7.0), Cm(2.4), Cm(4.2))
+    table = _new_table(doc, ("Choice", "Votes", "Share of votes cast"), widths, right_from=1)
+    for count in poll.counts:
+        _add_row(table, (count.choice, str(count.votes), _share(count.votes, poll.cast)), right_from=1)
+    _add_row(table, ("Abstentions (not counted as cast)", str(poll.abstentions), ""), right_from=1)
+    _add_row(table, ("Votes cast", str(poll.cast), ""), bold=True, right_from=1)
+    _add_row(table, ("Members eligible to vote", str(poll.eligible), ""), right_from=1)
+    _spacer(doc)
+
+
+def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedVote]) -> None:
+    _caption(doc, f"Named vote, {round_label.lower()}: how each member voted ({len(votes)})")
+    with_voter = any(vote.cast_by for vote in votes)
+    if with_voter:
+        headings, widths = ("Member", "Voted by", "Vote"), (Cm(6.0), TEXT_WIDTH - Cm(9.0), Cm(3.0))
+    else:
+        headings, widths = ("Member", "Vote"), (Cm(9.0), Cm(4.0))
+    table = _new_table(doc, headings, widths)
+    for vote in votes:
+        values = (vote.member, vote.cast_by, vote.choice) if with_voter else (vote.member, vote.choice)
+        _add_row(table, values)
+    _spacer(doc)
+
+
+def _motion_outcome(motion: MotionRecord) -> str:
+    winners = [poll.elected for poll in motion.polls if poll.outcome == "elected" and poll.elected]
+    if motion.outcome == "elected" and winners:
+        return f"{winners[-1]} was elected."
+    return MOTION_OUTCOMES[motion.outcome]
+
+
+def _add_motion_outcome(doc: DocxDocument, motion: MotionRecord) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(4)
+    _run(paragraph, "Outcome: ", bold=True)
+    _run(paragraph, _motion_outcome(motion), bold=True)
+    if not motion.polls and motion.outcome in ("adopted", "rejected"):
+        _run(paragraph, " No formal vote was taken.")
+    if motion.resolution_number:
+        _run(paragraph, f" Resolution {motion.resolution_number}.", bold=True, color=NAVY)
+    if motion.note:
+        _paragraph(doc, motion.note, italic=True)
+
+
+# --- resolutions and signatures ----------------------------------------------
+
+
+def _add_resolutions(doc: DocxDocument, record: Memorandum) -> None:
+    doc.add_heading("Resolutions", level=1)
+    if record.resolutions:
+        table = _new_table(doc, ("Number", "Resolution"), (Cm(3.4), TEXT_WIDTH - Cm(3.4)),
+                           style=PLAIN_STYLE)
+        for resolution in record.resolutions:
+            row = _add_row(table, (resolution.number, ""))
+            row.cells[0].paragraphs[0].runs[0].bold = True
+            _run(row.cells[1].paragraphs[0], resolution.title, bold=True)
+            row.cells[1].add_paragraph(resolution.text)
+        _spacer(doc)
+    else:
+        _paragraph(doc, "No resolutions were adopted.", italic=True)
+    if record.next_host:
+        meeting = record.next_host.meeting or "the next meeting"
+        _label_line(doc, f"Host city of {meeting}", record.next_host.city)
+
+
+def _add_signatures(doc: DocxDocument, record: Memorandum) -> None:
+    """Chair and Secretary General sign side by side; blank names stay fillable.
+
+    One table row per line of the block (role, signature, name, title, date),
+    so the two blocks stay aligned however long either title is.
+    """
+    heading = doc.add_heading("Signatures", level=1)
+    heading.paragraph_format.keep_with_next = True
+    intro = doc.add_paragraph("Certified as a correct record of the meeting.")
+    intro.paragraph_format.keep_with_next = True
+    signers = (("Chair", record.chair), ("Secretary General", record.secretary_general))
+    table = _new_table(doc, [role.upper() for role, _ in signers], (TEXT_WIDTH // 2,) * 2, style=None)
+    _no_borders(table)
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].runs[0].font.color.rgb = NAVY
+    lines = _signature_lines([person for _, person in signers])
+    for index, (values, bold, space_before) in enumerate(lines):
+        row = _add_row(table, values, bold=bold)
+        for cell in row.cells:
+            fmt = cell.paragraphs[0].paragraph_format
+            fmt.space_before = Pt(space_before)
+            fmt.keep_with_next = index < len(lines) - 1  # the block never splits over pages
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+
+
+def _signature_lines(people: Sequence[Person | None]) -> list[tuple[list[str], bool, float]]:
+    """(texts per signer, bold, space before in points) for each line of the blocks."""
+    return [
+        (["_" * 34 for _ in people], False, 36),  # room above the line for the signature
+        ([p.name if p else "Name: " + "_" * 26 for p in people], True, 2),
+        ([p.title if p else "" for p in people], False, 0),
+        (["Date: " + "_" * 20 for _ in people], False, 12),
+    ]
