@@ -4,6 +4,7 @@ import os
 
 from flask import Flask
 
+from governance.fields import IdConverter
 from governance.resources import resource_dir
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path and os.path.abspath(instance_path),
                 instance_relative_config=True, template_folder=str(resource_dir("templates")))
     app.config.from_mapping(load_config(app.instance_path, config))
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)

@@ -105,9 +105,8 @@ def issue_token(args, user_id):
     actor = _require_secretariat()
     target = get_or_404(User, user_id, "user")
     token, secret = operations.issue_personal_token(target, actor=actor, label=(args or {}).get("label", ""))
-    answer = TokenOut().dump(token)
-    answer["token"] = secret
-    return answer
+    return {"id": token.id, "kind": token.kind, "label": token.label, "created_at": token.created_at,
+            "revoked_at": None, "token": secret}
 
 
 @blp.route("/users/<int:user_id>/tokens")

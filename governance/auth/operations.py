@@ -53,14 +53,21 @@ def update_user(user: User, changes: dict, *, actor: User) -> User:
     return user
 
 
-def sign_in(email: str, password: str) -> tuple[User, str]:
+def authenticate(email: str, password: str, *, via: str) -> User:
+    """The user behind these credentials, or 401. `via` says where (api, page) for the trail."""
     user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
     # The same answer whether the address is unknown or the password wrong: no account probing.
     if user is None or not user.active or not user.check_password(password):
         raise ApiError(401, "bad_credentials", "The e-mail address or the password is wrong.")
-    token, secret = AccessToken.issue(user, "login")
+    record("user.signed_in", actor=user, subject=user, after={"via": via})
+    return user
+
+
+def sign_in(email: str, password: str) -> tuple[User, str]:
+    """API sign-in: the user and a new bearer token."""
+    user = authenticate(email, password, via="api")
+    _token, secret = AccessToken.issue(user, "login")
     db.session.flush()
-    record("user.signed_in", actor=user, subject=token)
     return user, secret
 
 

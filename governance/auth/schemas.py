@@ -1,3 +1,4 @@
+from governance.fields import Id
 from marshmallow import Schema, fields, validate
 
 from governance.auth.models import ROLES
@@ -43,7 +44,7 @@ class UserIn(Schema):
     password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
     title = fields.Str(load_default="", validate=validate.Length(max=300))
     affiliation = fields.Str(load_default="", validate=validate.Length(max=200))
-    member_id = fields.Int(allow_none=True, load_default=None, strict=True)
+    member_id = Id(allow_none=True, load_default=None)
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), load_default=list)
 
 
@@ -52,7 +53,7 @@ class UserPatch(Schema):
     password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
     title = fields.Str(validate=validate.Length(max=300))
     affiliation = fields.Str(validate=validate.Length(max=200))
-    member_id = fields.Int(allow_none=True, strict=True)
+    member_id = Id(allow_none=True)
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)))
     active = fields.Bool()
 

@@ -1,5 +1,6 @@
 from zoneinfo import ZoneInfo
 
+from governance.fields import Id
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from governance import policy
@@ -72,7 +73,7 @@ class ItemPatch(Schema):
 
 
 class ParticipantIn(Schema):
-    user_id = fields.Int(required=True, strict=True)
+    user_id = Id(required=True)
     group = fields.Str(required=True, validate=validate.OneOf(GROUPS))
     chair = fields.Bool(load_default=False)
     excused = fields.Bool(load_default=False)
@@ -85,7 +86,7 @@ class ParticipantPatch(Schema):
 
 
 class AttendanceIn(Schema):
-    user_id = fields.Int(required=True, strict=True)
+    user_id = Id(required=True)
     mode = fields.Str(load_default="in_person", validate=validate.OneOf(ATTENDANCE_MODES))
     present = fields.Bool(load_default=True)
 

@@ -1,0 +1,20 @@
+"""Shapes shared by every package's schemas and routes."""
+from marshmallow import fields, validate
+from werkzeug.routing import IntegerConverter
+
+# Ids are PostgreSQL `integer`s: anything larger cannot name a row, and must be a 404 or a
+# 422, never a database overflow.
+MAX_ID = 2**31 - 1
+
+
+def Id(**kwargs) -> fields.Int:  # noqa: N802 (reads like a field class in a schema)
+    return fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: positive and within range, or the route does not match (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)

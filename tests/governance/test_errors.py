@@ -1,0 +1,136 @@
+"""Bad input of every kind gets a 4xx with API.md's error body, and nothing changes."""
+import json
+
+import pytest
+
+DEMO_PASSWORD = "excom-demo"
+
+
+def _state(secretariat, meeting_id):
+    """What a careful secretariat would compare: registry, meeting, people, and the trail."""
+    return (secretariat.get("/members").get_json(), secretariat.get(f"/meetings/{meeting_id}").get_json(),
+            secretariat.get(f"/meetings/{meeting_id}/participants").get_json(),
+            secretariat.get(f"/meetings/{meeting_id}/audit").get_json(), secretariat.get("/users").get_json())
+
+
+def _assert_error_body(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["code"].replace("_", "").isalpha() and body["error"]["code"].islower()
+    assert body["error"]["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body["error"]
+
+
+def _malformed_calls(meeting_id, item_id, user_id):
+    raw = {"Content-Type": "application/json"}
+    return [
+        # (method, path, kwargs, expected status, expected code)
+        ("post", "/members", {"data": "{not json", "headers": raw}, 400, "bad_request"),
+        ("post", "/members", {"data": "", "headers": raw}, 422, "invalid"),  # no body: name is missing
+        ("post", "/members", {"json": []}, 422, "invalid"),
+        ("post", "/members", {"json": "Atlantis"}, 422, "invalid"),
+        ("post", "/members", {"json": {}}, 422, "invalid"),
+        ("post", "/members", {"json": {"name": "Atlantis", "category": "planet"}}, 422, "invalid"),
+        ("post", "/members", {"json": {"name": "Atlantis", "status": "emperor"}}, 422, "invalid"),
+        ("post", "/members", {"json": {"name": "Atlantis", "excom": "perhaps"}}, 422, "invalid"),
+        ("post", "/members", {"json": {"name": "Atlantis", "unexpected": 1}}, 422, "invalid"),
+        ("post", "/members", {"json": {"name": "x" * 5000}}, 422, "invalid"),
+        ("post", "/members", {"json": {"name": "Seoul"}}, 409, "name_taken"),
+        ("post", "/members", {"data": "name=Atlantis", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+         415, "unsupported_media_type"),
+        ("post", "/members", {"data": "<member/>", "headers": {"Content-Type": "application/xml"}},
+         415, "unsupported_media_type"),
+        ("post", "/members", {"data": json.dumps({"name": "A" * 9_000_000}), "headers": raw}, 413, "too_large"),
+        ("patch", "/members/999999", {"json": {"status": "active"}}, 404, "not_found"),
+        ("patch", "/members/1", {"json": {"status": None}}, 422, "invalid"),
+        ("get", "/members/0", {}, 404, "not_found"),
+        ("get", "/members/not-a-number", {}, 404, "not_found"),
+        ("get", "/members/99999999999999999999999", {}, 404, "not_found"),
+        ("delete", "/members", {}, 405, "method_not_allowed"),
+        ("put", f"/meetings/{meeting_id}", {"json": {}}, 405, "method_not_allowed"),
+        ("get", "/no/such/route", {}, 404, "not_found"),
+        ("post", "/meetings", {"json": {"title": "X", "starts_at": "yesterday"}}, 422, "invalid"),
+        ("post", "/meetings", {"json": {"title": "X", "starts_at": "2025-01-01T10:00:00"}}, 422, "invalid"),
+        ("post", "/meetings", {"json": {"title": "X", "starts_at": "2025-01-01T10:00:00+00:00",
+                                        "timezone": "Mars/Olympus"}}, 422, "invalid"),
+        ("post", "/meetings", {"json": {"title": "X", "starts_at": "2025-01-01T10:00:00+00:00",
+                                        "timezone": "../../etc/passwd"}}, 422, "invalid"),
+        ("post", "/meetings", {"json": {"title": "X", "starts_at": "2025-01-01T10:00:00+00:00",
+                                        "quorum": {"rule": "count"}}}, 422, "invalid"),
+        ("post", "/meetings", {"json": {"title": "X", "starts_at": "2025-01-01T10:00:00+00:00",
+                                        "quorum": {"rule": "count", "count": -3}}}, 422, "invalid"),
+        ("post", f"/meetings/{meeting_id}/sessions", {"json": {"title": "S", "kind": "secret"}}, 422, "invalid"),
+        ("post", f"/meetings/{meeting_id}/sessions",
+         {"json": {"title": "S", "kind": "open", "starts_at": "2024-09-20T15:00:00+05:00",
+                   "ends_at": "2024-09-20T14:00:00+05:00"}}, 422, "invalid"),
+        ("post", f"/meetings/{meeting_id}/participants", {"json": {"user_id": 999999, "group": "guest"}},
+         422, "invalid"),
+        ("post", f"/meetings/{meeting_id}/participants", {"json": {"user_id": "1", "group": "guest"}},
+         422, "invalid"),
+        ("post", f"/meetings/{meeting_id}/participants", {"json": {"user_id": user_id, "group": "guest"}},
+         409, "already_participant"),
+        ("post", f"/meetings/{meeting_id}/attendance", {"json": {"user_id": 999999}}, 422, "invalid"),
+        ("post", f"/meetings/{meeting_id}/attendance", {"json": {"user_id": user_id, "mode": "telepathy"}},
+         422, "invalid"),
+        ("post", "/meetings/999999/attendance", {"json": {"user_id": user_id}}, 404, "not_found"),
+        ("patch", f"/items/{item_id}", {"json": {"kind": "coronation"}}, 422, "invalid"),
+        ("patch", f"/items/{item_id}", {"json": {"position": 1.5}}, 422, "invalid"),
+        ("post", "/items/999999/activate", {}, 404, "not_found"),
+        ("post", "/users", {"json": {"name": "X", "email": "not-an-address", "password": "long enough"}},
+         422, "invalid"),
+        ("post", "/users", {"json": {"name": "X", "email": "x@example.org", "password": "short"}}, 422, "invalid"),
+        ("post", "/users", {"json": {"name": "X", "email": "seoul@excom.example.org", "password": "long enough"}},
+         409, "email_taken"),
+        ("post", "/users", {"json": {"name": "X", "email": "x@example.org", "roles": ["emperor"]}}, 422, "invalid"),
+        ("post", "/users/999999/token", {}, 404, "not_found"),
+        ("delete", "/tokens/999999", {}, 404, "not_found"),
+    ]
+
+
+def test_malformed_input_of_many_kinds_is_refused_with_the_error_body_and_changes_nothing(demo, api, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    meeting = secretariat.get(f"/meetings/{demo}").get_json()
+    item_id = meeting["sessions"][0]["items"][0]["id"]
+    user_id = secretariat.get("/me").get_json()["id"]
+    before = _state(secretariat, demo)
+
+    for method, path, kwargs, status, code in _malformed_calls(demo, item_id, user_id):
+        response = getattr(secretariat, method)(path, **kwargs)
+        error = _assert_error_body(response, status)
+        assert error["code"] == code, (method, path, error)
+
+    assert _state(secretariat, demo) == before
+
+
+def test_schema_errors_say_which_field(demo, api):
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    error = _assert_error_body(secretariat.post("/members", json={"category": "planet"}), 422)
+    assert set(error["fields"]) == {"name", "category"}
+    error = _assert_error_body(secretariat.post("/meetings", json={
+        "title": "X", "starts_at": "2025-01-01T10:00:00+00:00", "quorum": {"rule": "count"}}), 422)
+    assert "quorum.count" in error["fields"]
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/api/v2/members", "/api/v1/", "/api/v1/meetings/1/nothing"])
+def test_unknown_routes_answer_json(client, path):
+    _assert_error_body(client.get(path), 404)
+
+
+def test_a_browser_gets_a_page_for_an_unknown_page(client):
+    response = client.get("/nowhere", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_a_refused_write_leaves_no_audit_event(demo, api):
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    trail = secretariat.get(f"/meetings/{demo}/audit").get_json()
+    chair = api.as_user("seoul@excom.example.org", DEMO_PASSWORD)
+    assert chair.post("/members", json={"name": "Atlantis"}).status_code == 403
+    assert secretariat.get(f"/meetings/{demo}/audit").get_json() == trail
+    assert "Atlantis" not in json.dumps(secretariat.get("/members").get_json())
