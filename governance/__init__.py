@@ -52,6 +52,8 @@ def _register_models() -> None:
     import governance.auth.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.registry.models  # noqa: F401
+    import motions.models  # noqa: F401
+    import voting.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,0 +1,103 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from governance.auth.models import User
+from governance.dbtypes import UTCDateTime, utcnow
+from governance.extensions import db
+from governance.meetings.models import AgendaItem, Meeting
+from governance.registry.models import Member
+
+MOTION_KINDS = ("general", "membership", "host_city", "logo", "agenda_adoption", "minutes_approval",
+                "statutes_amendment")
+MEMBERSHIP_ACTIONS = ("admit", "withdraw", "suspend", "terminate", "reinstate")
+MAJORITIES = ("simple", "two_thirds", "absolute_present", "absolute_all", "two_thirds_present",
+              "unanimous_present")
+METHODS = ("yes_no", "exhaustive", "irv")
+# pending: not yet decided (no poll, a poll open, a runoff to come, or a void poll to repeat)
+MOTION_STATUSES = ("pending", "adopted", "rejected", "elected", "withdrawn")
+
+
+class Motion(db.Model):
+    """A proposal put to the meeting under an agenda item, as worded, with its majority rule."""
+
+    __tablename__ = "motions"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {MOTION_KINDS}", name="kind"),
+        CheckConstraint(f"majority IN {MAJORITIES}", name="majority"),
+        CheckConstraint(f"method IN {METHODS}", name="method"),
+        CheckConstraint(f"status IN {MOTION_STATUSES}", name="status"),
+        UniqueConstraint("meeting_id", "resolution_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text, default="")
+    majority: Mapped[str] = mapped_column(String(30), default="simple")
+    method: Mapped[str] = mapped_column(String(20), default="yes_no")
+    secret: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # membership motions
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    action: Mapped[str | None] = mapped_column(String(20))
+    # minutes approval: the meeting whose memorandum is approved
+    memorandum_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    # statutes amendments
+    current_text: Mapped[str | None] = mapped_column(Text)
+    proposed_text: Mapped[str | None] = mapped_column(Text)
+    # the decision
+    resolution_number: Mapped[str | None] = mapped_column(String(80))
+    winner_candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("motion_candidates.id", ondelete="SET NULL", use_alter=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
+    item: Mapped[AgendaItem] = relationship()
+    moved_by: Mapped[User | None] = relationship()
+    member: Mapped[Member | None] = relationship()
+    candidates: Mapped[list["Candidate"]] = relationship(
+        back_populates="motion", order_by="Candidate.position", foreign_keys="Candidate.motion_id",
+        cascade="all, delete-orphan")
+    winner: Mapped["Candidate | None"] = relationship(foreign_keys=[winner_candidate_id], post_update=True)
+
+    @property
+    def multi_candidate(self) -> bool:
+        return self.kind in ("host_city", "logo")
+
+    @property
+    def decided(self) -> bool:
+        return self.status != "pending"
+
+
+class Candidate(db.Model):
+    """One option of a multi-candidate motion: a city for the next host, or a logo image.
+
+    The value a delegate votes for is the member id (host city) or this candidate's own id
+    (logo), as API.md says.
+    """
+
+    __tablename__ = "motion_candidates"
+    __table_args__ = (UniqueConstraint("motion_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image_mimetype: Mapped[str | None] = mapped_column(String(40))
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    motion: Mapped[Motion] = relationship(back_populates="candidates", foreign_keys=[motion_id])
+    member: Mapped[Member | None] = relationship()
+
+    @property
+    def value(self) -> int:
+        return self.member_id if self.member_id is not None else self.id
