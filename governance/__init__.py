@@ -52,6 +52,7 @@ def _register_models() -> None:
     import governance.auth.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.registry.models  # noqa: F401
+    import minutes.models  # noqa: F401
     import motions.models  # noqa: F401
     import voting.models  # noqa: F401
 
