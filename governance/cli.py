@@ -77,6 +77,38 @@ def audit_verify():
     sys.exit(1)
 
 
+@main.group("bench")
+def bench():
+    """Benchmarks on this machine (see docs/performance.md)."""
+
+
+@bench.command("live-vote")
+@click.option("--voters", default=200, show_default=True, type=int, help="Voting delegates, one client each.")
+@click.option("--database", default=None, help="sqlite (default: a fresh file) or a PostgreSQL admin URL, "
+              "e.g. postgresql://127.0.0.1:5432/test, beside which a fresh database is made and dropped.")
+@click.option("--redis", default=None, help="Redis URL for the Socket.IO message queue (required with --servers > 1).")
+@click.option("--servers", default=1, show_default=True, type=int, help="`excom serve` processes.")
+@click.option("--transport", type=click.Choice(["websocket", "polling"]), default="websocket", show_default=True,
+              help="websocket: connect straight over WebSocket; polling: start with long-polling and upgrade.")
+@click.option("--connect-concurrency", default=100, show_default=True, type=int)
+@click.option("--vote-timeout", default=120.0, show_default=True, type=float)
+@click.option("--profile", default=None, help="Folder for py-spy profiles of each server during the vote.")
+@click.option("--keep", is_flag=True, help="Keep the work folder (server logs).")
+def bench_live_vote(voters, database, redis, servers, transport, connect_concurrency, vote_timeout, profile, keep):
+    """N delegates on real Socket.IO connections vote at once; prints one JSON line."""
+    import json
+
+    from governance.bench.live_vote import BenchError, run
+    try:
+        figures = run(voters, database=database, redis=redis, servers=servers, transport=transport,
+                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep)
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures))
+    if figures["lost"] or figures["duplicates"] or figures["result_missing"]:
+        sys.exit(1)
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)
