@@ -65,6 +65,12 @@ def _register_blueprints(app: Flask) -> None:
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
 
-    for blueprint in (auth_api, registry_api, meetings_api):
+    from motions.api import blp as motions_api
+    from voting import live  # noqa: F401  (the `vote` event and the join state)
+    from minutes.api import blp as minutes_api
+    from voting.api import blp as voting_api
+
+    for blueprint in (auth_api, registry_api, meetings_api, motions_api, voting_api):
         api.register_blueprint(blueprint)
+    api.register_blueprint(minutes_api)
     app.register_blueprint(views.bp)

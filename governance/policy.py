@@ -9,6 +9,10 @@ The rules, in the meeting's terms:
 - the chair of a meeting (or the secretariat) runs it: current item, polls, adjournment;
 - a delegate votes for their member, when that member is an eligible voter of the poll.
 """
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from governance.extensions import db
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession, Participant
 
 
@@ -17,12 +21,16 @@ def is_secretariat(user) -> bool:
 
 
 def participation(user, meeting: Meeting) -> Participant | None:
+    """The user's place in the meeting: one indexed lookup, remembered for the transaction
+    (an assembly has thousands of participants; the vote path asks this for every vote)."""
     if not (user and user.is_authenticated):
         return None
-    for participant in meeting.participants:
-        if participant.user_id == user.id:
-            return participant
-    return None
+    remembered = db.session.info.setdefault("excom_participation", {})
+    key = (meeting.id, user.id)
+    if remembered.get(key) is None:  # a person not (yet) taking part may be added in this transaction
+        remembered[key] = db.session.scalar(db.select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == user.id))
+    return remembered[key]
 
 
 def can_see_meeting(user, meeting: Meeting) -> bool:
@@ -74,3 +82,10 @@ def can_record_attendance(user, meeting: Meeting, person_id: int) -> bool:
     if can_run_meeting(user, meeting):
         return True
     return participation(user, meeting) is not None and user.id == person_id
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_participation(session, transaction):
+    # a new transaction may see a participant added or changed meanwhile
+    if transaction.parent is None:
+        session.info.pop("excom_participation", None)

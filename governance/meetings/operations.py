@@ -198,8 +198,8 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
 def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str, present: bool) -> dict:
     """Check a person in (in the room or online) or out. Checking in someone already present
     in the same mode changes nothing; in the other mode, it ends one stay and starts another."""
-    participant = next((p for p in meeting.participants if p.user_id == user_id), None)
-    if participant is None:
+    person = db.session.get(User, user_id)
+    if person is None or policy.participation(person, meeting) is None:
         raise invalid({"user_id": ["This person does not take part in this meeting."]})
     quorum_before = queries.meeting_quorum(meeting)
     stay = queries.open_stay(meeting, user_id)

@@ -1,0 +1,152 @@
+"""Motions: putting them, and what their adoption does.
+
+`decide_motion` is called by voting when a poll's result is final, in the same transaction:
+the member's status, the next host, the logo, the agenda lock or the approval of a
+memorandum change together with the result, or not at all.
+"""
+from collections import defaultdict
+from typing import Callable
+
+from sqlalchemy import func, select, text
+
+from governance.audit.operations import record
+from governance.auth.models import User
+from governance.dbtypes import utcnow
+from governance.errors import conflict, invalid
+from governance.extensions import db
+from governance.meetings.models import AgendaItem, Meeting
+from governance.registry import operations as registry_ops
+from governance.registry.models import Member, Organisation
+from motions.images import checked_image
+from motions.models import Candidate, Motion
+
+# What each membership action does to a member, and from which statuses it may start.
+MEMBERSHIP_EFFECTS = {
+    "admit": ({"applicant"}, "active"),
+    "withdraw": ({"active", "suspended"}, "withdrawn"),
+    "suspend": ({"active"}, "suspended"),
+    "terminate": ({"active", "suspended"}, "terminated"),
+    "reinstate": ({"suspended", "withdrawn", "terminated"}, "active"),
+}
+DEFAULT_MAJORITY = {"statutes_amendment": "two_thirds"}
+
+# Packages that depend on motions add what adoption of a kind must also do, e.g. minutes
+# approves a memorandum when a minutes_approval motion is adopted: callables (motion, actor).
+adoption_hooks: dict[str, list[Callable]] = defaultdict(list)
+
+
+def _snapshot(motion: Motion) -> dict:
+    return {"kind": motion.kind, "title": motion.title, "majority": motion.majority, "method": motion.method,
+            "secret": motion.secret, "member_id": motion.member_id, "action": motion.action,
+            "candidates": [c.value for c in motion.candidates]}
+
+
+def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str = "", majority: str | None = None,
+                  secret: bool = False, moved_by_id: int | None = None, member_id: int | None = None,
+                  action: str | None = None, candidates: list[int] | None = None, method: str | None = None,
+                  memorandum_meeting_id: int | None = None, current_text: str | None = None,
+                  proposed_text: str | None = None) -> Motion:
+    motion = Motion(meeting_id=item.meeting.id, item=item, kind=kind, title=title, text=text, secret=secret,
+                    moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
+                    method=(method or "exhaustive") if kind in ("host_city", "logo") else "yes_no",
+                    current_text=current_text, proposed_text=proposed_text)
+    if kind == "membership":
+        member = db.session.get(Member, member_id)
+        if member is None:
+            raise invalid({"member_id": ["No member has this id."]})
+        allowed_from, _ = MEMBERSHIP_EFFECTS[action]
+        if member.status not in allowed_from:
+            raise invalid({"action": [f"{member.name} is {member.status}; it cannot be asked to {action}."]})
+        motion.member, motion.action = member, action
+    if kind == "host_city":
+        for position, candidate_id in enumerate(candidates, start=1):
+            member = db.session.get(Member, candidate_id)
+            if member is None:
+                raise invalid({"candidates": [f"No member has the id {candidate_id}."]})
+            motion.candidates.append(Candidate(member=member, label=member.name, position=position))
+    if kind == "minutes_approval":
+        if db.session.get(Meeting, memorandum_meeting_id) is None:
+            raise invalid({"memorandum_meeting_id": ["No meeting has this id."]})
+        motion.memorandum_meeting_id = memorandum_meeting_id
+    if moved_by_id is not None and db.session.get(User, moved_by_id) is None:
+        raise invalid({"moved_by_id": ["No user has this id."]})
+    db.session.add(motion)
+    db.session.flush()
+    record("motion.created", actor=actor, meeting=motion.meeting_id, subject=motion, after=_snapshot(motion))
+    return motion
+
+
+def add_logo(motion: Motion, *, actor, data: bytes, mimetype: str, label: str) -> Candidate:
+    if motion.kind != "logo":
+        raise conflict("not_a_logo_motion", "Logos are candidates of a logo motion only.")
+    if motion.decided or _has_polls(motion):
+        raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
+    kind, digest = checked_image(data, mimetype)
+    position = (db.session.scalar(select(func.max(Candidate.position)).where(Candidate.motion_id == motion.id))
+                or 0) + 1
+    candidate = Candidate(motion=motion, label=label or f"Logo {position}", position=position, image=data,
+                          image_mimetype=kind, image_sha256=digest, uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(candidate)
+    db.session.flush()
+    record("logo.uploaded", actor=actor, meeting=motion.meeting_id, subject=candidate,
+           after={"motion_id": motion.id, "label": candidate.label, "sha256": digest, "mimetype": kind})
+    return candidate
+
+
+def _has_polls(motion: Motion) -> bool:
+    # motions may not import voting (it sits above motions), so the table is asked directly
+    return db.session.execute(text("SELECT 1 FROM polls WHERE motion_id = :m LIMIT 1"),
+                              {"m": motion.id}).first() is not None
+
+
+def _next_resolution_number(meeting: Meeting) -> str:
+    decided = db.session.scalar(select(func.count()).select_from(Motion).where(
+        Motion.meeting_id == meeting.id, Motion.resolution_number.is_not(None)))
+    return f"{meeting.reference}/R{decided + 1}"
+
+
+def decide_motion(motion: Motion, *, outcome: str, actor, winner_value: int | None = None) -> Motion:
+    """Record the final outcome (adopted / rejected / elected) and apply what adoption does."""
+    if motion.decided:
+        raise conflict("already_decided", "This motion has already been decided.")
+    motion.status = outcome
+    motion.decided_at = utcnow()
+    if outcome in ("adopted", "elected"):
+        motion.resolution_number = _next_resolution_number(motion.meeting)
+        if winner_value is not None:
+            motion.winner = next(c for c in motion.candidates if c.value == winner_value)
+        _apply(motion, actor)
+    db.session.flush()
+    record(f"motion.{outcome}", actor=actor, meeting=motion.meeting_id, subject=motion,
+           after={"resolution_number": motion.resolution_number,
+                  "winner": motion.winner.value if motion.winner else None})
+    return motion
+
+
+def _apply(motion: Motion, actor) -> None:
+    meeting = motion.meeting
+    reason = f"{motion.resolution_number}: {motion.title}"
+    if motion.kind == "membership":
+        allowed_from, new_status = MEMBERSHIP_EFFECTS[motion.action]
+        if motion.member.status not in allowed_from:  # changed since the motion was put
+            raise conflict("member_status_changed",
+                           f"{motion.member.name} is now {motion.member.status}; the motion cannot apply.")
+        registry_ops.update_member(motion.member, {"status": new_status}, actor=actor, meeting=meeting,
+                                   reason=reason)
+    elif motion.kind == "host_city":
+        before = meeting.next_host_id
+        meeting.next_host_id = motion.winner.member_id
+        record("meeting.next_host", actor=actor, meeting=meeting, subject=meeting,
+               before={"next_host_id": before}, after={"next_host_id": meeting.next_host_id, "reason": reason})
+    elif motion.kind == "logo":
+        organisation = Organisation.ensure()
+        organisation.logo = motion.winner.image
+        organisation.logo_mimetype = motion.winner.image_mimetype
+        organisation.logo_changed_at = utcnow()
+        record("organisation.logo", actor=actor, meeting=meeting, subject=organisation,
+               after={"sha256": motion.winner.image_sha256, "reason": reason})
+    elif motion.kind == "agenda_adoption":
+        meeting.agenda_locked_at = utcnow()
+        record("agenda.adopted", actor=actor, meeting=meeting, subject=meeting, after={"reason": reason})
+    for hook in adoption_hooks.get(motion.kind, ()):
+        hook(motion, actor)

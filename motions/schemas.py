@@ -1,0 +1,87 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from governance.fields import Id
+from motions.models import MAJORITIES, MEMBERSHIP_ACTIONS, MOTION_KINDS
+
+
+class MotionIn(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(MOTION_KINDS))
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    text = fields.Str(load_default="", validate=validate.Length(max=20000))
+    majority = fields.Str(validate=validate.OneOf(MAJORITIES))
+    secret = fields.Bool(load_default=False)
+    moved_by_id = Id(allow_none=True, load_default=None)
+    member_id = Id()
+    action = fields.Str(validate=validate.OneOf(MEMBERSHIP_ACTIONS))
+    candidates = fields.List(Id(), validate=validate.Length(min=2, max=50))
+    method = fields.Str(validate=validate.OneOf(("exhaustive", "irv")))
+    memorandum_meeting_id = Id()
+    current_text = fields.Str(validate=validate.Length(min=1, max=50000))
+    proposed_text = fields.Str(validate=validate.Length(min=1, max=50000))
+
+    # which kind fields each kind needs, and which it must not carry
+    _NEEDS = {
+        "membership": {"member_id", "action"},
+        "host_city": {"candidates"},
+        "minutes_approval": {"memorandum_meeting_id"},
+        "statutes_amendment": {"current_text", "proposed_text"},
+    }
+    _KIND_FIELDS = {"member_id", "action", "candidates", "method", "memorandum_meeting_id", "current_text",
+                    "proposed_text"}
+    _ALLOWED = {**_NEEDS, "host_city": {"candidates", "method"}, "logo": {"method"}}
+
+    @validates_schema
+    def _kind_fields(self, data, **_):
+        kind = data["kind"]
+        problems = {}
+        for name in self._NEEDS.get(kind, set()) - set(data):
+            problems[name] = [f"A {kind} motion needs this."]
+        for name in (self._KIND_FIELDS & set(data)) - self._ALLOWED.get(kind, set()):
+            problems[name] = [f"A {kind} motion does not take this."]
+        if kind in ("host_city", "logo") and "majority" in data:
+            problems["majority"] = ["A ballot between candidates is decided by its method, not a majority rule."]
+        if "candidates" in data and len(set(data["candidates"])) != len(data["candidates"]):
+            problems["candidates"] = ["A candidate is named twice."]
+        if problems:
+            raise ValidationError(problems)
+
+
+class CandidateOut(Schema):
+    id = fields.Int()
+    value = fields.Int()  # what a delegate votes for: the member id (host city) or the logo id
+    label = fields.Str()
+    member_id = fields.Int(allow_none=True)
+    image_url = fields.Method("_image_url")
+
+    def _image_url(self, candidate):
+        return f"/api/v1/logos/{candidate.id}" if candidate.image is not None else None
+
+
+class MotionOut(Schema):
+    id = fields.Int()
+    meeting_id = fields.Int()
+    item_id = fields.Int()
+    kind = fields.Str()
+    title = fields.Str()
+    text = fields.Str()
+    majority = fields.Str()
+    method = fields.Str()
+    secret = fields.Bool()
+    status = fields.Str()
+    moved_by_id = fields.Int(allow_none=True)
+    member_id = fields.Int(allow_none=True)
+    action = fields.Str(allow_none=True)
+    memorandum_meeting_id = fields.Int(allow_none=True)
+    current_text = fields.Str(allow_none=True)
+    proposed_text = fields.Str(allow_none=True)
+    resolution_number = fields.Str(allow_none=True)
+    winner = fields.Method("_winner")
+    decided_at = fields.DateTime(allow_none=True)
+    candidates = fields.List(fields.Nested(CandidateOut))
+
+    def _winner(self, motion):
+        return motion.winner.value if motion.winner is not None else None
+
+
+class LogoIn(Schema):
+    label = fields.Str(load_default="", validate=validate.Length(max=200))

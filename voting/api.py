@@ -1,0 +1,105 @@
+"""/api/v1: motions with their rounds, polls, votes, results and the published ballots."""
+from flask_smorest import Blueprint
+
+from governance import policy
+from governance.auth.loading import signed_in_user
+from governance.errors import conflict, forbidden, not_found
+from governance.extensions import db
+from governance.meetings.models import AgendaItem, Meeting
+from motions.api import visible_motion
+from motions.models import Motion
+from voting import operations
+from voting.models import Ballot, Poll
+from voting.queries import motion_rounds, poll_view
+from voting.schemas import BallotOut, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut, VoteIn
+
+blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
+
+
+def _with_rounds(motion: Motion) -> Motion:
+    motion.rounds = motion_rounds(motion)
+    return motion
+
+
+def visible_poll(poll_id: int):
+    user = signed_in_user()
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or not policy.can_see_item(user, poll.motion.item):
+        raise not_found("poll")
+    return poll, user
+
+
+@blp.route("/motions/<int:motion_id>")
+@blp.response(200, MotionWithRoundsOut)
+def get_motion(motion_id):
+    motion, _ = visible_motion(motion_id)
+    return _with_rounds(motion)
+
+
+@blp.route("/items/<int:item_id>/motions")
+@blp.response(200, MotionWithRoundsOut(many=True))
+def item_motions(item_id):
+    user = signed_in_user()
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or not policy.can_see_item(user, item):
+        raise not_found("agenda item")
+    return [_with_rounds(m) for m in db.session.scalars(db.select(Motion).where(Motion.item_id == item.id)
+                                                         .order_by(Motion.id))]
+
+
+@blp.route("/meetings/<int:meeting_id>/motions")
+@blp.response(200, MotionWithRoundsOut(many=True))
+def meeting_motions(meeting_id):
+    user = signed_in_user()
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not policy.can_see_meeting(user, meeting):
+        raise not_found("meeting")
+    motions = db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.id))
+    return [_with_rounds(m) for m in motions if policy.can_see_item(user, m.item)]
+
+
+@blp.route("/motions/<int:motion_id>/polls", methods=["POST"])
+@blp.response(201, PollOut)
+def open_poll(motion_id):
+    motion, user = visible_motion(motion_id)
+    if not policy.can_run_meeting(user, motion.meeting):
+        raise forbidden("Only the chair opens a vote.")
+    return poll_view(operations.open_poll(motion, actor=user), user)
+
+
+@blp.route("/polls/<int:poll_id>")
+@blp.response(200, PollOut)
+def get_poll(poll_id):
+    poll, user = visible_poll(poll_id)
+    return poll_view(poll, user)
+
+
+@blp.route("/polls/<int:poll_id>/votes", methods=["POST"])
+@blp.arguments(VoteIn)
+@blp.response(201, ReceiptOut)
+def vote(args, poll_id):
+    poll, user = visible_poll(poll_id)
+    return {"receipt": operations.cast_vote(poll, voter=user, choice=args["choice"]), "poll_id": poll.id}
+
+
+@blp.route("/polls/<int:poll_id>/close", methods=["POST"])
+@blp.arguments(CloseIn, required=False)
+@blp.response(200, PollOut)
+def close_poll(args, poll_id):
+    poll, user = visible_poll(poll_id)
+    if not policy.can_run_meeting(user, poll.motion.meeting):
+        raise forbidden("Only the chair closes a vote.")
+    casting_vote = (args or {}).get("casting_vote")
+    return poll_view(operations.close_poll(poll, actor=user, casting_vote=casting_vote), user)
+
+
+@blp.route("/polls/<int:poll_id>/ballots")
+@blp.response(200, BallotOut(many=True))
+def ballots(poll_id):
+    """The published ballot list: every voter finds their receipt here once the poll closes."""
+    poll, _ = visible_poll(poll_id)
+    if poll.is_open:
+        raise conflict("poll_open", "Ballots are published when the poll closes.")
+    rows = db.session.scalars(db.select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
+    return [{"receipt": b.receipt, "choice": operations._readable(poll, b.choice), "member_id": b.member_id}
+            for b in rows]

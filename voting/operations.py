@@ -1,0 +1,202 @@
+"""Opening polls, casting votes, closing polls.
+
+The vote path is kept to what a vote needs: the poll (by primary key), the voter's right to
+vote (two indexed look-ups), and two inserts whose primary keys enforce one vote per member.
+No recount, no broadcast per vote: progress is coalesced (voting.live).
+"""
+import json
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from governance import policy
+from governance.audit.operations import record
+from governance.dbtypes import utcnow
+from governance.errors import ApiError, conflict, forbidden, invalid
+from governance.extensions import db
+from governance.meetings import queries as meeting_queries
+from governance.realtime import announce
+from motions.models import Motion
+from motions.operations import decide_motion
+from voting import results, secrecy
+from voting.models import Ballot, EligibleVoter, Participation, Poll
+from voting.queries import audience, last_closed_poll, poll_view
+
+YES_NO = ("yes", "no", "abstain")
+
+
+def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
+    """(round, reason, ballot, contest) of the next poll on this motion."""
+    previous = last_closed_poll(motion)
+    round_ = (previous.round + 1) if previous else 1
+    if motion.method != "exhaustive":
+        return round_, "first" if previous is None else "repeat", None, None
+    everyone = [c.value for c in motion.candidates]
+    if previous is None:
+        return round_, "first", everyone, everyone
+    result = previous.result or {}
+    if result.get("status") == "runoff":
+        next_round = result["next_round"]
+        return round_, next_round["reason"], next_round["candidates"], result["contest"]
+    # a void or tied round is held again with the same ballot
+    return round_, "repeat", previous.ballot, previous.contest
+
+
+def open_poll(motion: Motion, *, actor) -> Poll:
+    meeting = motion.meeting
+    if motion.decided:
+        raise conflict("already_decided", f"This motion was {motion.status}.")
+    if meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned.")
+    if motion.kind == "agenda_adoption" and meeting.agenda_locked:
+        raise conflict("agenda_locked", "The agenda was already adopted.")
+    if motion.multi_candidate and len(motion.candidates) < 2:
+        raise conflict("no_candidates", "A ballot needs at least two candidates.")
+    quorum = meeting_queries.meeting_quorum(meeting)
+    if not quorum.quorate:
+        raise conflict("no_quorum", f"No quorum: {quorum.present} of {quorum.voting_members} voting members "
+                                    f"present, {quorum.required} needed.")
+    round_, reason, ballot, contest = _next_ballot(motion)
+    poll = Poll(motion=motion, meeting_id=meeting.id, round=round_, reason=reason, secret=motion.secret,
+                method=motion.method, ballot=ballot, contest=contest, quorum_at_open=quorum.as_dict(),
+                opened_by_id=actor.id)
+    db.session.add(poll)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise conflict("poll_open", "Another poll is open in this meeting; close it first.") from None
+    voters = sorted(meeting_queries.voting_member_ids(meeting))
+    if voters:
+        db.session.execute(insert(EligibleVoter), [{"poll_id": poll.id, "member_id": m} for m in voters])
+    poll.eligible_count = len(voters)
+    db.session.flush()
+    record("poll.opened", actor=actor, meeting=meeting, subject=poll,
+           after={"motion_id": motion.id, "round": round_, "reason": reason, "ballot": ballot,
+                  "eligible": len(voters), "quorum": quorum.as_dict(), "secret": poll.secret})
+    announce("poll.opened", {"poll": poll_view(poll, None)}, meeting_id=meeting.id, audience=audience(poll))
+    return poll
+
+
+def normalise_choice(poll: Poll, choice) -> str:
+    """The ballot as stored: "yes" / "no" / "abstain", a candidate's value, or an IRV ranking."""
+    if choice == "abstain":
+        return "abstain"
+    if poll.method == "yes_no":
+        if choice not in YES_NO:
+            raise invalid({"choice": ["Vote yes, no or abstain."]})
+        return choice
+    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else poll.ballot
+    if poll.method == "irv":
+        if (not isinstance(choice, list) or not choice or len(set(choice)) != len(choice)
+                or not all(isinstance(c, int) and not isinstance(c, bool) and c in candidates for c in choice)):
+            raise invalid({"choice": ["Rank one or more candidates of this ballot, each once."]})
+        return json.dumps(choice)
+    if isinstance(choice, str) and choice.isdigit():
+        choice = int(choice)
+    if isinstance(choice, bool) or not isinstance(choice, int) or choice not in candidates:
+        raise invalid({"choice": ["Vote for a candidate on this ballot, or abstain."]})
+    return str(choice)
+
+
+def cast_vote(poll: Poll, *, voter, choice) -> str:
+    """Record one member's vote; answers the receipt. The caller commits, then acknowledges."""
+    if not poll.is_open:
+        raise conflict("poll_closed", "This poll is closed.")
+    meeting = poll.motion.meeting
+    if not policy.is_voting_delegate(voter, meeting):
+        raise forbidden("Only delegates of voting members vote.") if policy.participation(voter, meeting) \
+            else ApiError(404, "not_found", "No such poll.")
+    member_id = voter.member_id
+    eligible = db.session.scalar(select(EligibleVoter.member_id).where(
+        EligibleVoter.poll_id == poll.id, EligibleVoter.member_id == member_id))
+    if eligible is None:
+        raise ApiError(403, "not_eligible", "Your member was not a voting member when this poll opened.")
+    if meeting_queries.open_stay(meeting, voter.id) is None:
+        raise ApiError(403, "not_present", "Check in (in the room or online) before you vote.")
+    stored = normalise_choice(poll, choice)
+    receipt = secrecy.new_receipt()
+    ballot = {"poll_id": poll.id, "receipt": receipt, "choice": stored}
+    if not poll.secret:
+        ballot.update(member_id=member_id, cast_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Participation), [{"poll_id": poll.id, "member_id": member_id,
+                                                        "cast_by_id": voter.id}])
+            db.session.execute(insert(Ballot), [ballot])
+    except IntegrityError:
+        raise conflict("already_voted", "Your member has already voted in this poll.") from None
+    from voting.live import progress_changed  # the live module sits on top of this one
+    progress_changed(poll)
+    return receipt
+
+
+def _counts(poll: Poll) -> dict[str, int]:
+    rows = db.session.execute(select(Ballot.choice, func.count()).where(Ballot.poll_id == poll.id)
+                              .group_by(Ballot.choice)).all()
+    return {choice: n for choice, n in rows}
+
+
+def _result(poll: Poll, electorate: results.Electorate, casting_vote) -> dict:
+    motion = poll.motion
+    if poll.method == "yes_no":
+        if casting_vote is not None:
+            raise invalid({"casting_vote": ["A yes/no vote that ties is not adopted; there is no casting vote."]})
+        result = results.yes_no_result(motion.majority, _counts(poll), electorate)
+    elif poll.method == "exhaustive":
+        try:
+            result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=_counts(poll),
+                                               tie_break=poll.reason == "tie_break", electorate=electorate,
+                                               casting_vote=casting_vote)
+        except ValueError as refusal:
+            raise invalid({"casting_vote": [str(refusal)]}) from None
+    else:
+        choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
+        result = results.irv_result(candidates=[c.value for c in motion.candidates], choices=choices,
+                                    electorate=electorate)
+    result.update(round=poll.round, reason=poll.reason)
+    if not poll.secret:
+        result["votes"] = [{"member_id": member_id, "member": name, "choice": _readable(poll, choice)}
+                           for member_id, name, choice in _named_votes(poll)]
+    return result
+
+
+def _named_votes(poll: Poll):
+    from governance.registry.models import Member
+    return db.session.execute(select(Ballot.member_id, Member.name, Ballot.choice)
+                              .join(Member, Member.id == Ballot.member_id)
+                              .where(Ballot.poll_id == poll.id).order_by(Member.name)).all()
+
+
+def _readable(poll: Poll, choice: str):
+    if poll.method == "irv" and choice != "abstain":
+        return json.loads(choice)
+    if poll.method == "exhaustive" and choice != "abstain":
+        return int(choice)
+    return choice
+
+
+def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
+    if not poll.is_open:
+        raise conflict("poll_closed", "This poll is already closed.")
+    meeting = poll.motion.meeting
+    quorum = meeting_queries.meeting_quorum(meeting)
+    electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
+    result = _result(poll, electorate, casting_vote)
+    rows = secrecy.shuffle_ballots(poll.id) if poll.secret else [
+        (r, c) for r, c in db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll.id))]
+    poll.ballots_digest = secrecy.ballots_digest(rows)
+    result["ballots_digest"] = poll.ballots_digest
+    poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
+    poll.quorum_at_close, poll.result = quorum.as_dict(), result
+    db.session.flush()
+    record("poll.closed", actor=actor, meeting=meeting, subject=poll,
+           after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
+                  "quorum": quorum.as_dict()})
+    if result["status"] in ("adopted", "rejected", "elected"):
+        decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
+        result["resolution_number"] = poll.motion.resolution_number
+        poll.result = dict(result)  # JSON columns notice a new object, not an edited one
+    announce("poll.closed", {"poll_id": poll.id, "motion_id": poll.motion_id, "result": result},
+             meeting_id=meeting.id, audience=audience(poll))
+    return poll

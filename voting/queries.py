@@ -1,0 +1,70 @@
+"""Reading polls as a given person may see them."""
+from sqlalchemy import func, select
+
+from governance.extensions import db
+from motions.models import Motion
+from voting.models import Participation, Poll
+
+
+def audience(poll: Poll) -> str:
+    """Who hears of this poll: everyone for an open-session item, members only for a closed one."""
+    return "closed" if poll.motion.item.closed else "open"
+
+
+def last_closed_poll(motion: Motion) -> Poll | None:
+    return db.session.scalar(select(Poll).where(Poll.motion_id == motion.id, Poll.status == "closed")
+                             .order_by(Poll.round.desc()).limit(1))
+
+
+def open_poll_in(meeting_id: int) -> Poll | None:
+    return db.session.scalar(select(Poll).where(Poll.meeting_id == meeting_id, Poll.status == "open"))
+
+
+def cast_count(poll: Poll) -> int:
+    return db.session.scalar(select(func.count()).select_from(Participation)
+                             .where(Participation.poll_id == poll.id))
+
+
+def has_voted(poll: Poll, user) -> bool:
+    if user is None or user.member_id is None:
+        return False
+    return db.session.get(Participation, (poll.id, user.member_id)) is not None
+
+
+def choices(poll: Poll) -> list[dict]:
+    motion = poll.motion
+    if poll.method == "yes_no":
+        return [{"value": v, "label": v.capitalize()} for v in ("yes", "no", "abstain")]
+    on_ballot = poll.ballot if poll.method == "exhaustive" else [c.value for c in motion.candidates]
+    by_value = {c.value: c for c in motion.candidates}
+    options = [{"value": value, "label": by_value[value].label,
+                "image_url": f"/api/v1/logos/{by_value[value].id}" if by_value[value].image is not None else None}
+               for value in on_ballot]
+    return options + [{"value": "abstain", "label": "Abstain"}]
+
+
+def poll_view(poll: Poll, user) -> dict:
+    """The poll as API.md shows it; `voted` is about `user` (None in broadcasts)."""
+    motion = poll.motion
+    view = {
+        "id": poll.id, "motion_id": motion.id, "meeting_id": poll.meeting_id, "item_id": motion.item_id,
+        "motion": {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority},
+        "round": poll.round, "reason": poll.reason, "status": poll.status, "secret": poll.secret,
+        "method": poll.method, "choices": choices(poll), "eligible": poll.eligible_count,
+        "opened_at": poll.opened_at.isoformat(), "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
+        "quorum_at_open": poll.quorum_at_open,
+    }
+    view["cast"] = poll.result["ballots"] if poll.result else cast_count(poll)
+    if user is not None:
+        view["voted"] = has_voted(poll, user)
+    if not poll.is_open:
+        view["result"] = poll.result
+    return view
+
+
+def motion_rounds(motion: Motion) -> list[dict]:
+    """Every closed poll on the motion, oldest first (round 1, a tie-break, round 2 ...)."""
+    polls = db.session.scalars(select(Poll).where(Poll.motion_id == motion.id, Poll.status == "closed")
+                               .order_by(Poll.round)).all()
+    return [{"poll_id": p.id, "round": p.round, "reason": p.reason, "ballot": p.ballot, **(p.result or {})}
+            for p in polls]

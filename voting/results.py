@@ -1,0 +1,68 @@
+"""A poll's result from its counted ballots: the pure rules of majority.py and tally.py put
+into the shape API.md promises. No Flask, no database."""
+import json
+from dataclasses import dataclass
+
+from voting.majority import decide
+from voting.tally import exhaustive_round, instant_runoff
+
+
+@dataclass(frozen=True)
+class Electorate:
+    eligible: int       # voting members fixed when the poll opened
+    present: int        # voting members present when it closed
+    quorate: bool
+
+
+def yes_no_result(rule: str, counts: dict, electorate: Electorate) -> dict:
+    yes, no, abstain = counts.get("yes", 0), counts.get("no", 0), counts.get("abstain", 0)
+    # Whoever voted was present when they voted, even if they left before the close.
+    present = min(electorate.eligible, max(electorate.present, yes + no + abstain))
+    outcome = decide(rule, yes=yes, no=no, abstain=abstain, present=present, voting_members=electorate.eligible)
+    return {
+        "status": ("adopted" if outcome.adopted else "rejected") if electorate.quorate else "void",
+        "counts": {"yes": yes, "no": no, "abstain": abstain},
+        "cast": outcome.cast, "abstain": abstain, "ballots": yes + no + abstain,
+        "eligible": electorate.eligible, "present": present, "quorate": electorate.quorate,
+        "rule": rule, "threshold": outcome.threshold, "threshold_text": outcome.describe(),
+    }
+
+
+def exhaustive_result(*, contest: list, ballot: list, counts: dict, tie_break: bool, electorate: Electorate,
+                      casting_vote=None) -> dict:
+    abstain = counts.get("abstain", 0)
+    by_candidate = {candidate: counts.get(str(candidate), 0) for candidate in ballot}
+    step = exhaustive_round(contest=contest, ballot=ballot, counts=by_candidate, abstain=abstain,
+                            tie_break=tie_break, casting_vote=casting_vote)
+    result = {
+        "status": step.status, "counts": {**{str(c): n for c, n in step.counts.items()}, "abstain": abstain},
+        "cast": step.valid, "abstain": abstain, "ballots": step.valid + abstain, "eligible": electorate.eligible,
+        "present": electorate.present, "quorate": electorate.quorate, "rule": "exhaustive",
+        "threshold": step.needed,
+        "threshold_text": ("tie-break round: the candidate with fewest votes is eliminated" if tie_break
+                           else f"more than half of the valid votes: at least {step.needed}"),
+        "winner": step.winner, "eliminated": list(step.eliminated), "contest": list(step.contest),
+        "casting_vote": casting_vote,
+    }
+    if step.status == "runoff":
+        result["next_round"] = {"candidates": list(step.next_candidates), "reason": step.next_reason}
+    if not electorate.quorate:
+        result.update(status="void", winner=None, eliminated=[], next_round=None)
+    return result
+
+
+def irv_result(*, candidates: list, choices: list[str], electorate: Electorate) -> dict:
+    rankings = [json.loads(choice) for choice in choices if choice != "abstain"]
+    abstain = len(choices) - len(rankings)
+    outcome = instant_runoff(candidates, rankings)
+    rounds = [{"counts": {str(c): n for c, n in r.counts.items()}, "exhausted": r.exhausted,
+               "eliminated": list(r.eliminated), "continuing": list(r.continuing)} for r in outcome.rounds]
+    first = rounds[0]["counts"] if rounds else {}
+    return {
+        "status": outcome.status if electorate.quorate else "void",
+        "counts": {**first, "abstain": abstain}, "cast": len(rankings), "abstain": abstain,
+        "ballots": len(choices), "eligible": electorate.eligible, "present": electorate.present,
+        "quorate": electorate.quorate, "rule": "irv", "threshold": len(rankings) // 2 + 1,
+        "threshold_text": "more than half of the ballots still counting, by instant runoff",
+        "winner": outcome.winner if electorate.quorate else None, "rounds": rounds,
+    }

@@ -1,0 +1,51 @@
+from marshmallow import Schema, fields
+
+from motions.schemas import MotionOut
+
+
+class VoteIn(Schema):
+    # "yes" / "no" / "abstain", a candidate's id, or for IRV a ranking (list of ids):
+    # checked against the poll by voting.operations.normalise_choice
+    choice = fields.Raw(required=True)
+
+
+class CloseIn(Schema):
+    casting_vote = fields.Int(strict=True, allow_none=True, load_default=None)
+
+
+class ReceiptOut(Schema):
+    receipt = fields.Str()
+    poll_id = fields.Int()
+
+
+class PollOut(Schema):
+    """The shape of voting.queries.poll_view (documented here for the OpenAPI spec)."""
+
+    id = fields.Int()
+    motion_id = fields.Int()
+    meeting_id = fields.Int()
+    item_id = fields.Int()
+    motion = fields.Dict()
+    round = fields.Int()
+    reason = fields.Str()
+    status = fields.Str()
+    secret = fields.Bool()
+    method = fields.Str()
+    choices = fields.List(fields.Dict())
+    eligible = fields.Int()
+    cast = fields.Int()
+    voted = fields.Bool()
+    opened_at = fields.Str()
+    closed_at = fields.Str(allow_none=True)
+    quorum_at_open = fields.Dict(allow_none=True)
+    result = fields.Dict(allow_none=True)
+
+
+class MotionWithRoundsOut(MotionOut):
+    rounds = fields.List(fields.Dict())
+
+
+class BallotOut(Schema):
+    receipt = fields.Str()
+    choice = fields.Raw()
+    member_id = fields.Int(allow_none=True)

@@ -1,0 +1,40 @@
+"""Keeping a secret ballot secret in the database itself.
+
+Ballots and participations are written in the same transaction (so that a vote is either
+wholly counted or not at all), which leaves traces of arrival order: the physical order of
+rows, and on PostgreSQL the transaction id (xmin) each row carries. When a secret poll
+closes, its ballots are deleted and written again in a shuffled order in the closing
+transaction: afterwards every ballot has the same xmin, and their order says nothing.
+"""
+import hashlib
+import secrets
+
+from sqlalchemy import delete, insert, select
+
+from governance.extensions import db
+from voting.models import Ballot
+
+_shuffler = secrets.SystemRandom()
+
+
+def new_receipt() -> str:
+    return secrets.token_hex(8)  # 64 random bits: unguessable, short enough to read out
+
+
+def ballots_digest(rows: list[tuple[str, str]]) -> str:
+    """SHA-256 over the sorted (receipt, choice) list: published with the result and
+    written into the audit trail, so a recount can show the ballots are those counted."""
+    hasher = hashlib.sha256()
+    for receipt, choice in sorted(rows):
+        hasher.update(f"{receipt}\t{choice}\n".encode())
+    return hasher.hexdigest()
+
+
+def shuffle_ballots(poll_id: int) -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll_id)).all()
+    rows = [(receipt, choice) for receipt, choice in rows]
+    _shuffler.shuffle(rows)
+    db.session.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
+    if rows:
+        db.session.execute(insert(Ballot), [{"poll_id": poll_id, "receipt": r, "choice": c} for r, c in rows])
+    return rows
