@@ -1,9 +1,12 @@
-"""Server-rendered pages. The full set (delegate, chair, secretariat, observer, screen) is
-built on this blueprint; here the landing page and signing in and out."""
+"""Server-rendered pages: the landing page and signing in and out here; the meeting pages
+(delegate, chair, secretariat, observer, screen) and the languages in governance.pages,
+which add their routes to this same blueprint."""
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from governance import policy
 from governance.auth import operations as auth_ops
+from governance.auth.models import AccessToken
 from governance.errors import ApiError
 from governance.extensions import csrf, db, limiter
 from governance.meetings.models import Meeting
@@ -15,11 +18,24 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 def index():
     meetings = db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc())).all()
-    return render_template("index.html", organisation=Organisation.current(), meetings=meetings)
+    user = current_user if current_user.is_authenticated else None
+    if user is not None:
+        meetings = [meeting for meeting in meetings if policy.can_see_meeting(user, meeting)]
+    entries = [{"meeting": meeting,
+                "can_run": user is not None and policy.can_run_meeting(user, meeting),
+                "can_prepare": user is not None and policy.can_prepare(user),
+                "can_vote": user is not None and policy.is_voting_delegate(user, meeting)}
+               for meeting in meetings]
+    return render_template("index.html", organisation=Organisation.current(), meetings=meetings, entries=entries)
 
 
 def _login_page_key() -> str:
     return f"login:{request.remote_addr}:{request.form.get('email', '').strip().lower()}"
+
+
+def _after_login() -> str:
+    from governance.pages.i18n import _safe_next
+    return _safe_next(request.values.get("next")) if request.values.get("next") else url_for("pages.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,9 +51,26 @@ def login():
             error = refusal.message
         else:
             login_user(user)
-            return redirect(url_for("pages.index"))
+            return redirect(_after_login())
     status = 401 if error else 200
-    return render_template("login.html", organisation=Organisation.current(), error=error), status
+    return render_template("login.html", organisation=Organisation.current(), error=error,
+                           next=request.values.get("next", "")), status
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["GET", "POST"])
+def login_link(token):
+    """A personal access link from the secretariat. Opening it asks for one click (a POST
+    with the CSRF token), so that nobody can sign somebody in by planting the link in a page."""
+    user = AccessToken.find_user(token)
+    if user is None:
+        return render_template("login.html", organisation=Organisation.current(), next="",
+                               error=None, link_invalid=True), 404
+    if request.method == "POST":
+        csrf.protect()
+        login_user(user)
+        return redirect(url_for("pages.index"))
+    return render_template("login_link.html", organisation=Organisation.current(), person=user, token=token)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -50,3 +83,7 @@ def logout():
 @bp.app_context_processor
 def _signed_in():
     return {"signed_in_user": current_user if current_user.is_authenticated else None}
+
+
+# The meeting pages and the languages add their routes to `bp` (imported last: they import it).
+from governance.pages import i18n, meeting  # noqa: E402,F401

@@ -1,0 +1,149 @@
+"""English and Russian, the meeting's two languages (Flask-Babel).
+
+The language is the one the person chose with the switch (a cookie), else the best match
+of the browser's Accept-Language, else English. Times are shown in the meeting's time zone,
+whatever the browser's.
+"""
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import redirect, request
+from flask_babel import Babel, get_locale, lazy_gettext as _l
+
+from governance.views import bp
+
+LANGUAGES = {"en": "English", "ru": "Русский"}
+LANGUAGE_COOKIE = "excom_lang"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+
+
+@bp.record_once
+def _init_babel(state) -> None:
+    app = state.app
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["meeting_time"] = meeting_time
+
+
+def meeting_time(moment: datetime | None, meeting, pattern: str = "medium") -> str:
+    """A moment in the meeting's time zone, in the page's language: "20 Sept 2024, 14:00"."""
+    if moment is None:
+        return ""
+    patterns = {"time": "HH:mm", "date": "d MMMM y", "medium": "d MMMM y, HH:mm", "weekday": "EEEE d MMMM y"}
+    return babel_format_datetime(moment, patterns.get(pattern, pattern), tzinfo=meeting.zone,
+                                 locale=str(get_locale() or "en"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to somebody else's."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.route("/language/<code>")
+def switch_language(code):
+    response = redirect(_safe_next(request.args.get("next")))
+    if code in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.app_context_processor
+def _language_context():
+    current = str(get_locale() or "en")
+    return {"lang": current, "languages": LANGUAGES, "safe_next": _safe_next}
+
+
+# The words the page scripts show, translated on the server and handed to them as JSON
+# (the Content-Security-Policy allows no inline script, but a JSON data block is not script).
+JS_MESSAGES = {
+    "connecting": _l("Connecting…"),
+    "online": _l("Live"),
+    "offline": _l("Connection lost. Reconnecting…"),
+    "signed_out": _l("Your session has ended. Please sign in again."),
+    "no_current_item": _l("No item is under discussion right now."),
+    "current_item": _l("Now"),
+    "poll_open": _l("Voting is open"),
+    "poll_closed": _l("Voting is closed"),
+    "round": _l("Round %(n)s"),
+    "secret_ballot": _l("Secret ballot"),
+    "named_vote": _l("Named vote"),
+    "choose": _l("Choose one option"),
+    "rank_help": _l("Tap the candidates in order of preference. Your first choice first."),
+    "your_ranking": _l("Your ranking"),
+    "ranking_empty": _l("Nobody ranked yet."),
+    "add_to_ranking": _l("Rank %(name)s"),
+    "move_up": _l("Move up"),
+    "remove": _l("Remove"),
+    "submit_ranking": _l("Vote with this ranking"),
+    "confirm_question": _l("Your vote: %(choice)s. Is this right?"),
+    "confirm": _l("Confirm my vote"),
+    "change": _l("Change"),
+    "sending": _l("Sending your vote…"),
+    "recorded": _l("Your vote was recorded."),
+    "receipt": _l("Receipt"),
+    "receipt_help": _l("Keep this code: you can find it in the published list of ballots."),
+    "already_voted": _l("You have already voted in this poll."),
+    "not_eligible": _l("You are following this poll; you do not vote in it."),
+    "vote_failed": _l("Your vote was not recorded: %(reason)s"),
+    "waiting_result": _l("Waiting for the chair to close the poll."),
+    "cast_of": _l("%(cast)s of %(eligible)s votes cast"),
+    "result": _l("Result"),
+    "adopted": _l("Adopted"),
+    "rejected": _l("Rejected"),
+    "elected": _l("Elected: %(name)s"),
+    "runoff": _l("No majority: another round is needed"),
+    "void": _l("Void: no quorum"),
+    "threshold": _l("Needed: %(n)s"),
+    "quorate": _l("Quorate"),
+    "quorum_numbers": _l("%(present)s of %(total)s voting members present; %(required)s needed"),
+    "not_quorate": _l("Not quorate"),
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "abstain": _l("Abstain"),
+    "votes": _l("votes"),
+    "next_round_candidates": _l("Next round: %(names)s"),
+    "adjourned": _l("The meeting is adjourned."),
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "in_person": _l("In the room"),
+    "online_mode": _l("Online"),
+    "check_in_person": _l("In person"),
+    "check_in_online": _l("Online"),
+    "check_out": _l("Check out"),
+    "open_poll": _l("Open a poll"),
+    "next_round": _l("Open the next round"),
+    "close_poll": _l("Close the poll"),
+    "no_motions": _l("No motion on this item."),
+    "motions_unavailable": _l("Motions are not available on this server yet."),
+    "error": _l("Something went wrong: %(reason)s"),
+    "make_current": _l("Make current"),
+    "is_current": _l("Current item"),
+    "no_match": _l("Nobody matches this search."),
+    "status_open": _l("open"),
+    "status_closed": _l("closed"),
+    "status_draft": _l("draft"),
+    "status_adopted": _l("adopted"),
+    "status_rejected": _l("rejected"),
+    "status_elected": _l("elected"),
+    "status_runoff": _l("run-off"),
+    "status_void": _l("void"),
+    "status_pending": _l("pending"),
+}
+
+
+def js_messages() -> dict:
+    return {key: str(text) for key, text in JS_MESSAGES.items()}

@@ -1,0 +1,132 @@
+"""The meeting pages: the delegate's phone (and the observer's view), the chair's console,
+the secretariat's desk and the projector screen.
+
+Each page is rendered with what the policy lets this person see, then kept live by its
+script over Socket.IO; every change goes through /api/v1, so the pages hold no rule of
+their own.
+"""
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from governance import policy
+from governance.extensions import db
+from governance.meetings import queries
+from governance.meetings.models import Meeting
+from governance.pages.i18n import js_messages
+from governance.registry.models import Member, Organisation
+from governance.views import bp
+
+GROUP_LABELS = {
+    "excom_member": _l("EXCOM member"), "observer_city": _l("Observer city"),
+    "observer_institution": _l("Observer institution"), "observer_media": _l("Media"),
+    "observer_corporate": _l("Corporate observer"), "secretariat": _l("Secretariat"), "guest": _l("Guest"),
+}
+
+
+def _signed_in_or_login():
+    if not current_user.is_authenticated:
+        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def _visible_meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not policy.can_see_meeting(current_user, meeting):
+        abort(404)
+    return meeting
+
+
+def _agenda(meeting: Meeting) -> list[dict]:
+    """The sessions and items this person may see; the closed session is simply absent."""
+    sessions = []
+    for session in policy.visible_sessions(current_user, meeting):
+        sessions.append({"id": session.id, "title": session.title, "kind": session.kind,
+                         "starts_at": session.starts_at, "ends_at": session.ends_at, "venue": session.venue,
+                         "items": [{"id": item.id, "number": item.number, "title": item.title, "kind": item.kind}
+                                   for item in session.items]})
+    return sessions
+
+
+def _current_item_id(meeting: Meeting) -> int | None:
+    item = meeting.current_item
+    if item is None or not policy.can_see_item(current_user, item):
+        return None
+    return item.id
+
+
+def _page_data(meeting: Meeting, **extra) -> dict:
+    return {"meeting_id": meeting.id, "user_id": current_user.id, "current_item_id": _current_item_id(meeting),
+            "adjourned": meeting.adjourned_at is not None, "messages": js_messages(), **extra}
+
+
+def _roles(meeting: Meeting) -> dict:
+    return {"can_run": policy.can_run_meeting(current_user, meeting),
+            "can_prepare": policy.can_prepare(current_user),
+            "can_vote": policy.is_voting_delegate(current_user, meeting)}
+
+
+def _render(template: str, meeting: Meeting, **context):
+    return render_template(template, organisation=Organisation.current(), meeting=meeting,
+                           agenda=_agenda(meeting), current_item_id=_current_item_id(meeting),
+                           roles=_roles(meeting), **context)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+def meeting_page(meeting_id):
+    """The delegate's phone page; for an observer the same page without the ballot."""
+    if (login := _signed_in_or_login()) is not None:
+        return login
+    meeting = _visible_meeting(meeting_id)
+    roles = _roles(meeting)
+    data = _page_data(meeting, can_vote=roles["can_vote"])
+    return _render("meeting.html", meeting, page_data=data)
+
+
+@bp.route("/meetings/<int:meeting_id>/chair")
+def chair_console(meeting_id):
+    if (login := _signed_in_or_login()) is not None:
+        return login
+    meeting = _visible_meeting(meeting_id)
+    if not policy.can_run_meeting(current_user, meeting):
+        abort(403)
+    quorum = queries.meeting_quorum(meeting).as_dict()
+    stays = queries.open_stays(meeting)
+    members = [_person(p, stays) for p in meeting.participants if p.group == "excom_member"]
+    members.sort(key=lambda person: person["affiliation"].lower())
+    others_present = sum(1 for p in meeting.participants if p.group != "excom_member" and p.user_id in stays)
+    data = _page_data(meeting, quorum=quorum)
+    return _render("chair.html", meeting, page_data=data, quorum=quorum, members=members,
+                   others_present=others_present)
+
+
+@bp.route("/meetings/<int:meeting_id>/desk")
+def secretariat_desk(meeting_id):
+    if (login := _signed_in_or_login()) is not None:
+        return login
+    meeting = _visible_meeting(meeting_id)
+    if not policy.can_prepare(current_user):
+        abort(403)
+    stays = queries.open_stays(meeting)
+    people = [_person(p, stays) for p in meeting.participants]
+    people.sort(key=lambda person: (person["group"] != "excom_member", person["name"].lower()))
+    registry = db.session.scalars(db.select(Member).order_by(Member.name)).all()
+    quorum = queries.meeting_quorum(meeting).as_dict()
+    data = _page_data(meeting, quorum=quorum)
+    return _render("desk.html", meeting, page_data=data, people=people, registry=registry, quorum=quorum)
+
+
+@bp.route("/meetings/<int:meeting_id>/screen")
+def projector(meeting_id):
+    if (login := _signed_in_or_login()) is not None:
+        return login
+    meeting = _visible_meeting(meeting_id)
+    return _render("screen.html", meeting, page_data=_page_data(meeting))
+
+
+def _person(participant, stays: dict) -> dict:
+    user, stay = participant.user, stays.get(participant.user_id)
+    return {"user_id": user.id, "name": user.name, "title": user.title,
+            "affiliation": user.member.name if user.member else (user.affiliation or ""),
+            "group": participant.group, "group_label": str(GROUP_LABELS.get(participant.group, participant.group)),
+            "chair": participant.chair, "present": stay is not None, "mode": stay.mode if stay else None}

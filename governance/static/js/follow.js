@@ -1,0 +1,207 @@
+/* The delegate's phone page (and the observer's, without the ballot): the current item,
+   the open poll with large buttons, one tap and a confirmation, the receipt, the result. */
+(function () {
+  "use strict";
+  var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
+  var canVote = !!X.data.can_vote;
+  var poll = null, motion = null, pending = null, ranking = [], sending = false, socket = null;
+
+  function receiptKey(pollId) { return "excom-receipt-" + X.data.user_id + "-" + pollId; }
+  function storedReceipt(pollId) { try { return localStorage.getItem(receiptKey(pollId)); } catch (e) { return null; } }
+  function storeReceipt(pollId, receipt) { try { localStorage.setItem(receiptKey(pollId), receipt); } catch (e) { /* private mode */ } }
+
+  function hidePoll() {
+    poll = null; motion = null; pending = null; ranking = [];
+    show($("poll"), false);
+  }
+
+  function showHeading() {
+    var heading = X.pollHeading(poll, motion);
+    $("poll-title").textContent = heading.title;
+    $("poll-text").textContent = heading.text;
+    show($("poll-text"), !!heading.text);
+    $("poll-meta").textContent = heading.meta;
+  }
+
+  function applyPoll(newPoll, voted) {
+    if (!newPoll) { hidePoll(); return; }
+    var samePoll = poll && poll.id === newPoll.id;
+    poll = newPoll;
+    if (!samePoll) { motion = null; pending = null; ranking = []; }
+    show($("poll"), true);
+    showHeading();
+    if (!motion && poll.motion_id) {
+      var forPoll = poll.id;
+      X.loadMotion(poll.motion_id).then(function (found) {
+        if (found && poll && poll.id === forPoll) { motion = found; showHeading(); }
+      });
+    }
+    var open = poll.status === "open";
+    $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
+    $("poll").classList.toggle("is-closed", !open);
+    $("poll-count").textContent = X.countText(poll.cast || 0, poll.eligible || 0);
+    show($("vote-error"), false);
+    var hasVoted = voted || poll.voted;
+    if (open && hasVoted) showVoted(storedReceipt(poll.id), !storedReceipt(poll.id));
+    else if (open && canVote) { show($("voted"), false); renderBallot(); }
+    else { show($("voted"), hasVoted); show($("ballot"), false); show($("confirm"), false); }
+    if (open && !canVote) {
+      $("ballot").textContent = "";
+      show($("ballot"), true);
+      $("ballot").appendChild(el("p", {className: "muted", text: t("not_eligible")}));
+    }
+    if (!open) X.renderResult($("result"), poll, poll.result);
+    else X.renderResult($("result"), poll, null);
+  }
+
+  /* --- the ballot ----------------------------------------------------------------------- */
+
+  function choiceButton(choice, onPick, labelText) {
+    var children = [];
+    if (choice.image_url) children.push(el("img", {src: choice.image_url, alt: "", className: "choice-logo"}));
+    children.push(el("span", {className: "choice-label", text: labelText || X.choiceLabel(poll, choice.value)}));
+    return el("button", {type: "button", className: "choice choice-" + String(choice.value).replace(/[^a-z0-9_-]/gi, ""),
+                         "data-choice": String(choice.value), onclick: onPick}, children);
+  }
+
+  function renderBallot() {
+    var ballot = $("ballot");
+    ballot.textContent = "";
+    show($("confirm"), false);
+    show(ballot, true);
+    var choices = poll.choices || [];
+    if (poll.method === "irv") { renderRanking(ballot, choices); return; }
+    ballot.appendChild(el("p", {className: "ballot-help", text: t("choose")}));
+    var grid = el("div", {className: "choices" + (choices.some(function (c) { return c.image_url; }) ? " with-logos" : "")});
+    choices.forEach(function (choice) {
+      grid.appendChild(choiceButton(choice, function () { ask(choice.value, X.choiceLabel(poll, choice.value)); }));
+    });
+    ballot.appendChild(grid);
+  }
+
+  function renderRanking(ballot, choices) {
+    var candidates = choices.filter(function (c) { return c.value !== "abstain"; });
+    var abstain = choices.filter(function (c) { return c.value === "abstain"; })[0];
+    ballot.appendChild(el("p", {className: "ballot-help", text: t("rank_help")}));
+    var grid = el("div", {className: "choices"});
+    candidates.forEach(function (choice) {
+      var ranked = ranking.indexOf(choice.value) >= 0;
+      var button = choiceButton(choice, function () { ranking.push(choice.value); renderBallot(); focusChoice(choice.value, true); });
+      button.setAttribute("aria-label", t("add_to_ranking", {name: X.choiceLabel(poll, choice.value)}));
+      button.disabled = ranked;
+      grid.appendChild(button);
+    });
+    ballot.appendChild(grid);
+    ballot.appendChild(el("h3", {className: "ranking-heading", text: t("your_ranking")}));
+    var list = el("ol", {className: "ranking", id: "ranking"});
+    if (!ranking.length) ballot.appendChild(el("p", {className: "muted", text: t("ranking_empty")}));
+    ranking.forEach(function (value, index) {
+      var name = X.choiceLabel(poll, value);
+      list.appendChild(el("li", {"data-choice": String(value)}, [
+        el("span", {className: "ranking-name", text: name}),
+        el("button", {type: "button", className: "button small", disabled: index === 0, "aria-label": t("move_up") + ": " + name,
+                      onclick: function () { ranking.splice(index, 1); ranking.splice(index - 1, 0, value); renderBallot(); }}, ["↑"]),
+        el("button", {type: "button", className: "button small", "aria-label": t("remove") + ": " + name,
+                      onclick: function () { ranking.splice(index, 1); renderBallot(); }}, ["✕"])
+      ]));
+    });
+    if (ranking.length) ballot.appendChild(list);
+    var submit = el("button", {type: "button", className: "button primary big", disabled: !ranking.length,
+                               onclick: function () {
+                                 ask(ranking.slice(), ranking.map(function (v, i) { return (i + 1) + ". " + X.choiceLabel(poll, v); }).join(", "));
+                               }}, [t("submit_ranking")]);
+    ballot.appendChild(submit);
+    if (abstain) ballot.appendChild(choiceButton(abstain, function () { ask("abstain", t("abstain")); }));
+  }
+
+  function focusChoice(value, ranked) {
+    var target = ranked ? document.querySelector("#ranking li:last-child .ranking-name") : null;
+    if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
+  }
+
+  function ask(choice, label) {
+    pending = choice;
+    show($("ballot"), false);
+    $("confirm-question").textContent = t("confirm_question", {choice: label});
+    show($("confirm"), true);
+    $("confirm-question").focus();
+  }
+
+  function showVoted(receipt, alreadyVoted) {
+    show($("ballot"), false);
+    show($("confirm"), false);
+    $("voted-title").textContent = alreadyVoted && !receipt ? t("already_voted") : t("recorded");
+    $("receipt").textContent = receipt || "";
+    show($("receipt-line"), !!receipt);
+    show($("receipt-help"), !!receipt);
+    show($("voted"), true);
+  }
+
+  function voted(answer, pollId) {
+    sending = false;
+    $("confirm-yes").disabled = false;
+    if (answer && answer.receipt !== undefined) {
+      storeReceipt(pollId, answer.receipt);
+      if (poll && poll.id === pollId) { showVoted(answer.receipt, false); $("voted").focus(); }
+      return;
+    }
+    var error = answer && answer.error;
+    if (error && error.code === "already_voted") { showVoted(storedReceipt(pollId), true); return; }
+    var message = t("vote_failed", {reason: (error && error.message) || t("offline")});
+    $("vote-error").textContent = message;
+    show($("vote-error"), true);
+    if (poll && poll.status === "open") renderBallot();
+  }
+
+  function send() {
+    if (sending || !poll || pending === null) return;
+    sending = true;
+    $("confirm-yes").disabled = true;
+    show($("vote-error"), false);
+    var pollId = poll.id, choice = pending;
+    if (socket && socket.connected) {
+      socket.timeout(15000).emit("vote", {poll_id: pollId, choice: choice}, function (timedOut, answer) {
+        if (timedOut) { sendOverHttp(pollId, choice); return; }
+        voted(answer, pollId);
+      });
+    } else {
+      sendOverHttp(pollId, choice);
+    }
+  }
+
+  function sendOverHttp(pollId, choice) {
+    // The same rules as the socket: a second vote answers 409 already_voted, so a retry is safe.
+    X.api("POST", "/polls/" + pollId + "/votes", {choice: choice}).then(function (answer) {
+      voted(answer.ok ? answer.body : answer.body, pollId);
+    });
+  }
+
+  $("confirm-yes").addEventListener("click", send);
+  $("confirm-change").addEventListener("click", function () { pending = null; renderBallot(); });
+
+  socket = X.live({
+    state: function (state) {
+      X.setCurrentItem(state.item || null);
+      if (state.poll) applyPoll(state.poll, !!state.voted);
+      else if (poll && poll.status === "open") hidePoll();  // closed while we were away; the result follows on the item
+    },
+    "agenda.current": function (payload) {
+      X.setCurrentItem(payload.item || null);
+      if (poll && poll.status !== "open") hidePoll();
+    },
+    "poll.opened": function (payload) { if (payload.poll) applyPoll(payload.poll, !!payload.poll.voted); },
+    "poll.progress": function (payload) {
+      if (!poll || poll.id !== payload.poll_id) return;
+      poll.cast = payload.cast; poll.eligible = payload.eligible;
+      $("poll-count").textContent = X.countText(payload.cast, payload.eligible);
+    },
+    "poll.closed": function (payload) {
+      if (poll && poll.id === payload.poll_id) {
+        poll.status = "closed"; poll.result = payload.result;
+        applyPoll(poll, poll.voted);
+      } else {
+        X.api("GET", "/polls/" + payload.poll_id).then(function (answer) { if (answer.ok) applyPoll(answer.body, answer.body.voted); });
+      }
+    }
+  });
+})();

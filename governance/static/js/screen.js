@@ -1,0 +1,47 @@
+/* The projector: the current item, the live count of votes cast, the result as bars. */
+(function () {
+  "use strict";
+  var X = window.Excom, t = X.t, $ = X.$, show = X.show;
+  var poll = null;
+
+  function setPoll(newPoll) {
+    poll = newPoll;
+    show($("poll"), !!poll);
+    if (!poll) return;
+    var open = poll.status === "open";
+    $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
+    $("poll-title").textContent = X.pollHeading(poll, null).title;
+    if (poll.motion_id) {
+      var id = poll.id;
+      X.loadMotion(poll.motion_id).then(function (m) { if (m && poll && poll.id === id) $("poll-title").textContent = m.title; });
+    }
+    setCount(poll.cast || 0, poll.eligible || 0);
+    X.renderResult($("result"), poll, open ? null : poll.result);
+    $("poll").classList.toggle("is-closed", !open);
+  }
+
+  function setCount(cast, eligible) {
+    $("poll-count").textContent = X.countText(cast, eligible);
+    X.setProgress($("poll-progress"), cast, eligible);
+  }
+
+  X.live({
+    state: function (state) {
+      X.setCurrentItem(state.item || null);
+      if (state.poll) setPoll(state.poll);
+      else if (poll && poll.status === "open") setPoll(null);
+    },
+    "agenda.current": function (payload) {
+      X.setCurrentItem(payload.item || null);
+      if (poll && poll.status !== "open") setPoll(null);
+    },
+    "poll.opened": function (payload) { if (payload.poll) setPoll(payload.poll); },
+    "poll.progress": function (payload) {
+      if (poll && poll.id === payload.poll_id) { poll.cast = payload.cast; poll.eligible = payload.eligible; setCount(payload.cast, payload.eligible); }
+    },
+    "poll.closed": function (payload) {
+      if (poll && poll.id === payload.poll_id) setPoll(Object.assign({}, poll, {status: "closed", result: payload.result}));
+      else X.api("GET", "/polls/" + payload.poll_id).then(function (a) { if (a.ok) setPoll(a.body); });
+    }
+  });
+})();
