@@ -95,6 +95,7 @@ ATTENDANCE_GROUPS: tuple[tuple[str, str], ...] = (
     ("observer_institutions", "Observer institutions and media"),
     ("corporates", "Corporates"),
     ("secretariat", "Secretariat"),
+    ("guests", "Guests"),
 )
 
 POLL_OUTCOMES = {
@@ -103,6 +104,7 @@ POLL_OUTCOMES = {
     "elected": "Elected",
     "runoff": "No choice reached the threshold; a further round follows",
     "void": "Void",
+    "tied": "Tied",
 }
 MOTION_OUTCOMES = {
     "adopted": "The motion was adopted.",
@@ -573,6 +575,8 @@ def _add_attendance(doc: DocxDocument, attendance: Attendance) -> None:
     total = sum(len(people) for _, people in members)
     doc.add_paragraph(f"EXCOM members: {total} ({summary}).")
     for label, people in groups:
+        if label == "Guests" and not people:
+            continue  # an optional group: most meetings have none
         _add_people_table(doc, label, people)
 
 
@@ -821,3 +825,42 @@ def _signature_lines(people: Sequence[Person | None]) -> list[tuple[list[str], b
         ([p.title if p else "" for p in people], False, 0),
         (["Date: " + "_" * 20 for _ in people], False, 12),
     ]
+
+
+# --- approval ----------------------------------------------------------------
+
+
+APPROVED_GREEN = RGBColor(0x1E, 0x6B, 0x34)
+
+
+def stamp_approved(data: bytes, wording: str) -> bytes:
+    """The same document with its draft marks turned into the approval.
+
+    Only the header's DRAFT mark, the "Version" line of the title block and the
+    document properties change; every other word stays as circulated, so what was
+    approved is what the members read.
+    """
+    doc = Document(io.BytesIO(data))
+    for section in doc.sections:
+        for table in section.header.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        for run in paragraph.runs:
+                            if run.text == "DRAFT":
+                                run.text = "APPROVED"
+                                run.font.size = Pt(12)
+                                run.font.color.rgb = APPROVED_GREEN
+    for table in doc.tables[:1]:  # the title block's fact sheet
+        for row in table.rows:
+            cells = row.cells
+            if len(cells) == 2 and cells[0].text == "Version" and "draft" in cells[1].text:
+                runs = cells[1].paragraphs[0].runs
+                number = cells[1].text.split(" ", 1)[0]
+                runs[0].text = f"{number} ({wording})"
+                for extra in runs[1:]:
+                    extra.text = ""
+    doc.core_properties.comments = doc.core_properties.comments.replace("draft", "approved")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 Status = Literal["draft", "approved"]
 SessionKind = Literal["open", "closed"]
-PollOutcome = Literal["adopted", "rejected", "elected", "runoff", "void"]
+PollOutcome = Literal["adopted", "rejected", "elected", "runoff", "void", "tied"]
 MotionOutcome = Literal["adopted", "rejected", "elected", "withdrawn", "postponed", "pending"]
 
 # python-docx embeds these; anything else would fail deep inside the builder.
@@ -79,6 +79,7 @@ class Attendance:
     observer_institutions: tuple[Person, ...] = ()  # institutions and media
     corporates: tuple[Person, ...] = ()
     secretariat: tuple[Person, ...] = ()
+    guests: tuple[Person, ...] = ()  # shown only when there are any
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,139 @@
+"""/api/v1 item notes and the meeting memorandum: versions, the DOCX, distribution.
+
+Each handler loads (or 404s), asks the policy, calls one operation and dumps; the request
+boundary commits.
+"""
+import io
+
+from flask import current_app, send_file
+from flask_smorest import Blueprint
+
+from governance import policy
+from governance.auth.loading import signed_in_user
+from governance.errors import forbidden, not_found
+from governance.extensions import db
+from governance.meetings.models import AgendaItem, Meeting
+from minutes import operations
+from minutes.models import MemorandumVersion
+from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
+
+blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
+                description="Item notes and the meeting memorandum: versions, editions, distribution")
+
+
+def _visible_item(item_id: int):
+    user = signed_in_user()
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or not policy.can_see_item(user, item):
+        raise not_found("agenda item")
+    return item, user
+
+
+def _visible_meeting(meeting_id: int):
+    user = signed_in_user()
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not policy.can_see_meeting(user, meeting):
+        raise not_found("meeting")
+    return meeting, user
+
+
+def _require_secretariat(user, what: str) -> None:
+    if not policy.can_prepare(user):
+        raise forbidden(f"Only the secretariat may {what}.")
+
+
+def _author(user) -> str | None:
+    return user.name if user is not None else None
+
+
+def _notes_view(item: AgendaItem) -> dict:
+    history = operations.note_history(item)
+    newest = history[-1] if history else None
+    return {
+        "item_id": item.id, "revision": newest.revision if newest else None, "text": newest.text if newest else "",
+        "author": _author(newest.author) if newest else None, "created_at": newest.created_at if newest else None,
+        "history": [{"revision": n.revision, "text": n.text, "author": _author(n.author), "created_at": n.created_at}
+                    for n in history],
+    }
+
+
+@blp.route("/items/<int:item_id>/notes")
+@blp.response(200, NotesOut)
+def get_notes(item_id):
+    item, _ = _visible_item(item_id)
+    return _notes_view(item)
+
+
+@blp.route("/items/<int:item_id>/notes", methods=["PUT"])
+@blp.arguments(NoteIn)
+@blp.response(200, NotesOut)
+def put_notes(args, item_id):
+    item, user = _visible_item(item_id)
+    _require_secretariat(user, "write the notes")
+    operations.write_notes(item, args["text"], actor=user)
+    return _notes_view(item)
+
+
+def _distribution_view(row) -> dict:
+    return {"id": row.id, "user_id": row.user_id, "name": row.user.name, "email": row.email,
+            "edition": row.edition, "status": row.status, "error": row.error, "attempts": row.attempts,
+            "sent_at": row.sent_at}
+
+
+def _version_view(version: MemorandumVersion, with_distributions: bool) -> dict:
+    return {"id": version.id, "version": version.version, "status": version.status,
+            "created_at": version.created_at, "author": _author(version.author),
+            "approved_at": version.approved_at, "approved_by_motion_id": version.approved_by_motion_id,
+            "distributions": [_distribution_view(d) for d in version.distributions] if with_distributions else []}
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum", methods=["POST"])
+@blp.response(201, VersionOut)
+def build(meeting_id):
+    meeting, user = _visible_meeting(meeting_id)
+    _require_secretariat(user, "build the memorandum")
+    return _version_view(operations.build_memorandum_version(meeting, actor=user), True)
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum")
+@blp.response(200, VersionOut(many=True))
+def list_versions(meeting_id):
+    meeting, user = _visible_meeting(meeting_id)
+    staff = policy.can_prepare(user)
+    return [_version_view(v, staff) for v in reversed(operations.versions(meeting))]
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum.docx")
+@blp.arguments(DocxQuery, location="query")
+def download(args, meeting_id):
+    meeting, user = _visible_meeting(meeting_id)
+    edition = args["edition"]
+    if edition == "full" and not policy.can_see_closed_session(user, meeting):
+        raise forbidden("The full memorandum is for EXCOM members and the secretariat; "
+                        "ask for ?edition=public.")
+    version = operations.find_version(meeting, args["version"])
+    if version is None:
+        raise not_found("memorandum version")
+    response = send_file(io.BytesIO(version.docx(edition)), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name=operations._filename(meeting, version, edition), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Memorandum-Version"] = str(version.version)
+    response.headers["X-Memorandum-Status"] = version.status
+    return response
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum/distribute", methods=["POST"])
+@blp.arguments(DistributeIn)
+@blp.response(200, DistributionReport)
+def distribute(args, meeting_id):
+    meeting, user = _visible_meeting(meeting_id)
+    _require_secretariat(user, "distribute the memorandum")
+    version = operations.find_version(meeting, args["version"])
+    if version is None:
+        raise not_found("memorandum version")
+    rows = operations.distribute(meeting, version, audience=args["audience"], actor=user,
+                                 smtp_url=current_app.config.get("EXCOM_SMTP_URL"),
+                                 sender=current_app.config.get("EXCOM_MAIL_FROM"))
+    return {"version": version.version, "audience": args["audience"],
+            **{status: sum(r.status == status for r in rows) for status in ("recorded", "sent", "failed")},
+            "recipients": [_distribution_view(r) for r in rows]}

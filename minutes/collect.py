@@ -1,0 +1,414 @@
+"""From the database to `minutes.record.Memorandum`: what happened at a meeting.
+
+Read-only: it queries and never flushes. The builder lays out what this returns;
+everything the memorandum says comes from here (attendance from the stays, quorum at
+the opening recomputed from them, per item the newest note, its motions and every
+round of their polls, the resolutions, the next host, the previous memorandum).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from governance import quorum as quorum_rules
+from governance.auth.models import User
+from governance.dbtypes import utcnow
+from governance.extensions import db
+from governance.meetings import queries
+from governance.meetings.models import AgendaItem, Attendance, Meeting, Participant
+from governance.registry.models import Member, Organisation
+from minutes import record as rec
+from minutes.models import ItemNote
+from motions.models import Motion
+from voting.models import Participation, Poll
+
+DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
+
+MOTION_KIND_WORDS = {
+    "general": "main motion",
+    "membership": "membership motion",
+    "host_city": "election of the host city",
+    "logo": "choice of the logo",
+    "agenda_adoption": "adoption of the agenda",
+    "minutes_approval": "approval of a memorandum",
+    "statutes_amendment": "amendment of the statutes",
+}
+MAJORITY_WORDS = {
+    "simple": "simple majority of the votes cast",
+    "two_thirds": "two-thirds of the votes cast",
+    "absolute_present": "more than half of the voting members present",
+    "absolute_all": "more than half of all voting members",
+    "two_thirds_present": "two-thirds of the voting members present",
+    "unanimous_present": "every voting member present",
+}
+MULTI_CANDIDATE_MAJORITY = "more than half of the valid votes (abstentions excluded), by successive rounds"
+ACTION_WORDS = {"admit": "admission", "withdraw": "withdrawal", "suspend": "suspension",
+                "terminate": "termination", "reinstate": "reinstatement"}
+
+
+# --- people ----------------------------------------------------------------------------
+
+def person(user: User | None) -> rec.Person | None:
+    if user is None:
+        return None
+    affiliation = user.member.name if user.member else (user.affiliation or "")
+    return rec.Person(name=user.name, affiliation=affiliation, title=user.title or "")
+
+
+def _meeting_span(meeting: Meeting) -> tuple[datetime | None, datetime | None]:
+    return meeting.opened_at, meeting.adjourned_at
+
+
+def _stays_by_user(meeting: Meeting) -> dict[int, list[Attendance]]:
+    stays = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
+                               .order_by(Attendance.checked_in_at, Attendance.id))
+    by_user: dict[int, list[Attendance]] = defaultdict(list)
+    for stay in stays:
+        by_user[stay.user_id].append(stay)
+    return by_user
+
+
+def attendance_mode(stays: list[Attendance], start: datetime | None, end: datetime | None,
+                    now: datetime) -> str | None:
+    """None when no stay overlaps the meeting; else the mode in which the person spent the most
+    time during it (the last stay's mode on a tie)."""
+    time_in: dict[str, float] = defaultdict(float)
+    last_mode = None
+    for stay in stays:
+        stay_end = stay.checked_out_at or end or now
+        if end is not None and stay.checked_in_at > end:
+            continue
+        if start is not None and stay.checked_out_at is not None and stay.checked_out_at < start:
+            continue
+        lower = max(stay.checked_in_at, start) if start else stay.checked_in_at
+        upper = min(stay_end, end) if end else stay_end
+        time_in[stay.mode] += max((upper - lower).total_seconds(), 0.0)
+        last_mode = stay.mode
+    if last_mode is None:
+        return None
+    longest = max(time_in.values())
+    if time_in[last_mode] == longest:
+        return last_mode
+    return max(time_in, key=time_in.get)
+
+
+def collect_attendance(meeting: Meeting) -> rec.Attendance:
+    start, end = _meeting_span(meeting)
+    now = utcnow()
+    stays = _stays_by_user(meeting)
+    groups: dict[str, list[rec.Person]] = defaultdict(list)
+    participants = sorted(meeting.participants, key=lambda p: (p.user.member.name if p.user.member else "",
+                                                              p.user.name))
+    present_members: set[int] = set()
+    absent_delegates: list[Participant] = []
+    for participant in participants:
+        user = participant.user
+        mode = attendance_mode(stays.get(user.id, []), start, end, now)
+        if participant.group == "excom_member":
+            if mode is not None:
+                groups["members_online" if mode == "online" else "members_in_person"].append(person(user))
+                if user.member_id:
+                    present_members.add(user.member_id)
+            else:
+                absent_delegates.append(participant)
+            continue
+        if mode is None:
+            continue  # observers and staff who did not come are not attendance
+        target = {"observer_city": "observer_cities", "observer_institution": "observer_institutions",
+                  "observer_media": "observer_institutions", "observer_corporate": "corporates",
+                  "secretariat": "secretariat", "guest": "guests"}[participant.group]
+        groups[target].append(person(user))
+    listed_members = set()
+    for participant in absent_delegates:
+        member_id = participant.user.member_id
+        if member_id in present_members:
+            continue  # the member was represented by another delegate
+        listed_members.add(member_id)
+        groups["members_excused" if participant.excused else "members_absent"].append(person(participant.user))
+    # EXCOM members who sent nobody at all are absent too.
+    for member in db.session.scalars(select(Member).where(Member.excom.is_(True), Member.status == "active")
+                                     .order_by(Member.name)):
+        if member.id not in present_members and member.id not in listed_members:
+            groups["members_absent"].append(rec.Person(name="", affiliation=member.name))
+    return rec.Attendance(**{name: tuple(people) for name, people in groups.items()})
+
+
+def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
+    """The quorum at a moment, from the stays that covered it (opening: meeting.opened_at)."""
+    if moment is None:
+        return None
+    rows = db.session.execute(
+        select(User.member_id, Attendance.checked_in_at, Attendance.checked_out_at)
+        .join(Attendance, Attendance.user_id == User.id)
+        .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))
+        .where(Attendance.meeting_id == meeting.id, Participant.group == "excom_member",
+               User.member_id.is_not(None)))
+    present = {member_id for member_id, checked_in, checked_out in rows
+               if checked_in <= moment and (checked_out is None or checked_out > moment)}
+    rule = quorum_rules.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
+    result = quorum_rules.compute(rule, queries.voting_member_ids(meeting), present)
+    return rec.Quorum(result.voting_members, result.present, result.required, result.quorate)
+
+
+def _quorum_record(data: dict | None) -> rec.Quorum | None:
+    if not data:
+        return None
+    try:
+        return rec.Quorum(int(data["voting_members"]), int(data["present"]), int(data["required"]),
+                          bool(data["quorate"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# --- notes, motions, polls -------------------------------------------------------------
+
+def newest_notes(meeting: Meeting) -> dict[int, str]:
+    """item id -> the newest revision's text, for every item of the meeting."""
+    item_ids = [item.id for item in meeting.agenda()]
+    if not item_ids:
+        return {}
+    notes: dict[int, tuple[int, str]] = {}
+    for note in db.session.scalars(select(ItemNote).where(ItemNote.item_id.in_(item_ids))):
+        if note.item_id not in notes or note.revision > notes[note.item_id][0]:
+            notes[note.item_id] = (note.revision, note.text)
+    return {item_id: text for item_id, (_, text) in notes.items()}
+
+
+def _choice_label(motion: Motion, choice) -> str:
+    text = str(choice)
+    for candidate in motion.candidates:
+        if text in (str(candidate.value), str(candidate.id), candidate.label):
+            return candidate.label
+    return {"yes": "Yes", "no": "No", "abstain": "Abstain"}.get(text.lower(), text)
+
+
+def _round_label(poll: Poll, single: bool) -> str:
+    if poll.reason == "tie_break":
+        return f"Round {poll.round} (tie-break)"
+    if poll.reason == "repeat":
+        return f"Round {poll.round} (repeated vote)"
+    return "Vote" if single else f"Round {poll.round}"
+
+
+def _threshold_text(motion: Motion, result: dict) -> str:
+    if result.get("threshold_text"):
+        text = str(result["threshold_text"])
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    rule = MAJORITY_WORDS.get(result.get("rule") or motion.majority, motion.majority)
+    if motion.multi_candidate:
+        rule = MULTI_CANDIDATE_MAJORITY
+    threshold = result.get("threshold")
+    needed = f": at least {threshold} votes needed" if threshold is not None else ""
+    return f"Required: {rule}{needed}. Abstentions are not counted as votes cast."
+
+
+def _cast_by(poll: Poll) -> dict[int, str]:
+    rows = db.session.execute(select(Participation.member_id, User.name)
+                              .join(User, User.id == Participation.cast_by_id)
+                              .where(Participation.poll_id == poll.id))
+    return {member_id: name for member_id, name in rows}
+
+
+def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], int]:
+    abstentions = 0
+    shown = []
+    for choice, votes in counts.items():
+        if str(choice).lower() == "abstain":
+            abstentions += int(votes)
+            continue
+        shown.append(rec.ChoiceCount(_choice_label(motion, choice), int(votes)))
+    if not motion.multi_candidate:
+        order = {"Yes": 0, "No": 1}
+        shown.sort(key=lambda c: order.get(c.choice, 2))
+    return tuple(shown), abstentions
+
+
+def _outcome(status: str | None) -> str:
+    return status if status in ("adopted", "rejected", "elected", "runoff", "void", "tied") else "void"
+
+
+def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
+    status = result.get("status")
+    if status == "void":
+        return "The vote was void: the meeting was not quorate when the poll closed."
+    next_round = result.get("next_round") or {}
+    if status in ("runoff", "tied") and next_round.get("candidates"):
+        names = ", ".join(_choice_label(motion, c) for c in next_round["candidates"])
+        if next_round.get("reason") == "tie_break":
+            return f"A tie for the fewest votes: a tie-break round among {names} follows."
+        return f"No candidate reached the threshold; the next round is between {names}."
+    return None
+
+
+def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...]:
+    records = []
+    closed = [poll for poll in polls if poll.status == "closed" and poll.result]
+    for poll in closed:
+        result = poll.result or {}
+        quorum = _quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open)
+        eligible = int(result.get("eligible") or poll.eligible_count or 0)
+        votes = ()
+        if not poll.secret and result.get("votes"):
+            voters = _cast_by(poll)
+            votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
+                                        choice=_choice_label(motion, v.get("choice")),
+                                        cast_by=voters.get(v.get("member_id"), ""))
+                          for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
+        if poll.method == "irv" and result.get("rounds"):
+            for number, irv_round in enumerate(result["rounds"], start=1):
+                counts, _ = _counts(motion, irv_round.get("counts") or {})
+                last = number == len(result["rounds"])
+                eliminated = [_choice_label(motion, c) for c in irv_round.get("eliminated") or ()]
+                records.append(rec.PollRecord(
+                    round_label=f"Instant-runoff count, round {number}", counts=counts,
+                    cast=sum(c.votes for c in counts), abstentions=int(result.get("abstain") or 0),
+                    eligible=eligible, threshold_text=_threshold_text(motion, result),
+                    outcome=_outcome(result.get("status")) if last else "runoff",
+                    quorum=quorum if number == 1 else None, votes=votes if last else (),
+                    elected=_choice_label(motion, result["winner"]) if last and result.get("winner") is not None
+                    else None, taken_at=poll.closed_at,
+                    note=(f"Eliminated: {', '.join(eliminated)}." if eliminated and not last else None)))
+            continue
+        counts, abstentions = _counts(motion, result.get("counts") or {})
+        if result.get("abstain") is not None:
+            abstentions = int(result["abstain"])
+        winner = result.get("winner")
+        records.append(rec.PollRecord(
+            round_label=_round_label(poll, len(closed) == 1), counts=counts,
+            cast=sum(c.votes for c in counts), abstentions=abstentions, eligible=eligible,
+            threshold_text=_threshold_text(motion, result), outcome=_outcome(result.get("status")),
+            quorum=quorum, votes=votes,
+            elected=_choice_label(motion, winner) if winner is not None and result.get("status") == "elected"
+            else None,
+            taken_at=poll.closed_at, note=_poll_note(motion, poll, result)))
+    return tuple(records)
+
+
+def _motion_note(motion: Motion) -> str | None:
+    if motion.kind == "statutes_amendment" and (motion.current_text or motion.proposed_text):
+        return f"Current text: “{motion.current_text or '–'}” Proposed text: “{motion.proposed_text or '–'}”"
+    if motion.kind == "membership" and motion.member is not None:
+        return f"{ACTION_WORDS.get(motion.action, motion.action or '').capitalize()} of {motion.member.name}."
+    if motion.kind == "minutes_approval" and motion.memorandum_meeting_id:
+        other = db.session.get(Meeting, motion.memorandum_meeting_id)
+        return f"The memorandum of {other.title}." if other else None
+    return None
+
+
+def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
+    status = motion.status if motion.status in ("adopted", "rejected", "elected", "withdrawn") else "pending"
+    majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
+                                                                                           motion.majority)
+    return rec.MotionRecord(
+        title=motion.title, text=motion.text or motion.title, kind=MOTION_KIND_WORDS.get(motion.kind, motion.kind),
+        moved_by=person(motion.moved_by), majority=majority, outcome=status, secret=motion.secret,
+        resolution_number=motion.resolution_number, polls=poll_records(motion, polls),
+        note=_motion_note(motion))
+
+
+# --- the whole memorandum --------------------------------------------------------------
+
+def _logo() -> rec.Logo | None:
+    organisation = Organisation.current()
+    data, mime = organisation.logo, (organisation.logo_mimetype or "").lower()
+    if data and mime in rec.LOGO_SIGNATURES and data.startswith(rec.LOGO_SIGNATURES[mime]):
+        return rec.Logo(bytes(data), mime)
+    if DEFAULT_LOGO.exists():
+        return rec.Logo(DEFAULT_LOGO.read_bytes(), "image/png")
+    return None
+
+
+def _resolution_key(number: str) -> tuple:
+    match = re.search(r"(\d+)\s*$", number)
+    return (int(match.group(1)) if match else 0, number)
+
+
+def _next_meeting_name(meeting: Meeting) -> str:
+    match = re.fullmatch(r"(.*?)(\d{4})", meeting.reference or "")
+    return f"{match.group(1)}{int(match.group(2)) + 1}" if match else ""
+
+
+def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMinutes | None:
+    approvals = [m for m in motions if m.kind == "minutes_approval"]
+    if approvals:
+        motion = approvals[-1]
+        other = db.session.get(Meeting, motion.memorandum_meeting_id) if motion.memorandum_meeting_id else None
+        what = f"The memorandum of {other.title if other else 'the previous meeting'}"
+        action = {"adopted": "was approved", "rejected": "was not approved",
+                  "withdrawn": "was not put to the vote (motion withdrawn)"}.get(motion.status,
+                                                                              "was reviewed; no decision was recorded")
+        number = f" (Resolution {motion.resolution_number})" if motion.resolution_number else ""
+        return rec.PreviousMinutes(f"{what} {action}{number}.", closed=motion.item.closed)
+    items = [item for item in meeting.agenda() if item.kind == "minutes_approval"]
+    if not items:
+        return None
+    item = items[0]
+    decided = [m for m in motions if m.item_id == item.id and m.status in ("adopted", "rejected")]
+    if decided:
+        motion = decided[-1]
+        verb = "adopted" if motion.status == "adopted" else "rejected"
+        number = f" (Resolution {motion.resolution_number})" if motion.resolution_number else ""
+        return rec.PreviousMinutes(f"Under “{item.title}”, the meeting {verb} the motion “{motion.title}”{number}.",
+                                   closed=item.closed)
+    return rec.PreviousMinutes(f"“{item.title}” was on the agenda; no decision was recorded.", closed=item.closed)
+
+
+def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
+            generated_at: datetime | None = None) -> rec.Memorandum:
+    """The memorandum record of `meeting`, as it stands in the database now."""
+    organisation = Organisation.current()
+    chair = next((p.user for p in meeting.participants if p.chair), None)
+    staff = sorted((p for p in meeting.participants if p.group == "secretariat"), key=lambda p: p.id)
+    secretary_general = next((p.user for p in staff if "secretary general" in (p.user.title or "").lower()),
+                             staff[0].user if staff else None)
+    notes = newest_notes(meeting)
+    item_ids = [item.id for item in meeting.agenda()]
+    motions = list(db.session.scalars(select(Motion).where(Motion.meeting_id == meeting.id)
+                                      .order_by(Motion.created_at, Motion.id)))
+    polls_by_motion: dict[int, list[Poll]] = defaultdict(list)
+    if motions:
+        for poll in db.session.scalars(select(Poll).where(Poll.motion_id.in_([m.id for m in motions]))
+                                       .order_by(Poll.round, Poll.opened_at, Poll.id)):
+            polls_by_motion[poll.motion_id].append(poll)
+    motions_by_item: dict[int, list[Motion]] = defaultdict(list)
+    for motion in motions:
+        if motion.item_id in item_ids:
+            motions_by_item[motion.item_id].append(motion)
+
+    sessions = []
+    for session in meeting.sessions:
+        items = tuple(
+            rec.ItemRecord(title=item.title, number=item.number, kind=item.kind, notes=notes.get(item.id, ""),
+                           motions=tuple(motion_record(m, polls_by_motion[m.id]) for m in motions_by_item[item.id]),
+                           closed=item.closed)
+            for item in session.items)
+        sessions.append(rec.SessionRecord(
+            title=session.title, kind=session.kind, starts_at=session.starts_at or meeting.starts_at,
+            ends_at=session.ends_at, venue=session.venue or meeting.venue, items=items))
+
+    resolutions = tuple(
+        rec.Resolution(number=m.resolution_number, title=m.title, text=m.text or m.title, closed=m.item.closed)
+        for m in sorted((m for m in motions if m.resolution_number), key=lambda m: _resolution_key(m.resolution_number)))
+
+    next_host = None
+    if meeting.next_host is not None:
+        host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == "elected"), None)
+        next_host = rec.NextHost(city=meeting.next_host.name, meeting=_next_meeting_name(meeting),
+                                 closed=bool(host_motion and host_motion.item.closed))
+
+    return rec.Memorandum(
+        organisation_name=organisation.name, logo=_logo(), meeting_title=meeting.title,
+        meeting_kind=meeting.kind or "Meeting", venue=meeting.venue, timezone=meeting.timezone,
+        opened_at=meeting.opened_at or meeting.starts_at, adjourned_at=meeting.adjourned_at,
+        chair=person(chair), secretary=person(secretary_general), secretary_general=person(secretary_general),
+        version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
+        attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
+        previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
+        next_host=next_host)
+
+
+__all__ = ["collect", "collect_attendance", "quorum_at", "newest_notes", "person", "AgendaItem"]

@@ -1,0 +1,71 @@
+"""Shapes in and out of the minutes API (explicit field lists)."""
+from marshmallow import Schema, fields, validate
+
+from governance.fields import MAX_ID, Id
+from minutes.models import EDITIONS
+from minutes.operations import AUDIENCES
+
+MAX_NOTE = 100_000
+
+
+class NoteIn(Schema):
+    text = fields.Str(required=True, validate=validate.Length(max=MAX_NOTE))
+
+
+class NoteRevisionOut(Schema):
+    revision = fields.Int()
+    text = fields.Str()
+    author = fields.Str(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class NotesOut(Schema):
+    item_id = fields.Int()
+    revision = fields.Int(allow_none=True)
+    text = fields.Str()
+    author = fields.Str(allow_none=True)
+    created_at = fields.DateTime(allow_none=True)
+    history = fields.List(fields.Nested(NoteRevisionOut))
+
+
+class DistributionOut(Schema):
+    id = fields.Int()
+    user_id = fields.Int()
+    name = fields.Str()
+    email = fields.Str()
+    edition = fields.Str()
+    status = fields.Str()
+    error = fields.Str(allow_none=True)
+    attempts = fields.Int()
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class VersionOut(Schema):
+    id = fields.Int()
+    version = fields.Int()
+    status = fields.Str()
+    created_at = fields.DateTime()
+    author = fields.Str(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_motion_id = fields.Int(allow_none=True)
+    distributions = fields.List(fields.Nested(DistributionOut))
+
+
+class DocxQuery(Schema):
+    edition = fields.Str(load_default="full", validate=validate.OneOf(EDITIONS))
+    # a query string carries text: not strict, but within the ids' range
+    version = fields.Int(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class DistributeIn(Schema):
+    audience = fields.Str(required=True, validate=validate.OneOf(AUDIENCES))
+    version = Id(load_default=None, allow_none=True)
+
+
+class DistributionReport(Schema):
+    version = fields.Int()
+    audience = fields.Str()
+    recorded = fields.Int()
+    sent = fields.Int()
+    failed = fields.Int()
+    recipients = fields.List(fields.Nested(DistributionOut))
