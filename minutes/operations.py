@@ -300,16 +300,22 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
             mailer = Mailer(smtp_url, sender or getattr(actor, "email", None) or "secretariat@localhost")
         except ValueError as error:
             raise ApiError(500, "smtp_misconfigured", str(error)) from None
+    unreachable = None  # the server cannot be reached at all: fail the rest without waiting again
     try:
         for row in rows:
             if mailer is None or row.status == "sent":
                 continue
             row.attempts += 1
+            if unreachable is not None:
+                row.status, row.error = "failed", unreachable
+                continue
             try:
                 mailer.send(_message(meeting, version, Recipient(row.user, row.edition), mailer.sender))
             except (smtplib.SMTPException, OSError) as error:
                 row.status, row.error = "failed", _error_text(error)
                 log.warning("memorandum to %s not sent: %s", row.email, row.error)
+                if mailer.connection is None and not isinstance(error, smtplib.SMTPException):
+                    unreachable = row.error
             else:
                 row.status, row.error, row.sent_at = "sent", None, utcnow()
     finally:

@@ -86,7 +86,7 @@ def small_meeting(app, make):
         minutes_ops.write_notes(open_item, "First draft of the open note.", actor=staff)
         minutes_ops.write_notes(open_item, "The chair opened the meeting.\n\nAll members were welcomed.",
                                 actor=staff)
-        minutes_ops.write_notes(closed_item, "SECRET closed-session discussion of the budget.", actor=staff)
+        minutes_ops.write_notes(closed_item, "Hush-hush closed-session discussion of the budget.", actor=staff)
         meeting_ops.activate_item(closed_item, actor=staff)
         meeting_ops.adjourn(meeting, actor=staff)
         db.session.commit()

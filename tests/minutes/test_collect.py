@@ -57,7 +57,7 @@ def test_a_meeting_without_motions_is_collected_from_attendance_agenda_and_notes
         assert [s.kind for s in record.sessions] == ["open", "closed"]
         open_item, closed_item = record.sessions[0].items[0], record.sessions[1].items[0]
         assert open_item.notes == "The chair opened the meeting.\n\nAll members were welcomed."
-        assert closed_item.closed and "SECRET" in closed_item.notes
+        assert closed_item.closed and "Hush-hush" in closed_item.notes
         assert all(item.motions == () for s in record.sessions for item in s.items)
         assert record.resolutions == () and record.next_host is None and record.previous_minutes is None
         assert record.logo is not None  # the default logo when none was adopted
