@@ -142,6 +142,7 @@ JS_MESSAGES = {
     "status_runoff": _l("run-off"),
     "status_void": _l("void"),
     "status_pending": _l("pending"),
+    "status_withdrawn": _l("withdrawn"),
 }
 
 

@@ -74,7 +74,7 @@
     mine.forEach(function (motion) {
       var status = motion.status || "pending";
       var next = needsNextRound(motion);
-      var canOpen = !poll && (next || ["adopted", "rejected", "elected", "void"].indexOf(status) < 0);
+      var canOpen = !poll && status === "pending";
       var button = el("button", {type: "button", className: "button primary", "data-open-poll": String(motion.id),
                                  disabled: !canOpen}, [next ? t("next_round") : t("open_poll")]);
       button.addEventListener("click", function () { openPoll(motion.id, button); });
@@ -113,10 +113,11 @@
     var shown = poll || lastClosed;
     show($("chair-poll"), !!shown);
     if (!shown) { renderMotions(); return; }
+    $("chair-poll").setAttribute("data-poll-id", String(shown.id));
+    $("chair-poll").setAttribute("data-status", shown.status);
     var heading = X.pollHeading(shown, null);
     $("poll-meta").textContent = heading.meta;
     $("poll-title").textContent = heading.title;
-    if (shown.motion_id) X.loadMotion(shown.motion_id).then(function (m) { if (m) $("poll-title").textContent = m.title; });
     setCount(shown.cast || 0, shown.eligible || 0);
     show($("close-poll"), !!poll);
     $("close-poll").disabled = false;

@@ -79,6 +79,7 @@
   function live(handlers) {
     setConnection("connecting");
     var socket = io({reconnectionDelay: 500, reconnectionDelayMax: 5000});
+    window.Excom.socket = socket;  // for the browser tests and for curious people at the console
     function join() {
       socket.emit("join", {meeting_id: data.meeting_id}, function (answer) {
         if (answer && answer.ok) {
@@ -214,8 +215,9 @@
     container.appendChild(el("p", {className: "result-status status-" + result.status, text: statusLine(poll, result)}));
     if (result.counts) container.appendChild(barChart(poll, result.counts, result.threshold));
     var meta = [];
-    if (result.threshold !== undefined && result.threshold !== null) meta.push(t("threshold", {n: result.threshold}));
-    if (result.cast !== undefined) meta.push(countText(result.cast, result.eligible));
+    if (result.threshold) meta.push(t("threshold", {n: result.threshold}));
+    var ballots = result.ballots !== undefined ? result.ballots : result.cast;
+    if (ballots !== undefined) meta.push(countText(ballots, result.eligible));
     if (result.quorate !== undefined) meta.push(result.quorate ? t("quorate") : t("not_quorate"));
     container.appendChild(el("p", {className: "result-meta", text: meta.join(" · ")}));
     if (result.status === "runoff" && result.next_round && result.next_round.candidates) {
@@ -226,7 +228,7 @@
   }
 
   function pollHeading(poll, motion) {
-    var title = (motion && motion.title) || poll.title || "";
+    var title = (motion && motion.title) || (poll.motion && poll.motion.title) || poll.title || "";
     var meta = [];
     if (poll.round && poll.round > 1) meta.push(t("round", {n: poll.round}));
     meta.push(poll.secret ? t("secret_ballot") : t("named_vote"));

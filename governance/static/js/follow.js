@@ -29,6 +29,8 @@
     poll = newPoll;
     if (!samePoll) { motion = null; pending = null; ranking = []; }
     show($("poll"), true);
+    $("poll").setAttribute("data-poll-id", String(poll.id));
+    $("poll").setAttribute("data-status", poll.status);
     showHeading();
     if (!motion && poll.motion_id) {
       var forPoll = poll.id;
@@ -40,18 +42,23 @@
     $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
     $("poll").classList.toggle("is-closed", !open);
     $("poll-count").textContent = X.countText(poll.cast || 0, poll.eligible || 0);
-    show($("vote-error"), false);
-    var hasVoted = voted || poll.voted;
-    if (open && hasVoted) showVoted(storedReceipt(poll.id), !storedReceipt(poll.id));
-    else if (open && canVote) { show($("voted"), false); renderBallot(); }
-    else { show($("voted"), hasVoted); show($("ballot"), false); show($("confirm"), false); }
-    if (open && !canVote) {
+    var hasVoted = !!(voted || poll.voted), receipt = storedReceipt(poll.id);
+    if (!samePoll) show($("vote-error"), false);
+    if (open && hasVoted) {
+      showVoted(receipt, !receipt);
+    } else if (open && canVote) {
+      show($("voted"), false);
+      if (!(samePoll && (pending !== null || sending))) renderBallot();
+    } else if (open) {
+      show($("voted"), false); show($("confirm"), false);
       $("ballot").textContent = "";
-      show($("ballot"), true);
       $("ballot").appendChild(el("p", {className: "muted", text: t("not_eligible")}));
+      show($("ballot"), true);
+    } else {
+      show($("ballot"), false); show($("confirm"), false);
+      if (hasVoted || receipt) showVoted(receipt, !receipt); else show($("voted"), false);
     }
-    if (!open) X.renderResult($("result"), poll, poll.result);
-    else X.renderResult($("result"), poll, null);
+    X.renderResult($("result"), poll, open ? null : poll.result);
   }
 
   /* --- the ballot ----------------------------------------------------------------------- */
@@ -134,19 +141,22 @@
     $("receipt").textContent = receipt || "";
     show($("receipt-line"), !!receipt);
     show($("receipt-help"), !!receipt);
+    show($("waiting"), !!(poll && poll.status === "open"));
     show($("voted"), true);
   }
 
   function voted(answer, pollId) {
     sending = false;
     $("confirm-yes").disabled = false;
+    $("confirm-yes").textContent = t("confirm");
     if (answer && answer.receipt !== undefined) {
       storeReceipt(pollId, answer.receipt);
+      if (poll && poll.id === pollId) poll.voted = true;
       if (poll && poll.id === pollId) { showVoted(answer.receipt, false); $("voted").focus(); }
       return;
     }
     var error = answer && answer.error;
-    if (error && error.code === "already_voted") { showVoted(storedReceipt(pollId), true); return; }
+    if (error && error.code === "already_voted") { if (poll && poll.id === pollId) poll.voted = true; showVoted(storedReceipt(pollId), true); return; }
     var message = t("vote_failed", {reason: (error && error.message) || t("offline")});
     $("vote-error").textContent = message;
     show($("vote-error"), true);
@@ -157,6 +167,7 @@
     if (sending || !poll || pending === null) return;
     sending = true;
     $("confirm-yes").disabled = true;
+    $("confirm-yes").textContent = t("sending");
     show($("vote-error"), false);
     var pollId = poll.id, choice = pending;
     if (socket && socket.connected) {

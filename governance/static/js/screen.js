@@ -11,10 +11,6 @@
     var open = poll.status === "open";
     $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
     $("poll-title").textContent = X.pollHeading(poll, null).title;
-    if (poll.motion_id) {
-      var id = poll.id;
-      X.loadMotion(poll.motion_id).then(function (m) { if (m && poll && poll.id === id) $("poll-title").textContent = m.title; });
-    }
     setCount(poll.cast || 0, poll.eligible || 0);
     X.renderResult($("result"), poll, open ? null : poll.result);
     $("poll").classList.toggle("is-closed", !open);

@@ -1,0 +1,168 @@
+"""Browser tests against a real server: `excom init-db`, `excom demo` and `excom serve`
+(gevent) in a subprocess on a free port with its own instance folder (SQLite), driven by
+headless Chromium through Playwright.
+
+They are skipped, with the reason, where Debian's /usr/bin/chromium or Playwright for
+Python is missing (`apt-get install chromium`, `pip install -e '.[test]'`; no
+`playwright install`: the system Chromium is used).
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+CHROMIUM = os.environ.get("EXCOM_TEST_CHROMIUM", "/usr/bin/chromium")
+DEMO_PASSWORD = "excom-demo"
+CHAIR = "seoul@excom.example.org"
+SECRETARIAT = "secretary-general@excom.example.org"
+DELEGATE = "almaty@excom.example.org"
+OBSERVER = "yonhap@excom.example.org"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+pytestmark = pytest.mark.live
+
+
+def _excom() -> list[str]:
+    script = Path(sys.executable).with_name("excom")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "governance.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The base URL of a running `excom serve` with the demo meeting loaded."""
+    instance = tmp_path_factory.mktemp("live-instance")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
+    env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_DEMO_PASSWORD=DEMO_PASSWORD,
+               EXCOM_LOGIN_RATE_LIMIT="1000 per minute", EXCOM_SECRET_KEY="live-test",
+               # scrypt for 27 demo accounts would dominate the start-up; the hashing is tested elsewhere
+               EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000")
+    for command in (["init-db"], ["demo"]):
+        done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    port = _free_port()
+    log = open(instance / "serve.log", "w")
+    server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{base}/login", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
+        time.sleep(0.2)
+    yield base
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+class Api:
+    """/api/v1 with a bearer token, as a script would call it."""
+
+    def __init__(self, base: str, email: str):
+        self.base = base
+        answer = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        self.headers = {"Authorization": f"Bearer {answer.json()['token']}"}
+        self.user = answer.json()["user"]
+
+    def get(self, path):
+        answer = requests.get(f"{self.base}/api/v1{path}", headers=self.headers, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def post(self, path, body=None, expect=(200, 201)):
+        answer = requests.post(f"{self.base}/api/v1{path}", json=body, headers=self.headers, timeout=10)
+        assert answer.status_code in expect, answer.text
+        return answer.json()
+
+
+@pytest.fixture(scope="session")
+def api(live_server):
+    """api(email) -> an Api signed in as that person."""
+    cache = {}
+
+    def as_user(email):
+        if email not in cache:
+            cache[email] = Api(live_server, email)
+        return cache[email]
+    return as_user
+
+
+@pytest.fixture(scope="session")
+def meeting(live_server, api):
+    """The demo meeting as the secretariat sees it, with item ids by title."""
+    desk = api(SECRETARIAT)
+    data = desk.get("/meetings")[0]
+    full = desk.get(f"/meetings/{data['id']}")
+    open_items = {i["title"]: i["id"] for i in full["sessions"][0]["items"]}
+    closed_items = {i["title"]: i["id"] for i in full["sessions"][1]["items"]}
+    participants = desk.get(f"/meetings/{data['id']}/participants")
+    return {"id": data["id"], "open_items": open_items, "closed_items": closed_items,
+            "closed_titles": [i["title"] for i in full["sessions"][1]["items"]] + [full["sessions"][1]["title"]],
+            "participants": participants}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests need Playwright for Python (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page(email, width=..., height=..., locale=...) -> a signed-in Playwright page."""
+    contexts = []
+
+    def _open(email, *, width=390, height=844, locale="en-GB", path="/", scale=1):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                      device_scale_factor=scale, base_url=live_server)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(f"/login?next={path}")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url(f"**{path}")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Kept in docs/screenshots when EXCOM_SCREENSHOTS=1 (the README shows them)."""
+    if os.environ.get("EXCOM_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name != "projector")
