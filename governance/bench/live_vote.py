@@ -209,6 +209,15 @@ class Server:
     def rss_kb(self) -> int | None:
         return proc_status_kb(self.pid, "VmRSS")
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time the server process has used so far."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
     def peak_kb(self) -> int | None:
         return proc_status_kb(self.pid, "VmHWM")
 
@@ -370,6 +379,11 @@ async def _vote(voter: Voter, poll_id: int, timeout: float) -> None:
         voter.failure = (voter.ack.get("error") or {}).get("code", "error")
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def _http(session, method: str, url: str, token: str, body: dict | None = None) -> dict:
     async with session.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"}) as response:
         answer = await response.json(content_type=None)
@@ -445,9 +459,18 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
 
         # -- everybody votes at once -----------------------------------------------------------
         profiler = Profiler(profile, servers, label)
+        cpu_before = [s.cpu_seconds() for s in servers], _own_cpu()
         vote_started = time.perf_counter()
         await asyncio.gather(*(_vote(v, poll_id, vote_timeout) for v in voters))
         vote_ended = time.perf_counter()
+        cpu_after = [s.cpu_seconds() for s in servers], _own_cpu()
+        # Where the CPU went while the votes were cast: two cores are shared by the servers and
+        # this process, whose clients are part of the load.
+        figures["vote_phase_cpu_seconds"] = {
+            "wall": round(vote_ended - vote_started, 3),
+            "servers": [round(a - b, 2) if a is not None and b is not None else None
+                        for a, b in zip(cpu_after[0], cpu_before[0])],
+            "clients": round(cpu_after[1] - cpu_before[1], 2)}
         acked = [v for v in voters if v.ack_at is not None and v.failure is None]
         log(f"{len(acked)} votes acknowledged in {vote_ended - vote_started:.2f} s")
         await asyncio.sleep(0.3)  # trailing progress events
@@ -473,7 +496,11 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
 
 def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: float, close_started: float,
              servers: list[Server]) -> dict:
-    recorded = result.get("cast")
+    # "cast" in a result counts the valid votes (abstentions apart); "ballots" counts them all
+    counts = result.get("counts") or {}
+    recorded = result.get("ballots")
+    if not isinstance(recorded, int):
+        recorded = sum(n for n in counts.values() if isinstance(n, int)) if counts else result.get("cast")
     acked = [v for v in voters if v.ack_at is not None and v.failure is None]
     failures = Counter(v.failure for v in voters if v.failure is not None)
     acked_members = {v.member_id for v in acked}
@@ -491,7 +518,6 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
         strangers = 0
     if isinstance(recorded, int):
         duplicates = max(duplicates, recorded - len(voters))
-    counts = result.get("counts") or {}
     acked_counts = Counter(v.choice for v in acked)
     counts_match = all(int(counts.get(c, 0)) == acked_counts[c] for c in CHOICES)
     unacked = sum(failures.values())
@@ -500,7 +526,7 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
     seconds = (last_ack - vote_started) if last_ack else None
     heard = [v for v in voters if v.closed_at is not None]
     result_latencies = [v.closed_at - close_started for v in heard]
-    mismatched = sum(1 for v in heard if (v.closed_result or {}).get("cast") != recorded)
+    mismatched = sum(1 for v in heard if (v.closed_result or {}).get("counts") != result.get("counts"))
     per_server = []
     for server in servers:
         mine = [v for v in voters if v.server == server.index]
@@ -514,6 +540,7 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
     return {
         "poll_id": poll_id,
         "result_status": result.get("status"),
+        "result_counts": counts,
         "recorded": recorded,
         "lost": lost_acked + unacked,
         "lost_acked": lost_acked,
