@@ -38,7 +38,13 @@ def demo(play):
     report = load_demo(password)
     db.session.commit()
     if play:
-        raise click.ClickException("--play needs the voting and minutes packages, which are not installed yet.")
+        from minutes.demo_play import play as play_meeting  # minutes sits above governance: imported late
+        outcome = play_meeting(echo=click.echo, instance_path=current_app.instance_path)
+        click.echo(f"{report.meeting.title}: " + ("played" if outcome.played else "already played, nothing changed")
+                   + (f"; memorandum version {outcome.version} at /api/v1/meetings/{report.meeting.id}/"
+                      f"memorandum.docx" if outcome.version else ""))
+        if outcome.docx_path:
+            click.echo(f"  a copy: {outcome.docx_path}")
     state = "loaded" if report.created else "already loaded, nothing changed"
     click.echo(f"{report.meeting.title} ({state})")
     click.echo(f"open http://{os.environ.get('EXCOM_HOST', '127.0.0.1')}:{os.environ.get('EXCOM_PORT', '5000')}/")

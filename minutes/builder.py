@@ -552,7 +552,11 @@ def _title_facts(record: Memorandum, tz: ZoneInfo, edition: Edition) -> list[tup
 
 def _add_opening_sentence(doc: DocxDocument, record: Memorandum, tz: ZoneInfo) -> None:
     """The classic first paragraph of minutes: who, when, where, who presided."""
-    kind = record.meeting_kind[:1].lower() + record.meeting_kind[1:]
+    kind = record.meeting_kind
+    words = kind.split()
+    # "Regular meeting of ..." reads "the regular meeting"; "Executive Committee meeting" keeps its capitals
+    if len(words) < 2 or words[1][:1].islower():
+        kind = kind[:1].lower() + kind[1:]
     text = (f"The {kind} of the {record.organisation_name} was held on "
             f"{format_date(record.opened_at, tz)} at {record.venue}.")
     if record.chair:
@@ -610,9 +614,12 @@ def _add_quorum(doc: DocxDocument, record: Memorandum) -> None:
     rows = []
     if record.quorum_at_opening:
         rows.append(("Opening of the meeting", record.quorum_at_opening))
-    for item, _motion, poll in _iter_polls(record.sessions):
+    for item, motion, poll in _iter_polls(record.sessions):
         if poll.quorum:
-            rows.append((f"{item.number or item.title}, {poll.round_label}", poll.quorum))
+            what = item.number or item.title
+            if len(item.motions) > 1:  # several motions under one item: say which
+                what += f", {motion.title}"
+            rows.append((f"{what}, {poll.round_label}", poll.quorum))
     if not rows:
         return
     doc.add_heading("Quorum", level=1)
@@ -737,7 +744,8 @@ def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
 
 
 def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedVote]) -> None:
-    _caption(doc, f"Named vote, {round_label.lower()}: how each member voted ({len(votes)})")
+    when = "" if round_label.lower() == "vote" else f", {round_label.lower()}"
+    _caption(doc, f"Named vote{when}: how each member voted ({len(votes)})")
     with_voter = any(vote.cast_by for vote in votes)
     if with_voter:
         headings, widths = ("Member", "Voted by", "Vote"), (Cm(6.0), TEXT_WIDTH - Cm(9.0), Cm(3.0))

@@ -291,7 +291,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
 def _motion_note(motion: Motion) -> str | None:
     if motion.kind == "statutes_amendment" and (motion.current_text or motion.proposed_text):
         return f"Current text: “{motion.current_text or '–'}” Proposed text: “{motion.proposed_text or '–'}”"
-    if motion.kind == "membership" and motion.member is not None:
+    if motion.kind == "membership" and motion.member is not None and motion.member.name not in motion.title:
         return f"{ACTION_WORDS.get(motion.action, motion.action or '').capitalize()} of {motion.member.name}."
     if motion.kind == "minutes_approval" and motion.memorandum_meeting_id:
         other = db.session.get(Meeting, motion.memorandum_meeting_id)
@@ -325,6 +325,13 @@ def _logo() -> rec.Logo | None:
 def _resolution_key(number: str) -> tuple:
     match = re.search(r"(\d+)\s*$", number)
     return (int(match.group(1)) if match else 0, number)
+
+
+def _resolution_text(motion: Motion) -> str:
+    text = motion.text or motion.title
+    if motion.multi_candidate and motion.winner is not None:
+        text += f" Elected: {motion.winner.label}."
+    return text
 
 
 def _next_meeting_name(meeting: Meeting) -> str:
@@ -391,7 +398,7 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
             ends_at=session.ends_at, venue=session.venue or meeting.venue, items=items))
 
     resolutions = tuple(
-        rec.Resolution(number=m.resolution_number, title=m.title, text=m.text or m.title, closed=m.item.closed)
+        rec.Resolution(number=m.resolution_number, title=m.title, text=_resolution_text(m), closed=m.item.closed)
         for m in sorted((m for m in motions if m.resolution_number), key=lambda m: _resolution_key(m.resolution_number)))
 
     next_host = None
