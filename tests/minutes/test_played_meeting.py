@@ -1,0 +1,197 @@
+"""`excom demo --play`, then the memorandum of the played meeting read back with python-docx
+(and LibreOffice): every present person, every item in order, every note, every result with
+its counts and threshold, the resolutions, real headings and tables; the public edition
+without the closed session; the full edition refused to observers."""
+import io
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+
+from governance.extensions import db
+from minutes.builder import item_heading
+from tests.minutes.test_builder import all_text
+
+DEMO_PASSWORD = "excom-demo"
+SECRETARIAT = "secretary-general@excom.example.org"
+OBSERVER = "yonhap@excom.example.org"
+MEMBER = "abu-dhabi@excom.example.org"
+
+
+@pytest.fixture
+def played(app, runner):
+    from governance.cli import main
+    result = runner.invoke(main, ["demo", "--play"])
+    assert result.exit_code == 0, result.output
+    assert "played; memorandum version 1" in result.output
+    with app.app_context():
+        from governance.meetings.models import Meeting
+        return db.session.scalar(db.select(Meeting.id)), result.output
+
+
+def _facts(app, meeting_id):
+    """What the database says happened: the source every assertion checks against."""
+    from governance.meetings.models import Meeting
+    from minutes.collect import newest_notes
+    from motions.models import Motion
+    from voting.models import Poll
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        items = [(item.id, item_heading(item), item.closed) for item in meeting.agenda()]
+        notes = newest_notes(meeting)
+        people = [p.user.name for p in meeting.participants]
+        motions = [(m.title, m.item.closed, m.resolution_number, m.status)
+                   for m in db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting_id))]
+        polls = [(p.motion.item.closed, p.result, [(c.value, c.label) for c in p.motion.candidates])
+                 for p in db.session.scalars(db.select(Poll).where(Poll.meeting_id == meeting_id))]
+        return items, notes, people, motions, polls
+
+
+def _paragraphs(doc):
+    return [p.text for p in doc.paragraphs]
+
+
+def _rows(doc):
+    return [tuple(cell.text for cell in row.cells) for table in doc.tables for row in table.rows]
+
+
+def test_the_memorandum_of_the_played_meeting_holds_the_whole_meeting(app, api, played):
+    meeting_id, output = played
+    staff = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    response = staff.get(f"/meetings/{meeting_id}/memorandum.docx")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.data))
+    paragraphs, rows = _paragraphs(doc), _rows(doc)
+    body = "\n".join(paragraphs + [cell for row in rows for cell in row])
+    items, notes, people, motions, polls = _facts(app, meeting_id)
+
+    # everyone took part and is in an attendance table, as "Full name (affiliation), title"
+    assert len(people) == 27
+    person_cells = {row[1] for row in rows if len(row) == 2}
+    for name in people:
+        assert any(cell.startswith(f"{name} (") for cell in person_cells), name
+    assert "EXCOM members present in person (10)" in paragraphs
+    assert "EXCOM members present online (2)" in paragraphs
+
+    # every item as a Heading 2, in agenda order; sessions and sections as Heading 1
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"] == [heading for _, heading, _ in items]
+    heading_1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert heading_1 == ["Attendance", "Quorum", "Memorandum of the previous meeting", "Agenda as adopted",
+                         "WeGO EXCOM Meeting (Open Session)", "WeGO EXCOM Meeting (Closed Session)",
+                         "Resolutions", "Signatures"]
+    motion_headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
+    assert motion_headings == [f"Motion: {title}" for title, *_ in motions]
+
+    # every note, paragraph by paragraph
+    assert len(notes) == len(items)
+    for text in notes.values():
+        for block in text.split("\n\n"):
+            assert block.strip() in paragraphs, block
+
+    # every result: its counts per choice, its threshold, its outcome
+    assert len(polls) == 10  # eight yes/no motions, the host-city ballot's two rounds, the logo
+    for _, result, candidates in polls:
+        labels = {str(value): label for value, label in candidates}
+        text = result["threshold_text"]
+        assert text[:1].upper() + text[1:] + "." in paragraphs
+        for choice, votes in result["counts"].items():
+            if choice == "abstain":
+                assert ("Abstentions (not counted as cast)", str(votes), "") in rows
+            else:
+                label = labels.get(choice, choice.capitalize())
+                assert any(row[:2] == (label, str(votes)) for row in rows), (label, votes)
+        assert ("Votes cast", str(result["cast"]), "") in rows
+    assert "Result: Makati elected." in paragraphs and "Result: Globe elected." in paragraphs
+    assert "Result: Rejected." in paragraphs  # the statutes amendment missed two-thirds
+    assert "Two-thirds of votes cast: at least 8 yes." in paragraphs
+    # named votes list every member; secret ballots never do
+    assert sum(p.startswith("Named vote: how each member voted (12)") for p in paragraphs) == 6
+    assert "Named vote: how each member voted (11)" in paragraphs  # Hebron had left
+    assert not any("Named vote, round" in p for p in paragraphs)
+
+    # resolutions numbered in order; the next host; the quorum at the opening and every vote
+    numbers = [number for _, _, number, _ in motions if number]
+    assert numbers == [f"EXCOM 2024/R{n}" for n in range(1, 9)]
+    resolution_rows = [row for row in rows if row[0].startswith("EXCOM 2024/R")]
+    assert [row[0] for row in resolution_rows] == numbers
+    assert "Host city of EXCOM 2025: Makati" in paragraphs
+    quorum_rows = [row for row in rows if len(row) == 5 and row[0] != "When"]
+    assert quorum_rows[0] == ("Opening of the meeting", "12", "12", "7", "yes")
+    assert len(quorum_rows) == 1 + len(polls)
+    assert ("Agenda 9, Vote", "12", "11", "7", "yes") in quorum_rows
+
+    # real styles: tables in the template's styles, the adopted logo in the header
+    assert {t.style.name for t in doc.tables} >= {"Light Grid Accent 1", "Table Grid"}
+    from minutes.demo_play import logo_globe
+    header_images = [rel.target_part.blob for rel in doc.sections[0].header.part.rels.values()
+                     if "image" in rel.reltype]
+    assert header_images == [logo_globe()]
+    assert "DRAFT" in all_text(response.data)
+    assert "Chair" in body and "Hong-seok Koo" in body and "Jung Sook Park" in body
+
+
+def test_the_public_edition_holds_nothing_of_the_closed_session(app, api, played):
+    meeting_id, _ = played
+    items, notes, _, motions, polls = _facts(app, meeting_id)
+    observer = api.as_user(OBSERVER, DEMO_PASSWORD)
+    refused = observer.get(f"/meetings/{meeting_id}/memorandum.docx")
+    assert refused.status_code == 403
+    response = observer.get(f"/meetings/{meeting_id}/memorandum.docx?edition=public")
+    assert response.status_code == 200
+    text = all_text(response.data)  # every part: body, header, footer, properties
+    for item_id, heading, closed in items:
+        title = heading.split(" – ")[-1]
+        if closed:
+            assert title not in text, title
+            for block in notes[item_id].split("\n\n"):
+                assert block not in text
+        else:
+            assert title in text
+    for title, closed, number, _ in motions:
+        assert (title in text) is not closed, title
+        if number:
+            assert (number in text) is not closed, number
+    assert "Closed Session" not in text and "EXCOM 2023" not in text
+    assert "Makati" in text and "Globe" in text
+    member = api.as_user(MEMBER, DEMO_PASSWORD)
+    assert member.get(f"/meetings/{meeting_id}/memorandum.docx").status_code == 200
+
+
+def test_playing_twice_changes_nothing(app, api, played, runner):
+    from governance.cli import main
+    meeting_id, _ = played
+    staff = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    audit = staff.get(f"/meetings/{meeting_id}/audit").get_json()
+    again = runner.invoke(main, ["demo", "--play"])
+    assert again.exit_code == 0 and "already played, nothing changed" in again.output
+    assert staff.get(f"/meetings/{meeting_id}/audit").get_json() == audit
+    assert [v["version"] for v in staff.get(f"/meetings/{meeting_id}/memorandum").get_json()] == [1]
+    with app.app_context():
+        from governance.registry.models import Member
+        statuses = dict(db.session.execute(db.select(Member.name, Member.status)
+                                           .where(Member.name.in_(["Cali", "Kaohsiung"]))).all())
+    assert statuses == {"Cali": "active", "Kaohsiung": "active"}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed")
+def test_libreoffice_opens_the_played_memorandum_and_the_attendance_is_in_the_pdf(app, api, played, tmp_path):
+    meeting_id, _ = played
+    staff = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    docx = tmp_path / "memorandum.docx"
+    docx.write_bytes(staff.get(f"/meetings/{meeting_id}/memorandum.docx").data)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "memorandum.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "Attendance" in text and "EXCOM members present in person (10)" in text
+    for name in ("Omar Al Nuaimi (Abu Dhabi)", "Tayseer Hasan (Hebron)", "Seong Dohyeon (Yonhap News)",
+                 "Jung Sook Park (WeGO Secretariat)"):
+        assert name in text, name
+    assert "EXCOM 2024/R8" in text and "Page 1 of" in text
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                       check=True, capture_output=True, timeout=60)
+        assert list(tmp_path.glob("page*.png"))
