@@ -237,7 +237,8 @@ def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
         return "The vote was void: the meeting was not quorate when the poll closed."
     next_round = result.get("next_round") or {}
     if status in ("runoff", "tied") and next_round.get("candidates"):
-        names = ", ".join(_choice_label(motion, c) for c in next_round["candidates"])
+        labels = [_choice_label(motion, c) for c in next_round["candidates"]]
+        names = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
         if next_round.get("reason") == "tie_break":
             return f"A tie for the fewest votes: a tie-break round among {names} follows."
         return f"No candidate reached the threshold; the next round is between {names}."
