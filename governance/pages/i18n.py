@@ -107,6 +107,7 @@ JS_MESSAGES = {
     "elected": _l("Elected: %(name)s"),
     "runoff": _l("No majority: another round is needed"),
     "void": _l("Void: no quorum"),
+    "tied": _l("Tied: the chair decides how to break the tie"),
     "threshold": _l("Needed: %(n)s"),
     "quorate": _l("Quorate"),
     "quorum_numbers": _l("%(present)s of %(total)s voting members present; %(required)s needed"),

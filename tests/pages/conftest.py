@@ -24,8 +24,6 @@ DELEGATE = "almaty@excom.example.org"
 OBSERVER = "yonhap@excom.example.org"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-pytestmark = pytest.mark.live
-
 
 def _excom() -> list[str]:
     script = Path(sys.executable).with_name("excom")
@@ -96,7 +94,7 @@ class Api:
 
 
 @pytest.fixture(scope="session")
-def api(live_server):
+def live_api(live_server):
     """api(email) -> an Api signed in as that person."""
     cache = {}
 
@@ -108,9 +106,9 @@ def api(live_server):
 
 
 @pytest.fixture(scope="session")
-def meeting(live_server, api):
+def meeting(live_server, live_api):
     """The demo meeting as the secretariat sees it, with item ids by title."""
-    desk = api(SECRETARIAT)
+    desk = live_api(SECRETARIAT)
     data = desk.get("/meetings")[0]
     full = desk.get(f"/meetings/{data['id']}")
     open_items = {i["title"]: i["id"] for i in full["sessions"][0]["items"]}

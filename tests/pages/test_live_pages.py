@@ -4,7 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+
+pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
+from playwright.sync_api import expect  # noqa: E402
+
+pytestmark = pytest.mark.live
 
 from tests.pages.conftest import CHAIR, DELEGATE, OBSERVER, SECRETARIAT
 
@@ -15,24 +19,24 @@ def _online(page):
     expect(page.locator("#connection")).to_have_attribute("data-state", "online")
 
 
-def _activate(api, item_id):
-    api(CHAIR).post(f"/items/{item_id}/activate")
+def _activate(live_api, item_id):
+    live_api(CHAIR).post(f"/items/{item_id}/activate")
 
 
-def test_a_delegate_signs_in_on_a_phone_and_follows_the_current_item_live(open_page, api, meeting):
+def test_a_delegate_signs_in_on_a_phone_and_follows_the_current_item_live(open_page, live_api, meeting):
     page = open_page(DELEGATE, path=f"/meetings/{meeting['id']}")
     _online(page)
     items = len(meeting["open_items"]) + len(meeting["closed_items"])
     expect(page.locator(".agenda-item")).to_have_count(items)  # a voting delegate sees the closed session too
 
     item = meeting["open_items"]["Group Photo"]
-    _activate(api, item)
+    _activate(live_api, item)
     expect(page.locator(".agenda-item.is-current")).to_have_attribute("data-item-id", str(item))
     expect(page.locator("#now-item")).to_have_text("Group Photo")
     expect(page.locator(".agenda-item.is-current")).to_have_attribute("aria-current", "step")
 
     closed = meeting["closed_items"]["Review of 2024 Financial Report"]
-    _activate(api, closed)
+    _activate(live_api, closed)
     expect(page.locator(".agenda-item.is-current")).to_have_attribute("data-item-id", str(closed))
     expect(page.locator(".agenda-item.is-current")).to_have_count(1)
 
@@ -55,7 +59,7 @@ def test_a_wrong_password_is_refused_and_pages_need_a_sign_in(browser, live_serv
     context.close()
 
 
-def test_an_observer_never_sees_the_closed_session(open_page, api, meeting):
+def test_an_observer_never_sees_the_closed_session(open_page, live_api, meeting):
     page = open_page(OBSERVER, path=f"/meetings/{meeting['id']}")
     _online(page)
 
@@ -67,10 +71,10 @@ def test_an_observer_never_sees_the_closed_session(open_page, api, meeting):
     expect(page.locator(".agenda-item")).to_have_count(len(meeting["open_items"]))
     assert_nothing_closed()
     opening = meeting["open_items"]["Introduction of Participants and Overview of the Meeting Schedule"]
-    _activate(api, opening)
+    _activate(live_api, opening)
     expect(page.locator("#now-item")).to_contain_text("Introduction of Participants")
 
-    _activate(api, meeting["closed_items"]["Annual Assessment of WeGO Regional Offices"])
+    _activate(live_api, meeting["closed_items"]["Annual Assessment of WeGO Regional Offices"])
     expect(page.locator("#now-item")).to_have_text("No item is under discussion right now.")
     expect(page.locator(".agenda-item.is-current")).to_have_count(0)
     assert_nothing_closed()
@@ -108,9 +112,9 @@ def assert_all_russian(page, meeting_data_strings):
 
 
 @pytest.fixture
-def data_strings(api, meeting):
+def data_strings(live_api, meeting):
     """What the meeting's data says (titles, names, places): not the interface's to translate."""
-    desk = api(SECRETARIAT)
+    desk = live_api(SECRETARIAT)
     full = desk.get(f"/meetings/{meeting['id']}")
     strings = [full["title"], full["venue"], full["timezone"], "WeGO", "EXCOM", "English"]
     for session in full["sessions"]:
@@ -121,7 +125,7 @@ def data_strings(api, meeting):
     return [s for s in strings if s]
 
 
-def test_the_russian_delegate_page_has_no_untranslated_text(open_page, api, meeting, data_strings):
+def test_the_russian_delegate_page_has_no_untranslated_text(open_page, live_api, meeting, data_strings):
     page = open_page(DELEGATE, locale="ru-RU", path=f"/meetings/{meeting['id']}")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     _online(page)
@@ -135,31 +139,31 @@ def test_the_russian_delegate_page_has_no_untranslated_text(open_page, api, meet
     expect(page.locator("#agenda-heading")).to_have_text("Повестка дня")
 
 
-def test_the_phone_reconnects_by_itself_and_shows_the_true_state(open_page, api, meeting):
+def test_the_phone_reconnects_by_itself_and_shows_the_true_state(open_page, live_api, meeting):
     page = open_page(DELEGATE, path=f"/meetings/{meeting['id']}")
     _online(page)
     first = meeting["open_items"]["Opening Announcement and Welcome Remarks by Almaty"]
-    _activate(api, first)
+    _activate(live_api, first)
     expect(page.locator("#now-item")).to_contain_text("Opening Announcement")
 
     page.context.set_offline(True)
     page.evaluate("Excom.socket.io.engine.close()")  # the network drops
     expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
     later = meeting["open_items"]["Review of 2024 WeGO Secretariat Annual Report"]
-    _activate(api, later)  # missed while offline
+    _activate(live_api, later)  # missed while offline
     page.context.set_offline(False)
     _online(page)
     expect(page.locator("#now-item")).to_contain_text("Review of 2024 WeGO Secretariat Annual Report")
     expect(page.locator(".agenda-item.is-current")).to_have_attribute("data-item-id", str(later))
 
 
-def test_the_check_in_desk_finds_people_by_name_and_the_console_follows(open_page, api, meeting):
+def test_the_check_in_desk_finds_people_by_name_and_the_console_follows(open_page, live_api, meeting):
     desk = open_page(SECRETARIAT, width=1280, height=900, path=f"/meetings/{meeting['id']}/desk")
     console = open_page(CHAIR, width=1280, height=900, path=f"/meetings/{meeting['id']}/chair")
     _online(desk)
     _online(console)
     kampala = next(p for p in meeting["participants"] if p["affiliation"] == "Kampala")
-    api(SECRETARIAT).post(f"/meetings/{meeting['id']}/attendance", {"user_id": kampala["user_id"], "present": False})
+    live_api(SECRETARIAT).post(f"/meetings/{meeting['id']}/attendance", {"user_id": kampala["user_id"], "present": False})
     row = desk.locator(f'#checkin-list [data-user-id="{kampala["user_id"]}"]')
     console_row = console.locator(f'#present-list [data-user-id="{kampala["user_id"]}"]')
     expect(console_row).to_have_class(re.compile("is-absent"))
@@ -173,5 +177,5 @@ def test_the_check_in_desk_finds_people_by_name_and_the_console_follows(open_pag
 
     desk.fill("#search", "nobody by this name")
     expect(desk.locator("#no-match")).to_be_visible()
-    expect(desk.locator(".registry tbody tr")).to_have_count(len(api(SECRETARIAT).get("/members")))
+    expect(desk.locator(".registry tbody tr")).to_have_count(len(live_api(SECRETARIAT).get("/members")))
     assert not desk.errors and not console.errors

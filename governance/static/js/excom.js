@@ -170,6 +170,7 @@
       case "elected": return t("elected", {name: choiceLabel(poll, result.winner)});
       case "runoff": return t("runoff");
       case "void": return t("void");
+      case "tied": return t("tied");
       default: return result.status || "";
     }
   }
