@@ -1,0 +1,60 @@
+"""Real `excom serve` processes for tests that need a running server and real clients."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, process, port):
+        self.process, self.port = process, port
+        self.url = f"http://127.0.0.1:{port}"
+
+    def api(self, method, path, token=None, **kwargs):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=15, **kwargs)
+
+    def login(self, email, password="excom-demo") -> str:
+        answer = self.api("POST", "/auth/login", json={"email": email, "password": password})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["token"]
+
+
+@contextmanager
+def running_server(database_url: str, instance: str, redis_url: str | None = None):
+    port = free_port()
+    env = {**os.environ, "EXCOM_DATABASE_URL": database_url, "EXCOM_INSTANCE_PATH": instance,
+           "EXCOM_SECRET_KEY": "test-secret", "EXCOM_PASSWORD_METHOD": "pbkdf2:sha256:1000",
+           "EXCOM_LOG_LEVEL": "WARNING"}
+    if redis_url:
+        env["EXCOM_REDIS_URL"] = redis_url
+    process = subprocess.Popen([sys.executable, "-m", "governance.serve", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = Server(process, port)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(server.url + "/api/v1/organisation", timeout=1)
+                break
+            except requests.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {process.stdout.read().decode()[-2000:]}")
+                time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,265 @@
+"""The room, live: real server processes, real Socket.IO clients, real HTTP."""
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import redis
+import socketio
+from sqlalchemy import text
+
+from governance.extensions import db
+from tests.live import running_server
+from tests.voting.scene import CHAIR, CITIES, OBSERVER, SECRETARIAT
+
+pytestmark = pytest.mark.live
+
+
+class Phone:
+    """A delegate's (or observer's) phone: a Socket.IO connection that remembers what it heard."""
+
+    def __init__(self, server, token):
+        self.events: list[tuple[str, dict]] = []
+        self.heard = threading.Condition()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._hear)
+        self.client.connect(server.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+
+    def _hear(self, event, data=None):
+        with self.heard:
+            self.events.append((event, data))
+            self.heard.notify_all()
+
+    def join(self, meeting_id):
+        return self.client.call("join", {"meeting_id": meeting_id}, timeout=10)
+
+    def vote(self, poll_id, choice):
+        return self.client.call("vote", {"poll_id": poll_id, "choice": choice}, timeout=10)
+
+    def wait_for(self, name, timeout=10, **match):
+        deadline = time.monotonic() + timeout
+        with self.heard:
+            while True:
+                for event, data in self.events:
+                    if event == name and all(data.get(k) == v for k, v in match.items()):
+                        return data
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"never heard {name} {match}; heard {[e for e, _ in self.events]}")
+                self.heard.wait(remaining)
+
+    def names(self):
+        return [event for event, _ in self.events]
+
+    def close(self):
+        self.client.disconnect()
+
+
+def hang_up(*phones):
+    """python-socketio's client takes up to 3 s to stop its reader after a disconnect: hang
+    up all phones at once rather than one after another."""
+    with ThreadPoolExecutor(max_workers=max(1, len(phones))) as pool:
+        list(pool.map(Phone.close, phones))
+
+
+@pytest.fixture
+def live(app, demo, database_url, tmp_path):
+    with running_server(database_url, str(tmp_path / "server")) as server:
+        yield server
+
+
+@pytest.fixture
+def room(live, demo):
+    """Everyone checked in and signed in: tokens for the desk, the chair and every delegate."""
+    desk = live.login(SECRETARIAT)
+    participants = live.api("GET", f"/meetings/{demo}/participants", desk).json()
+    users = {u["id"]: u["email"] for u in live.api("GET", "/users", desk).json()}
+    delegates = {p["affiliation"]: users[p["user_id"]] for p in participants if p["group"] == "excom_member"}
+    for p in participants:
+        if p["group"] == "excom_member":
+            live.api("POST", f"/meetings/{demo}/attendance", desk, json={"user_id": p["user_id"], "mode": "online"})
+    tokens = {city: live.login(email) for city, email in delegates.items()}
+    items = live.api("GET", f"/meetings/{demo}", desk).json()["sessions"]
+    return {"desk": desk, "chair": live.login(CHAIR), "tokens": tokens, "meeting": demo,
+            "open_item": items[0]["items"][3]["id"], "closed_item": items[1]["items"][5]["id"]}
+
+
+def _motion(live, room, item, **fields):
+    answer = live.api("POST", f"/items/{item}/motions", room["desk"],
+                      json={"kind": "general", "title": "To note", **fields})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+def test_a_delegate_votes_from_the_phone_and_everyone_hears_the_result(live, room):
+    delegate = Phone(live, room["tokens"]["Almaty"])
+    observer = Phone(live, live.login(OBSERVER))
+    chair = Phone(live, room["chair"])
+    try:
+        for phone in (delegate, observer, chair):
+            assert phone.join(room["meeting"])["ok"] is True
+        motion = _motion(live, room, room["open_item"])
+        poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+        for phone in (delegate, observer, chair):
+            assert phone.wait_for("poll.opened")["poll"]["id"] == poll["id"]
+
+        ack = delegate.vote(poll["id"], "yes")
+        assert ack["ok"] is True and len(ack["receipt"]) == 16
+        again = delegate.vote(poll["id"], "no")
+        assert again["error"]["code"] == "already_voted"
+        progress = chair.wait_for("poll.progress", poll_id=poll["id"])
+        assert (progress["cast"], progress["eligible"]) == (1, 12)
+        assert "choice" not in progress and "member_id" not in progress
+
+        result = live.api("POST", f"/polls/{poll['id']}/close", room["chair"]).json()["result"]
+        for phone in (delegate, observer, chair):
+            assert phone.wait_for("poll.closed", poll_id=poll["id"])["result"]["counts"] == result["counts"]
+        late = delegate.vote(poll["id"], "yes")
+        assert late["error"]["code"] == "poll_closed"
+    finally:
+        hang_up(delegate, observer, chair)
+
+
+def test_observers_cannot_vote_and_hear_nothing_of_the_closed_session(live, room):
+    observer = Phone(live, live.login(OBSERVER))
+    member = Phone(live, room["tokens"]["Cuenca"])
+    try:
+        observer.join(room["meeting"]), member.join(room["meeting"])
+        live.api("POST", f"/items/{room['closed_item']}/activate", room["chair"])
+        motion = _motion(live, room, room["closed_item"], title="Membership fee use for 2025")
+        poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+        assert observer.vote(poll["id"], "yes")["error"]["code"] == "not_found"
+        member.vote(poll["id"], "yes")
+        live.api("POST", f"/polls/{poll['id']}/close", room["chair"])
+        member.wait_for("poll.closed", poll_id=poll["id"])
+        time.sleep(0.5)  # anything wrongly sent would have arrived by now
+        heard = str(observer.events)
+        assert "poll.opened" not in observer.names() and "poll.closed" not in observer.names()
+        assert "poll.progress" not in observer.names()
+        assert "Membership fee" not in heard and "Approval of Membership Fee Use" not in heard
+        assert observer.wait_for("agenda.current")["item"] is None
+    finally:
+        hang_up(observer, member)
+
+
+def test_a_phone_that_reconnects_gets_the_true_state_back(live, room):
+    motion = _motion(live, room, room["open_item"])
+    poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+    phone = Phone(live, room["tokens"]["Hebron"])
+    state = phone.join(room["meeting"])["state"]
+    assert (state["poll"]["id"], state["voted"]) == (poll["id"], False)
+    phone.vote(poll["id"], "yes")
+    phone.close()  # the network drops
+
+    phone = Phone(live, room["tokens"]["Hebron"])
+    state = phone.join(room["meeting"])["state"]
+    assert (state["poll"]["id"], state["voted"], state["poll"]["cast"]) == (poll["id"], True, 1)
+    assert phone.vote(poll["id"], "no")["error"]["code"] == "already_voted"
+    phone.close()
+
+
+def test_connections_without_valid_credentials_are_refused(live):
+    for auth in (None, {"token": "forged"}, {"token": ""}):
+        client = socketio.Client(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(live.url, auth=auth, transports=["websocket"], wait_timeout=5)
+
+
+def test_concurrent_double_submissions_count_once(live, room):
+    """Every delegate taps several times at once, over HTTP and Socket.IO together."""
+    motion = _motion(live, room, room["open_item"])
+    poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+    phones = {city: Phone(live, token) for city, token in room["tokens"].items()}
+
+    def tap(city, n):
+        if n % 2:
+            return phones[city].vote(poll["id"], "yes")
+        answer = live.api("POST", f"/polls/{poll['id']}/votes", room["tokens"][city], json={"choice": "yes"})
+        return {"ok": True} if answer.status_code == 201 else answer.json()
+
+    try:
+        with ThreadPoolExecutor(max_workers=24) as pool:
+            answers = list(pool.map(lambda job: (job[0], tap(*job)), [(c, n) for c in CITIES for n in range(4)]))
+    finally:
+        hang_up(*phones.values())
+    accepted = [city for city, answer in answers if answer.get("ok")]
+    refused = [answer["error"]["code"] for _, answer in answers if not answer.get("ok")]
+    assert sorted(accepted) == sorted(CITIES)
+    assert refused == ["already_voted"] * (len(answers) - len(CITIES))
+    result = live.api("POST", f"/polls/{poll['id']}/close", room["chair"]).json()["result"]
+    assert result["counts"] == {"yes": 12, "no": 0, "abstain": 0}
+
+
+def test_a_secret_poll_keeps_no_link_between_ballot_and_voter(live, room, app):
+    motion = _motion(live, room, room["open_item"], secret=True, title="Secret question")
+    poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+    receipts = {}
+    for n, city in enumerate(CITIES):  # a known order of arrival, with choices that follow it
+        answer = live.api("POST", f"/polls/{poll['id']}/votes", room["tokens"][city],
+                          json={"choice": ["yes", "no", "abstain"][n % 3]})
+        receipts[city] = answer.json()["receipt"]
+    result = live.api("POST", f"/polls/{poll['id']}/close", room["chair"]).json()["result"]
+    assert "votes" not in result
+
+    ballots = live.api("GET", f"/polls/{poll['id']}/ballots", room["tokens"]["Almaty"]).json()
+    assert sorted(b["receipt"] for b in ballots) == sorted(receipts.values())  # every voter finds theirs
+    assert all(b["member_id"] is None for b in ballots)
+
+    with app.app_context():
+        # one connection: on SQLite a second one would wait for this transaction's lock
+        schema = db.inspect(db.session.connection())
+        ballot_columns = {c["name"] for c in schema.get_columns("poll_ballots")}
+        stored = db.session.execute(text("SELECT * FROM poll_ballots WHERE poll_id = :p"),
+                                    {"p": poll["id"]}).mappings().all()
+        # the only identifying columns are poll and receipt; member and time stay empty
+        assert all(row["member_id"] is None and row["cast_at"] is None for row in stored)
+        assert ballot_columns == {"poll_id", "receipt", "choice", "member_id", "cast_at"}
+        participation_columns = {c["name"] for c in schema.get_columns("poll_participations")}
+        assert participation_columns == {"poll_id", "member_id", "cast_by_id"}  # no time, no sequence
+        # the stored order is not the order of arrival
+        arrival = [receipts[city] for city in CITIES]
+        assert [row["receipt"] for row in stored] != arrival
+        if db.engine.dialect.name == "postgresql":
+            physical = db.session.execute(text("SELECT receipt, xmin::text AS xmin FROM poll_ballots "
+                                               "WHERE poll_id = :p ORDER BY ctid"), {"p": poll["id"]}).all()
+            assert [r.receipt for r in physical] != arrival
+            # rewritten by the closing transaction: no transaction id ties a ballot to its voter's
+            assert len({r.xmin for r in physical}) == 1
+            voters_xmin = set(db.session.scalars(text("SELECT xmin::text FROM poll_participations "
+                                                      "WHERE poll_id = :p"), {"p": poll["id"]}))
+            assert voters_xmin.isdisjoint({r.xmin for r in physical})
+        trail = str(db.session.execute(text("SELECT * FROM audit_events")).all())
+        assert not any(receipt in trail for receipt in receipts.values())
+
+
+def test_two_server_processes_share_one_audience_through_redis(app, demo, database_url, tmp_path):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the scale-out test runs on PostgreSQL (SQLite is one process by design)")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {error}")
+    channel_db = "redis://127.0.0.1:6379/0"
+    with running_server(database_url, str(tmp_path / "one"), channel_db) as one, \
+            running_server(database_url, str(tmp_path / "two"), channel_db) as two:
+        desk = one.login(SECRETARIAT)
+        participants = one.api("GET", f"/meetings/{demo}/participants", desk).json()
+        for p in participants:
+            if p["group"] == "excom_member":
+                one.api("POST", f"/meetings/{demo}/attendance", desk, json={"user_id": p["user_id"]})
+        items = one.api("GET", f"/meetings/{demo}", desk).json()["sessions"][0]["items"]
+        on_one = Phone(one, one.login("almaty@excom.example.org"))
+        on_two = Phone(two, two.login("cuenca@excom.example.org"))
+        try:
+            on_one.join(demo), on_two.join(demo)
+            motion = one.api("POST", f"/items/{items[3]['id']}/motions", desk,
+                             json={"kind": "general", "title": "To note"}).json()
+            poll = two.api("POST", f"/motions/{motion['id']}/polls", two.login(CHAIR)).json()
+            on_one.wait_for("poll.opened"), on_two.wait_for("poll.opened")  # opened on two, heard on one
+            assert on_one.vote(poll["id"], "yes")["ok"]
+            on_two.wait_for("poll.progress", poll_id=poll["id"], cast=1)  # a vote cast through one reaches two
+            one.api("POST", f"/polls/{poll['id']}/close", one.login(CHAIR))
+            for phone in (on_one, on_two):
+                assert phone.wait_for("poll.closed", poll_id=poll["id"])["result"]["counts"]["yes"] == 1
+        finally:
+            hang_up(on_one, on_two)
