@@ -238,6 +238,73 @@ def init_db(env: dict) -> None:
         raise BenchError(f"excom init-db failed:\n{done.stdout}\n{done.stderr}")
 
 
+class Nginx:
+    """docs/nginx/excom.conf, as shipped, in front of the servers: only the upstream's server
+    lines, the listen ports and the certificate (a self-signed one made here) are replaced."""
+
+    def __init__(self, workdir: Path, servers: list["Server"]):
+        import re
+
+        binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        if binary is None:
+            raise BenchError("--nginx needs nginx installed (apt-get install nginx)")
+        sample = Path(__file__).resolve().parents[2] / "docs" / "nginx" / "excom.conf"
+        if not sample.exists():
+            raise BenchError(f"--nginx runs the sample config from a source checkout; {sample} is missing")
+        prefix = workdir / "nginx"
+        (prefix / "logs").mkdir(parents=True)
+        made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                               "-subj", "/CN=localhost", "-keyout", str(prefix / "privkey.pem"),
+                               "-out", str(prefix / "fullchain.pem")], capture_output=True, text=True)
+        if made.returncode != 0:
+            raise BenchError(f"openssl could not make a test certificate: {made.stderr}")
+        self.port, plain_port = free_port(), free_port()
+        text = sample.read_text()
+        upstream = "".join(f"    server 127.0.0.1:{s.port} max_fails=0;\n" for s in servers)
+        text, replaced = re.subn(r"(?m)^\s*server 127\.0\.0\.1:\d+[^\n]*\n", "", text)
+        if not replaced:
+            raise BenchError("the sample config has no upstream server lines to replace")
+        text = text.replace("    hash $excom_route consistent;\n", "    hash $excom_route consistent;\n" + upstream)
+        text = re.sub(r"(?m)^\s*listen \[::\]:\d+[^;]*;\n", "", text)
+        text = re.sub(r"(?m)^(\s*)listen 80;", rf"\1listen 127.0.0.1:{plain_port};", text)
+        text = re.sub(r"(?m)^(\s*)listen 443 ssl;", rf"\1listen 127.0.0.1:{self.port} ssl;", text)
+        text = text.replace("/etc/ssl/excom/", f"{prefix}/")
+        (prefix / "excom.conf").write_text(text)
+        connections = 2 * len(servers) * 64 + 4 * 4096
+        (prefix / "nginx.conf").write_text(f"""worker_processes 1;
+worker_rlimit_nofile {connections * 2};
+error_log {prefix}/logs/error.log warn;
+pid {prefix}/logs/nginx.pid;
+events {{ worker_connections {connections}; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi; uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
+    include {prefix}/excom.conf;
+}}
+""")
+        checked = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                                 capture_output=True, text=True)
+        if checked.returncode != 0:
+            raise BenchError(f"nginx -t refused the sample config:\n{checked.stderr}")
+        self.process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                                         "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"https://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise BenchError("nginx did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
 # --- set-up ----------------------------------------------------------------------------------
 
 @dataclass
@@ -319,6 +386,7 @@ class Voter:
     server: int
     choice: str
     sio: object = None
+    own_session: object = None
     opened_at: float | None = None
     progress: int = 0
     sent_at: float | None = None
@@ -331,10 +399,23 @@ class Voter:
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def _connect(voter: Voter, url: str, meeting_id: int, session, transports, gate: asyncio.Semaphore):
+async def _connect(voter: Voter, url: str, meeting_id: int, session, transports, gate: asyncio.Semaphore,
+                   proxied: bool = False):
     import socketio
 
-    sio = socketio.AsyncClient(reconnection=False, http_session=session, handle_sigint=False)
+    headers = {}
+    if proxied:
+        # Through nginx each client is a phone of its own, with its own route cookie; the
+        # Engine.IO client sends later polling requests and the upgrade with the cookies of its
+        # aiohttp session, so each gets a session (an "unsafe" jar: it keeps cookies for IPs).
+        import aiohttp
+        from yarl import URL
+
+        jar = aiohttp.CookieJar(unsafe=True)
+        jar.update_cookies({"excom_route": secrets.token_hex(16)}, URL(url))
+        session = aiohttp.ClientSession(cookie_jar=jar, connector=aiohttp.TCPConnector(ssl=False))
+        voter.own_session = session
+    sio = socketio.AsyncClient(reconnection=False, http_session=session, handle_sigint=False, ssl_verify=not proxied)
     voter.sio = sio
 
     def opened(data):
@@ -355,7 +436,7 @@ async def _connect(voter: Voter, url: str, meeting_id: int, session, transports,
     sio.on("poll.progress", progress)
     sio.on("poll.closed", closed)
     async with gate:
-        await sio.connect(url, auth={"token": voter.token}, transports=transports, wait_timeout=60)
+        await sio.connect(url, headers=headers, auth={"token": voter.token}, transports=transports, wait_timeout=60)
         answer = await sio.call("join", {"meeting_id": meeting_id}, timeout=60)
     if not (isinstance(answer, dict) and answer.get("ok")):
         raise BenchError(f"voter {voter.index} could not join: {answer}")
@@ -421,26 +502,31 @@ class Profiler:
 
 
 async def drive(servers: list[Server], setup: Setup, *, transports: list[str], connect_concurrency: int,
-                vote_timeout: float, profile: str | None, label: str) -> dict:
+                vote_timeout: float, profile: str | None, label: str, proxy: str | None = None) -> dict:
     import aiohttp
 
-    voters = [Voter(index=i, token=token, member_id=member_id, server=i % len(servers), choice=CHOICES[i % 3])
+    # Through a proxy the client does not choose its process: nginx does (server -1 below).
+    voters = [Voter(index=i, token=token, member_id=member_id, server=-1 if proxy else i % len(servers),
+                    choice=CHOICES[i % 3])
               for i, (token, member_id) in enumerate(setup.voters)]
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    connector = aiohttp.TCPConnector(limit=0, force_close=False, ssl=False if proxy else None)
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=60)
     figures: dict = {}
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    # No shared cookie jar: through nginx each client carries a route cookie of its own, as
+    # each phone would.
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
         # -- connect and join ------------------------------------------------------------------
         gate = asyncio.Semaphore(connect_concurrency)
         started = time.perf_counter()
-        await asyncio.gather(*(_connect(v, servers[v.server].url, setup.meeting_id, session, transports, gate)
-                               for v in voters))
+        await asyncio.gather(*(_connect(v, proxy or servers[v.server].url, setup.meeting_id, session, transports,
+                                        gate, proxied=bool(proxy)) for v in voters))
         figures["connect_seconds"] = round(time.perf_counter() - started, 2)
         log(f"{len(voters)} clients connected and joined in {figures['connect_seconds']} s")
         figures["connected_rss_kb"] = [s.rss_kb() for s in servers]
 
         # -- open the poll ---------------------------------------------------------------------
-        chair_url = servers[0].url
+        chair_url = proxy or servers[0].url
         motion = await _http(session, "POST", f"{chair_url}/api/v1/items/{setup.item_id}/motions", setup.chair_token,
                              {"kind": "general", "title": "Benchmark motion", "text": "That the benchmark be run.",
                               "majority": "simple", "secret": False})
@@ -487,6 +573,8 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
 
         for voter in voters:
             await voter.sio.disconnect()
+            if voter.own_session is not None:
+                await voter.own_session.close()
 
     result = closed_poll.get("result") or {}
     figures.update(_verdict(voters, result, poll_id, vote_started, close_started, servers))
@@ -528,10 +616,11 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
     result_latencies = [v.closed_at - close_started for v in heard]
     mismatched = sum(1 for v in heard if (v.closed_result or {}).get("counts") != result.get("counts"))
     per_server = []
-    for server in servers:
-        mine = [v for v in voters if v.server == server.index]
+    buckets = [s.index for s in servers] if all(v.server >= 0 for v in voters) else [-1]
+    for index in buckets:
+        mine = [v for v in voters if v.server == index]
         per_server.append({
-            "server": server.index, "clients": len(mine),
+            "server": index if index >= 0 else "via nginx", "clients": len(mine),
             "result_missing": sum(1 for v in mine if v.closed_at is None),
             "result_latency_p99": _ms(percentile([v.closed_at - close_started for v in mine if v.closed_at], .99)),
             "ack_latency_p99": _ms(percentile([v.ack_at - v.sent_at for v in mine if v.ack_at and not v.failure], .99)),
@@ -567,7 +656,7 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
 
 def run(voters: int, *, database: str | None = None, redis: str | None = None, servers: int = 1,
         transport: str = "websocket", connect_concurrency: int = 100, vote_timeout: float = 120,
-        profile: str | None = None, keep: bool = False) -> dict:
+        profile: str | None = None, keep: bool = False, nginx: bool = False) -> dict:
     if voters < 1 or servers < 1:
         raise BenchError("--voters and --servers must be at least 1")
     if servers > 1 and not redis:
@@ -588,6 +677,7 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
     secret = secrets.token_hex(32)
     db = Database(database, workdir)
     started_servers: list[Server] = []
+    proxy: Nginx | None = None
     label = f"{db.backend}-{voters}-{servers}"
     try:
         env = server_environment(db.url, instance, secret, redis)
@@ -599,14 +689,18 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
         for server in started_servers:
             server.wait_ready()
         log("servers up: " + ", ".join(f"{s.url} (pid {s.pid})" for s in started_servers))
+        if nginx:
+            proxy = Nginx(workdir, started_servers)
+            log(f"nginx with docs/nginx/excom.conf on {proxy.url}")
         commit = raw_commit_rate(db.url)
         log(f"raw commit rate {commit['commits_per_second']}/s ({commit['settings']})")
         for server in started_servers:
             server.baseline_kb = server.rss_kb()
+        load_before = os.getloadavg()  # other work on the machine skews every figure: say how much
         transports = ["websocket"] if transport == "websocket" else ["polling", "websocket"]
         figures = asyncio.run(drive(started_servers, setup, transports=transports,
                                     connect_concurrency=connect_concurrency, vote_timeout=vote_timeout,
-                                    profile=profile, label=label))
+                                    profile=profile, label=label, proxy=proxy.url if proxy else None))
         peaks = [s.peak_kb() for s in started_servers]
         baselines = [s.baseline_kb for s in started_servers]
         connected = figures.pop("connected_rss_kb")
@@ -619,6 +713,8 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
             "database": db.backend,
             "redis": bool(redis),
             "transport": transport,
+            "via": "nginx" if proxy else "direct",
+            "loadavg_before": [round(x, 2) for x in load_before],
             **{key: figures.pop(key) for key in ("recorded", "lost", "duplicates", "seconds_to_record_all",
                                                  "votes_per_second", "ack_latency_p50", "ack_latency_p99",
                                                  "result_latency_p99")},
@@ -638,6 +734,8 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
         answer["ratio"] = round(answer["votes_per_second"] / rate, 4) if answer["votes_per_second"] and rate else None
         return answer
     finally:
+        if proxy is not None:
+            proxy.stop()
         for server in started_servers:
             server.stop()
         try:
