@@ -101,15 +101,18 @@ def bench():
 @click.option("--profile", default=None, help="Folder for py-spy profiles of each server during the vote.")
 @click.option("--keep", is_flag=True, help="Keep the work folder (server logs).")
 @click.option("--nginx", is_flag=True, help="Connect through nginx running docs/nginx/excom.conf (needs nginx).")
+@click.option("--async-mode", type=click.Choice(["gevent", "threading"]), default="gevent", show_default=True,
+              help="gevent: `excom serve`; threading: the same app on threads (for comparison only).")
 def bench_live_vote(voters, database, redis, servers, transport, connect_concurrency, vote_timeout, profile, keep,
-                    nginx):
+                    nginx, async_mode):
     """N delegates on real Socket.IO connections vote at once; prints one JSON line."""
     import json
 
     from governance.bench.live_vote import BenchError, run
     try:
         figures = run(voters, database=database, redis=redis, servers=servers, transport=transport,
-                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep, nginx=nginx)
+                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep, nginx=nginx,
+                      async_mode=async_mode)
     except BenchError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures))

@@ -160,6 +160,7 @@ class Database:
 
 def server_environment(database_url: str, instance: Path, secret: str, redis_url: str | None) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
+    env.pop("FLASK_RUN_FROM_CLI", None)  # set by the `excom` group; Werkzeug would refuse to serve
     env.update({
         "EXCOM_DATABASE_URL": database_url,
         "EXCOM_INSTANCE_PATH": str(instance),
@@ -172,7 +173,7 @@ def server_environment(database_url: str, instance: Path, secret: str, redis_url
 
 
 class Server:
-    def __init__(self, index: int, env: dict, workdir: Path):
+    def __init__(self, index: int, env: dict, workdir: Path, async_mode: str = "gevent"):
         self.index = index
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -180,8 +181,9 @@ class Server:
         self._log = open(self.log_path, "wb")
         # `excom serve` re-execs itself into `python -m governance.serve`: same pid, so /proc
         # and py-spy see the server under the pid Popen gives.
-        self.process = subprocess.Popen([*excom_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                        env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        command = [*excom_command(), "serve"] if async_mode == "gevent" else \
+            [sys.executable, "-m", "governance.bench.threaded_server"]
+        self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
         self.pid = self.process.pid
         self.baseline_kb: int | None = None
@@ -270,9 +272,11 @@ class Nginx:
         text = re.sub(r"(?m)^(\s*)listen 443 ssl;", rf"\1listen 127.0.0.1:{self.port} ssl;", text)
         text = text.replace("/etc/ssl/excom/", f"{prefix}/")
         (prefix / "excom.conf").write_text(text)
-        connections = 2 * len(servers) * 64 + 4 * 4096
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        files = 65536 if hard == resource.RLIM_INFINITY else min(65536, hard)
+        connections = files // 2
         (prefix / "nginx.conf").write_text(f"""worker_processes 1;
-worker_rlimit_nofile {connections * 2};
+worker_rlimit_nofile {files};
 error_log {prefix}/logs/error.log warn;
 pid {prefix}/logs/nginx.pid;
 events {{ worker_connections {connections}; }}
@@ -656,7 +660,7 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
 
 def run(voters: int, *, database: str | None = None, redis: str | None = None, servers: int = 1,
         transport: str = "websocket", connect_concurrency: int = 100, vote_timeout: float = 120,
-        profile: str | None = None, keep: bool = False, nginx: bool = False) -> dict:
+        profile: str | None = None, keep: bool = False, nginx: bool = False, async_mode: str = "gevent") -> dict:
     if voters < 1 or servers < 1:
         raise BenchError("--voters and --servers must be at least 1")
     if servers > 1 and not redis:
@@ -685,7 +689,7 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
         init_db(env)
         setup = populate(db.url, instance, secret, voters)
         log(f"meeting {setup.meeting_id} with {voters} voting delegates set up in {setup.seconds:.1f} s")
-        started_servers = [Server(i, env, workdir) for i in range(servers)]
+        started_servers = [Server(i, env, workdir, async_mode) for i in range(servers)]
         for server in started_servers:
             server.wait_ready()
         log("servers up: " + ", ".join(f"{s.url} (pid {s.pid})" for s in started_servers))
@@ -714,6 +718,7 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
             "redis": bool(redis),
             "transport": transport,
             "via": "nginx" if proxy else "direct",
+            "async_mode": async_mode,
             "loadavg_before": [round(x, 2) for x in load_before],
             **{key: figures.pop(key) for key in ("recorded", "lost", "duplicates", "seconds_to_record_all",
                                                  "votes_per_second", "ack_latency_p50", "ack_latency_p99",
