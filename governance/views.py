@@ -26,6 +26,10 @@ def index():
                 "can_prepare": user is not None and policy.can_prepare(user),
                 "can_vote": user is not None and policy.is_voting_delegate(user, meeting)}
                for meeting in meetings]
+    if (len(entries) == 1 and not (entries[0]["can_run"] or entries[0]["can_prepare"])
+            and entries[0]["meeting"].adjourned_at is None):
+        # a delegate or an observer with one meeting: straight to it, one tap less on the phone
+        return redirect(url_for("pages.meeting_page", meeting_id=entries[0]["meeting"].id))
     return render_template("index.html", organisation=Organisation.current(), meetings=meetings, entries=entries)
 
 

@@ -5,6 +5,8 @@ Each page is rendered with what the policy lets this person see, then kept live 
 script over Socket.IO; every change goes through /api/v1, so the pages hold no rule of
 their own.
 """
+import unicodedata
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -93,7 +95,7 @@ def chair_console(meeting_id):
     quorum = queries.meeting_quorum(meeting).as_dict()
     stays = queries.open_stays(meeting)
     members = [_person(p, stays) for p in meeting.participants if p.group == "excom_member"]
-    members.sort(key=lambda person: person["affiliation"].lower())
+    members.sort(key=lambda person: _sort_key(person["affiliation"]))
     others_present = sum(1 for p in meeting.participants if p.group != "excom_member" and p.user_id in stays)
     data = _page_data(meeting, quorum=quorum)
     return _render("chair.html", meeting, page_data=data, quorum=quorum, members=members,
@@ -109,8 +111,8 @@ def secretariat_desk(meeting_id):
         abort(403)
     stays = queries.open_stays(meeting)
     people = [_person(p, stays) for p in meeting.participants]
-    people.sort(key=lambda person: (person["group"] != "excom_member", person["name"].lower()))
-    registry = db.session.scalars(db.select(Member).order_by(Member.name)).all()
+    people.sort(key=lambda person: (person["group"] != "excom_member", _sort_key(person["name"])))
+    registry = sorted(db.session.scalars(db.select(Member)), key=lambda member: _sort_key(member.name))
     quorum = queries.meeting_quorum(meeting).as_dict()
     data = _page_data(meeting, quorum=quorum)
     return _render("desk.html", meeting, page_data=data, people=people, registry=registry, quorum=quorum)
@@ -122,6 +124,11 @@ def projector(meeting_id):
         return login
     meeting = _visible_meeting(meeting_id)
     return _render("screen.html", meeting, page_data=_page_data(meeting))
+
+
+def _sort_key(text: str) -> str:
+    """São Paulo between Seoul and Seberang Perai's neighbours, not after them: accents aside."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def _person(participant, stays: dict) -> dict:

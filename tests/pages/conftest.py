@@ -163,4 +163,5 @@ def screenshot(page, name: str) -> None:
     """Kept in docs/screenshots when EXCOM_SCREENSHOTS=1 (the README shows them)."""
     if os.environ.get("EXCOM_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name != "projector")
+        # a phone and a projector as their people see them; the console with all of its page
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name.startswith("chair"))

@@ -67,6 +67,7 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     expect(phone.locator("#poll-title")).to_have_text(motion["title"])
     expect(phone.locator('.choice[data-choice="yes"]')).to_be_visible()
     expect(console.locator("#poll-count")).to_have_text("0 of 12 votes cast")
+    expect(phone.locator("#poll-text")).to_have_text(motion["text"])  # what the delegate votes on
     screenshot(phone, "delegate-phone-ballot")
 
     # one tap, a confirmation, the receipt
@@ -205,6 +206,7 @@ def test_a_logo_vote_ranks_candidates_by_their_images_instant_runoff(open_page, 
     expect(phone.locator("#ranking li")).to_have_count(2)
     phone.locator("#ranking li").nth(1).get_by_role("button", name=re.compile("Move up")).click()
     expect(phone.locator("#ranking li").first).to_have_attribute("data-choice", str(logos["Blue wave"]))
+    phone.evaluate("window.scrollTo(0, document.getElementById('poll').offsetTop - 8)")
     screenshot(phone, "delegate-phone-logo-ranking")
     phone.get_by_role("button", name="Vote with this ranking").click()
     expect(phone.locator("#confirm-question")).to_have_text("Your vote: 1. Blue wave, 2. Green leaf. Is this right?")

@@ -75,12 +75,16 @@
       var status = motion.status || "pending";
       var next = needsNextRound(motion);
       var canOpen = !poll && status === "pending";
-      var button = el("button", {type: "button", className: "button primary", "data-open-poll": String(motion.id),
-                                 disabled: !canOpen}, [next ? t("next_round") : t("open_poll")]);
-      button.addEventListener("click", function () { openPoll(motion.id, button); });
+      var button = null, voting = !!(poll && poll.motion_id === motion.id);
+      if (status === "pending" && !voting) {  // a decided motion has nothing left to open
+        button = el("button", {type: "button", className: "button primary", "data-open-poll": String(motion.id),
+                               disabled: !canOpen}, [next ? t("next_round") : t("open_poll")]);
+        button.addEventListener("click", function () { openPoll(motion.id, button); });
+      }
       list.appendChild(el("li", {className: "motion"}, [
         el("span", {className: "motion-title", text: motion.title}),
-        el("span", {className: "badge", text: t("status_" + status) !== "status_" + status ? t("status_" + status) : status}),
+        voting ? el("span", {className: "badge ok", text: t("poll_open")})
+               : el("span", {className: "badge", text: t("status_" + status) !== "status_" + status ? t("status_" + status) : status}),
         button
       ]));
     });

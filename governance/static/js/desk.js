@@ -21,6 +21,11 @@
     row.classList.toggle("is-absent", !change.present);
     row.querySelector("[data-presence]").textContent =
       change.present ? (change.mode === "online" ? t("online_mode") : t("in_person")) : t("absent");
+    row.querySelectorAll("[data-checkin]").forEach(function (button) {
+      var what = button.getAttribute("data-checkin");
+      if (what === "out") button.disabled = !change.present;
+      else button.setAttribute("aria-pressed", change.present && change.mode === what ? "true" : "false");
+    });
   }
 
   function normalise(text) {
@@ -47,7 +52,7 @@
         var body = what === "out" ? {user_id: userId, present: false} : {user_id: userId, mode: what, present: true};
         button.disabled = true;
         X.api("POST", "/meetings/" + meetingId + "/attendance", body).then(function (answer) {
-          button.disabled = false;
+          button.disabled = false;  // setPresence below decides for the check-out button
           if (!answer.ok) {
             $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
             show($("desk-error"), true);

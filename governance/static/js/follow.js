@@ -28,7 +28,13 @@
     var samePoll = poll && poll.id === newPoll.id;
     poll = newPoll;
     if (!samePoll) { motion = null; pending = null; ranking = []; }
+    var appearing = $("poll").hidden;
     show($("poll"), true);
+    if (appearing && !samePoll && $("poll").scrollIntoView) {
+      // a delegate reading the agenda further down sees the ballot arrive
+      var box = $("poll").getBoundingClientRect();
+      if (box.top < 0 || box.top > window.innerHeight * 0.6) $("poll").scrollIntoView({block: "start"});
+    }
     $("poll").setAttribute("data-poll-id", String(poll.id));
     $("poll").setAttribute("data-status", poll.status);
     showHeading();
@@ -39,6 +45,11 @@
       });
     }
     var open = poll.status === "open";
+    if (!samePoll || poll.status !== $("poll").getAttribute("data-announced")) {
+      // a screen reader hears that voting opened or closed, wherever its focus is
+      $("announce").textContent = (open ? t("poll_open") : t("poll_closed")) + ": " + X.pollHeading(poll, motion).title;
+      $("poll").setAttribute("data-announced", poll.status);
+    }
     $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
     $("poll").classList.toggle("is-closed", !open);
     $("poll-count").textContent = X.countText(poll.cast || 0, poll.eligible || 0);
@@ -90,12 +101,17 @@
     var candidates = choices.filter(function (c) { return c.value !== "abstain"; });
     var abstain = choices.filter(function (c) { return c.value === "abstain"; })[0];
     ballot.appendChild(el("p", {className: "ballot-help", text: t("rank_help")}));
-    var grid = el("div", {className: "choices"});
+    var grid = el("div", {className: "choices" + (candidates.some(function (c) { return c.image_url; }) ? " with-logos" : "")});
     candidates.forEach(function (choice) {
       var ranked = ranking.indexOf(choice.value) >= 0;
       var button = choiceButton(choice, function () { ranking.push(choice.value); renderBallot(); focusChoice(choice.value, true); });
       button.setAttribute("aria-label", t("add_to_ranking", {name: X.choiceLabel(poll, choice.value)}));
       button.disabled = ranked;
+      if (ranked) {
+        button.classList.add("is-ranked");
+        button.insertBefore(el("span", {className: "rank-badge", "aria-hidden": "true",
+                                        text: String(ranking.indexOf(choice.value) + 1)}), button.firstChild);
+      }
       grid.appendChild(button);
     });
     ballot.appendChild(grid);
@@ -105,6 +121,7 @@
     ranking.forEach(function (value, index) {
       var name = X.choiceLabel(poll, value);
       list.appendChild(el("li", {"data-choice": String(value)}, [
+        el("span", {className: "rank-number", "aria-hidden": "true", text: String(index + 1)}),
         el("span", {className: "ranking-name", text: name}),
         el("button", {type: "button", className: "button small", disabled: index === 0, "aria-label": t("move_up") + ": " + name,
                       onclick: function () { ranking.splice(index, 1); ranking.splice(index - 1, 0, value); renderBallot(); }}, ["↑"]),

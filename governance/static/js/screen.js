@@ -7,8 +7,12 @@
   function setPoll(newPoll) {
     poll = newPoll;
     show($("poll"), !!poll);
+    document.querySelector(".screen").classList.toggle("has-poll", !!poll);
     if (!poll) return;
     var open = poll.status === "open";
+    // Once closed, the chart says it all (the count is in its last line): room for the bars.
+    show($("poll-count"), open);
+    show(document.querySelector(".screen-poll .progress"), open);
     $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
     $("poll-title").textContent = X.pollHeading(poll, null).title;
     setCount(poll.cast || 0, poll.eligible || 0);
