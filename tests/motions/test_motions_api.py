@@ -1,0 +1,149 @@
+"""Motions of every kind, and what their adoption changes in the organisation."""
+import io
+import struct
+import zlib
+
+import pytest
+
+from tests.voting.scene import CITIES, Room
+
+
+def png(width=4, height=4, colour=(0, 90, 160)) -> bytes:
+    """A real PNG, made here: solid colour, `width`×`height`."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes(colour) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+CLEAN_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#0a5"/></svg>'
+
+
+@pytest.fixture
+def room(demo, api):
+    return Room(api, demo)
+
+
+def upload(room, motion_id, data, filename, mimetype, label="Candidate"):
+    return room.desk.post(f"/motions/{motion_id}/logos", json=None,
+                          data={"file": (io.BytesIO(data), filename, mimetype), "label": label},
+                          content_type="multipart/form-data")
+
+
+def test_a_logo_vote_makes_the_winning_logo_the_organisation_s(room, client):
+    room.check_in(*CITIES)
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new WeGO logo")
+    blue, green = png(colour=(0, 60, 200)), png(colour=(0, 160, 60))
+    first = upload(room, motion["id"], blue, "blue.png", "image/png", "Blue wave")
+    second = upload(room, motion["id"], green, "green.png", "image/png", "Green leaf")
+    third = upload(room, motion["id"], CLEAN_SVG, "mark.svg", "image/svg+xml", "Circle mark")
+    assert [a.status_code for a in (first, second, third)] == [201, 201, 201]
+    assert room.delegate("Almaty").get(first.get_json()["image_url"].removeprefix("/api/v1")).data == blue
+
+    poll = room.open_poll(motion["id"]).get_json()
+    assert [c["label"] for c in poll["choices"]] == ["Blue wave", "Green leaf", "Circle mark", "Abstain"]
+    green_id = second.get_json()["value"]
+    for city in CITIES:
+        room.vote(poll["id"], city, green_id if city != "Seoul" else "abstain")
+    result = room.close(poll["id"])
+    assert (result["status"], result["winner"]) == ("elected", green_id)
+    logo = room.desk.get("/organisation/logo")
+    assert (logo.status_code, logo.mimetype, logo.data) == (200, "image/png", green)
+    # once the ballot began, candidates are fixed
+    late = upload(room, motion["id"], blue, "late.png", "image/png")
+    assert late.status_code == 409
+
+
+@pytest.mark.parametrize("data, filename, mimetype, status", [
+    (CLEAN_SVG.replace(b"<circle", b"<script>alert(1)</script><circle"), "x.svg", "image/svg+xml", 422),
+    (CLEAN_SVG.replace(b"<circle", b'<circle onload="alert(1)"'), "x.svg", "image/svg+xml", 422),
+    (CLEAN_SVG.replace(b"<circle", b'<image href="https://evil.example/x.png"/><circle'), "x.svg",
+     "image/svg+xml", 422),
+    (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>',
+     "x.svg", "image/svg+xml", 422),
+    (png(width=60000, height=60000)[:64], "bomb.png", "image/png", 422),  # tiny file, huge declared image
+    (b"GIF89a" + b"\x00" * 20, "x.gif", "image/gif", 422),
+    (b"%PDF-1.4", "x.png", "image/png", 422),
+    (png() + b"\x00" * (3 * 1024 * 1024), "big.png", "image/png", 413),
+])
+def test_hostile_or_wrong_uploads_are_refused_cleanly(room, data, filename, mimetype, status):
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new WeGO logo")
+    answer = upload(room, motion["id"], data, filename, mimetype)
+    assert answer.status_code == status
+    assert set(answer.get_json()["error"]) == {"code", "message", "fields"}
+    assert room.desk.get(f"/motions/{motion['id']}").get_json()["candidates"] == []
+
+
+def test_adopting_the_agenda_locks_it(room):
+    room.check_in(*CITIES)
+    item_id = room.closed_items["Review of 2024 Financial Report"]
+    motion = room.motion("Adoption of the Agenda for WeGO EXCOM 2024 by all present EXCOM Members",
+                         kind="agenda_adoption", title="To adopt the agenda")
+    poll = room.open_poll(motion["id"]).get_json()
+    for city in CITIES:
+        room.vote(poll["id"], city, "yes")
+    assert room.close(poll["id"])["status"] == "adopted"
+    refused = room.desk.patch(f"/items/{item_id}", json={"title": "Something else"})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "agenda_locked"
+    assert room.desk.get(f"/meetings/{room.meeting_id}").get_json()["agenda_locked"] is True
+    again = room.open_poll(motion["id"])
+    assert again.status_code == 409
+
+
+def test_an_instant_runoff_host_city_vote_computes_every_round_at_once(room):
+    room.check_in(*CITIES)
+    a, b, c = room.members["Makati"], room.members["Abuja"], room.members["Cuenca"]
+    motion = room.motion("Approval of Host City of the EXCOM Meeting 2025", kind="host_city",
+                         title="Host city 2025 (ranked)", candidates=[a, b, c], method="irv")
+    poll = room.open_poll(motion["id"]).get_json()
+    rankings = [[a, b]] * 5 + [[b, a]] * 4 + [[c, b]] * 3  # c out first; its votes go to b
+    for city, ranking in zip(CITIES, rankings):
+        assert room.vote(poll["id"], city, ranking).status_code == 201
+    bad = room.vote(poll["id"], "Seoul", [a, a])
+    assert bad.status_code in (409, 422)
+    result = room.close(poll["id"])
+    assert (result["status"], result["winner"]) == ("elected", b)
+    assert [r["counts"] for r in result["rounds"]] == [
+        {str(a): 5, str(b): 4, str(c): 3}, {str(a): 5, str(b): 7}]
+
+
+@pytest.mark.parametrize("fields, problem", [
+    ({"kind": "membership", "title": "x"}, "member_id"),
+    ({"kind": "membership", "title": "x", "member_id": 1, "action": "coronate"}, "action"),
+    ({"kind": "host_city", "title": "x", "candidates": [1]}, "candidates"),
+    ({"kind": "host_city", "title": "x", "candidates": [1, 1]}, "candidates"),
+    ({"kind": "host_city", "title": "x", "candidates": [1, 2], "majority": "simple"}, "majority"),
+    ({"kind": "general", "title": "x", "candidates": [1, 2]}, "candidates"),
+    ({"kind": "statutes_amendment", "title": "x"}, "proposed_text"),
+    ({"kind": "minutes_approval", "title": "x"}, "memorandum_meeting_id"),
+    ({"kind": "minutes_approval", "title": "x", "memorandum_meeting_id": 424242}, "memorandum_meeting_id"),
+    ({"kind": "general", "title": "x", "majority": "plurality"}, "majority"),
+])
+def test_a_motion_missing_what_its_kind_needs_is_refused(room, fields, problem):
+    item = room.open_items["Review of 2024 WeGO Secretariat Annual Report"]
+    answer = room.desk.post(f"/items/{item}/motions", json=fields)
+    assert answer.status_code == 422
+    assert problem in answer.get_json()["error"]["fields"]
+
+
+def test_admitting_a_member_that_is_already_active_is_refused(room):
+    item = room.open_items["Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership "
+                           "since EXCOM Meeting 2023"]
+    answer = room.desk.post(f"/items/{item}/motions", json={
+        "kind": "membership", "title": "x", "member_id": room.members["Seoul"], "action": "admit"})
+    assert answer.status_code == 422 and "action" in answer.get_json()["error"]["fields"]
+
+
+def test_suspending_a_member_takes_its_vote_away(room):
+    room.check_in(*CITIES)
+    hebron = room.members["Hebron"]
+    motion = room.motion("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since "
+                         "EXCOM Meeting 2023", kind="membership", title="To suspend Hebron",
+                         member_id=hebron, action="suspend", majority="two_thirds")
+    poll = room.open_poll(motion["id"]).get_json()
+    for city in CITIES:
+        room.vote(poll["id"], city, "yes" if city != "Hebron" else "no")
+    assert room.close(poll["id"])["status"] == "adopted"
+    assert room.desk.get(f"/members/{hebron}").get_json()["status"] == "suspended"
+    assert room.desk.get(f"/meetings/{room.meeting_id}/quorum").get_json()["voting_members"] == 11
