@@ -120,6 +120,12 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     screenshot(console, "chair-console-result")
     screenshot(screen, "projector")
 
+    # opened again after the close (a reload, a phone back from sleep): the result and the receipt are still there
+    phone.reload()
+    _online(phone)
+    expect(phone.locator("#result .result-status")).to_have_text("Adopted")
+    expect(phone.locator("#receipt")).to_have_text(receipt)
+
     ballots = chair.get(f"/polls/{poll_id}/ballots")
     assert receipt in {b["receipt"] for b in ballots}  # the voter finds their receipt in the published list
     for page in (console, phone, russian, screen):
@@ -157,6 +163,9 @@ def test_a_host_city_ballot_goes_to_a_next_round_from_the_console(open_page, liv
     expect(console.locator("#result .result-next")).to_have_text("Next round: Chengdu, Cuenca")
     expect(phone.locator("#result .result-status")).to_have_text("No majority: another round is needed")
 
+    console.reload()  # the console, opened again, still offers the next round
+    _online(console)
+    expect(console.locator("#result .result-status")).to_have_text("No majority: another round is needed")
     console.click("#next-round")
     round_two = _open_poll_id(phone)
     assert round_two != poll_id

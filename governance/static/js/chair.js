@@ -175,7 +175,15 @@
   X.live({
     state: function (state) {
       X.setCurrentItem(state.item || null);
-      setPoll(state.poll || null);
+      if (state.poll) setPoll(state.poll);
+      else {
+        poll = null;
+        var itemId = state.item ? state.item.id : null;
+        X.lastClosedPoll(itemId).then(function (closed) {
+          if (X.data.current_item_id !== itemId) return;
+          if (closed) setPoll(closed); else { lastClosed = null; setPoll(null); }
+        });
+      }
       if (state.quorum) setQuorum(state.quorum);
       X.api("GET", "/meetings/" + meetingId + "/quorum").then(function (a) { if (a.ok) setQuorum(a.body); });
       loadMotions();

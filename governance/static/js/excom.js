@@ -151,6 +151,20 @@
     });
   }
 
+  /* The newest closed poll on an item, for a page opened (or reconnected) after the close. */
+  function lastClosedPoll(itemId) {
+    if (!itemId) return Promise.resolve(null);
+    return api("GET", "/items/" + itemId + "/motions").then(function (answer) {
+      if (!answer.ok || !Array.isArray(answer.body)) return null;
+      var newest = null;
+      answer.body.forEach(function (motion) {
+        (motion.rounds || []).forEach(function (round) { if (!newest || round.poll_id > newest.poll_id) newest = round; });
+      });
+      if (!newest) return null;
+      return api("GET", "/polls/" + newest.poll_id).then(function (poll) { return poll.ok ? poll.body : null; });
+    });
+  }
+
   function choiceLabel(poll, value) {
     var key = String(value);
     if (key === "yes" || key === "no" || key === "abstain") return t(key);
@@ -241,7 +255,7 @@
   }
 
   window.Excom = {data: data, t: t, $: $, el: el, show: show, api: api, errorText: errorText, live: live,
-                  setCurrentItem: setCurrentItem, loadMotion: loadMotion, choiceLabel: choiceLabel,
+                  setCurrentItem: setCurrentItem, loadMotion: loadMotion, lastClosedPoll: lastClosedPoll, choiceLabel: choiceLabel,
                   countText: countText, renderResult: renderResult, pollHeading: pollHeading,
                   setProgress: setProgress};
 })();

@@ -210,8 +210,13 @@
   socket = X.live({
     state: function (state) {
       X.setCurrentItem(state.item || null);
-      if (state.poll) applyPoll(state.poll, !!state.voted);
-      else if (poll && poll.status === "open") hidePoll();  // closed while we were away; the result follows on the item
+      if (state.poll) { applyPoll(state.poll, !!state.voted); return; }
+      // no open poll: show the newest result on the current item (it may have closed while we were away)
+      var itemId = state.item ? state.item.id : null;
+      X.lastClosedPoll(itemId).then(function (closed) {
+        if (closed && X.data.current_item_id === itemId) applyPoll(closed, closed.voted);
+        else if (!closed && poll) hidePoll();
+      });
     },
     "agenda.current": function (payload) {
       X.setCurrentItem(payload.item || null);

@@ -28,8 +28,11 @@
   X.live({
     state: function (state) {
       X.setCurrentItem(state.item || null);
-      if (state.poll) setPoll(state.poll);
-      else if (poll && poll.status === "open") setPoll(null);
+      if (state.poll) { setPoll(state.poll); return; }
+      var itemId = state.item ? state.item.id : null;
+      X.lastClosedPoll(itemId).then(function (closed) {
+        if (X.data.current_item_id === itemId) setPoll(closed);
+      });
     },
     "agenda.current": function (payload) {
       X.setCurrentItem(payload.item || null);
