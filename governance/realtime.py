@@ -9,14 +9,14 @@ a check-in that was rolled back.
 import logging
 from typing import Callable
 
-from flask import request, session as socket_session
+from flask import current_app, request, session as socket_session
 from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from governance import policy
-from governance.auth.models import AccessToken
+from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.extensions import db, socketio
 
@@ -108,6 +108,72 @@ def socket_boundary(handler):
     return wrapper
 
 
+# --- revocation -----------------------------------------------------------------------------
+# Every event checks its credentials again (socket_boundary); a connection that only listens
+# is cut as well: at once in the process that revoked the token, within SWEEP_INTERVAL in the
+# others (each process sweeps its own connections).
+
+SWEEP_INTERVAL = 1.0
+_connections: dict[str, tuple[str, object]] = {}  # sid -> ("token", sha256) | ("user", user id)
+_sweeper_started = False
+_REVOKED = "excom_revoked_tokens"
+
+
+def token_revoked(token_hash: str) -> None:
+    """Called by the revoking operation: cut this process's connections after the commit."""
+    db.session.info.setdefault(_REVOKED, set()).add(token_hash)
+
+
+@event.listens_for(Session, "after_commit")
+def _cut_revoked_after_commit(session: Session) -> None:
+    revoked = session.info.pop(_REVOKED, None)
+    if revoked:
+        _disconnect_where(lambda kind, value: kind == "token" and value in revoked)
+
+
+def _disconnect_where(condition) -> None:
+    for sid, (kind, value) in list(_connections.items()):
+        if condition(kind, value):
+            _connections.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+
+
+def _sweep_forever(app) -> None:
+    from sqlalchemy import or_, select
+
+    from governance.auth.models import User
+    while True:
+        socketio.sleep(SWEEP_INTERVAL)
+        snapshot = list(_connections.values())
+        hashes = [value for kind, value in snapshot if kind == "token"]
+        user_ids = [value for kind, value in snapshot if kind == "user"]
+        if not snapshot:
+            continue
+        try:
+            with app.app_context():
+                dead_tokens, dead_users = set(), set()
+                for start in range(0, len(hashes), 500):
+                    dead_tokens.update(db.session.scalars(
+                        select(AccessToken.token_hash).join(User, User.id == AccessToken.user_id)
+                        .where(AccessToken.token_hash.in_(hashes[start:start + 500]),
+                               or_(AccessToken.revoked_at.is_not(None), User.active.is_(False)))))
+                for start in range(0, len(user_ids), 500):
+                    dead_users.update(db.session.scalars(
+                        select(User.id).where(User.id.in_(user_ids[start:start + 500]), User.active.is_(False))))
+                db.session.rollback()
+            _disconnect_where(lambda kind, value: value in (dead_tokens if kind == "token" else dead_users))
+        except Exception:  # keep sweeping; the per-event check still refuses a revoked token
+            log.exception("could not sweep revoked connections")
+
+
+def _remember_connection(credential: tuple[str, object]) -> None:
+    global _sweeper_started
+    _connections[request.sid] = credential
+    if not _sweeper_started:
+        _sweeper_started = True
+        socketio.start_background_task(_sweep_forever, current_app._get_current_object())
+
+
 @socketio.on("connect")
 def _connect(auth=None):
     token = auth.get("token") if isinstance(auth, dict) else None
@@ -116,13 +182,20 @@ def _connect(auth=None):
         if user is None:
             return False
         socket_session["token"] = str(token)
+        _remember_connection(("token", hash_token(str(token))))
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
         socket_session["cookie_user_id"] = user.id
+        _remember_connection(("user", user.id))
     else:
         return False
     join_room(user_room(user.id))
     return True
+
+
+@socketio.on("disconnect")
+def _disconnect(*_reason):
+    _connections.pop(request.sid, None)
 
 
 @socketio.on("join")

@@ -4,6 +4,7 @@ from governance.auth.models import AccessToken, User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, invalid
 from governance.extensions import db
+from governance.realtime import token_revoked
 from governance.registry.models import Member
 
 _PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active")
@@ -83,4 +84,5 @@ def revoke_token(token: AccessToken, *, actor: User) -> AccessToken:
         token.revoked_at = utcnow()
         db.session.flush()
         record("token.revoked", actor=actor, subject=token, after={"user_id": token.user_id})
+        token_revoked(token.token_hash)
     return token

@@ -263,3 +263,27 @@ def test_two_server_processes_share_one_audience_through_redis(app, demo, databa
                 assert phone.wait_for("poll.closed", poll_id=poll["id"])["result"]["counts"]["yes"] == 1
         finally:
             hang_up(on_one, on_two)
+
+
+def test_a_revoked_token_ends_the_open_connection_at_once(live, room):
+    desk = room["desk"]
+    users = live.api("GET", "/users", desk).json()
+    makati = next(u for u in users if u["email"] == "makati@excom.example.org")
+    issued = live.api("POST", f"/users/{makati['id']}/token", desk, json={"label": "kiosk"}).json()
+    phone = Phone(live, issued["token"])
+    try:
+        assert phone.join(room["meeting"])["ok"]
+        assert live.api("DELETE", f"/tokens/{issued['id']}", desk).status_code == 204
+        deadline = time.monotonic() + 5
+        while phone.client.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not phone.client.connected
+        motion = _motion(live, room, room["open_item"])
+        live.api("POST", f"/motions/{motion}/polls", room["chair"])
+        time.sleep(0.5)
+        assert "poll.opened" not in phone.names()
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            Phone(live, issued["token"])
+    finally:
+        if phone.client.connected:
+            phone.close()
