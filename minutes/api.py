@@ -105,6 +105,9 @@ def list_versions(meeting_id):
 
 @blp.route("/meetings/<int:meeting_id>/memorandum.docx")
 @blp.arguments(DocxQuery, location="query")
+@blp.doc(responses={"200": {"description": "The memorandum as a Word document",
+                            "content": {operations.DOCX_MIMETYPE: {"schema": {"type": "string",
+                                                                              "format": "binary"}}}}})
 def download(args, meeting_id):
     meeting, user = _visible_meeting(meeting_id)
     edition = args["edition"]

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from governance import policy
 from governance.audit.operations import record
@@ -32,6 +33,15 @@ log = logging.getLogger(__name__)
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AUDIENCES = ("excom", "all")
+
+
+def _flush_or_conflict(message: str) -> None:
+    """Two desks doing the same at once: the unique keys decide, and the loser gets a 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise conflict("conflict", message) from None
 
 
 # --- notes -------------------------------------------------------------------------------
@@ -54,7 +64,7 @@ def write_notes(item: AgendaItem, text: str, *, actor) -> ItemNote:
     note = ItemNote(item_id=item.id, revision=(previous.revision + 1) if previous else 1, text=text,
                     author_id=getattr(actor, "id", None), created_at=utcnow())
     db.session.add(note)
-    db.session.flush()
+    _flush_or_conflict("The notes were saved from another desk a moment ago; reload and try again.")
     record("item.notes_written", actor=actor, meeting=item.meeting, subject=note,
            before={"revision": previous.revision} if previous else None,
            after={"item_id": item.id, "revision": note.revision, "text": text})
@@ -97,7 +107,7 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
     version = MemorandumVersion(meeting_id=meeting.id, version=number, status="draft", created_at=now,
                                 author_id=getattr(actor, "id", None), full_docx=full, public_docx=public)
     db.session.add(version)
-    db.session.flush()
+    _flush_or_conflict("Another build of this memorandum finished a moment ago; try again.")
     record("memorandum.built", actor=actor, meeting=meeting, subject=version,
            after={"version": number, "status": "draft", "full_sha256": _sha256(full),
                   "public_sha256": _sha256(public)})
@@ -292,7 +302,7 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
                                edition=recipient.edition, status="recorded", attempts=0, created_at=utcnow())
             db.session.add(row)
         rows.append(row)
-    db.session.flush()
+    _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
 
     mailer = None
     if smtp_url:
