@@ -144,6 +144,15 @@ JS_MESSAGES = {
     "status_void": _l("void"),
     "status_pending": _l("pending"),
     "status_withdrawn": _l("withdrawn"),
+    "status_approved": _l("approved"),
+    "notes_saved": _l("Saved: revision %(n)s"),
+    "notes_revision": _l("Revision %(n)s by %(author)s"),
+    "motion_put": _l("The motion is on the item; the chair can open the poll."),
+    "memo_built": _l("Version %(n)s built."),
+    "memo_distributed": _l("Version %(n)s: %(recorded)s recorded, %(sent)s sent, %(failed)s failed."),
+    "memo_none": _l("No version yet."),
+    "full_edition": _l("Full"),
+    "public_edition": _l("Public"),
 }
 
 

@@ -229,3 +229,38 @@ def test_a_logo_vote_ranks_candidates_by_their_images_instant_runoff(open_page, 
     assert closed["result"]["status"] == "elected" and closed["result"]["winner"] == blue
     expect(phone.locator("#result .result-status")).to_have_text("Elected: Blue wave")
     assert not phone.errors
+
+
+def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(open_page, live_api, meeting):
+    item = meeting["closed_items"]["Upcoming WeGO Activities for 2025"]
+    live_api(CHAIR).post(f"/items/{item}/activate")
+    desk = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/desk")
+    _online(desk)
+    expect(desk.locator("#now-item")).to_contain_text("Upcoming WeGO Activities for 2025")
+
+    desk.fill("#notes", "The Secretariat presented the 2025 activities; members asked for a regional forum.")
+    desk.get_by_role("button", name="Save the notes").click()
+    expect(desk.locator("#notes-meta")).to_contain_text("Saved: revision")
+    assert "regional forum" in live_api(SECRETARIAT).get(f"/items/{item}/notes")["text"]
+
+    desk.fill("#motion-title", "To endorse the 2025 activity plan")
+    desk.fill("#motion-text", "The Executive Committee endorses the activity plan for 2025.")
+    desk.select_option("#motion-majority", "two_thirds")
+    desk.get_by_role("button", name="Put the motion").click()
+    expect(desk.locator("#motion-done")).to_have_text("The motion is on the item; the chair can open the poll.")
+    motions = live_api(CHAIR).get(f"/items/{item}/motions")
+    assert [(m["title"], m["majority"]) for m in motions] == [("To endorse the 2025 activity plan", "two_thirds")]
+    console = open_page(CHAIR, width=1280, height=1000, path=f"/meetings/{meeting['id']}/chair")
+    expect(console.locator(f'[data-open-poll="{motions[0]["id"]}"]')).to_be_enabled()
+
+    desk.get_by_role("button", name="Build a new version").click()
+    expect(desk.locator("#memo-status")).to_contain_text("built")
+    row = desk.locator("#memo-versions tr[data-version]").first
+    expect(row).to_be_visible()
+    for edition in ("full", "public"):
+        href = row.locator(f'a[href*="edition={edition}"]').get_attribute("href")
+        answer = desk.request.get(href)
+        assert answer.status == 200 and answer.body()[:2] == b"PK"  # a DOCX is a zip
+    desk.get_by_role("button", name="Distribute to EXCOM members").click()
+    expect(desk.locator("#memo-status")).to_contain_text("recorded")
+    assert not desk.errors and not console.errors

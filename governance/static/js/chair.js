@@ -172,6 +172,8 @@
 
   setQuorum(X.data.quorum);
   loadMotions();
+  // a motion the secretariat has just put on the item shows up without a reload (there is no event for it)
+  setInterval(function () { if (!poll && document.visibilityState === "visible") loadMotions(); }, 10000);
   X.live({
     state: function (state) {
       X.setCurrentItem(state.item || null);

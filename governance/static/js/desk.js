@@ -67,7 +67,13 @@
   });
 
   X.live({
-    state: function () {
+    "agenda.current": function (payload) {
+      X.setCurrentItem(payload.item || null);
+      if (X.onItem) X.onItem();
+    },
+    state: function (state) {
+      X.setCurrentItem(state.item || null);
+      if (X.onItem) X.onItem();
       X.api("GET", "/meetings/" + meetingId + "/participants").then(function (answer) {
         if (answer.ok) answer.body.forEach(function (p) { setPresence({user_id: p.user_id, present: p.present, mode: p.mode}); });
       });
@@ -76,4 +82,113 @@
     "quorum.changed": setQuorum,
     "attendance.changed": setPresence
   });
+})();
+
+/* The secretariat's work on the current item (notes, a motion) and the memorandum. */
+(function () {
+  "use strict";
+  var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
+  var meetingId = X.data.meeting_id;
+
+  function problem(answer) {
+    $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
+    show($("desk-error"), true);
+  }
+
+  var notesItemId = null, notesDirty = false;
+  $("notes").addEventListener("input", function () { notesDirty = true; });
+
+  function saveNotes(itemId, text) {
+    return X.api("PUT", "/items/" + itemId + "/notes", {text: text}).then(function (answer) {
+      if (!answer.ok) { problem(answer); return answer; }
+      show($("desk-error"), false);
+      if (itemId === notesItemId) { notesDirty = false; $("notes-meta").textContent = t("notes_saved", {n: answer.body.revision}); }
+      return answer;
+    });
+  }
+
+  function loadNotes() {
+    var itemId = X.data.current_item_id;
+    if (itemId === notesItemId) return;
+    // the chair moved on while notes were being typed: they are kept, on the item they were about
+    if (notesDirty && notesItemId) saveNotes(notesItemId, $("notes").value);
+    notesItemId = itemId;
+    notesDirty = false;
+    show($("notes-form"), !!itemId);
+    show($("motion-form"), !!itemId);
+    $("notes").value = "";
+    $("notes-meta").textContent = "";
+    if (!itemId) return;
+    X.api("GET", "/items/" + itemId + "/notes").then(function (answer) {
+      if (!answer.ok || X.data.current_item_id !== itemId) return;
+      $("notes").value = answer.body.text || "";
+      if (answer.body.revision) $("notes-meta").textContent = t("notes_revision", {n: answer.body.revision, author: answer.body.author || ""});
+    });
+  }
+
+  $("notes-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (notesItemId) saveNotes(notesItemId, $("notes").value);
+  });
+
+  $("motion-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = {kind: "general", title: $("motion-title").value, text: $("motion-text").value,
+                majority: $("motion-majority").value, secret: $("motion-secret").checked};
+    X.api("POST", "/items/" + X.data.current_item_id + "/motions", body).then(function (answer) {
+      if (!answer.ok) { problem(answer); return; }
+      show($("desk-error"), false);
+      $("motion-form").reset();
+      $("motion-done").textContent = t("motion_put");
+    });
+  });
+
+  function versions() {
+    X.api("GET", "/meetings/" + meetingId + "/memorandum").then(function (answer) {
+      var body = $("memo-versions");
+      body.textContent = "";
+      if (!answer.ok || !answer.body.length) {
+        body.appendChild(el("tr", {}, [el("td", {colspan: "3", className: "muted", text: t("memo_none")})]));
+        return;
+      }
+      answer.body.forEach(function (v) {
+        var base = "/api/v1/meetings/" + meetingId + "/memorandum.docx?version=" + v.version;
+        body.appendChild(el("tr", {"data-version": String(v.version)}, [
+          el("td", {text: String(v.version)}),
+          el("td", {}, [el("span", {className: "badge", text: t("status_" + v.status) !== "status_" + v.status ? t("status_" + v.status) : v.status})]),
+          el("td", {className: "downloads"}, [
+            el("a", {href: base + "&edition=full", download: "", text: t("full_edition")}), " · ",
+            el("a", {href: base + "&edition=public", download: "", text: t("public_edition")})
+          ])
+        ]));
+      });
+    });
+  }
+
+  $("memo-build").addEventListener("click", function () {
+    var button = this;
+    button.disabled = true;
+    X.api("POST", "/meetings/" + meetingId + "/memorandum").then(function (answer) {
+      button.disabled = false;
+      if (!answer.ok) { problem(answer); return; }
+      show($("desk-error"), false);
+      $("memo-status").textContent = t("memo_built", {n: answer.body.version});
+      versions();
+    });
+  });
+
+  function distribute(audience) {
+    X.api("POST", "/meetings/" + meetingId + "/memorandum/distribute", {audience: audience}).then(function (answer) {
+      if (!answer.ok) { problem(answer); return; }
+      show($("desk-error"), false);
+      $("memo-status").textContent = t("memo_distributed", {n: answer.body.version, recorded: answer.body.recorded,
+                                                            sent: answer.body.sent, failed: answer.body.failed});
+    });
+  }
+  $("memo-send-excom").addEventListener("click", function () { distribute("excom"); });
+  $("memo-send-all").addEventListener("click", function () { distribute("all"); });
+
+  X.onItem = function () { loadNotes(); };
+  loadNotes();
+  versions();
 })();
