@@ -177,5 +177,5 @@ def test_the_check_in_desk_finds_people_by_name_and_the_console_follows(open_pag
 
     desk.fill("#search", "nobody by this name")
     expect(desk.locator("#no-match")).to_be_visible()
-    expect(desk.locator(".registry tbody tr")).to_have_count(len(live_api(SECRETARIAT).get("/members")))
+    expect(desk.locator("#registry tbody tr")).to_have_count(len(live_api(SECRETARIAT).get("/members")))
     assert not desk.errors and not console.errors
