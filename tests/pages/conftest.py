@@ -167,4 +167,4 @@ def screenshot(page, name: str) -> None:
     if os.environ.get("EXCOM_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         # a phone and a projector as their people see them; the console with all of its page
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name.startswith("chair"))
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name.startswith(("chair", "secretariat")))

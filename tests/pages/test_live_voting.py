@@ -91,6 +91,7 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     russian.click("#confirm-yes")
     expect(russian.locator("#receipt")).not_to_be_empty()
     expect(russian.locator("#voted-title")).to_have_text("Ваш голос записан.")
+    screenshot(russian, "delegate-phone-russian")
     assert_all_russian(russian, data_strings + [motion["title"], motion["text"]])
     expect(console.locator("#poll-count")).to_have_text("2 of 12 votes cast")
 
@@ -263,4 +264,6 @@ def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(op
         assert answer.status == 200 and answer.body()[:2] == b"PK"  # a DOCX is a zip
     desk.get_by_role("button", name="Distribute to EXCOM members").click()
     expect(desk.locator("#memo-status")).to_contain_text("recorded")
+    desk.fill("#search", "ka")
+    screenshot(desk, "secretariat-desk")
     assert not desk.errors and not console.errors
