@@ -9,7 +9,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.live
 
-from tests.pages.conftest import CHAIR, DELEGATE, SECRETARIAT, screenshot
+from tests.pages.conftest import CHAIR, DELEGATE, OBSERVER, SECRETARIAT, screenshot
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: F401  (fixture)
 
 RUSSIAN_DELEGATE = "abuja@excom.example.org"
@@ -57,7 +57,8 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     phone = open_page(DELEGATE, path=f"/meetings/{meeting['id']}", scale=2)
     russian = open_page(RUSSIAN_DELEGATE, locale="ru-RU", path=f"/meetings/{meeting['id']}")
     screen = open_page(SECRETARIAT, width=1280, height=720, path=f"/meetings/{meeting['id']}/screen")
-    for page in (console, phone, russian, screen):
+    observer = open_page(OBSERVER, path=f"/meetings/{meeting['id']}")
+    for page in (console, phone, russian, screen, observer):
         _online(page)
     expect(phone.locator("#poll")).to_be_hidden()
 
@@ -65,6 +66,10 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     console.click(f'[data-open-poll="{motion["id"]}"]')
     poll_id = _open_poll_id(phone)
     expect(phone.locator("#poll-title")).to_have_text(motion["title"])
+    # an observer follows the open-session vote, without a ballot
+    expect(observer.locator("#poll")).to_be_visible()
+    expect(observer.locator("#ballot")).to_have_text("You are following this poll; you do not vote in it.")
+    expect(observer.locator(".choice")).to_have_count(0)
     expect(phone.locator('.choice[data-choice="yes"]')).to_be_visible()
     expect(console.locator("#poll-count")).to_have_text("0 of 12 votes cast")
     expect(phone.locator("#poll-text")).to_have_text(motion["text"])  # what the delegate votes on
@@ -85,10 +90,15 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     # the Russian delegate's whole path is in Russian
     _open_poll_id(russian)
     assert_all_russian(russian, data_strings + [motion["title"], motion["text"]])
-    russian.click('.choice[data-choice="no"]')
+    # this one votes with the keyboard only: Enter on a choice, Tab to the confirmation, Enter
+    russian.locator('.choice[data-choice="no"]').focus()
+    russian.keyboard.press("Enter")
     expect(russian.locator("#confirm-question")).to_have_text("Ваш выбор: Против. Всё верно?")
+    expect(russian.locator("#confirm-question")).to_be_focused()
     assert_all_russian(russian, data_strings + [motion["title"], motion["text"]])
-    russian.click("#confirm-yes")
+    russian.keyboard.press("Tab")
+    expect(russian.locator("#confirm-yes")).to_be_focused()
+    russian.keyboard.press("Enter")
     expect(russian.locator("#receipt")).not_to_be_empty()
     expect(russian.locator("#voted-title")).to_have_text("Ваш голос записан.")
     screenshot(russian, "delegate-phone-russian")
@@ -118,6 +128,7 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     assert_all_russian(russian, data_strings + [motion["title"], motion["text"]])
     expect(screen.locator("#result .result-status")).to_have_text("Adopted")
     expect(screen.locator("#result .bar-row")).to_have_count(3)
+    expect(observer.locator("#result .result-status")).to_have_text("Adopted")
     screenshot(console, "chair-console-result")
     screenshot(screen, "projector")
 
@@ -129,7 +140,7 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
 
     ballots = chair.get(f"/polls/{poll_id}/ballots")
     assert receipt in {b["receipt"] for b in ballots}  # the voter finds their receipt in the published list
-    for page in (console, phone, russian, screen):
+    for page in (console, phone, russian, screen, observer):
         assert not page.errors, page.errors
 
 
