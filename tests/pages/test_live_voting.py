@@ -278,3 +278,33 @@ def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(op
     desk.fill("#search", "ka")
     screenshot(desk, "secretariat-desk")
     assert not desk.errors and not console.errors
+
+
+def test_an_observer_hears_nothing_of_a_closed_session_vote(open_page, live_api, meeting, room):
+    desk, chair = live_api(SECRETARIAT), live_api(CHAIR)
+    item = meeting["closed_items"]["Approval of Membership Fee Use for 2025"]
+    chair.post(f"/items/{item}/activate")
+    motion = desk.post(f"/items/{item}/motions", {"kind": "general", "title": "To approve the use of the 2025 fees",
+                                                  "majority": "simple", "secret": True})
+    observer = open_page(OBSERVER, path=f"/meetings/{meeting['id']}")
+    member = open_page(DELEGATE, path=f"/meetings/{meeting['id']}")
+    _online(observer)
+    _online(member)
+
+    poll = chair.post(f"/motions/{motion['id']}/polls")
+    expect(member.locator("#poll-meta")).to_contain_text("Secret ballot")
+    _vote_by_api(live_api, room, poll["id"], {"Abuja": "yes", "Cuenca": "yes", "Hebron": "no"})
+    expect(member.locator("#poll-count")).to_have_text("3 of 12 votes cast")
+    chair.post(f"/polls/{poll['id']}/close")
+    expect(member.locator("#result .result-status")).to_have_text("Adopted")
+
+    for attempt in ("live", "reloaded"):
+        expect(observer.locator("#poll")).to_be_hidden()
+        html = observer.content()
+        assert motion["title"] not in html
+        for title in meeting["closed_titles"]:
+            assert title not in html, (attempt, title)
+        if attempt == "live":
+            observer.reload()
+            _online(observer)
+    assert not observer.errors and not member.errors
