@@ -391,6 +391,7 @@ class Voter:
     choice: str
     sio: object = None
     own_session: object = None
+    connect_problem: str | None = None
     opened_at: float | None = None
     progress: int = 0
     sent_at: float | None = None
@@ -439,11 +440,25 @@ async def _connect(voter: Voter, url: str, meeting_id: int, session, transports,
     sio.on("poll.opened", opened)
     sio.on("poll.progress", progress)
     sio.on("poll.closed", closed)
-    async with gate:
-        await sio.connect(url, headers=headers, auth={"token": voter.token}, transports=transports, wait_timeout=60)
-        answer = await sio.call("join", {"meeting_id": meeting_id}, timeout=60)
-    if not (isinstance(answer, dict) and answer.get("ok")):
-        raise BenchError(f"voter {voter.index} could not join: {answer}")
+    problem = None
+    for attempt in range(3):  # as a phone would: try again a moment later
+        async with gate:
+            try:
+                await sio.connect(url, headers=dict(headers), auth={"token": voter.token}, transports=transports,
+                                  wait_timeout=60)
+                answer = await sio.call("join", {"meeting_id": meeting_id}, timeout=60)
+                if isinstance(answer, dict) and answer.get("ok"):
+                    return
+                problem = f"join answered {answer}"
+            except Exception as error:
+                problem = f"{error.__class__.__name__}: {error}"
+        try:
+            await sio.disconnect()
+        except Exception:
+            pass
+        await asyncio.sleep(1 + attempt)
+    voter.failure = "connect_failed"
+    voter.connect_problem = problem
 
 
 async def _vote(voter: Voter, poll_id: int, timeout: float) -> None:
@@ -526,6 +541,11 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         await asyncio.gather(*(_connect(v, proxy or servers[v.server].url, setup.meeting_id, session, transports,
                                         gate, proxied=bool(proxy)) for v in voters))
         figures["connect_seconds"] = round(time.perf_counter() - started, 2)
+        refused = [v for v in voters if v.failure == "connect_failed"]
+        figures["connect_failed"] = len(refused)
+        if refused:
+            log(f"{len(refused)} clients could not connect and join, e.g. {refused[0].connect_problem}")
+        everyone, voters = voters, [v for v in voters if v.failure is None]
         log(f"{len(voters)} clients connected and joined in {figures['connect_seconds']} s")
         figures["connected_rss_kb"] = [s.rss_kb() for s in servers]
 
@@ -575,13 +595,16 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
             pass
         profiler.stop()
 
-        for voter in voters:
-            await voter.sio.disconnect()
+        for voter in everyone:
+            try:
+                await voter.sio.disconnect()
+            except Exception:
+                pass
             if voter.own_session is not None:
                 await voter.own_session.close()
 
     result = closed_poll.get("result") or {}
-    figures.update(_verdict(voters, result, poll_id, vote_started, close_started, servers))
+    figures.update(_verdict(everyone, result, poll_id, vote_started, close_started, servers))
     figures["close_http_seconds"] = round(close_answered - close_started, 4)
     return figures
 
