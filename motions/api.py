@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth.loading import signed_in_user
-from governance.errors import ApiError, forbidden, not_found
+from governance.errors import ApiError, not_found
 from governance.extensions import db
-from governance.meetings.models import AgendaItem
+from governance.lookup import require_secretariat, visible_item
 from motions import operations
 from motions.models import Candidate, Motion
 from motions.schemas import CandidateOut, LogoIn, MotionIn, MotionOut
@@ -31,12 +31,8 @@ def visible_motion(motion_id: int):
 @blp.arguments(MotionIn)
 @blp.response(201, MotionOut)
 def create_motion(args, item_id):
-    user = signed_in_user()
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or not policy.can_see_item(user, item):
-        raise not_found("agenda item")
-    if not policy.can_prepare(user):
-        raise forbidden("Only the secretariat puts motions on the agenda.")
+    item, user = visible_item(item_id)
+    require_secretariat(user, "put motions on the agenda")
     return operations.create_motion(item, actor=user, **args)
 
 
@@ -45,8 +41,7 @@ def create_motion(args, item_id):
 @blp.response(201, CandidateOut)
 def upload_logo(args, motion_id):
     motion, user = visible_motion(motion_id)
-    if not policy.can_prepare(user):
-        raise forbidden("Only the secretariat uploads logo candidates.")
+    require_secretariat(user, "upload logo candidates")
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid", "Send the image as the multipart field 'file'.", {"file": ["missing"]})

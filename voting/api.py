@@ -3,9 +3,9 @@ from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth.loading import signed_in_user
-from governance.errors import conflict, forbidden, not_found
+from governance.errors import conflict, not_found
 from governance.extensions import db
-from governance.meetings.models import AgendaItem, Meeting
+from governance.lookup import require_chair, visible_item, visible_meeting
 from motions.api import visible_motion
 from motions.models import Motion
 from voting import operations
@@ -39,10 +39,7 @@ def get_motion(motion_id):
 @blp.route("/items/<int:item_id>/motions")
 @blp.response(200, MotionWithRoundsOut(many=True))
 def item_motions(item_id):
-    user = signed_in_user()
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or not policy.can_see_item(user, item):
-        raise not_found("agenda item")
+    item, _ = visible_item(item_id)
     return [_with_rounds(m) for m in db.session.scalars(db.select(Motion).where(Motion.item_id == item.id)
                                                          .order_by(Motion.id))]
 
@@ -50,10 +47,7 @@ def item_motions(item_id):
 @blp.route("/meetings/<int:meeting_id>/motions")
 @blp.response(200, MotionWithRoundsOut(many=True))
 def meeting_motions(meeting_id):
-    user = signed_in_user()
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(user, meeting):
-        raise not_found("meeting")
+    meeting, user = visible_meeting(meeting_id)
     motions = db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.id))
     return [_with_rounds(m) for m in motions if policy.can_see_item(user, m.item)]
 
@@ -62,8 +56,7 @@ def meeting_motions(meeting_id):
 @blp.response(201, PollOut)
 def open_poll(motion_id):
     motion, user = visible_motion(motion_id)
-    if not policy.can_run_meeting(user, motion.meeting):
-        raise forbidden("Only the chair opens a vote.")
+    require_chair(user, motion.meeting, "open a vote")
     return poll_view(operations.open_poll(motion, actor=user), user)
 
 
@@ -87,8 +80,7 @@ def vote(args, poll_id):
 @blp.response(200, PollOut)
 def close_poll(args, poll_id):
     poll, user = visible_poll(poll_id)
-    if not policy.can_run_meeting(user, poll.motion.meeting):
-        raise forbidden("Only the chair closes a vote.")
+    require_chair(user, poll.motion.meeting, "close a vote")
     casting_vote = (args or {}).get("casting_vote")
     return poll_view(operations.close_poll(poll, actor=user, casting_vote=casting_vote), user)
 

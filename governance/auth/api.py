@@ -7,9 +7,9 @@ from governance.auth import operations
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User, hash_token
 from governance.auth.schemas import LoginIn, LoginOut, MeOut, TokenIn, TokenOut, UserIn, UserOut, UserPatch
-from governance.errors import forbidden, not_found
+from governance.errors import not_found
 from governance.extensions import db, limiter
-from governance.lookup import get_or_404
+from governance.lookup import get_or_404, require_secretariat
 from governance.meetings.models import Participant
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, users and access tokens")
@@ -27,10 +27,9 @@ def _login_key() -> str:
     return f"login:{request.remote_addr}:{str(email).strip().lower()}"
 
 
-def _require_secretariat():
+def _secretariat():
     user = signed_in_user()
-    if not policy.can_prepare(user):
-        raise forbidden("Only the secretariat manages users.")
+    require_secretariat(user, "manage users")
     return user
 
 
@@ -67,7 +66,7 @@ def me():
 @blp.route("/users")
 @blp.response(200, UserOut(many=True))
 def list_users():
-    _require_secretariat()
+    _secretariat()
     return db.session.scalars(db.select(User).order_by(User.name)).all()
 
 
@@ -75,7 +74,7 @@ def list_users():
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
 def create_user(args):
-    actor = _require_secretariat()
+    actor = _secretariat()
     return operations.create_user(actor=actor, **args)
 
 
@@ -93,7 +92,7 @@ def get_user(user_id):
 @blp.arguments(UserPatch)
 @blp.response(200, UserOut)
 def update_user(changes, user_id):
-    actor = _require_secretariat()
+    actor = _secretariat()
     target = get_or_404(User, user_id, "user")
     return operations.update_user(target, changes, actor=actor)
 
@@ -102,7 +101,7 @@ def update_user(changes, user_id):
 @blp.arguments(TokenIn, required=False)
 @blp.response(201, TokenOut)
 def issue_token(args, user_id):
-    actor = _require_secretariat()
+    actor = _secretariat()
     target = get_or_404(User, user_id, "user")
     token, secret = operations.issue_personal_token(target, actor=actor, label=(args or {}).get("label", ""))
     return {"id": token.id, "kind": token.kind, "label": token.label, "created_at": token.created_at,
@@ -112,7 +111,7 @@ def issue_token(args, user_id):
 @blp.route("/users/<int:user_id>/tokens")
 @blp.response(200, TokenOut(many=True))
 def list_tokens(user_id):
-    _require_secretariat()
+    _secretariat()
     get_or_404(User, user_id, "user")
     return db.session.scalars(db.select(AccessToken).where(AccessToken.user_id == user_id)
                               .order_by(AccessToken.id)).all()

@@ -11,42 +11,15 @@ from governance.audit.schemas import AuditEventOut
 from governance.auth.loading import signed_in_user
 from governance.errors import forbidden, not_found
 from governance.extensions import db
-from governance.lookup import get_or_404
+from governance.lookup import get_or_404, require_chair, require_secretariat, visible_item, visible_meeting
 from governance.meetings import operations, queries
-from governance.meetings.models import AgendaItem, Meeting, MeetingSession, Participant
+from governance.meetings.models import Meeting, MeetingSession, Participant
 from governance.meetings.schemas import (AttendanceIn, AttendanceOut, ItemIn, ItemOut, ItemPatch, MeetingBrief,
                                          MeetingIn, MeetingOut, MeetingPatch, ParticipantIn, ParticipantOut,
                                          ParticipantPatch, QuorumOut, SessionIn, SessionOut, meeting_view)
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1",
                 description="Meetings, sessions, agenda, participants, attendance and quorum")
-
-
-def visible_meeting(meeting_id: int):
-    """The meeting and the caller, or 404 for a meeting the caller does not take part in."""
-    user = signed_in_user()
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(user, meeting):
-        raise not_found("meeting")
-    return meeting, user
-
-
-def visible_item(item_id: int):
-    user = signed_in_user()
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or not policy.can_see_item(user, item):
-        raise not_found("agenda item")
-    return item, user
-
-
-def _require_secretariat(user, what: str = "prepare the meeting"):
-    if not policy.can_prepare(user):
-        raise forbidden(f"Only the secretariat may {what}.")
-
-
-def _require_chair(user, meeting):
-    if not policy.can_run_meeting(user, meeting):
-        raise forbidden("Only the chair runs the meeting.")
 
 
 @blp.route("/meetings")
@@ -62,7 +35,7 @@ def list_meetings():
 @blp.response(201, MeetingOut)
 def create_meeting(args):
     user = signed_in_user()
-    _require_secretariat(user)
+    require_secretariat(user)
     return meeting_view(operations.create_meeting(actor=user, **args), user)
 
 
@@ -78,7 +51,7 @@ def get_meeting(meeting_id):
 @blp.response(200, MeetingOut)
 def update_meeting(changes, meeting_id):
     meeting, user = visible_meeting(meeting_id)
-    _require_secretariat(user)
+    require_secretariat(user)
     return meeting_view(operations.update_meeting(meeting, changes, actor=user), user)
 
 
@@ -86,7 +59,7 @@ def update_meeting(changes, meeting_id):
 @blp.response(200, MeetingOut)
 def adjourn(meeting_id):
     meeting, user = visible_meeting(meeting_id)
-    _require_chair(user, meeting)
+    require_chair(user, meeting)
     return meeting_view(operations.adjourn(meeting, actor=user), user)
 
 
@@ -102,7 +75,7 @@ def list_sessions(meeting_id):
 @blp.response(201, SessionOut)
 def create_session(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
-    _require_secretariat(user)
+    require_secretariat(user)
     return operations.add_session(meeting, actor=user, **args)
 
 
@@ -114,7 +87,7 @@ def create_item(args, session_id):
     session = db.session.get(MeetingSession, session_id)
     if session is None or not policy.can_see_session(user, session):
         raise not_found("session")
-    _require_secretariat(user)
+    require_secretariat(user)
     return operations.add_item(session, actor=user, **args)
 
 
@@ -130,7 +103,7 @@ def get_item(item_id):
 @blp.response(200, ItemOut)
 def update_item(changes, item_id):
     item, user = visible_item(item_id)
-    _require_secretariat(user)
+    require_secretariat(user)
     return operations.update_item(item, changes, actor=user)
 
 
@@ -138,7 +111,7 @@ def update_item(changes, item_id):
 @blp.response(200, ItemOut)
 def activate_item(item_id):
     item, user = visible_item(item_id)
-    _require_chair(user, item.meeting)
+    require_chair(user, item.meeting)
     return operations.activate_item(item, actor=user)
 
 
@@ -163,7 +136,7 @@ def list_participants(meeting_id):
 @blp.response(201, ParticipantOut)
 def add_participant(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
-    _require_secretariat(user)
+    require_secretariat(user)
     participant = operations.add_participant(meeting, actor=user, **args)
     return _participant_view(participant, {})
 
@@ -174,7 +147,7 @@ def add_participant(args, meeting_id):
 def update_participant(changes, participant_id):
     participant = get_or_404(Participant, participant_id, "participant")
     meeting, user = visible_meeting(participant.meeting_id)
-    _require_secretariat(user)
+    require_secretariat(user)
     operations.update_participant(participant, changes, actor=user)
     return _participant_view(participant, queries.open_stays(meeting))
 
@@ -200,6 +173,6 @@ def get_quorum(meeting_id):
 @blp.response(200, AuditEventOut(many=True))
 def meeting_audit(meeting_id):
     meeting, user = visible_meeting(meeting_id)
-    _require_secretariat(user, "read the audit trail")
+    require_secretariat(user, "read the audit trail")
     return db.session.scalars(db.select(AuditEvent).where(AuditEvent.meeting_id == meeting.id)
                               .order_by(AuditEvent.seq)).all()

@@ -2,11 +2,10 @@
 from flask import Response
 from flask_smorest import Blueprint
 
-from governance import policy
 from governance.auth.loading import signed_in_user
-from governance.errors import forbidden, not_found
+from governance.errors import not_found
 from governance.extensions import db
-from governance.lookup import get_or_404
+from governance.lookup import get_or_404, require_secretariat
 from governance.registry import operations
 from governance.registry.models import Member, Organisation
 from governance.registry.schemas import MemberIn, MemberOut, MemberPatch, OrganisationOut
@@ -14,10 +13,9 @@ from governance.registry.schemas import MemberIn, MemberOut, MemberPatch, Organi
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="The organisation and its members")
 
 
-def _require_secretariat():
+def _secretariat():
     user = signed_in_user()
-    if not policy.can_prepare(user):
-        raise forbidden("Only the secretariat keeps the member registry.")
+    require_secretariat(user, "keep the member registry")
     return user
 
 
@@ -32,7 +30,7 @@ def list_members():
 @blp.arguments(MemberIn)
 @blp.response(201, MemberOut)
 def create_member(args):
-    actor = _require_secretariat()
+    actor = _secretariat()
     return operations.create_member(actor=actor, **args)
 
 
@@ -47,7 +45,7 @@ def get_member(member_id):
 @blp.arguments(MemberPatch)
 @blp.response(200, MemberOut)
 def update_member(changes, member_id):
-    actor = _require_secretariat()
+    actor = _secretariat()
     member = get_or_404(Member, member_id, "member")
     return operations.update_member(member, changes, actor=actor)
 
