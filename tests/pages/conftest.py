@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, request):
     """The base URL of a running `excom serve` with the demo meeting loaded."""
     instance = tmp_path_factory.mktemp("live-instance")
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
@@ -64,6 +64,9 @@ def live_server(tmp_path_factory):
             pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
         time.sleep(0.2)
     yield base
+    if request.session.testsfailed:  # what the server said, next to the failures
+        tail = (instance / "serve.log").read_text(errors="replace")[-6000:]
+        sys.stderr.write(f"\n--- excom serve log (tail) ---\n{tail}\n")
     server.terminate()
     try:
         server.wait(timeout=10)
