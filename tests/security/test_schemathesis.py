@@ -1,0 +1,190 @@
+"""Hostile input: schemathesis generates requests from the app's own OpenAPI document
+(/api/v1/openapi.json) and sends them in-process (WSGI), signed in as the secretariat (who may
+reach every handler's deepest path) and again as an observer (who is refused most things).
+
+Checked on every answer: no 5xx (`not_a_server_error`), the status is one the document lists,
+the content type is the documented one, the body fits the documented schema, and every error
+body is API.md's {"error": {"code", "message", "fields"}}.
+
+Bounded: 15 examples per operation, no shrinking, derandomized (the same run every time, so a
+strict xfail cannot flicker); about a minute for both runs.
+
+SQLite only: what is under test here is input handling (schemas, converters, handlers, error
+pages), which is the same code on both databases; the access matrix and the rest of the
+suite cover PostgreSQL. Fuzzing twice would double the time for no new path.
+
+The published document's Error schema is flask-smorest's ({"code", "status", "message", "errors"},
+no other properties), not API.md's: every documented error would "break its schema". So the
+run validates against the document with that one component replaced by API.md's error body,
+and `test_the_published_error_schema_is_api_md_s` records the discrepancy itself.
+"""
+import copy
+import tempfile
+import traceback
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
+                                               status_code_conformance)
+
+from tests.security.scene import OBSERVER, SECRETARIAT, app_config, load_demo, migrate, wipe
+from governance import create_app
+from governance.extensions import db
+
+API_MD_ERROR = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message", "fields"],
+        "properties": {"code": {"type": "string", "pattern": "^[a-z_]+$"}, "message": {"type": "string"},
+                       "fields": {"type": "object", "additionalProperties": {"type": "array",
+                                                                             "items": {"type": "string"}}}}}},
+}
+
+
+def _published_document() -> dict:
+    """The document as the app serves it (no database needed to describe the API)."""
+    app = create_app({"TESTING": True, "EXCOM_DATABASE_URL": "sqlite://", "EXCOM_SECRET_KEY": "openapi",
+                      "EXCOM_INSTANCE_PATH": tempfile.mkdtemp(prefix="excom-openapi-")})
+    response = app.test_client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+PUBLISHED = _published_document()
+CORRECTED = copy.deepcopy(PUBLISHED)
+CORRECTED["components"]["schemas"]["Error"] = API_MD_ERROR
+schema = schemathesis.openapi.from_dict(CORRECTED)
+
+
+def api_md_error_body(ctx, response, case):
+    """API.md: every 4xx/5xx answer is {"error": {"code", "message", "fields"}}, never HTML."""
+    if response.status_code < 400:
+        return None
+    try:
+        body = response.json()
+    except Exception:
+        raise AssertionError(f"{response.status_code} answer is not JSON: {response.text[:200]!r}") from None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not (isinstance(error, dict) and set(body) == {"error"} and isinstance(error.get("code"), str)
+            and isinstance(error.get("message"), str) and isinstance(error.get("fields"), dict)):
+        raise AssertionError(f"{response.status_code} error body is not API.md's: {body!r}")
+    return True
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          api_md_error_body]
+
+
+class Fuzz:
+    def __init__(self, app):
+        self.app = app
+        self.tokens = {}
+
+    def bearer(self, email: str) -> dict:
+        """Credentials for the next case. An earlier case may have revoked the token (logout,
+        DELETE /tokens/{id}), deactivated an account or taken the secretariat's role away
+        (PATCH /users/{id}): undo that first, so that each operation's run does not depend on
+        which operations ran before it (and a strict xfail cannot flicker)."""
+        from governance.auth import operations as auth_ops
+        from governance.auth.models import AccessToken, User
+        with self.app.app_context():
+            changed = False
+            for user in db.session.scalars(db.select(User).where(User.active.is_(False))):
+                user.active, changed = True, True
+            user = db.session.scalar(db.select(User).where(User.email == email))
+            if email == SECRETARIAT and not user.is_secretariat:
+                user.roles, changed = ["secretariat"], True
+            secret = self.tokens.get(email)
+            if changed:
+                db.session.flush()
+            if secret is None or AccessToken.find_user(secret) is None:
+                _, secret = auth_ops.issue_personal_token(user, actor=None, label="schemathesis")
+                self.tokens[email], changed = secret, True
+            if changed:
+                db.session.commit()
+            db.session.remove()
+        return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture(scope="module")
+def fuzz(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("schemathesis")
+    url = f"sqlite:///{directory / 'excom.sqlite3'}"
+    migrate(url, str(directory / "migrate"))
+    app = create_app({**app_config(url, str(directory / "instance")),
+                      # the fuzzer's logins must not wait for the rate limit between examples
+                      "EXCOM_LOGIN_RATE_LIMIT": "10000 per minute"})
+    load_demo(app)
+    # the demo's people: the fuzzer's ids (mostly small integers) land on real things too
+    yield Fuzz(app)
+    wipe(app)
+
+
+FUZZ_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,
+                         phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_fuzz_as_the_secretariat(case, fuzz):
+    response = case.call(app=fuzz.app, headers=fuzz.bearer(SECRETARIAT))
+    case.validate_response(response, checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_fuzz_as_an_observer(case, fuzz):
+    response = case.call(app=fuzz.app, headers=fuzz.bearer(OBSERVER))
+    case.validate_response(response, checks=CHECKS)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "DOC BUG: components.schemas.Error in /api/v1/openapi.json is flask-smorest's default "
+    "({code: integer, status, message, errors}, additionalProperties: false) while every error the API "
+    "sends is API.md's {\"error\": {code, message, fields}}; governance/config.py claims the spec documents "
+    "it, but nothing replaces the schema (e.g. api.ERROR_SCHEMA / a custom error schema in create_app)."))
+def test_the_published_error_schema_is_api_md_s():
+    published = PUBLISHED["components"]["schemas"]["Error"]
+    assert "error" in published.get("properties", {}), published
+
+
+
+def _case(document, path, method, **parameters):
+    return document[path][method].Case(**parameters)
+
+
+def test_the_schema_checks_bite(fuzz):
+    """Not vacuous: the same 404 that passes against the corrected document fails against the
+    published one (whose Error schema is not what the API sends)."""
+    published = schemathesis.openapi.from_dict(copy.deepcopy(PUBLISHED))
+    for document, should_pass in ((schema, True), (published, False)):
+        case = _case(document, "/api/v1/members/{member_id}", "GET", path_parameters={"member_id": 99999})
+        response = case.call(app=fuzz.app, headers=fuzz.bearer(SECRETARIAT))
+        assert response.status_code == 404
+        if should_pass:
+            case.validate_response(response, checks=CHECKS)
+        else:
+            with pytest.raises(BaseException) as failure:  # schemathesis raises a FailureGroup
+                case.validate_response(response, checks=[response_schema_conformance])
+            assert "violates schema" in "".join(traceback.format_exception(failure.value))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "DOC BUG: GET /api/v1/organisation/logo and GET /api/v1/logos/{candidate_id} document no 200 answer, "
+    "only `default` (application/json Error); their 200 is an image (image/png or image/svg+xml), so a "
+    "client generated from the document cannot read it and content_type_conformance fails. Both handlers "
+    "need @blp.doc(responses={'200': {'content': {'image/png': ..., 'image/svg+xml': ...}}}) or similar."))
+def test_the_logo_routes_document_their_images(app):
+    from governance.registry.models import Organisation
+    from tests.security.scene import png
+    with app.app_context():
+        organisation = Organisation.ensure()
+        organisation.logo, organisation.logo_mimetype = png(), "image/png"
+        db.session.commit()
+        db.session.remove()
+    case = _case(schema, "/api/v1/organisation/logo", "GET")
+    response = case.call(app=app)
+    assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
+    case.validate_response(response, checks=CHECKS)
