@@ -22,6 +22,7 @@ CHAIR = "seoul@excom.example.org"
 SECRETARIAT = "secretary-general@excom.example.org"
 DELEGATE = "almaty@excom.example.org"
 OBSERVER = "yonhap@excom.example.org"
+TIMEOUT = 30  # seconds for one API call: a loaded two-core machine with slow fsyncs is slow, not broken
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -80,18 +81,19 @@ class Api:
 
     def __init__(self, base: str, email: str):
         self.base = base
-        answer = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
+        answer = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD},
+                               timeout=TIMEOUT)
         assert answer.status_code == 200, answer.text
         self.headers = {"Authorization": f"Bearer {answer.json()['token']}"}
         self.user = answer.json()["user"]
 
     def get(self, path):
-        answer = requests.get(f"{self.base}/api/v1{path}", headers=self.headers, timeout=10)
+        answer = requests.get(f"{self.base}/api/v1{path}", headers=self.headers, timeout=TIMEOUT)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
     def post(self, path, body=None, expect=(200, 201)):
-        answer = requests.post(f"{self.base}/api/v1{path}", json=body, headers=self.headers, timeout=10)
+        answer = requests.post(f"{self.base}/api/v1{path}", json=body, headers=self.headers, timeout=TIMEOUT)
         assert answer.status_code in expect, answer.text
         return answer.json()
 
