@@ -320,7 +320,7 @@ class Setup:
     seconds: float
 
 
-def populate(database_url: str, instance: Path, secret: str, voters: int) -> Setup:
+def populate(database_url: str, instance: Path, secret: str, voters: int, app=None) -> Setup:
     """The meeting and its N voting delegates, through the app's own operations, in this process."""
     from datetime import datetime, timezone
 
@@ -333,8 +333,10 @@ def populate(database_url: str, instance: Path, secret: str, voters: int) -> Set
 
     started = time.perf_counter()
     # No Redis here: the set-up's own broadcasts (quorum.changed...) need no audience.
-    app = create_app({"EXCOM_DATABASE_URL": database_url, "EXCOM_INSTANCE_PATH": str(instance),
-                      "EXCOM_SECRET_KEY": secret, "EXCOM_REDIS_URL": None, "EXCOM_ASYNC_MODE": "threading"})
+    # (Flask-SocketIO binds the event handlers to the first app's server only: a caller that
+    # needs them, as vote_path does, passes its own app.)
+    app = app or create_app({"EXCOM_DATABASE_URL": database_url, "EXCOM_INSTANCE_PATH": str(instance),
+                             "EXCOM_SECRET_KEY": secret, "EXCOM_REDIS_URL": None, "EXCOM_ASYNC_MODE": "threading"})
     with app.app_context():
         chair = auth_ops.create_user(actor=None, name="Bench Chair", email="chair@bench.example.org",
                                      roles=["secretariat"])
