@@ -152,6 +152,7 @@ JS_MESSAGES = {
     "memo_distributed": _l("Version %(n)s: %(recorded)s recorded, %(sent)s sent, %(failed)s failed."),
     "memo_none": _l("No version yet."),
     "full_edition": _l("Full"),
+    "access_link_label": _l("Access link from the check-in desk"),
     "public_edition": _l("Public"),
 }
 

@@ -175,6 +175,19 @@ def test_the_check_in_desk_finds_people_by_name_and_the_console_follows(open_pag
     expect(console_row).to_have_class(re.compile("is-present"))
     expect(console_row.locator("[data-presence]")).to_have_text("Online")
 
+    # a personal access link for her phone: opened, one click, and she is on the meeting page
+    row.locator("[data-access-link]").click()
+    link = row.locator(".access-url")
+    expect(link).to_have_value(re.compile(r"/login/link/[\w-]{20,}$"))
+    phone = desk.context.browser.new_context(viewport={"width": 390, "height": 844})
+    her = phone.new_page()
+    her.goto(link.input_value())
+    expect(her.locator(".person-name")).to_contain_text("Dorothy Kisaka")
+    her.get_by_role("button", name=re.compile("Continue as")).click()
+    expect(her).to_have_url(re.compile(rf"/meetings/{meeting['id']}$"))
+    _online(her)
+    phone.close()
+
     desk.fill("#search", "nobody by this name")
     expect(desk.locator("#no-match")).to_be_visible()
     expect(desk.locator("#registry tbody tr")).to_have_count(len(live_api(SECRETARIAT).get("/members")))

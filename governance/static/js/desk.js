@@ -46,6 +46,24 @@
 
   rows.forEach(function (row) {
     var userId = Number(row.getAttribute("data-user-id"));
+    row.querySelector("[data-access-link]").addEventListener("click", function () {
+      var button = this;
+      button.disabled = true;
+      X.api("POST", "/users/" + userId + "/token", {label: t("access_link_label")}).then(function (answer) {
+        button.disabled = false;
+        if (!answer.ok) {
+          $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
+          show($("desk-error"), true);
+          return;
+        }
+        var output = row.querySelector("[data-access-output]");
+        var input = output.querySelector("input");
+        input.value = location.origin + "/login/link/" + answer.body.token;
+        show(output, true);
+        input.focus();
+        input.select();
+      });
+    });
     row.querySelectorAll("[data-checkin]").forEach(function (button) {
       button.addEventListener("click", function () {
         var what = button.getAttribute("data-checkin");
