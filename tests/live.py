@@ -22,7 +22,7 @@ class Server:
 
     def api(self, method, path, token=None, **kwargs):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=15, **kwargs)
+        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=60, **kwargs)
 
     def login(self, email, password="excom-demo") -> str:
         answer = self.api("POST", "/auth/login", json={"email": email, "password": password})
@@ -30,12 +30,17 @@ class Server:
         return answer.json()["token"]
 
 
+    def output(self) -> str:
+        """Everything the server printed or logged; only once it has stopped."""
+        return self.process.stdout.read().decode(errors="replace")
+
+
 @contextmanager
-def running_server(database_url: str, instance: str, redis_url: str | None = None):
+def running_server(database_url: str, instance: str, redis_url: str | None = None, log_level: str = "WARNING"):
     port = free_port()
     env = {**os.environ, "EXCOM_DATABASE_URL": database_url, "EXCOM_INSTANCE_PATH": instance,
            "EXCOM_SECRET_KEY": "test-secret", "EXCOM_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-           "EXCOM_LOG_LEVEL": "WARNING"}
+           "EXCOM_LOG_LEVEL": log_level}
     if redis_url:
         env["EXCOM_REDIS_URL"] = redis_url
     process = subprocess.Popen([sys.executable, "-m", "governance.serve", "--port", str(port)], env=env,

@@ -174,7 +174,8 @@ def add_participant(meeting: Meeting, *, actor: User, user_id: int, group: str, 
         raise conflict("already_participant", f"{user.name} already takes part in this meeting.") from None
     record("participant.added", actor=actor, meeting=meeting, subject=participant,
            after={"user_id": user.id, "group": group, "chair": chair, "excused": excused})
-    _announce_quorum(meeting)
+    if group == "excom_member":  # nobody else counts towards quorum
+        _announce_quorum(meeting)
     return participant
 
 

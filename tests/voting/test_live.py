@@ -287,3 +287,29 @@ def test_a_revoked_token_ends_the_open_connection_at_once(live, room):
     finally:
         if phone.client.connected:
             phone.close()
+
+
+def test_the_server_log_carries_no_ballot_of_a_secret_poll(app, demo, database_url, tmp_path):
+    """Even at DEBUG level, nothing the server writes pairs a voter with a secret ballot."""
+    with running_server(database_url, str(tmp_path / "debug"), log_level="DEBUG") as server:
+        desk = server.login(SECRETARIAT)
+        participants = server.api("GET", f"/meetings/{demo}/participants", desk).json()
+        users = {u["id"]: u["email"] for u in server.api("GET", "/users", desk).json()}
+        delegates = [p for p in participants if p["group"] == "excom_member"]
+        for p in delegates:
+            server.api("POST", f"/meetings/{demo}/attendance", desk, json={"user_id": p["user_id"]})
+        item = server.api("GET", f"/meetings/{demo}", desk).json()["sessions"][0]["items"][3]["id"]
+        motion = server.api("POST", f"/items/{item}/motions", desk,
+                            json={"kind": "general", "title": "Secret", "secret": True}).json()
+        chair = server.login(CHAIR)
+        poll = server.api("POST", f"/motions/{motion['id']}/polls", chair).json()
+        receipts = [server.api("POST", f"/polls/{poll['id']}/votes", server.login(users[p["user_id"]]),
+                               json={"choice": "no"}).json()["receipt"] for p in delegates]
+        phone = Phone(server, server.login("almaty@excom.example.org"))
+        phone.join(demo)
+        server.api("POST", f"/polls/{poll['id']}/close", chair)
+        hang_up(phone)
+    log = server.output()
+    assert "serving on" in log  # the log was captured
+    assert not any(receipt in log for receipt in receipts)
+    assert '"no"' not in log and "'no'" not in log
