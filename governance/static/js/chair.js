@@ -181,8 +181,10 @@
       else {
         poll = null;
         var itemId = state.item ? state.item.id : null;
+        var asked = lastClosed;
         X.lastClosedPoll(itemId).then(function (closed) {
-          if (X.data.current_item_id !== itemId) return;
+          // a poll opened meanwhile (or another item came up) wins over this older answer
+          if (poll || lastClosed !== asked || X.data.current_item_id !== itemId) return;
           if (closed) setPoll(closed); else { lastClosed = null; setPoll(null); }
         });
       }

@@ -213,9 +213,12 @@
       if (state.poll) { applyPoll(state.poll, !!state.voted); return; }
       // no open poll: show the newest result on the current item (it may have closed while we were away)
       var itemId = state.item ? state.item.id : null;
+      var asked = poll;
       X.lastClosedPoll(itemId).then(function (closed) {
-        if (closed && X.data.current_item_id === itemId) applyPoll(closed, closed.voted);
-        else if (!closed && poll) hidePoll();
+        // a poll opened meanwhile (or another item came up) wins over this older answer
+        if (poll !== asked || X.data.current_item_id !== itemId || (poll && poll.status === "open")) return;
+        if (closed) applyPoll(closed, closed.voted);
+        else if (poll) hidePoll();
       });
     },
     "agenda.current": function (payload) {

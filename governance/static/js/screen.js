@@ -30,8 +30,10 @@
       X.setCurrentItem(state.item || null);
       if (state.poll) { setPoll(state.poll); return; }
       var itemId = state.item ? state.item.id : null;
+      var asked = poll;
       X.lastClosedPoll(itemId).then(function (closed) {
-        if (X.data.current_item_id === itemId) setPoll(closed);
+        if (poll !== asked || X.data.current_item_id !== itemId || (poll && poll.status === "open")) return;
+        setPoll(closed);
       });
     },
     "agenda.current": function (payload) {
