@@ -118,7 +118,7 @@ def download(args, meeting_id):
     if version is None:
         raise not_found("memorandum version")
     response = send_file(io.BytesIO(version.docx(edition)), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
-                         download_name=operations._filename(meeting, version, edition), max_age=0)
+                         download_name=operations.docx_filename(meeting, version, edition), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Memorandum-Version"] = str(version.version)
     response.headers["X-Memorandum-Status"] = version.status

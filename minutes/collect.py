@@ -101,8 +101,9 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
     now = utcnow()
     stays = _stays_by_user(meeting)
     groups: dict[str, list[rec.Person]] = defaultdict(list)
-    participants = sorted(meeting.participants, key=lambda p: (p.user.member.name if p.user.member else "",
-                                                              p.user.name))
+    # by affiliation (the member city, else the observer's own), then name
+    participants = sorted(meeting.participants, key=lambda p: (person(p.user).affiliation.casefold(),
+                                                              p.user.name.casefold()))
     present_members: set[int] = set()
     absent_delegates: list[Participant] = []
     for participant in participants:

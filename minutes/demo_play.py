@@ -264,7 +264,7 @@ def play(*, echo: Callable[[str], None] = print, instance_path: str | None = Non
         .order_by(Motion.decided_at, Motion.id)))
     report.next_host = meeting.next_host.name if meeting.next_host else None
     if instance_path:
-        path = Path(instance_path) / minutes_ops._filename(meeting, version, "full")
+        path = Path(instance_path) / minutes_ops.docx_filename(meeting, version, "full")
         path.write_bytes(db.session.get(type(version), version.id).full_docx)
         report.docx_path = path
     return report

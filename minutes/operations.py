@@ -193,7 +193,7 @@ def recipients(meeting: Meeting, audience: str) -> list[Recipient]:
     return chosen
 
 
-def _filename(meeting: Meeting, version: MemorandumVersion, edition: str) -> str:
+def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", (meeting.reference or meeting.title).lower()).strip("-") or "meeting"
     suffix = "-public" if edition == "public" else ""
     return f"memorandum-{slug}-v{version.version}{suffix}.docx"
@@ -270,7 +270,7 @@ def _message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient,
         f"{version.version} ({state}), {edition}.\n\nThe Secretariat\n")
     maintype, subtype = DOCX_MIMETYPE.split("/")
     message.add_attachment(version.docx(recipient.edition), maintype=maintype, subtype=subtype,
-                           filename=_filename(meeting, version, recipient.edition))
+                           filename=docx_filename(meeting, version, recipient.edition))
     return message
 
 
