@@ -19,7 +19,7 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.extensions import db
 from governance.meetings import queries
-from governance.meetings.models import AgendaItem, Attendance, Meeting, Participant
+from governance.meetings.models import Attendance, Meeting, Participant
 from governance.registry.models import Member, Organisation
 from minutes import record as rec
 from minutes.models import ItemNote
@@ -419,5 +419,3 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
         next_host=next_host)
 
-
-__all__ = ["collect", "collect_attendance", "quorum_at", "newest_notes", "person", "AgendaItem"]
