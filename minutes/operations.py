@@ -11,6 +11,7 @@ import logging
 import re
 import smtplib
 from dataclasses import dataclass
+from datetime import timezone
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -25,7 +26,7 @@ from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.meetings.models import AgendaItem, Meeting
 from governance.realtime import announce
-from minutes.builder import build_memorandum, stamp_approved
+from minutes.builder import build_memorandum, format_date, stamp_approved
 from minutes.collect import collect
 from minutes.models import Distribution, ItemNote, MemorandumVersion
 
@@ -134,8 +135,7 @@ def approve(meeting_id: int, *, motion=None, actor=None) -> MemorandumVersion | 
     if version.approved:
         return version
     now = utcnow()
-    tz = meeting.zone if meeting else None
-    when = f"{now.astimezone(tz):%d %B %Y}" if tz else f"{now:%d %B %Y}"
+    when = format_date(now, meeting.zone if meeting else timezone.utc)
     by = f" by resolution {motion.resolution_number}" if motion is not None and motion.resolution_number else ""
     wording = f"approved on {when}{by}"
     version.full_docx = stamp_approved(version.full_docx, wording)
