@@ -132,3 +132,17 @@ def test_an_approved_version_is_frozen_and_a_new_build_is_a_new_draft(app, api, 
     actions = [event["action"] for event in audit]
     assert actions.count("memorandum.built") == 2 and actions.count("memorandum.approved") == 2
     assert "item.notes_written" in actions
+
+
+def test_two_desks_saving_the_same_revision_get_a_409_not_a_500(app, api, small_meeting, monkeypatch):
+    from minutes import operations
+    staff = api.as_user(small_meeting["staff"], PASSWORD)
+    item = small_meeting["open_item"]
+    # the other desk's revision 1 is already stored; this desk still thinks there is none
+    monkeypatch.setattr(operations, "newest_note", lambda item: None)
+    response = staff.put(f"/items/{item}/notes", json={"text": "From the second desk."})
+    assert response.status_code == 409, response.get_json()
+    assert set(response.get_json()["error"]) == {"code", "message", "fields"}
+    monkeypatch.undo()
+    history = staff.get(f"/items/{item}/notes").get_json()["history"]
+    assert [n["revision"] for n in history] == [1, 2]
