@@ -29,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    # Handlers must exist before init_app: Flask-SocketIO copies its list of handlers onto each
+    # new server, but a handler declared after the first init_app lands on that server only.
+    _register_socket_handlers()
     socketio.init_app(
         app,
         async_mode=app.config["EXCOM_ASYNC_MODE"],
@@ -57,20 +60,23 @@ def _register_models() -> None:
     import voting.models  # noqa: F401
 
 
+def _register_socket_handlers() -> None:
+    import governance.realtime  # noqa: F401  (connect, disconnect, join)
+    import voting.live  # noqa: F401  (vote, and the open poll in the join state)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from governance import realtime, views  # noqa: F401  (realtime registers its Socket.IO handlers)
+    from governance import views
     from governance.auth import loading  # noqa: F401  (registers the Flask-Login loaders)
     from governance.auth.api import blp as auth_api
     from governance.extensions import api
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
 
-    from motions.api import blp as motions_api
-    from voting import live  # noqa: F401  (the `vote` event and the join state)
     from minutes.api import blp as minutes_api
+    from motions.api import blp as motions_api
     from voting.api import blp as voting_api
 
-    for blueprint in (auth_api, registry_api, meetings_api, motions_api, voting_api):
+    for blueprint in (auth_api, registry_api, meetings_api, motions_api, voting_api, minutes_api):
         api.register_blueprint(blueprint)
-    api.register_blueprint(minutes_api)
     app.register_blueprint(views.bp)

@@ -7,7 +7,7 @@ failures all pass through `_http_error` so that no stack trace or HTML page leak
 import logging
 
 from flask import current_app, jsonify, render_template, request
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -139,3 +139,16 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(Exception, _unexpected)
+
+
+class ErrorDetail(Schema):
+    code = fields.Str(required=True, metadata={"description": "snake_case, e.g. no_quorum, already_voted"})
+    message = fields.Str(required=True, metadata={"description": "a sentence for a person"})
+    fields = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()),
+                         metadata={"description": "input field → its problems (422)"})
+
+
+class ErrorBody(Schema):
+    """API.md's error body, as the OpenAPI document states it for every error response."""
+
+    error = fields.Nested(ErrorDetail, required=True)

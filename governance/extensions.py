@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from governance.errors import ErrorBody
+
 
 class Base(DeclarativeBase):
     # Named constraints, so that Alembic can drop and alter them on SQLite and PostgreSQL alike.
@@ -25,11 +27,17 @@ class Base(DeclarativeBase):
     })
 
 
+class ExcomApi(Api):
+    """flask-smorest, documenting API.md's error body instead of its own."""
+
+    ERROR_SCHEMA = ErrorBody
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-api = Api()
+api = ExcomApi()
 socketio = SocketIO()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

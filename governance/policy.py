@@ -23,7 +23,7 @@ def is_secretariat(user) -> bool:
 def participation(user, meeting: Meeting) -> Participant | None:
     """The user's place in the meeting: one indexed lookup, remembered for the transaction
     (an assembly has thousands of participants; the vote path asks this for every vote)."""
-    if not (user and user.is_authenticated):
+    if user is None or user.is_anonymous:  # not is_authenticated: a deactivated account still takes part
         return None
     remembered = db.session.info.setdefault("excom_participation", {})
     key = (meeting.id, user.id)

@@ -2,14 +2,17 @@
 
 Rooms per meeting, disjoint so that one emit reaches each person once: "members" holds
 those who may see the closed session (delegates of active EXCOM members, the secretariat),
-"observers" everyone else who may see the meeting; "chair" the chair and the secretariat. An operation calls `announce(...)`; the event waits in the
-database session and goes out from its `after_commit` hook, so nobody hears of a vote or
-a check-in that was rolled back.
+"observers" everyone else who may see the meeting; "chair" the chair and the secretariat.
+An operation calls `announce(...)`; the event waits in the database session and goes out
+from its `after_commit` hook, so nobody hears of a vote or a check-in that was rolled back.
 """
 import logging
+import re
+import weakref
+from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app, request, session as socket_session
+from flask import current_app, has_app_context, request, session as socket_session
 from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import event
@@ -108,15 +111,113 @@ def socket_boundary(handler):
     return wrapper
 
 
-# --- revocation -----------------------------------------------------------------------------
-# Every event checks its credentials again (socket_boundary); a connection that only listens
-# is cut as well: at once in the process that revoked the token, within SWEEP_INTERVAL in the
-# others (each process sweeps its own connections).
+# --- watching over open connections --------------------------------------------------------
+# Every event checks its credentials again (socket_boundary). A connection that only listens
+# must be kept honest too: cut when its token is revoked or its account deactivated, and moved
+# out of a meeting's "members" room when its member is suspended (or its place changes).
+# The process that makes the change acts right after the commit; every process also sweeps
+# its own connections each SWEEP_INTERVAL, which covers changes made by the other processes.
 
 SWEEP_INTERVAL = 1.0
-_connections: dict[str, tuple[str, object]] = {}  # sid -> ("token", sha256) | ("user", user id)
-_sweeper_started = False
 _REVOKED = "excom_revoked_tokens"
+_REASSESS = "excom_reassess_users"
+_MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
+_CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
+
+
+@dataclass
+class Connection:
+    user_id: int
+    token_hash: str | None  # None for a browser's cookie session
+
+
+class ConnectionWatch:
+    """This process's open connections for one app, and the sweep that keeps them honest."""
+
+    def __init__(self, app):
+        # weakly held: the sweep ends with its app (tests make many apps in one process)
+        self._app = weakref.ref(app)
+        self.connections: dict[str, Connection] = {}
+        socketio.start_background_task(self._sweep_forever)
+
+    @classmethod
+    def of(cls, app) -> "ConnectionWatch":
+        if "excom_watch" not in app.extensions:
+            app.extensions["excom_watch"] = cls(app)
+        return app.extensions["excom_watch"]
+
+    def cut(self, condition) -> None:
+        for sid, connection in list(self.connections.items()):
+            if condition(connection):
+                self.connections.pop(sid, None)
+                socketio.server.disconnect(sid, namespace="/")
+
+    def reassess(self, user_ids: set[int]) -> None:
+        """Move these users' connections out of rooms they may no longer be in (needs SQL:
+        runs in its own task, never inside a commit hook)."""
+        from governance.auth.models import User
+        from governance.meetings.models import Meeting
+        app = self._app()
+        if app is None:
+            return
+        with app.app_context():
+            for sid, connection in list(self.connections.items()):
+                if connection.user_id not in user_ids:
+                    continue
+                user = db.session.get(User, connection.user_id)
+                for name in list(socketio.server.rooms(sid, namespace="/")):
+                    members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
+                    if members:
+                        meeting = db.session.get(Meeting, int(members[1]))
+                        if meeting is None or not policy.can_see_closed_session(user, meeting):
+                            socketio.server.leave_room(sid, name, namespace="/")
+                            socketio.server.enter_room(sid, f"meeting-{members[1]}-observers", namespace="/")
+                    elif chair:
+                        meeting = db.session.get(Meeting, int(chair[1]))
+                        if meeting is None or not policy.can_run_meeting(user, meeting):
+                            socketio.server.leave_room(sid, name, namespace="/")
+            db.session.rollback()
+
+    def _sweep_once(self) -> None:
+        from sqlalchemy import and_, not_, or_, select
+
+        from governance.auth.models import User
+        from governance.registry.models import Member
+        snapshot = list(self.connections.values())
+        hashes = list({c.token_hash for c in snapshot if c.token_hash})
+        user_ids = list({c.user_id for c in snapshot})
+        dead_tokens, dead_users, suspects = set(), set(), set()
+        app = self._app()
+        if app is None:
+            return
+        with app.app_context():
+            for start in range(0, len(hashes), 500):
+                dead_tokens.update(db.session.scalars(
+                    select(AccessToken.token_hash).where(AccessToken.token_hash.in_(hashes[start:start + 500]),
+                                                         AccessToken.revoked_at.is_not(None))))
+            for start in range(0, len(user_ids), 500):
+                chunk = user_ids[start:start + 500]
+                dead_users.update(db.session.scalars(select(User.id).where(User.id.in_(chunk),
+                                                                           User.active.is_(False))))
+                # whoever is not a delegate of an active EXCOM member must not sit in a members room
+                suspects.update(db.session.scalars(
+                    select(User.id).outerjoin(Member, Member.id == User.member_id).where(
+                        User.id.in_(chunk),
+                        or_(Member.id.is_(None), not_(and_(Member.status == "active", Member.excom.is_(True)))))))
+            db.session.rollback()
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        if suspects:
+            self.reassess(suspects)
+
+    def _sweep_forever(self) -> None:
+        while self._app() is not None:
+            socketio.sleep(SWEEP_INTERVAL)
+            if not self.connections:
+                continue
+            try:
+                self._sweep_once()
+            except Exception:  # keep sweeping; the per-event check still refuses a revoked token
+                log.exception("could not sweep open connections")
 
 
 def token_revoked(token_hash: str) -> None:
@@ -124,54 +225,27 @@ def token_revoked(token_hash: str) -> None:
     db.session.info.setdefault(_REVOKED, set()).add(token_hash)
 
 
+def rooms_may_have_changed(user_ids) -> None:
+    """Called by operations that change what someone may see (suspension, a new group)."""
+    db.session.info.setdefault(_REASSESS, set()).update(user_ids)
+
+
 @event.listens_for(Session, "after_commit")
-def _cut_revoked_after_commit(session: Session) -> None:
-    revoked = session.info.pop(_REVOKED, None)
+def _watch_after_commit(session: Session) -> None:
+    revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
+    if not (revoked or reassess) or not has_app_context() or "excom_watch" not in current_app.extensions:
+        return
+    watch = current_app.extensions["excom_watch"]
     if revoked:
-        _disconnect_where(lambda kind, value: kind == "token" and value in revoked)
+        watch.cut(lambda connection: connection.token_hash in revoked)
+    if reassess:
+        socketio.start_background_task(watch.reassess, set(reassess))
 
 
-def _disconnect_where(condition) -> None:
-    for sid, (kind, value) in list(_connections.items()):
-        if condition(kind, value):
-            _connections.pop(sid, None)
-            socketio.server.disconnect(sid, namespace="/")
-
-
-def _sweep_forever(app) -> None:
-    from sqlalchemy import or_, select
-
-    from governance.auth.models import User
-    while True:
-        socketio.sleep(SWEEP_INTERVAL)
-        snapshot = list(_connections.values())
-        hashes = [value for kind, value in snapshot if kind == "token"]
-        user_ids = [value for kind, value in snapshot if kind == "user"]
-        if not snapshot:
-            continue
-        try:
-            with app.app_context():
-                dead_tokens, dead_users = set(), set()
-                for start in range(0, len(hashes), 500):
-                    dead_tokens.update(db.session.scalars(
-                        select(AccessToken.token_hash).join(User, User.id == AccessToken.user_id)
-                        .where(AccessToken.token_hash.in_(hashes[start:start + 500]),
-                               or_(AccessToken.revoked_at.is_not(None), User.active.is_(False)))))
-                for start in range(0, len(user_ids), 500):
-                    dead_users.update(db.session.scalars(
-                        select(User.id).where(User.id.in_(user_ids[start:start + 500]), User.active.is_(False))))
-                db.session.rollback()
-            _disconnect_where(lambda kind, value: value in (dead_tokens if kind == "token" else dead_users))
-        except Exception:  # keep sweeping; the per-event check still refuses a revoked token
-            log.exception("could not sweep revoked connections")
-
-
-def _remember_connection(credential: tuple[str, object]) -> None:
-    global _sweeper_started
-    _connections[request.sid] = credential
-    if not _sweeper_started:
-        _sweeper_started = True
-        socketio.start_background_task(_sweep_forever, current_app._get_current_object())
+@event.listens_for(Session, "after_rollback")
+def _watch_forget(session: Session) -> None:
+    session.info.pop(_REVOKED, None)
+    session.info.pop(_REASSESS, None)
 
 
 @socketio.on("connect")
@@ -182,20 +256,23 @@ def _connect(auth=None):
         if user is None:
             return False
         socket_session["token"] = str(token)
-        _remember_connection(("token", hash_token(str(token))))
+        connection = Connection(user.id, hash_token(str(token)))
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
         socket_session["cookie_user_id"] = user.id
-        _remember_connection(("user", user.id))
+        connection = Connection(user.id, None)
     else:
         return False
+    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection
     join_room(user_room(user.id))
     return True
 
 
 @socketio.on("disconnect")
 def _disconnect(*_reason):
-    _connections.pop(request.sid, None)
+    watch = current_app.extensions.get("excom_watch")
+    if watch is not None:
+        watch.connections.pop(request.sid, None)
 
 
 @socketio.on("join")

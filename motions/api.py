@@ -18,6 +18,10 @@ blp = Blueprint("motions", __name__, url_prefix="/api/v1", description="Motions 
 IMAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
                  "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
 
+IMAGE_RESPONSE = {"200": {"description": "the image itself",
+                           "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                       for kind in ("image/png", "image/svg+xml")}}}
+
 
 def visible_motion(motion_id: int):
     user = signed_in_user()
@@ -50,6 +54,7 @@ def upload_logo(args, motion_id):
 
 
 @blp.route("/logos/<int:candidate_id>")
+@blp.doc(responses=IMAGE_RESPONSE)
 def logo_image(candidate_id):
     user = signed_in_user()
     candidate = db.session.get(Candidate, candidate_id)

@@ -2,6 +2,7 @@
 progress counts coalesced into a few broadcasts a second however fast votes arrive."""
 import logging
 import threading
+import weakref
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -16,11 +17,52 @@ from voting.queries import audience, cast_count, open_poll_in, poll_view
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.25  # seconds: the chair's counter still looks live; 1,000 votes make ≤ 4 broadcasts/s
-
-_dirty: set[int] = set()
-_dirty_lock = threading.Lock()
-_flusher_started = False
 _PENDING_PROGRESS = "excom_pending_progress"
+
+
+class ProgressCoalescer:
+    """Per app: the polls that received votes since the last tick, and the task that sends
+    one `poll.progress` per poll per tick (one COUNT, one broadcast) however many votes came."""
+
+    def __init__(self, app):
+        # weakly held: the task ends with its app (tests make many apps in one process)
+        self._app = weakref.ref(app)
+        self.dirty: set[int] = set()
+        self.lock = threading.Lock()
+        socketio.start_background_task(self._flush_forever)
+
+    @classmethod
+    def of(cls, app) -> "ProgressCoalescer":
+        if "excom_progress" not in app.extensions:
+            app.extensions["excom_progress"] = cls(app)
+        return app.extensions["excom_progress"]
+
+    def mark(self, poll_ids) -> None:
+        with self.lock:
+            self.dirty.update(poll_ids)
+
+    def _flush_forever(self) -> None:
+        while True:
+            socketio.sleep(PROGRESS_INTERVAL)
+            app = self._app()
+            if app is None:
+                return
+            with self.lock:
+                polls, self.dirty = self.dirty, set()
+            if not polls:
+                continue
+            try:
+                with app.app_context():
+                    for poll_id in polls:
+                        poll = db.session.get(Poll, poll_id)
+                        if poll is None or not poll.is_open:
+                            continue
+                        socketio.emit("poll.progress", {"poll_id": poll.id, "cast": cast_count(poll),
+                                                        "eligible": poll.eligible_count},
+                                      to=realtime.rooms(poll.meeting_id, audience(poll)))
+                    db.session.rollback()
+            except Exception:  # the next vote marks the poll again; never let the flusher die
+                log.exception("could not send poll progress")
 
 
 def progress_changed(poll: Poll) -> None:
@@ -31,46 +73,13 @@ def progress_changed(poll: Poll) -> None:
 @event.listens_for(Session, "after_commit")
 def _mark_dirty(session):
     polls = session.info.pop(_PENDING_PROGRESS, None)
-    if polls:
-        with _dirty_lock:
-            _dirty.update(polls)
-        if has_app_context():
-            _ensure_flusher(current_app._get_current_object())
+    if polls and has_app_context():
+        ProgressCoalescer.of(current_app._get_current_object()).mark(polls)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(_PENDING_PROGRESS, None)
-
-
-def _ensure_flusher(app) -> None:
-    global _flusher_started
-    if _flusher_started:
-        return
-    _flusher_started = True
-    socketio.start_background_task(_flush_progress_forever, app)
-
-
-def _flush_progress_forever(app) -> None:
-    while True:
-        socketio.sleep(PROGRESS_INTERVAL)
-        with _dirty_lock:
-            polls = list(_dirty)
-            _dirty.clear()
-        if not polls:
-            continue
-        try:
-            with app.app_context():
-                for poll_id in polls:
-                    poll = db.session.get(Poll, poll_id)
-                    if poll is None or not poll.is_open:
-                        continue
-                    socketio.emit("poll.progress",
-                                  {"poll_id": poll.id, "cast": cast_count(poll), "eligible": poll.eligible_count},
-                                  to=realtime.rooms(poll.meeting_id, audience(poll)))
-                db.session.rollback()
-        except Exception:  # the next vote marks the poll again; never let the flusher die
-            log.exception("could not send poll progress")
 
 
 def _join_state(meeting, user) -> dict:

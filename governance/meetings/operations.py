@@ -15,7 +15,7 @@ from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
-from governance.realtime import announce
+from governance.realtime import announce, rooms_may_have_changed
 
 
 def _meeting_snapshot(meeting: Meeting) -> dict:
@@ -161,8 +161,9 @@ def add_participant(meeting: Meeting, *, actor: User, user_id: int, group: str, 
     if user is None:
         raise invalid({"user_id": ["No user has this id."]})
     _check_group(user, group)
+    already = conflict("already_participant", f"{user.name} already takes part in this meeting.")
     if policy.participation(user, meeting) is not None:
-        raise conflict("already_participant", f"{user.name} already takes part in this meeting.")
+        raise already
     participant = Participant(meeting=meeting, user=user, group=group, chair=chair, excused=excused)
     db.session.add(participant)
     if chair:
@@ -171,7 +172,7 @@ def add_participant(meeting: Meeting, *, actor: User, user_id: int, group: str, 
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:  # the same person added from two desks at once
-        raise conflict("already_participant", f"{user.name} already takes part in this meeting.") from None
+        raise already from None
     record("participant.added", actor=actor, meeting=meeting, subject=participant,
            after={"user_id": user.id, "group": group, "chair": chair, "excused": excused})
     if group == "excom_member":  # nobody else counts towards quorum
@@ -190,6 +191,7 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
     db.session.flush()
     record("participant.updated", actor=actor, meeting=participant.meeting, subject=participant,
            before=before, after=dict(changes))
+    rooms_may_have_changed({participant.user_id})
     _announce_quorum(participant.meeting)
     return participant
 

@@ -57,6 +57,9 @@ def organisation():
 
 
 @blp.route("/organisation/logo")
+@blp.doc(responses={"200": {"description": "the organisation's current logo",
+                            "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                        for kind in ("image/png", "image/svg+xml")}}})
 def organisation_logo():
     organisation = Organisation.current()
     if organisation.logo is None:

@@ -37,6 +37,10 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
     db.session.flush()
     after = snapshot(member)
     changed = {k for k in _FIELDS if before[k] != after[k]}
+    if changed & {"status", "excom"}:
+        from governance.auth.models import User
+        from governance.realtime import rooms_may_have_changed
+        rooms_may_have_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
     if changed:
         record("member.updated", actor=actor, meeting=meeting, subject=member,
                before={k: before[k] for k in changed},

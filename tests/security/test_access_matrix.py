@@ -443,11 +443,6 @@ def test_socket_handlers_are_those_of_this_app(scene):
     assert {"connect", "join", "vote"} <= set(socketio.server.handlers["/"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: governance.realtime and voting.live register their Socket.IO handlers with @socketio.on at "
-    "import time, and create_app imports them after socketio.init_app: only the first app of a process "
-    "gets them. A second create_app() in the same process has no 'connect' handler (so a connection "
-    "without credentials is accepted), no 'join' and no 'vote'."))
 def test_socket_handlers_survive_a_second_app(tmp_path):
     import subprocess
     import sys
@@ -569,10 +564,6 @@ def test_observers_hear_nothing_of_the_closed_session(scene):
     assert heard["stranger"] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Socket.IO rooms are chosen once, at `join` (governance/realtime.py _join); a delegate whose "
-    "member is suspended afterwards stays in the meeting's 'members' room and keeps hearing the closed "
-    "session (agenda.current with the closed item's title, poll events), while HTTP already refuses it."))
 def test_a_member_suspended_after_joining_hears_no_more_of_the_closed_session(scene):
     desk, chair = scene.desk, scene.clients["chair"]
     member = ok(desk.post("/members", {"name": f"Gotham {next(_n)}", "category": "city", "status": "active",

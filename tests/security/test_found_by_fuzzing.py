@@ -5,14 +5,6 @@ import pytest
 from tests.security.scene import DEMO_PASSWORD, SECRETARIAT
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (500): POST /api/v1/meetings/{id}/participants for a person who already takes part but whose "
-    "account is deactivated. policy.participation() answers None for any user that is not "
-    "`is_authenticated` (Flask-Login's UserMixin says False when inactive), so add_participant's "
-    "'already takes part' check passes, the INSERT hits the unique key (meeting_id, user_id), and "
-    "building the 409 message (user.name) after the failed flush raises PendingRollbackError: 500 "
-    "internal_error instead of 409 already_participant. The same None makes POST .../attendance answer "
-    "422 'does not take part' for a deactivated participant."))
 def test_adding_a_deactivated_participant_again_is_a_conflict_not_a_500(app, demo, api):
     desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
     participants = desk.get(f"/meetings/{demo}/participants").get_json()
