@@ -92,11 +92,12 @@ def socket_boundary(handler):
 
     @wraps(handler)
     def wrapper(data=None):
-        user = connection_user()
-        if user is None:
-            db.session.rollback()
-            return ApiError(401, "unauthorized", "Your session has ended; sign in again.").body()
         try:
+            # inside the try: a database that cannot answer (a pool timeout in a burst) must
+            # still give the phone an answer it can act on, not silence
+            user = connection_user()
+            if user is None:
+                raise ApiError(401, "unauthorized", "Your session has ended; sign in again.")
             answer = handler(user, data if isinstance(data, dict) else {})
             db.session.commit()
             return answer

@@ -9,8 +9,8 @@ from governance.lookup import require_chair, visible_item, visible_meeting
 from motions.api import visible_motion
 from motions.models import Motion
 from voting import operations
-from voting.models import Ballot, Poll
-from voting.queries import motion_rounds, poll_view
+from voting.models import Ballot
+from voting.queries import load_poll, motion_rounds, poll_view
 from voting.schemas import BallotOut, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut, VoteIn
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
@@ -23,7 +23,7 @@ def _with_rounds(motion: Motion) -> Motion:
 
 def visible_poll(poll_id: int):
     user = signed_in_user()
-    poll = db.session.get(Poll, poll_id)
+    poll = load_poll(poll_id)
     if poll is None or not policy.can_see_item(user, poll.motion.item):
         raise not_found("poll")
     return poll, user

@@ -12,7 +12,7 @@ from governance import policy, realtime
 from governance.errors import ApiError, not_found
 from governance.extensions import db, socketio
 from voting.models import Poll
-from voting.queries import audience, cast_count, open_poll_in, poll_view
+from voting.queries import audience, cast_count, load_poll, open_poll_in, poll_view
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,7 @@ realtime.state_providers.append(_join_state)
 def _vote(user, data):
     from voting.operations import cast_vote
 
-    poll_id = data.get("poll_id")
-    poll = db.session.get(Poll, poll_id) if isinstance(poll_id, int) and not isinstance(poll_id, bool) else None
+    poll = load_poll(data.get("poll_id"))
     if poll is None or not policy.can_see_item(user, poll.motion.item):
         raise not_found("poll")
     if "choice" not in data:

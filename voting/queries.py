@@ -1,9 +1,21 @@
 """Reading polls as a given person may see them."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from governance.extensions import db
+from governance.meetings.models import AgendaItem, MeetingSession
 from motions.models import Motion
 from voting.models import Participation, Poll
+
+
+def load_poll(poll_id) -> Poll | None:
+    """A poll with its motion, item, session and meeting in one query: the vote path needs all
+    four (access policy, audience) and would otherwise load them one by one."""
+    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+        return None
+    chain = joinedload(Poll.motion).joinedload(Motion.item).joinedload(AgendaItem.session) \
+        .joinedload(MeetingSession.meeting)
+    return db.session.get(Poll, poll_id, options=[chain])
 
 
 def audience(poll: Poll) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.dbtypes import UTCDateTime, utcnow
@@ -94,7 +94,9 @@ class AccessToken(db.Model):
 
     @classmethod
     def find_user(cls, secret: str) -> User | None:
-        token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret)))
+        # user and member in the same query: every vote asks this first
+        token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret))
+                                  .options(joinedload(cls.user).joinedload(User.member)))
         if token is None or token.revoked_at is not None or not token.user.active:
             return None
         return token.user
