@@ -197,6 +197,11 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
         decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
         result["resolution_number"] = poll.motion.resolution_number
         poll.result = dict(result)  # JSON columns notice a new object, not an edited one
-    announce("poll.closed", {"poll_id": poll.id, "motion_id": poll.motion_id, "result": result},
+    # Everyone hears the outcome; the roll-call of a named poll (one line per member) is fetched
+    # with GET /polls/{id} by those who want it: broadcast, it made N phones receive N lines each.
+    broadcast = {key: value for key, value in result.items() if key != "votes"}
+    if "votes" in result:
+        broadcast["roll_call"] = f"/api/v1/polls/{poll.id}"
+    announce("poll.closed", {"poll_id": poll.id, "motion_id": poll.motion_id, "result": broadcast},
              meeting_id=meeting.id, audience=audience(poll))
     return poll

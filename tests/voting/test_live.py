@@ -313,3 +313,21 @@ def test_the_server_log_carries_no_ballot_of_a_secret_poll(app, demo, database_u
     assert "serving on" in log  # the log was captured
     assert not any(receipt in log for receipt in receipts)
     assert '"no"' not in log and "'no'" not in log
+
+
+def test_the_result_event_leaves_the_roll_call_to_the_api(live, room):
+    """poll.closed goes to every phone: it carries the outcome, not one line per member."""
+    phone = Phone(live, room["tokens"]["Chengdu"])
+    try:
+        phone.join(room["meeting"])
+        motion = _motion(live, room, room["open_item"])
+        poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+        phone.vote(poll["id"], "yes")
+        live.api("POST", f"/polls/{poll['id']}/close", room["chair"])
+        heard = phone.wait_for("poll.closed", poll_id=poll["id"])["result"]
+        assert "votes" not in heard and heard["roll_call"] == f"/api/v1/polls/{poll['id']}"
+        assert heard["counts"]["yes"] == 1
+        roll_call = live.api("GET", f"/polls/{poll['id']}", room["tokens"]["Chengdu"]).json()["result"]["votes"]
+        assert [(v["member"], v["choice"]) for v in roll_call] == [("Chengdu", "yes")]
+    finally:
+        hang_up(phone)
