@@ -99,6 +99,7 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     expect(phone.locator("#receipt")).to_have_text(re.compile(r"^[\w-]{6,}$"))
     expect(phone.locator("#voted-title")).to_have_text("Your vote was recorded.")
     receipt = phone.locator("#receipt").inner_text()
+    expect(phone.locator("#poll-count")).to_have_text("1 of 12 votes cast")  # the phone's count follows too
     screenshot(phone, "delegate-phone-receipt")
     expect(console.locator("#poll-count")).to_have_text("1 of 12 votes cast")
     expect(screen.locator("#poll-count")).to_have_text("1 of 12 votes cast")
