@@ -7,6 +7,7 @@ Python is missing (`apt-get install chromium`, `pip install -e '.[test]'`; no
 `playwright install`: the system Chromium is used).
 """
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -65,6 +66,8 @@ def live_server(tmp_path_factory, request):
             pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
         time.sleep(0.2)
     yield base
+    if os.environ.get("EXCOM_TEST_SERVER_LOG"):  # keep it for a look after the run
+        shutil.copyfile(instance / "serve.log", os.environ["EXCOM_TEST_SERVER_LOG"])
     if request.session.testsfailed:  # what the server said, next to the failures
         tail = (instance / "serve.log").read_text(errors="replace")[-6000:]
         sys.stderr.write(f"\n--- excom serve log (tail) ---\n{tail}\n")
