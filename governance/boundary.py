@@ -21,6 +21,22 @@ SECURITY_HEADERS = {
 }
 
 
+def _read_body_first() -> None:
+    """Read the whole request body before anything touches the database.
+
+    Under gevent, reading the body from the socket may yield to other greenlets. If that
+    happened inside a transaction (the token check opens one), the greenlet would hold
+    SQLite's write lock while parked, and the others would wait for it in SQLite's busy
+    handler, a C-level sleep that stops the whole process: every request stalls for
+    busy_timeout. Bodies are small (MAX_CONTENT_LENGTH), so reading them first costs nothing.
+    """
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.mimetype.startswith("multipart/") or request.mimetype == "application/x-www-form-urlencoded":
+            request.form  # noqa: B018  (parses, and so reads, the body)
+        else:
+            request.get_data(cache=True)
+
+
 def _check_api_body() -> None:
     """A write to the API carries JSON (or, for uploads, multipart); anything else is refused
     before a handler can misread it."""
@@ -52,6 +68,8 @@ def _security_headers(response):
 
 
 def init_app(app) -> None:
+    # before Flask-Limiter's and Flask-Login's hooks, which may read the body or the database
+    app.before_request_funcs.setdefault(None, []).insert(0, _read_body_first)
     app.before_request(_check_api_body)
     app.before_request(check_csrf_for_cookie_writes)
     app.after_request(_commit_once)

@@ -161,6 +161,7 @@ class ConnectionWatch:
         app = self._app()
         if app is None:
             return
+        moves = []  # (sid, room to leave, room to enter or None)
         with app.app_context():
             for sid, connection in list(self.connections.items()):
                 if connection.user_id not in user_ids:
@@ -171,13 +172,16 @@ class ConnectionWatch:
                     if members:
                         meeting = db.session.get(Meeting, int(members[1]))
                         if meeting is None or not policy.can_see_closed_session(user, meeting):
-                            socketio.server.leave_room(sid, name, namespace="/")
-                            socketio.server.enter_room(sid, f"meeting-{members[1]}-observers", namespace="/")
+                            moves.append((sid, name, f"meeting-{members[1]}-observers"))
                     elif chair:
                         meeting = db.session.get(Meeting, int(chair[1]))
                         if meeting is None or not policy.can_run_meeting(user, meeting):
-                            socketio.server.leave_room(sid, name, namespace="/")
-            db.session.rollback()
+                            moves.append((sid, name, None))
+            db.session.rollback()  # before touching rooms, which may yield (see governance.boundary)
+        for sid, leave, enter in moves:
+            socketio.server.leave_room(sid, leave, namespace="/")
+            if enter:
+                socketio.server.enter_room(sid, enter, namespace="/")
 
     def _sweep_once(self) -> None:
         from sqlalchemy import and_, not_, or_, select

@@ -53,14 +53,18 @@ class ProgressCoalescer:
                 continue
             try:
                 with app.app_context():
+                    progress = []
                     for poll_id in polls:
                         poll = db.session.get(Poll, poll_id)
-                        if poll is None or not poll.is_open:
-                            continue
-                        socketio.emit("poll.progress", {"poll_id": poll.id, "cast": cast_count(poll),
-                                                        "eligible": poll.eligible_count},
-                                      to=realtime.rooms(poll.meeting_id, audience(poll)))
+                        if poll is not None and poll.is_open:
+                            progress.append(({"poll_id": poll.id, "cast": cast_count(poll),
+                                              "eligible": poll.eligible_count},
+                                             realtime.rooms(poll.meeting_id, audience(poll))))
+                    # end the (read) transaction before sending: an emit may yield, and no greenlet
+                    # may be parked while it holds SQLite's lock (see governance.boundary)
                     db.session.rollback()
+                for data, rooms in progress:
+                    socketio.emit("poll.progress", data, to=rooms)
             except Exception:  # the next vote marks the poll again; never let the flusher die
                 log.exception("could not send poll progress")
 
