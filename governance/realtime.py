@@ -268,8 +268,9 @@ def _connect(auth=None):
         connection = Connection(user.id, None)
     else:
         return False
+    db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)
     ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection
-    join_room(user_room(user.id))
+    join_room(user_room(connection.user_id))  # not user.id: the rollback expired it
     return True
 
 
