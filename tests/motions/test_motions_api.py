@@ -8,13 +8,22 @@ import pytest
 from tests.voting.scene import CITIES, Room
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
 def png(width=4, height=4, colour=(0, 90, 160)) -> bytes:
     """A real PNG, made here: solid colour, `width`×`height`."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
     rows = b"".join(b"\x00" + bytes(colour) * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + _chunk(b"IDAT", zlib.compress(rows)) + _chunk(b"IEND", b""))
+
+
+def png_bomb(width=60000, height=60000) -> bytes:
+    """A few hundred bytes that declare a 60000×60000 image (10 GB once decoded): the header
+    promises what the compressed data would unfold into; the data itself is never made."""
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + _chunk(b"IDAT", zlib.compress(b"\x00" * 100_000, 9)) + _chunk(b"IEND", b""))
 
 
 CLEAN_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#0a5"/></svg>'
@@ -62,7 +71,7 @@ def test_a_logo_vote_makes_the_winning_logo_the_organisation_s(room, client):
      "image/svg+xml", 422),
     (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>',
      "x.svg", "image/svg+xml", 422),
-    (png(width=60000, height=60000)[:64], "bomb.png", "image/png", 422),  # tiny file, huge declared image
+    (png_bomb(), "bomb.png", "image/png", 422),  # tiny file, huge declared image
     (b"GIF89a" + b"\x00" * 20, "x.gif", "image/gif", 422),
     (b"%PDF-1.4", "x.png", "image/png", 422),
     (png() + b"\x00" * (3 * 1024 * 1024), "big.png", "image/png", 413),
