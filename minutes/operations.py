@@ -309,7 +309,8 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
         try:
             mailer = Mailer(smtp_url, sender or getattr(actor, "email", None) or "secretariat@localhost")
         except ValueError as error:
-            raise ApiError(500, "smtp_misconfigured", str(error)) from None
+            # the mail service as configured cannot be used: a server-side condition, not the input's
+            raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
     unreachable = None  # the server cannot be reached at all: fail the rest without waiting again
     try:
         for row in rows:
