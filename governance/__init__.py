@@ -36,8 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["EXCOM_ASYNC_MODE"],
         message_queue=app.config.get("EXCOM_REDIS_URL"),
-        # Same origin only (the pages are served by this app); the token travels in `auth`.
-        cors_allowed_origins=app.config.get("EXCOM_CORS_ORIGINS", []),
+        # None = same origin only (the pages are served by this app; behind a proxy its
+        # X-Forwarded-Host counts). Not []: Engine.IO reads an empty list as "check nothing".
+        cors_allowed_origins=app.config.get("EXCOM_CORS_ORIGINS"),
         # A process busy recording a burst of votes answers no ping for a while; a short
         # timeout would drop the very phones whose votes are queued (measured: docs/performance.md).
         ping_interval=25,

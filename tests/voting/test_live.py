@@ -331,3 +331,16 @@ def test_the_result_event_leaves_the_roll_call_to_the_api(live, room):
         assert [(v["member"], v["choice"]) for v in roll_call] == [("Chengdu", "yes")]
     finally:
         hang_up(phone)
+
+
+def test_a_page_on_another_site_cannot_open_a_live_connection(live):
+    """Cross-site WebSocket hijacking: the Engine.IO handshake refuses a foreign Origin and
+    accepts the app's own (websocket-client sends exactly the Origin it is given)."""
+    import websocket
+    url = live.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url, origin="http://evil.example", timeout=10)
+    assert refused.value.status_code == 400
+    own = websocket.create_connection(url, origin=live.url, timeout=10)
+    assert own.recv().startswith("0{")  # Engine.IO's open packet: the handshake went through
+    own.close()
