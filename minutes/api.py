@@ -9,37 +9,15 @@ from flask import current_app, send_file
 from flask_smorest import Blueprint
 
 from governance import policy
-from governance.auth.loading import signed_in_user
 from governance.errors import forbidden, not_found
-from governance.extensions import db
-from governance.meetings.models import AgendaItem, Meeting
+from governance.lookup import require_secretariat, visible_item, visible_meeting
+from governance.meetings.models import AgendaItem
 from minutes import operations
 from minutes.models import MemorandumVersion
 from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
                 description="Item notes and the meeting memorandum: versions, editions, distribution")
-
-
-def _visible_item(item_id: int):
-    user = signed_in_user()
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or not policy.can_see_item(user, item):
-        raise not_found("agenda item")
-    return item, user
-
-
-def _visible_meeting(meeting_id: int):
-    user = signed_in_user()
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(user, meeting):
-        raise not_found("meeting")
-    return meeting, user
-
-
-def _require_secretariat(user, what: str) -> None:
-    if not policy.can_prepare(user):
-        raise forbidden(f"Only the secretariat may {what}.")
 
 
 def _author(user) -> str | None:
@@ -60,7 +38,7 @@ def _notes_view(item: AgendaItem) -> dict:
 @blp.route("/items/<int:item_id>/notes")
 @blp.response(200, NotesOut)
 def get_notes(item_id):
-    item, _ = _visible_item(item_id)
+    item, _ = visible_item(item_id)
     return _notes_view(item)
 
 
@@ -68,8 +46,8 @@ def get_notes(item_id):
 @blp.arguments(NoteIn)
 @blp.response(200, NotesOut)
 def put_notes(args, item_id):
-    item, user = _visible_item(item_id)
-    _require_secretariat(user, "write the notes")
+    item, user = visible_item(item_id)
+    require_secretariat(user, "write the notes")
     operations.write_notes(item, args["text"], actor=user)
     return _notes_view(item)
 
@@ -90,15 +68,15 @@ def _version_view(version: MemorandumVersion, with_distributions: bool) -> dict:
 @blp.route("/meetings/<int:meeting_id>/memorandum", methods=["POST"])
 @blp.response(201, VersionOut)
 def build(meeting_id):
-    meeting, user = _visible_meeting(meeting_id)
-    _require_secretariat(user, "build the memorandum")
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "build the memorandum")
     return _version_view(operations.build_memorandum_version(meeting, actor=user), True)
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum")
 @blp.response(200, VersionOut(many=True))
 def list_versions(meeting_id):
-    meeting, user = _visible_meeting(meeting_id)
+    meeting, user = visible_meeting(meeting_id)
     staff = policy.can_prepare(user)
     return [_version_view(v, staff) for v in reversed(operations.versions(meeting))]
 
@@ -109,7 +87,7 @@ def list_versions(meeting_id):
                             "content": {operations.DOCX_MIMETYPE: {"schema": {"type": "string",
                                                                               "format": "binary"}}}}})
 def download(args, meeting_id):
-    meeting, user = _visible_meeting(meeting_id)
+    meeting, user = visible_meeting(meeting_id)
     edition = args["edition"]
     if edition == "full" and not policy.can_see_closed_session(user, meeting):
         raise forbidden("The full memorandum is for EXCOM members and the secretariat; "
@@ -129,8 +107,8 @@ def download(args, meeting_id):
 @blp.arguments(DistributeIn)
 @blp.response(200, DistributionReport)
 def distribute(args, meeting_id):
-    meeting, user = _visible_meeting(meeting_id)
-    _require_secretariat(user, "distribute the memorandum")
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "distribute the memorandum")
     version = operations.find_version(meeting, args["version"])
     if version is None:
         raise not_found("memorandum version")
