@@ -3,6 +3,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from governance.fields import IdConverter
 from governance.resources import resource_dir
@@ -21,6 +22,11 @@ def create_app(config: dict | None = None) -> Flask:
                 instance_relative_config=True, template_folder=str(resource_dir("templates")))
     app.config.from_mapping(load_config(app.instance_path, config))
     app.url_map.converters["int"] = IdConverter
+    proxies = int(app.config.get("EXCOM_PROXIES", 0) or 0)
+    if proxies:
+        # Behind nginx: trust its X-Forwarded-For/-Proto/-Host (from that many hops only), so that
+        # rate limits see each phone's address and HTTPS marks the session cookie Secure.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)

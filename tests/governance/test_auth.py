@@ -91,3 +91,17 @@ def test_pages_carry_security_headers(client):
     assert "Secure" not in headers.get("Set-Cookie", "")
     over_https = client.get("/login", base_url="https://localhost")
     assert "Secure" in over_https.headers["Set-Cookie"]
+
+
+def test_behind_a_proxy_https_cookies_are_secure(app_config):
+    """With EXCOM_PROXIES=1 the app believes nginx's X-Forwarded-Proto (and only then)."""
+    from governance import create_app
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "excom.example.org"}
+    trusting = create_app({**app_config, "EXCOM_PROXIES": 1}).test_client()
+    response = trusting.get("/login", headers=forwarded)
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    direct = create_app(app_config).test_client()
+    response = direct.get("/login", headers=forwarded)
+    assert "Secure" not in response.headers["Set-Cookie"]  # a client cannot claim HTTPS by a header
+    assert "Strict-Transport-Security" not in response.headers
