@@ -53,10 +53,6 @@ def announce(name: str, data: dict, *, meeting_id: int, audience: str = "open") 
     db.session.info.setdefault(_PENDING, []).append((name, data, rooms(meeting_id, audience)))
 
 
-def announce_to_user(name: str, data: dict, user_id: int) -> None:
-    db.session.info.setdefault(_PENDING, []).append((name, data, user_room(user_id)))
-
-
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)

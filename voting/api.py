@@ -93,5 +93,5 @@ def ballots(poll_id):
     if poll.is_open:
         raise conflict("poll_open", "Ballots are published when the poll closes.")
     rows = db.session.scalars(db.select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
-    return [{"receipt": b.receipt, "choice": operations._readable(poll, b.choice), "member_id": b.member_id}
+    return [{"receipt": b.receipt, "choice": operations.readable_choice(poll, b.choice), "member_id": b.member_id}
             for b in rows]

@@ -137,7 +137,7 @@ def _counts(poll: Poll) -> dict[str, int]:
     return {choice: n for choice, n in rows}
 
 
-def _result(poll: Poll, electorate: results.Electorate, casting_vote) -> dict:
+def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dict:
     motion = poll.motion
     if poll.method == "yes_no":
         if casting_vote is not None:
@@ -156,7 +156,7 @@ def _result(poll: Poll, electorate: results.Electorate, casting_vote) -> dict:
                                     electorate=electorate)
     result.update(round=poll.round, reason=poll.reason)
     if not poll.secret:
-        result["votes"] = [{"member_id": member_id, "member": name, "choice": _readable(poll, choice)}
+        result["votes"] = [{"member_id": member_id, "member": name, "choice": readable_choice(poll, choice)}
                            for member_id, name, choice in _named_votes(poll)]
     return result
 
@@ -168,7 +168,7 @@ def _named_votes(poll: Poll):
                               .where(Ballot.poll_id == poll.id).order_by(Member.name)).all()
 
 
-def _readable(poll: Poll, choice: str):
+def readable_choice(poll: Poll, choice: str):
     if poll.method == "irv" and choice != "abstain":
         return json.loads(choice)
     if poll.method == "exhaustive" and choice != "abstain":
@@ -182,7 +182,7 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     meeting = poll.motion.meeting
     quorum = meeting_queries.meeting_quorum(meeting)
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
-    result = _result(poll, electorate, casting_vote)
+    result = poll_result(poll, electorate, casting_vote)
     rows = secrecy.shuffle_ballots(poll.id) if poll.secret else [
         (r, c) for r, c in db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll.id))]
     poll.ballots_digest = secrecy.ballots_digest(rows)

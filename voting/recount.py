@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from governance.extensions import db
 from voting import results, secrecy
 from voting.models import Ballot, Participation, Poll
-from voting.operations import _result
+from voting.operations import poll_result
 
 # what a recount must reproduce exactly
 _COMPARED = ("status", "counts", "cast", "abstain", "threshold", "winner", "eliminated", "next_round")
@@ -41,7 +41,7 @@ def recount_poll(poll: Poll) -> Recount:
     electorate = results.Electorate(eligible=poll.eligible_count, present=published.get("present", 0),
                                     quorate=published.get("quorate", False))
     try:
-        again = _result(poll, electorate, published.get("casting_vote"))
+        again = poll_result(poll, electorate, published.get("casting_vote"))
     except Exception as error:  # a ballot the rules cannot read is itself a finding
         return Recount(poll.id, (*problems, f"the ballots cannot be counted: {error}"))
     for key in _COMPARED:

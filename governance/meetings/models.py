@@ -15,7 +15,6 @@ ITEM_KINDS = ("procedural", "report", "motion", "membership", "host_city", "logo
               "agenda_adoption", "minutes_approval", "statutes_amendment")
 GROUPS = ("excom_member", "observer_city", "observer_institution", "observer_media",
           "observer_corporate", "secretariat", "guest")
-OBSERVER_GROUPS = ("observer_city", "observer_institution", "observer_media", "observer_corporate", "guest")
 ATTENDANCE_MODES = ("in_person", "online")
 
 

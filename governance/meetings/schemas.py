@@ -186,6 +186,7 @@ def meeting_view(meeting, user) -> dict:
         "quorum": {"rule": meeting.quorum_rule, "count": meeting.quorum_count},
         "agenda_locked": meeting.agenda_locked, "opened_at": meeting.opened_at,
         "adjourned_at": meeting.adjourned_at, "next_host_id": meeting.next_host_id,
-        "current_item": meeting.current_item if current_item_payload(meeting, user) else None,
+        "current_item": (meeting.current_item if meeting.current_item is not None
+                         and policy.can_see_item(user, meeting.current_item) else None),
         "sessions": policy.visible_sessions(user, meeting),
     }
