@@ -6,7 +6,8 @@ from flask_login import current_user, login_user, logout_user
 
 from governance import policy
 from governance.auth import operations as auth_ops
-from governance.auth.models import AccessToken
+from governance.auth.loading import forget_link_login, remember_link_login
+from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError
 from governance.extensions import csrf, db, limiter
 from governance.meetings.models import Meeting
@@ -55,6 +56,7 @@ def login():
             error = refusal.message
         else:
             login_user(user)
+            forget_link_login()
             return redirect(_after_login())
     status = 401 if error else 200
     return render_template("login.html", organisation=Organisation.current(), error=error,
@@ -73,6 +75,8 @@ def login_link(token):
     if request.method == "POST":
         csrf.protect()
         login_user(user)
+        # the session lasts as long as the link: revoking the token ends it (governance.auth.loading)
+        remember_link_login(db.session.scalar(db.select(AccessToken).where(AccessToken.token_hash == hash_token(token))))
         return redirect(url_for("pages.index"))
     return render_template("login_link.html", organisation=Organisation.current(), person=user, token=token)
 
@@ -81,6 +85,7 @@ def login_link(token):
 def logout():
     csrf.protect()
     logout_user()
+    forget_link_login()
     return redirect(url_for("pages.login"))
 
 

@@ -1,5 +1,10 @@
-"""Who is asking: a bearer token (scripts, phones, the API) or a browser session cookie."""
-from flask import g, request
+"""Who is asking: a bearer token (scripts, phones, the API) or a browser session cookie.
+
+A browser signed in through a personal access link carries that token's id in its session
+(LINK_TOKEN_KEY): the session is worth no more than the link, so it ends when the
+secretariat revokes the token, as a bearer call with the same token would.
+"""
+from flask import g, request, session
 from flask_login import current_user
 
 from governance.auth.models import AccessToken, User
@@ -7,6 +12,7 @@ from governance.errors import ApiError
 from governance.extensions import csrf, db, login_manager
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+LINK_TOKEN_KEY = "excom_link_token"
 
 
 @login_manager.user_loader
@@ -14,7 +20,29 @@ def _load_from_cookie(user_id: str):
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if LINK_TOKEN_KEY in session and not _link_still_valid(session[LINK_TOKEN_KEY], user):
+        return None
+    return user
+
+
+def _link_still_valid(token_id, user: User) -> bool:
+    """The access link this browser signed in with is still the user's and not revoked."""
+    if isinstance(token_id, bool) or not isinstance(token_id, int):
+        return False
+    token = db.session.get(AccessToken, token_id)
+    return token is not None and token.user_id == user.id and token.revoked_at is None
+
+
+def remember_link_login(token: AccessToken) -> None:
+    """After login_user() through an access link: tie the session to that token."""
+    session[LINK_TOKEN_KEY] = token.id
+
+
+def forget_link_login() -> None:
+    """After a password sign-in or a sign-out: the session no longer rests on a link."""
+    session.pop(LINK_TOKEN_KEY, None)
 
 
 @login_manager.request_loader

@@ -134,3 +134,47 @@ def test_pages_carry_no_inline_script_or_style(demo, app):
         assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))", text)
         assert re.search(r'<meta name="csrf-token" content="[^"]+">', text)
     assert client.get("/static/vendor/socket.io.min.js").status_code == 200
+
+
+def _open_access_link(app, token):
+    client = app.test_client()
+    text = html(client, f"/login/link/{token}")[1]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+    assert client.post(f"/login/link/{token}", data={"csrf_token": csrf}).status_code == 302
+    return client
+
+
+def test_a_session_from_an_access_link_ends_when_the_link_is_revoked(demo, app, api):
+    desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    people = desk.get(f"/meetings/{demo}/participants").get_json()
+    cuenca = next(p for p in people if p["affiliation"] == "Cuenca")
+    lost = desk.post(f"/users/{cuenca['user_id']}/token", json={"label": "lost phone"}).get_json()
+    kept = desk.post(f"/users/{cuenca['user_id']}/token", json={"label": "laptop"}).get_json()
+    lost_phone, laptop = _open_access_link(app, lost["token"]), _open_access_link(app, kept["token"])
+    by_password = sign_in(app.test_client(), cuenca_email := desk.get(f"/users/{cuenca['user_id']}").get_json()["email"])
+    for browser in (lost_phone, laptop, by_password):
+        assert browser.get("/api/v1/me").get_json()["id"] == cuenca["user_id"]
+
+    assert desk.delete(f"/tokens/{lost['id']}").status_code == 204
+
+    # the phone that signed in with the revoked link is signed out, on the pages and on the API
+    assert lost_phone.get("/api/v1/me").status_code == 401
+    answer = lost_phone.get(f"/meetings/{demo}")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?next=")
+    # her other link and her password session are other credentials: they go on
+    assert laptop.get("/api/v1/me").status_code == 200
+    assert by_password.get("/api/v1/me").status_code == 200
+    # signing in with the password on the lost phone gives a session that no longer rests on the link
+    assert sign_in(lost_phone, cuenca_email).get("/api/v1/me").status_code == 200
+
+
+def test_a_session_from_an_access_link_ends_when_the_person_is_deactivated(demo, app, api):
+    desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    people = desk.get(f"/meetings/{demo}/participants").get_json()
+    hebron = next(p for p in people if p["affiliation"] == "Hebron")
+    link = desk.post(f"/users/{hebron['user_id']}/token", json={}).get_json()
+    browser = _open_access_link(app, link["token"])
+    assert browser.get("/api/v1/me").status_code == 200
+    assert desk.patch(f"/users/{hebron['user_id']}", json={"active": False}).status_code == 200
+    assert browser.get("/api/v1/me").status_code == 401
+    assert browser.get(f"/meetings/{demo}").status_code == 302
