@@ -1,4 +1,4 @@
-"""The `excom` command: init-db, demo, serve, audit."""
+"""The `excom` command: init-db, demo, serve, audit, bench, minutes."""
 import os
 import sys
 
@@ -136,6 +136,30 @@ def audit_recount():
         click.echo(f"recount FAILED for {len(broken)} of {len(recounts)} closed polls", err=True)
         sys.exit(1)
     click.echo(f"recount holds for all {len(recounts)} closed polls")
+
+
+@main.group("minutes")
+def minutes_group():
+    """The memorandum's e-mail."""
+
+
+@minutes_group.command("send")
+@click.option("--batch", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Messages claimed per short transaction.")
+@with_appcontext
+def minutes_send(batch):
+    """Send the memorandum e-mail waiting in the outbox, once (cron, or by hand after an outage).
+
+    `excom serve` sends it by itself; this drains whatever is queued, and retries messages whose
+    sender died mid-send once their lease has run out."""
+    # minutes sits above governance: imported late, as create_app composes the packages
+    from minutes.outbox import OutboxUnavailable, drain
+
+    try:
+        report = drain(current_app._get_current_object(), batch=batch)
+    except OutboxUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"memorandum e-mail: {report.sent} sent, {report.failed} failed")
 
 
 def _safe_url(url: str) -> str:

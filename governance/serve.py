@@ -25,6 +25,11 @@ def main() -> None:
     from governance.extensions import socketio
 
     app = create_app({"EXCOM_ASYNC_MODE": "gevent"})
+    if app.config.get("EXCOM_SMTP_URL"):
+        # the memorandum's e-mail goes out from this background task, after the distribution's
+        # commit (minutes sits above governance: composed here, as create_app does)
+        from minutes.outbox import start_sender
+        start_sender(app)
     print(f"serving on http://{args.host}:{args.port}/ (pid {os.getpid()})", flush=True)
     socketio.run(app, host=args.host, port=args.port, log_output=False)
 

@@ -17,7 +17,7 @@ from governance.extensions import db
 
 VERSION_STATUSES = ("draft", "approved")
 EDITIONS = ("full", "public")
-DISTRIBUTION_STATUSES = ("recorded", "sent", "failed")
+DISTRIBUTION_STATUSES = ("recorded", "queued", "sending", "sent", "failed")
 
 
 class ItemNote(db.Model):
@@ -79,7 +79,8 @@ class MemorandumVersion(db.Model):
 
 
 class Distribution(db.Model):
-    """One recipient of one version: recorded, then sent (or failed, to be retried)."""
+    """One recipient of one version: recorded, or queued → sending → sent (or failed, to be
+    queued again by the next distribution)."""
 
     __tablename__ = "memorandum_distributions"
     __table_args__ = (
@@ -93,11 +94,15 @@ class Distribution(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     edition: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(10), default="recorded")
+    status: Mapped[str] = mapped_column(String(10), default="recorded", index=True)
     error: Mapped[str | None] = mapped_column(String(500))
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the outbox: who sends it (From), and the claim of the sender now sending it
+    mail_from: Mapped[str | None] = mapped_column(String(254))
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     version: Mapped[MemorandumVersion] = relationship(back_populates="distributions")
     user: Mapped[User] = relationship()

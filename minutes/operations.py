@@ -15,8 +15,10 @@ from datetime import timezone
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import func, select
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from governance import policy
 from governance.audit.operations import record
@@ -200,7 +202,7 @@ def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str) ->
 
 
 class Mailer:
-    """One SMTP conversation for a distribution, reopened if the server drops it."""
+    """One SMTP conversation for a pass of the outbox's sender, reopened if the server drops it."""
 
     def __init__(self, url: str, sender: str):
         parts = urlsplit(url)
@@ -257,13 +259,15 @@ class Mailer:
         self.connection = None
 
 
-def _message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient, sender: str) -> EmailMessage:
+def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient, sender: str,
+                       address: str | None = None) -> EmailMessage:
+    """The e-mail carrying `recipient`'s edition, to `address` (default: the user's own)."""
     message = EmailMessage()
     state = "approved" if version.approved else "draft"
     edition = "public edition" if recipient.edition == "public" else "full edition"
     message["Subject"] = f"Memorandum – {meeting.title} (version {version.version}, {state})"
     message["From"] = sender
-    message["To"] = recipient.user.email
+    message["To"] = address or recipient.user.email
     message.set_content(
         f"Dear {recipient.user.name},\n\n"
         f"Please find attached the memorandum of {meeting.title} ({meeting.venue}), version "
@@ -274,7 +278,7 @@ def _message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient,
     return message
 
 
-def _error_text(error: Exception) -> str:
+def smtp_error_text(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
                  for code, reply in error.recipients.values()]
@@ -286,56 +290,66 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
+OUTBOX_WAKE = "excom_outbox_wake"  # session.info flag: queued mail to wake the sender for, after the commit
+DISTRIBUTION_COUNTS = ("recorded", "queued", "sending", "sent", "failed")
+
+
+def distribution_counts(rows: list[Distribution]) -> dict[str, int]:
+    return {status: sum(r.status == status for r in rows) for status in DISTRIBUTION_COUNTS}
+
+
 def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, actor, smtp_url: str | None = None,
                sender: str | None = None) -> list[Distribution]:
-    """Record who receives `version` (one row per recipient) and, with an SMTP URL, e-mail each
-    the DOCX of their edition. A failed send is kept as failed with its error; calling this
-    again sends only to those not yet sent to, never twice to anyone."""
+    """Record who receives `version`: one row per recipient, with the edition they may read.
+
+    No mail leaves here. With an SMTP URL each row not yet sent is `queued` (the outbox), and
+    the sender (minutes/outbox.py) delivers it after this transaction commits: SMTP inside the
+    request would hold the transaction (SQLite's write lock) across network I/O, and would have
+    mailed people about a distribution that a failed commit then undid. Without SMTP the rows
+    are `recorded` only. Calling this again queues only those not yet sent to (the failed, the
+    merely recorded); the sent, and those queued or being sent, are left as they are."""
     if audience not in AUDIENCES:
         raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
+    mail_from = None  # set when mail is to be sent: the From of every message queued now
+    if smtp_url:
+        try:
+            Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
+        except ValueError as error:
+            # the mail service as configured cannot be used: a server-side condition, not the input's
+            raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
+        mail_from = sender or getattr(actor, "email", None) or "secretariat@localhost"
     existing = {d.user_id: d for d in version.distributions}
     rows: list[Distribution] = []
+    queued = 0
     for recipient in recipients(meeting, audience):
         row = existing.get(recipient.user.id)
         if row is None:
             row = Distribution(version=version, user_id=recipient.user.id, email=recipient.user.email,
                                edition=recipient.edition, status="recorded", attempts=0, created_at=utcnow())
             db.session.add(row)
+        if mail_from and row.status in ("recorded", "failed"):
+            row.status, row.mail_from, row.claim, row.claimed_until = "queued", mail_from, None, None
+            row.email = recipient.user.email  # a corrected address counts for the next attempt
+            queued += 1
         rows.append(row)
     _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
-
-    mailer = None
-    if smtp_url:
-        try:
-            mailer = Mailer(smtp_url, sender or getattr(actor, "email", None) or "secretariat@localhost")
-        except ValueError as error:
-            # the mail service as configured cannot be used: a server-side condition, not the input's
-            raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
-    unreachable = None  # the server cannot be reached at all: fail the rest without waiting again
-    try:
-        for row in rows:
-            if mailer is None or row.status == "sent":
-                continue
-            row.attempts += 1
-            if unreachable is not None:
-                row.status, row.error = "failed", unreachable
-                continue
-            try:
-                mailer.send(_message(meeting, version, Recipient(row.user, row.edition), mailer.sender))
-            except (smtplib.SMTPException, OSError) as error:
-                row.status, row.error = "failed", _error_text(error)
-                log.warning("memorandum to %s not sent: %s", row.email, row.error)
-                if mailer.connection is None and not isinstance(error, smtplib.SMTPException):
-                    unreachable = row.error
-            else:
-                row.status, row.error, row.sent_at = "sent", None, utcnow()
-    finally:
-        if mailer is not None:
-            mailer.close()
-    db.session.flush()
-    summary = {status: sum(r.status == status for r in rows) for status in ("recorded", "sent", "failed")}
+    if queued:
+        db.session.info[OUTBOX_WAKE] = True
     record("memorandum.distributed", actor=actor, meeting=meeting, subject=version,
-           after={"version": version.version, "audience": audience, "recipients": len(rows), **summary,
-                  "failed_to": [r.email for r in rows if r.status == "failed"]})
+           after={"version": version.version, "audience": audience, "recipients": len(rows),
+                  **distribution_counts(rows), "newly_queued": queued})
     return rows
 
+
+@event.listens_for(Session, "after_commit")
+def _wake_sender_after_commit(session: Session) -> None:
+    """Queued mail is committed: wake this process's sender, if it runs one (`excom serve`)."""
+    if session.info.pop(OUTBOX_WAKE, None) and has_app_context():
+        sender = current_app.extensions.get("excom_outbox")
+        if sender is not None:
+            sender.wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_wake_after_rollback(session: Session) -> None:
+    session.info.pop(OUTBOX_WAKE, None)

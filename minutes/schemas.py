@@ -65,7 +65,9 @@ class DistributeIn(Schema):
 class DistributionReport(Schema):
     version = fields.Int()
     audience = fields.Str()
-    recorded = fields.Int()
+    recorded = fields.Int()  # kept without sending: no SMTP server configured
+    queued = fields.Int()    # waiting for the sender, which sends after the commit
+    sending = fields.Int()   # claimed by a sender right now
     sent = fields.Int()
     failed = fields.Int()
     recipients = fields.List(fields.Nested(DistributionOut))
