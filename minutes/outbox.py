@@ -85,10 +85,8 @@ class DrainReport:
     sent: int = 0
     failed: int = 0
     released: int = 0  # claimed but given back untried, the batch's lease running short
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.failed
+    # set when the server cannot be reached at all: the rest of the pass fails at once with it
+    unreachable: str | None = None
 
 
 def claim(*, limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = None) -> list[Job]:
@@ -159,13 +157,40 @@ def mailer_for(app) -> Mailer:
         raise OutboxUnavailable(str(error)) from None
 
 
+def deliver(jobs: list[Job], mailer: Mailer, report: DrainReport, *, lease: timedelta = LEASE) -> None:
+    """Send claimed messages, each with no transaction open, and record each result in its own
+    short transaction (committed here). Called right after the claim's commit."""
+    # measured on this process's own clock, so that a claim never outlives its lease here
+    stop_at = time.monotonic() + (lease - LEASE_MARGIN).total_seconds()
+    for position, job in enumerate(jobs):
+        if report.unreachable is None and time.monotonic() > stop_at:
+            release(jobs[position:])
+            db.session.commit()
+            report.released += len(jobs) - position
+            return
+        error = report.unreachable
+        if error is None:
+            try:
+                mailer.send(job.message)  # no transaction is open here
+            except (smtplib.SMTPException, OSError) as failure:
+                error = smtp_error_text(failure)
+                log.warning("memorandum to %s not sent: %s", job.email, error)
+                if mailer.connection is None and not isinstance(failure, smtplib.SMTPException):
+                    report.unreachable = error
+        confirm(job, error)
+        db.session.commit()
+        if error is None:
+            report.sent += 1
+        else:
+            report.failed += 1
+
+
 def drain(app, *, batch: int = BATCH, lease: timedelta = LEASE, now: datetime | None = None) -> DrainReport:
     """Send every message the outbox holds now, batch by batch, in its own app context.
 
     `now` stands for the clock in the claims (tests use it to move past a lease)."""
     mailer = mailer_for(app)
     report = DrainReport()
-    unreachable = None  # the server cannot be reached at all: fail the rest without waiting again
     with app.app_context():
         try:
             while True:
@@ -173,29 +198,7 @@ def drain(app, *, batch: int = BATCH, lease: timedelta = LEASE, now: datetime | 
                 db.session.commit()
                 if not jobs:
                     return report
-                # measured on this process's own clock, so that a claim never outlives its lease here
-                stop_at = time.monotonic() + (lease - LEASE_MARGIN).total_seconds()
-                for position, job in enumerate(jobs):
-                    if unreachable is None and time.monotonic() > stop_at:
-                        release(jobs[position:])
-                        db.session.commit()
-                        report.released += len(jobs) - position
-                        break
-                    error = unreachable
-                    if error is None:
-                        try:
-                            mailer.send(job.message)  # no transaction is open here
-                        except (smtplib.SMTPException, OSError) as failure:
-                            error = smtp_error_text(failure)
-                            log.warning("memorandum to %s not sent: %s", job.email, error)
-                            if mailer.connection is None and not isinstance(failure, smtplib.SMTPException):
-                                unreachable = error
-                    confirm(job, error)
-                    db.session.commit()
-                    if error is None:
-                        report.sent += 1
-                    else:
-                        report.failed += 1
+                deliver(jobs, mailer, report, lease=lease)
         finally:
             db.session.rollback()
             mailer.close()
