@@ -95,4 +95,4 @@ def _signed_in():
 
 
 # The meeting pages and the languages add their routes to `bp` (imported last: they import it).
-from governance.pages import i18n, meeting  # noqa: E402,F401
+from governance.pages import i18n, meeting, setup  # noqa: E402,F401

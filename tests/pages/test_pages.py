@@ -44,7 +44,7 @@ def test_the_russian_catalogue_translates_every_message():
 
 
 def test_meeting_pages_send_a_stranger_to_sign_in(demo, client):
-    for page in ("", "/chair", "/desk", "/screen"):
+    for page in ("", "/chair", "/desk", "/setup", "/screen"):
         answer = client.get(f"/meetings/{demo}{page}")
         assert answer.status_code == 302
         assert answer.headers["Location"].startswith("/login?next=")
@@ -52,10 +52,10 @@ def test_meeting_pages_send_a_stranger_to_sign_in(demo, client):
 
 def test_each_person_gets_their_pages_and_no_other(demo, app):
     allowed = {
-        CHAIR: {"": 200, "/chair": 200, "/desk": 403, "/screen": 200},
-        SECRETARIAT: {"": 200, "/chair": 200, "/desk": 200, "/screen": 200},
-        DELEGATE: {"": 200, "/chair": 403, "/desk": 403, "/screen": 200},
-        OBSERVER: {"": 200, "/chair": 403, "/desk": 403, "/screen": 200},
+        CHAIR: {"": 200, "/chair": 200, "/desk": 403, "/setup": 403, "/screen": 200},
+        SECRETARIAT: {"": 200, "/chair": 200, "/desk": 200, "/setup": 200, "/screen": 200},
+        DELEGATE: {"": 200, "/chair": 403, "/desk": 403, "/setup": 403, "/screen": 200},
+        OBSERVER: {"": 200, "/chair": 403, "/desk": 403, "/setup": 403, "/screen": 200},
     }
     for email, pages in allowed.items():
         client = sign_in(app.test_client(), email)
@@ -128,7 +128,7 @@ def test_a_personal_access_link_signs_in_after_one_click(demo, app, api):
 
 def test_pages_carry_no_inline_script_or_style(demo, app):
     client = sign_in(app.test_client(), SECRETARIAT)
-    for page in ("", "/chair", "/desk", "/screen"):
+    for page in ("", "/chair", "/desk", "/setup", "/screen"):
         text = html(client, f"/meetings/{demo}{page}")[1]
         assert " style=" not in text
         assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))", text)

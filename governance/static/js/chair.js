@@ -125,10 +125,35 @@
     setCount(shown.cast || 0, shown.eligible || 0);
     show($("close-poll"), !!poll);
     $("close-poll").disabled = false;
+    renderCasting(poll);
     var result = shown.status === "closed" ? shown.result : null;
     X.renderResult($("result"), shown, result);
-    show($("next-round"), !!(result && result.status === "runoff"));
+    // a run-off goes on with the next ballot; a tie nobody broke is held again with the same one
+    show($("next-round"), !!(result && (result.status === "runoff" || result.status === "tied")));
     renderMotions();
+  }
+
+  /* A tie between candidates can be broken by the chair's casting vote, which the API takes
+     with the close (POST /polls/{id}/close {"casting_vote"}). The chair says beforehand whom
+     it goes to; the API refuses it (422, nothing changed) when the round is not tied, and the
+     poll is then closed as the members voted. */
+  function renderCasting(open) {
+    var box = $("casting-choices");
+    box.textContent = "";
+    var candidates = open && open.method === "exhaustive"
+      ? (open.choices || []).filter(function (c) { return c.value !== "abstain"; }) : [];
+    show($("casting"), candidates.length >= 2);
+    candidates.forEach(function (choice) {
+      var button = el("button", {type: "button", className: "button", "data-casting-vote": String(choice.value)},
+                      [t("casting_vote_for", {name: choice.label})]);
+      button.addEventListener("click", function () { closePoll(choice.value); });
+      box.appendChild(button);
+    });
+  }
+
+  function castingRefused(answer) {
+    var error = answer && answer.body && answer.body.error;
+    return answer.status === 422 && !!(error && error.fields && error.fields.casting_vote);
   }
 
   function setCount(cast, eligible) {
@@ -136,12 +161,23 @@
     X.setProgress($("poll-progress"), cast, eligible);
   }
 
-  $("close-poll").addEventListener("click", function () {
+  function closePoll(castingVote) {
     if (!poll || busy) return;
     busy = true;
     $("close-poll").disabled = true;
+    $("casting-note").textContent = "";
     var closing = poll;
-    X.api("POST", "/polls/" + closing.id + "/close").then(function (answer) {
+    var withCasting = castingVote !== undefined && castingVote !== null;
+    X.api("POST", "/polls/" + closing.id + "/close", withCasting ? {casting_vote: castingVote} : undefined).then(function (answer) {
+      if (withCasting && castingRefused(answer)) {
+        // not a tie: the members decided, and the poll closes as they voted
+        return X.api("POST", "/polls/" + closing.id + "/close").then(function (plain) {
+          if (plain.ok) $("casting-note").textContent = t("casting_not_needed");
+          return plain;
+        });
+      }
+      return answer;
+    }).then(function (answer) {
       busy = false;
       if (!answer.ok) { $("close-poll").disabled = false; fail(answer); return; }
       ok();
@@ -149,7 +185,9 @@
       setPoll(closed);
       loadMotions();
     });
-  });
+  }
+
+  $("close-poll").addEventListener("click", function () { closePoll(); });
 
   $("next-round").addEventListener("click", function () {
     if (lastClosed) openPoll(lastClosed.motion_id, $("next-round"));

@@ -235,6 +235,14 @@
     if (ballots !== undefined) meta.push(countText(ballots, result.eligible));
     if (result.quorate !== undefined) meta.push(result.quorate ? t("quorate") : t("not_quorate"));
     container.appendChild(el("p", {className: "result-meta", text: meta.join(" · ")}));
+    if (result.casting_vote !== undefined && result.casting_vote !== null) {
+      container.appendChild(el("p", {className: "result-next result-casting", text: t("casting_vote_given", {name: choiceLabel(poll, result.casting_vote)})}));
+    }
+    var level = result.status === "tied" && result.counts
+      ? Object.keys(result.counts).filter(function (key) { return key !== "abstain"; }).map(function (key) { return choiceLabel(poll, key); }) : [];
+    if (level.length) {
+      container.appendChild(el("p", {className: "result-next", text: t("tied_between", {names: level.join(", ")})}));
+    }
     if (result.status === "runoff" && result.next_round && result.next_round.candidates) {
       var names = result.next_round.candidates.map(function (c) { return choiceLabel(poll, c && c.id !== undefined ? c.id : c); });
       container.appendChild(el("p", {className: "result-next", text: t("next_round_candidates", {names: names.join(", ")})}));
