@@ -33,6 +33,17 @@ def participation(user, meeting: Meeting) -> Participant | None:
     return remembered[key]
 
 
+def remember_participations(meeting: Meeting, users) -> None:
+    """Look up many people's places at once (a batch of votes): one query instead of one each."""
+    remembered = db.session.info.setdefault("excom_participation", {})
+    wanted = {user.id for user in users
+              if user is not None and not user.is_anonymous and remembered.get((meeting.id, user.id)) is None}
+    if wanted:
+        for participant in db.session.scalars(db.select(Participant).where(
+                Participant.meeting_id == meeting.id, Participant.user_id.in_(wanted))):
+            remembered[(meeting.id, participant.user_id)] = participant
+
+
 def can_see_meeting(user, meeting: Meeting) -> bool:
     return is_secretariat(user) or participation(user, meeting) is not None
 

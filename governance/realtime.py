@@ -82,6 +82,21 @@ def connection_user():
     return None
 
 
+def connection_credentials() -> tuple[str | None, int | None]:
+    """Who is behind this connection, for work done later and elsewhere (the ballot box):
+    (the token's hash, None), or (None, the user id) of a browser session that is still valid,
+    checked now. (None, None) when the session has ended. Ends any transaction it began, so
+    that the caller may wait (see governance.boundary)."""
+    token = socket_session.get("token")
+    if token is not None:
+        return hash_token(token), None
+    try:
+        user = connection_user()
+        return None, (user.id if user is not None else None)
+    finally:
+        db.session.rollback()
+
+
 def socket_boundary(handler):
     """The Socket.IO twin of the HTTP request boundary: one commit, or a rollback and an error ack."""
     from functools import wraps

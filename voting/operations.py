@@ -101,34 +101,94 @@ def normalise_choice(poll: Poll, choice) -> str:
 
 def cast_vote(poll: Poll, *, voter, choice) -> str:
     """Record one member's vote; answers the receipt. The caller commits, then acknowledges."""
+    answer, = cast_votes(poll, [(voter, choice)])
+    if isinstance(answer, ApiError):
+        raise answer
+    return answer
+
+
+def cast_votes(poll: Poll, votes: list[tuple[object, object]]) -> list[str | ApiError]:
+    """Record several votes in one poll at once (the live ballot box gathers them): the same
+    checks as for one vote, each asked of the database once for the whole batch, and two
+    multi-row inserts. Answers, vote by vote, its receipt or the ApiError that refuses it.
+    The caller commits, then acknowledges."""
+    if not votes:
+        return []
     if not poll.is_open:
-        raise conflict("poll_closed", "This poll is closed.")
+        return [conflict("poll_closed", "This poll is closed.") for _ in votes]
     meeting = poll.motion.meeting
+    users = [voter for voter, _ in votes]
+    policy.remember_participations(meeting, users)
+    member_ids = {voter.member_id for voter in users if voter.member_id is not None}
+    eligible = set(db.session.scalars(select(EligibleVoter.member_id).where(
+        EligibleVoter.poll_id == poll.id, EligibleVoter.member_id.in_(member_ids)))) if member_ids else set()
+    present = meeting_queries.present_user_ids(meeting, {voter.id for voter in users})
+    voted = set(db.session.scalars(select(Participation.member_id).where(
+        Participation.poll_id == poll.id, Participation.member_id.in_(member_ids)))) if member_ids else set()
+    answers: list[str | ApiError] = []
+    participations, ballots = [], []
+    for voter, choice in votes:
+        try:
+            member_id = _voting_member(poll, meeting, voter, eligible, present)
+            stored = normalise_choice(poll, choice)
+            if member_id in voted:  # before this batch, or earlier in it (two delegates of one city)
+                raise conflict("already_voted", "Your member has already voted in this poll.")
+        except ApiError as refusal:
+            answers.append(refusal)
+            continue
+        voted.add(member_id)
+        receipt = secrecy.new_receipt()
+        participations.append({"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id})
+        ballot = {"poll_id": poll.id, "receipt": receipt, "choice": stored}
+        if not poll.secret:
+            ballot.update(member_id=member_id, cast_at=utcnow())
+        ballots.append(ballot)
+        answers.append(receipt)
+    if participations:
+        _insert_votes(poll, participations, ballots, answers)
+    return answers
+
+
+def _voting_member(poll: Poll, meeting, voter, eligible: set[int], present: set[int]) -> int:
+    """The member this voter votes for, or the refusal, in the order a person would ask."""
     if not policy.is_voting_delegate(voter, meeting):
         raise forbidden("Only delegates of voting members vote.") if policy.participation(voter, meeting) \
             else ApiError(404, "not_found", "No such poll.")
-    member_id = voter.member_id
-    eligible = db.session.scalar(select(EligibleVoter.member_id).where(
-        EligibleVoter.poll_id == poll.id, EligibleVoter.member_id == member_id))
-    if eligible is None:
+    if voter.member_id not in eligible:
         raise ApiError(403, "not_eligible", "Your member was not a voting member when this poll opened.")
-    if meeting_queries.open_stay(meeting, voter.id) is None:
+    if voter.id not in present:
         raise ApiError(403, "not_present", "Check in (in the room or online) before you vote.")
-    stored = normalise_choice(poll, choice)
-    receipt = secrecy.new_receipt()
-    ballot = {"poll_id": poll.id, "receipt": receipt, "choice": stored}
-    if not poll.secret:
-        ballot.update(member_id=member_id, cast_at=utcnow())
+    return voter.member_id
+
+
+def _insert_votes(poll: Poll, participations: list[dict], ballots: list[dict], answers: list) -> None:
+    """Two multi-row inserts. The primary keys still decide "one vote per member": a vote that
+    another process recorded since our check makes the batch fail, and it is then inserted vote
+    by vote, so that only the late one is refused."""
+    if poll.secret:
+        # stored order is arrival order until the poll closes and shuffles (voting.secrecy); within
+        # a batch it need not be, so the n-th participation and the n-th ballot are not a pair
+        secrecy.shuffle_in_place(ballots)
     try:
         with db.session.begin_nested():
-            db.session.execute(insert(Participation), [{"poll_id": poll.id, "member_id": member_id,
-                                                        "cast_by_id": voter.id}])
-            db.session.execute(insert(Ballot), [ballot])
+            db.session.execute(insert(Participation), participations)
+            db.session.execute(insert(Ballot), ballots)
     except IntegrityError:
-        raise conflict("already_voted", "Your member has already voted in this poll.") from None
+        by_receipt = {ballot["receipt"]: ballot for ballot in ballots}
+        pairs = iter(participations)
+        for index, answer in enumerate(answers):
+            if isinstance(answer, ApiError):
+                continue
+            try:
+                with db.session.begin_nested():
+                    db.session.execute(insert(Participation), [next(pairs)])
+                    db.session.execute(insert(Ballot), [by_receipt[answer]])
+            except IntegrityError:
+                answers[index] = conflict("already_voted", "Your member has already voted in this poll.")
+        if not any(isinstance(answer, str) for answer in answers):
+            return
     from voting.live import progress_changed  # the live module sits on top of this one
     progress_changed(poll)
-    return receipt
 
 
 def _counts(poll: Poll) -> dict[str, int]:

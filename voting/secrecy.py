@@ -21,6 +21,10 @@ def new_receipt() -> str:
     return secrets.token_hex(8)  # 64 random bits: unguessable, short enough to read out
 
 
+def shuffle_in_place(rows: list) -> None:
+    _shuffler.shuffle(rows)
+
+
 def ballots_digest(rows: list[tuple[str, str]]) -> str:
     """SHA-256 over the sorted (receipt, choice) list: published with the result and
     written into the audit trail, so a recount can show the ballots are those counted."""
@@ -33,7 +37,7 @@ def ballots_digest(rows: list[tuple[str, str]]) -> str:
 def shuffle_ballots(poll_id: int) -> list[tuple[str, str]]:
     rows = db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll_id)).all()
     rows = [(receipt, choice) for receipt, choice in rows]
-    _shuffler.shuffle(rows)
+    shuffle_in_place(rows)
     db.session.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
     if rows:
         db.session.execute(insert(Ballot), [{"poll_id": poll_id, "receipt": r, "choice": c} for r, c in rows])

@@ -92,11 +92,20 @@ class AccessToken(db.Model):
         db.session.add(token)
         return token, secret
 
+    @property
+    def usable(self) -> bool:
+        return self.revoked_at is None and self.user.active
+
     @classmethod
     def find_user(cls, secret: str) -> User | None:
-        # user and member in the same query: every vote asks this first
+        # user and member in the same query: every event on a connection asks this first
         token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret))
                                   .options(joinedload(cls.user).joinedload(User.member)))
-        if token is None or token.revoked_at is not None or not token.user.active:
-            return None
-        return token.user
+        return token.user if token is not None and token.usable else None
+
+    @classmethod
+    def users_by_hash(cls, token_hashes) -> dict[str, User]:
+        """The users behind many tokens at once (a batch of votes), usable tokens only."""
+        tokens = db.session.scalars(db.select(cls).where(cls.token_hash.in_(set(token_hashes)))
+                                    .options(joinedload(cls.user).joinedload(User.member)))
+        return {token.token_hash: token.user for token in tokens if token.usable}

@@ -1,0 +1,159 @@
+"""The ballot box of one server process: group commit of live votes.
+
+Every `vote` event drops a slip into the box and waits. One writer takes every slip that has
+gathered, records them in one transaction (each check one query for the whole batch, two
+multi-row inserts, one commit) and then answers each phone. A burst of a thousand votes thus
+costs a few transactions instead of a thousand, and the first phones are answered after the
+first batch, not after the whole burst (docs/performance.md has the figures before and after).
+
+The ack still comes only after the commit that holds the vote, so an acknowledged vote is
+never lost; one writer per process also means the votes of a burst take one database
+connection, not the whole pool.
+
+Only the writer touches the database, in one go per batch: with SQLite under gevent no
+greenlet may wait while holding the write lock (see governance.boundary).
+"""
+import logging
+import queue
+import threading
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from governance import policy
+from governance.auth.models import AccessToken, User
+from governance.errors import ApiError, not_found
+from governance.extensions import db, socketio
+from voting.operations import cast_votes
+from voting.queries import load_poll
+
+log = logging.getLogger(__name__)
+
+MOST_PER_BATCH = 500  # bounds one transaction (and SQL parameter lists); a bigger burst takes several
+WAIT_FOR_RECORDING = 120.0  # seconds a phone waits for its batch before it is told to try again
+_IDLE_CHECK = 1.0  # seconds between checks that the app still exists (tests make many apps)
+
+SESSION_ENDED = ApiError(401, "unauthorized", "Your session has ended; sign in again.")
+NOT_RECORDED = ApiError(500, "internal_error", "Your vote could not be recorded; nothing was changed. Vote again.")
+NOT_CONFIRMED = ApiError(503, "not_confirmed", "Your vote is taking long to record. Look at the ballot: "
+                                               "it says whether your vote was counted; if not, vote again.")
+
+
+@dataclass
+class Slip:
+    """One vote waiting for the writer: who (a token's hash, or a browser session's user id,
+    already checked), for which poll, what; and the answer once recorded."""
+    token_hash: str | None
+    user_id: int | None
+    data: dict
+    answer: dict | None = None
+    recorded: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def poll_id(self) -> int | None:
+        poll_id = self.data.get("poll_id")
+        return poll_id if isinstance(poll_id, int) and not isinstance(poll_id, bool) else None
+
+
+class BallotBox:
+    """Per app and process: the slips waiting, and the writer that records them in batches."""
+
+    def __init__(self, app):
+        self._app = weakref.ref(app)  # the writer ends with its app
+        self.slips: queue.Queue[Slip] = queue.Queue()  # gevent's own queue once monkey-patched
+        socketio.start_background_task(self._record_forever)
+
+    @classmethod
+    def of(cls, app) -> "BallotBox":
+        if "excom_ballot_box" not in app.extensions:
+            app.extensions["excom_ballot_box"] = cls(app)
+        return app.extensions["excom_ballot_box"]
+
+    def cast(self, slip: Slip) -> dict:
+        """Drop the slip in and wait until the batch holding it is committed (or refused)."""
+        self.slips.put(slip)
+        if not slip.recorded.wait(WAIT_FOR_RECORDING):
+            return NOT_CONFIRMED.body()
+        return slip.answer
+
+    def _record_forever(self) -> None:
+        while True:
+            try:
+                first = self.slips.get(timeout=_IDLE_CHECK)
+            except queue.Empty:
+                if self._app() is None:
+                    return
+                continue
+            # let the events already read off the sockets drop their slips in too: the larger
+            # the batch, the fewer commits, and every phone in it is answered at once
+            socketio.sleep(0)
+            batch = [first]
+            while len(batch) < MOST_PER_BATCH:
+                try:
+                    batch.append(self.slips.get_nowait())
+                except queue.Empty:
+                    break
+            self._record(batch)
+
+    def _record(self, batch: list[Slip]) -> None:
+        app = self._app()
+        answers = [NOT_RECORDED.body()] * len(batch)
+        if app is not None:
+            with app.app_context():
+                try:
+                    answers = record_slips(batch)
+                    db.session.commit()
+                except Exception:  # the whole batch is refused: each phone may vote again
+                    db.session.rollback()
+                    log.exception("could not record a batch of %d votes", len(batch))
+                    answers = [NOT_RECORDED.body()] * len(batch)
+        for slip, answer in zip(batch, answers):
+            slip.answer = answer
+            slip.recorded.set()
+
+
+def record_slips(slips: list[Slip]) -> list[dict]:
+    """Record a batch of slips in the current transaction; answers each slip's ack body. The
+    checks and their order are those of one vote (socket_boundary, then voting.operations)."""
+    users = _voters(slips)
+    answers: list[dict | None] = [None] * len(slips)
+    by_poll: dict[int | None, list[int]] = defaultdict(list)
+    for index, slip in enumerate(slips):
+        by_poll[slip.poll_id].append(index)
+    for poll_id, indexes in by_poll.items():
+        poll = load_poll(poll_id)
+        if poll is not None:
+            policy.remember_participations(poll.motion.meeting, [users[i] for i in indexes if users[i]])
+        ready = []
+        for index in indexes:
+            user, data = users[index], slips[index].data
+            if user is None:
+                answers[index] = SESSION_ENDED.body()
+            elif poll is None or not policy.can_see_item(user, poll.motion.item):
+                answers[index] = not_found("poll").body()
+            elif "choice" not in data:
+                answers[index] = ApiError(422, "invalid", "Say what you vote.",
+                                          {"choice": ["Missing data for required field."]}).body()
+            else:
+                ready.append(index)
+        if not ready:
+            continue
+        receipts = cast_votes(poll, [(users[i], slips[i].data["choice"]) for i in ready])
+        for index, receipt in zip(ready, receipts):
+            answers[index] = receipt.body() if isinstance(receipt, ApiError) \
+                else {"ok": True, "receipt": receipt, "poll_id": poll.id}
+    return answers
+
+
+def _voters(slips: list[Slip]) -> list[User | None]:
+    """The user behind each slip: all tokens in one query, all browser sessions in another."""
+    by_hash = AccessToken.users_by_hash([s.token_hash for s in slips if s.token_hash]) \
+        if any(s.token_hash for s in slips) else {}
+    user_ids = {s.user_id for s in slips if s.token_hash is None and s.user_id is not None}
+    by_id = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_(user_ids), User.active.is_(True)).options(joinedload(User.member)))} \
+        if user_ids else {}
+    return [by_hash.get(s.token_hash) if s.token_hash else by_id.get(s.user_id) for s in slips]
