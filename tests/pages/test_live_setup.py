@@ -14,6 +14,7 @@ from playwright.sync_api import expect  # noqa: E402
 pytestmark = pytest.mark.live
 
 from tests.pages.conftest import CHAIR, SECRETARIAT, screenshot  # noqa: E402
+from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: E402,F401  (fixture)
 
 
 def _png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
@@ -57,7 +58,7 @@ def test_the_secretariat_sets_up_a_meeting_from_the_forms(open_page, live_api):
     page.get_by_role("button", name="Add the session").click()
     expect(page.locator("#session-done")).to_have_text("Session added: Open Session.")
     expect(page.locator("#session-list li")).to_have_count(1)
-    expect(page.locator("#session-list li")).to_contain_text("14:00–17:30")
+    expect(page.locator("#session-list li")).to_contain_text("1 October 2025 at 14:00–17:30")
 
     # two agenda items, then the logo item is moved before the host city
     for number, title, kind in (("1", "Host City of EXCOM 2026", "host_city"), ("2", "New Logo", "logo")):
@@ -106,7 +107,7 @@ def test_the_secretariat_sets_up_a_meeting_from_the_forms(open_page, live_api):
     upload.get_by_label("Image (PNG or SVG)").set_input_files(
         files=[{"name": "blue-card.png", "mimeType": "image/png", "buffer": _png(120, 80, (11, 79, 138))}])
     upload.get_by_role("button", name="Upload").click()
-    expect(page.locator("#sm-done")).to_have_text("Logo candidate uploaded: Blue card.")
+    expect(page.locator("#logo-done")).to_have_text("Logo candidate uploaded: Blue card.")
     thumb = page.get_by_role("img", name="Logo candidate: Blue card")
     expect(thumb).to_be_visible()
     assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") == 120
@@ -115,7 +116,7 @@ def test_the_secretariat_sets_up_a_meeting_from_the_forms(open_page, live_api):
     upload.get_by_label("Image (PNG or SVG)").set_input_files(
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a logo"}])
     upload.get_by_role("button", name="Upload").click()
-    expect(page.locator("#logo-error")).to_contain_text("A logo must be a PNG or an SVG image.")
+    expect(page.locator("#logo-error")).to_have_text("A logo must be a PNG or an SVG image.")
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "secretariat-setup")
 
@@ -193,3 +194,19 @@ def test_the_chair_breaks_a_tie_with_the_casting_vote(open_page, live_api):
         "The candidates were not level: the poll closed without the casting vote.")
     assert chair.get(f"/polls/{poll_id}")["result"]["casting_vote"] is None
     assert not console.errors
+
+
+def test_the_russian_set_up_page_has_no_untranslated_text(open_page, live_api, meeting, data_strings):
+    desk = live_api(SECRETARIAT)
+    names = [m["name"] for m in desk.get("/members")] + [m["title"] for m in desk.get("/meetings")]
+    for user in desk.get("/users"):
+        names += [user["name"], user["affiliation"], user["title"]]
+    for motion in desk.get(f"/meetings/{meeting['id']}/motions"):
+        names += [motion["title"]] + [c["label"] for c in motion["candidates"]]
+    page = open_page(SECRETARIAT, width=1280, height=1000, locale="ru-RU", path=f"/meetings/{meeting['id']}/setup")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("#motion-list")).to_have_attribute("data-loaded", "true")
+    for kind in ("general", "membership", "host_city", "logo", "statutes_amendment", "minutes_approval"):
+        page.select_option("#sm-kind", kind)  # every kind's own fields, shown in turn
+        assert_all_russian(page, data_strings + [n for n in names if n])
+    assert not page.errors

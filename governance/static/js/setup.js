@@ -22,13 +22,16 @@
     var text = X.errorText(answer);
     var fields = (error && error.fields) || {};
     var names = Object.keys(fields);
-    if (names.length) {
-      text += " " + names.map(function (name) {
-        return fieldLabel(form, name) + ": " + [].concat(fields[name]).join(" ");
-      }).join("; ");
-    }
+    // the fields' own problems, unless the message already says them
+    var details = names.map(function (name) {
+      var said = [].concat(fields[name]).filter(function (problem) { return text.indexOf(problem) < 0; });
+      return said.length ? fieldLabel(form, name) + ": " + said.join(" ") : "";
+    }).filter(Boolean);
+    if (details.length) text += " " + details.join("; ");
     box.textContent = text;
     show(box, true);
+    var done = box.previousElementSibling;  // an older success beside the same form no longer holds
+    if (done && done.classList.contains("form-done")) done.textContent = "";
     names.forEach(function (name) {
       var input = form && form.querySelector('[name="' + name + '"]');
       if (input) input.setAttribute("aria-invalid", "true");
@@ -74,7 +77,8 @@
     if (!iso) return "";
     var options = withDate ? {timeZone: zone, day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"}
                            : {timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23"};
-    return new Intl.DateTimeFormat(document.documentElement.lang || "en", options).format(new Date(iso));
+    var lang = document.documentElement.lang || "en";
+    return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, options).format(new Date(iso));
   }
 
   /* --- sessions ------------------------------------------------------------------------ */
@@ -320,7 +324,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var input = form.querySelector("input[type=file]");
-      if (!input.files.length) { refused(null, "logo-error", {body: {error: {message: t("choose_file")}}}); return; }
+      if (!input.files.length) { refused(form, "logo-error", {body: {error: {message: t("choose_file")}}}); return; }
       var data = new FormData();
       data.append("file", input.files[0]);
       data.append("label", form.querySelector("input[name=label]").value.trim());
@@ -336,9 +340,8 @@
         .catch(function () { return {ok: false, status: 0, body: {error: {code: "network", message: t("offline")}}}; })
         .then(function (answer) {
           busy(form, false);
-          if (!answer.ok) { refused(null, "logo-error", answer); return; }
-          accepted(null, "logo-error", null, "");
-          $("sm-done").textContent = t("logo_added", {label: answer.body.label});
+          if (!answer.ok) { refused(form, "logo-error", answer); return; }
+          accepted(form, "logo-error", "logo-done", t("logo_added", {label: answer.body.label}));
           loadMotions();
         });
     });
@@ -371,6 +374,7 @@
     return X.api("GET", "/meetings/" + meetingId + "/motions").then(function (answer) {
       var box = $("motion-list");
       box.textContent = "";
+      box.setAttribute("data-loaded", "true");
       if (!answer.ok) { box.appendChild(el("p", {className: "alert", text: t("error", {reason: X.errorText(answer)})})); return; }
       if (!answer.body.length) { box.appendChild(el("p", {className: "muted", text: t("no_motions_yet")})); return; }
       var titles = itemTitles(), list = el("ul", {className: "setup-list"});
