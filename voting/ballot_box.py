@@ -16,6 +16,7 @@ greenlet may wait while holding the write lock (see governance.boundary).
 import logging
 import queue
 import threading
+import time
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class BallotBox:
 
     def _record(self, batch: list[Slip]) -> None:
         app = self._app()
+        started = time.monotonic()
         answers = [NOT_RECORDED.body()] * len(batch)
         if app is not None:
             with app.app_context():
@@ -110,6 +112,7 @@ class BallotBox:
                     db.session.rollback()
                     log.exception("could not record a batch of %d votes", len(batch))
                     answers = [NOT_RECORDED.body()] * len(batch)
+        log.debug("a batch of %d votes took %.1f ms", len(batch), 1000 * (time.monotonic() - started))
         for slip, answer in zip(batch, answers):
             slip.answer = answer
             slip.recorded.set()

@@ -20,7 +20,7 @@ from motions.models import Motion
 from motions.operations import decide_motion
 from voting import results, secrecy
 from voting.models import Ballot, EligibleVoter, Participation, Poll
-from voting.queries import audience, last_closed_poll, poll_view
+from voting.queries import audience, last_closed_poll, poll_view, standing_of_voters
 
 YES_NO = ("yes", "no", "abstain")
 
@@ -119,33 +119,24 @@ def cast_votes(poll: Poll, votes: list[tuple[object, object]]) -> list[str | Api
     meeting = poll.motion.meeting
     users = [voter for voter, _ in votes]
     policy.remember_participations(meeting, users)
-    member_ids = {voter.member_id for voter in users if voter.member_id is not None}
-    eligible = set(db.session.scalars(select(EligibleVoter.member_id).where(
-        EligibleVoter.poll_id == poll.id, EligibleVoter.member_id.in_(member_ids)))) if member_ids else set()
-    present = meeting_queries.present_user_ids(meeting, {voter.id for voter in users})
-    voted = set(db.session.scalars(select(Participation.member_id).where(
-        Participation.poll_id == poll.id, Participation.member_id.in_(member_ids)))) if member_ids else set()
+    eligible, present = standing_of_voters(poll, users)
     answers: list[str | ApiError] = []
-    participations, ballots = [], []
+    accepted = []  # (answer index, participation row, ballot row)
     for voter, choice in votes:
         try:
             member_id = _voting_member(poll, meeting, voter, eligible, present)
             stored = normalise_choice(poll, choice)
-            if member_id in voted:  # before this batch, or earlier in it (two delegates of one city)
-                raise conflict("already_voted", "Your member has already voted in this poll.")
         except ApiError as refusal:
             answers.append(refusal)
             continue
-        voted.add(member_id)
         receipt = secrecy.new_receipt()
-        participations.append({"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id})
         ballot = {"poll_id": poll.id, "receipt": receipt, "choice": stored}
         if not poll.secret:
             ballot.update(member_id=member_id, cast_at=utcnow())
-        ballots.append(ballot)
+        accepted.append((len(answers), {"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id}, ballot))
         answers.append(receipt)
-    if participations:
-        _insert_votes(poll, participations, ballots, answers)
+    if accepted:
+        _insert_votes(poll, accepted, answers)
     return answers
 
 
@@ -161,34 +152,39 @@ def _voting_member(poll: Poll, meeting, voter, eligible: set[int], present: set[
     return voter.member_id
 
 
-def _insert_votes(poll: Poll, participations: list[dict], ballots: list[dict], answers: list) -> None:
-    """Two multi-row inserts. The primary keys still decide "one vote per member": a vote that
-    another process recorded since our check makes the batch fail, and it is then inserted vote
-    by vote, so that only the late one is refused."""
+def _insert_votes(poll: Poll, accepted: list[tuple[int, dict, dict]], answers: list) -> None:
+    """One vote per member is the participations' primary key: the insert skips a member who
+    has voted already (earlier, earlier in this batch, or just now in another process) and
+    says whom it did insert; only their ballots are stored. No savepoint, no exception: a
+    duplicate costs nothing more than a vote."""
+    new_members = set(db.session.scalars(
+        _insert_unless_present(Participation).returning(Participation.member_id),
+        [participation for _, participation, _ in accepted]))
+    ballots = []
+    for index, participation, ballot in accepted:
+        if participation["member_id"] in new_members:
+            new_members.discard(participation["member_id"])  # a second delegate of the city in this batch
+            ballots.append(ballot)
+        else:
+            answers[index] = conflict("already_voted", "Your member has already voted in this poll.")
+    if not ballots:
+        return
     if poll.secret:
         # stored order is arrival order until the poll closes and shuffles (voting.secrecy); within
         # a batch it need not be, so the n-th participation and the n-th ballot are not a pair
         secrecy.shuffle_in_place(ballots)
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(Participation), participations)
-            db.session.execute(insert(Ballot), ballots)
-    except IntegrityError:
-        by_receipt = {ballot["receipt"]: ballot for ballot in ballots}
-        pairs = iter(participations)
-        for index, answer in enumerate(answers):
-            if isinstance(answer, ApiError):
-                continue
-            try:
-                with db.session.begin_nested():
-                    db.session.execute(insert(Participation), [next(pairs)])
-                    db.session.execute(insert(Ballot), [by_receipt[answer]])
-            except IntegrityError:
-                answers[index] = conflict("already_voted", "Your member has already voted in this poll.")
-        if not any(isinstance(answer, str) for answer in answers):
-            return
+    db.session.execute(insert(Ballot), ballots)
     from voting.live import progress_changed  # the live module sits on top of this one
     progress_changed(poll)
+
+
+def _insert_unless_present(model):
+    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the database in use."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(model).on_conflict_do_nothing()
 
 
 def _counts(poll: Poll) -> dict[str, int]:

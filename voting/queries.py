@@ -1,11 +1,11 @@
 """Reading polls as a given person may see them."""
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from governance.extensions import db
-from governance.meetings.models import AgendaItem, MeetingSession
+from governance.meetings.models import AgendaItem, Attendance, MeetingSession
 from motions.models import Motion
-from voting.models import Participation, Poll
+from voting.models import EligibleVoter, Participation, Poll
 
 
 def load_poll(poll_id) -> Poll | None:
@@ -16,6 +16,23 @@ def load_poll(poll_id) -> Poll | None:
     chain = joinedload(Poll.motion).joinedload(Motion.item).joinedload(AgendaItem.session) \
         .joinedload(MeetingSession.meeting)
     return db.session.get(Poll, poll_id, options=[chain])
+
+
+def standing_of_voters(poll: Poll, voters) -> tuple[set[int], set[int]]:
+    """(members among these voters' that are eligible in this poll, voters checked in now),
+    in one round trip for a whole batch of votes: on PostgreSQL under a burst each round trip
+    waits its turn behind every other greenlet, so the vote path asks as few as it can."""
+    member_ids = {voter.member_id for voter in voters if voter.member_id is not None}
+    user_ids = {voter.id for voter in voters}
+    eligible = select(literal("eligible").label("fact"), EligibleVoter.member_id.label("id")).where(
+        EligibleVoter.poll_id == poll.id, EligibleVoter.member_id.in_(member_ids))
+    present = select(literal("present"), Attendance.user_id).where(
+        Attendance.meeting_id == poll.meeting_id, Attendance.user_id.in_(user_ids),
+        Attendance.checked_out_at.is_(None))
+    facts = {"eligible": set(), "present": set()}
+    for fact, id_ in db.session.execute(union_all(eligible, present)):
+        facts[fact].add(id_)
+    return facts["eligible"], facts["present"]
 
 
 def audience(poll: Poll) -> str:

@@ -39,14 +39,6 @@ def open_stay(meeting: Meeting, user_id: int) -> Attendance | None:
         Attendance.meeting_id == meeting.id, Attendance.user_id == user_id, Attendance.checked_out_at.is_(None)))
 
 
-def present_user_ids(meeting: Meeting, user_ids: set[int]) -> set[int]:
-    """Which of these people are checked in right now: one query for a whole batch of votes."""
-    if not user_ids:
-        return set()
-    return set(db.session.scalars(select(Attendance.user_id).where(
-        Attendance.meeting_id == meeting.id, Attendance.user_id.in_(user_ids), Attendance.checked_out_at.is_(None))))
-
-
 def open_stays(meeting: Meeting) -> dict[int, Attendance]:
     stays = db.session.scalars(select(Attendance).where(
         Attendance.meeting_id == meeting.id, Attendance.checked_out_at.is_(None)))

@@ -80,9 +80,9 @@ def test_a_secret_batch_stores_no_voter_beside_the_ballots(app, room):
 
 
 def test_a_vote_another_process_records_first_is_refused_and_the_rest_of_the_batch_counts(app, room):
-    """Two delegates of Abuja vote at once on two server processes. Process B has already
-    checked that Abuja has not voted when process A commits Abuja's vote: B's batch insert
-    fails on the primary key, and B records its batch vote by vote instead."""
+    """Two delegates of Abuja vote at once on two server processes. Process A has inserted
+    Abuja's vote and not yet committed when process B inserts its batch: B waits on Abuja's
+    key, A commits, and B records its batch without Abuja's second vote."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("two processes writing at once is PostgreSQL's case; SQLite has one writer")
     room.check_in(*CITIES)
