@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth.loading import signed_in_user
-from governance.errors import conflict, not_found
+from governance.errors import ErrorBody, conflict, not_found
 from governance.extensions import db
 from governance.lookup import require_chair, visible_item, visible_meeting
 from motions.api import visible_motion
@@ -11,7 +11,7 @@ from motions.models import Motion
 from voting import operations
 from voting.models import Ballot
 from voting.queries import load_poll, motion_rounds, poll_view
-from voting.schemas import BallotOut, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut, VoteIn
+from voting.schemas import BallotOut, CastingVoteIn, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut, VoteIn
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 
@@ -83,6 +83,22 @@ def close_poll(args, poll_id):
     require_chair(user, poll.motion.meeting, "close a vote")
     casting_vote = (args or {}).get("casting_vote")
     return poll_view(operations.close_poll(poll, actor=user, casting_vote=casting_vote), user)
+
+
+@blp.route("/polls/<int:poll_id>/casting-vote", methods=["POST"])
+@blp.arguments(CastingVoteIn)
+@blp.response(200, PollOut)
+@blp.alt_response(409, schema=ErrorBody,
+                  description="`not_tied`, `superseded`, `already_decided`, `poll_open`, `adjourned` or "
+                              "`no_casting_vote`: the poll is not a tie the chair may break now")
+def casting_vote(args, poll_id):
+    """The chair's casting vote for a round that closed `tied`.
+
+    The result is judged again from the same ballots, the motion decided as a close would
+    decide it, and `poll.closed` announced again with the new result."""
+    poll, user = visible_poll(poll_id)
+    require_chair(user, poll.motion.meeting, "give the casting vote")
+    return poll_view(operations.give_casting_vote(poll, actor=user, casting_vote=args["casting_vote"]), user)
 
 
 @blp.route("/polls/<int:poll_id>/ballots")

@@ -1,4 +1,4 @@
-"""Opening polls, casting votes, closing polls.
+"""Opening polls, casting votes, closing polls, the chair's casting vote after a tie.
 
 The vote path is kept to what a vote needs: the poll (by primary key), the voter's right to
 vote (two indexed look-ups), and two inserts whose primary keys enforce one vote per member.
@@ -235,6 +235,9 @@ def readable_choice(poll: Poll, choice: str):
 def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     if not poll.is_open:
         raise conflict("poll_closed", "This poll is already closed.")
+    if casting_vote is not None and poll.method == "irv":
+        # the count of rankings has no casting vote; it used to be ignored silently
+        raise invalid({"casting_vote": ["An instant-runoff count takes no casting vote."]})
     meeting = poll.motion.meeting
     quorum = meeting_queries.meeting_quorum(meeting)
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
@@ -249,15 +252,76 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
            after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
                   "quorum": quorum.as_dict()})
+    _decide_and_announce(poll, result, actor=actor)
+    return poll
+
+
+def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
+    """The chair's casting vote for a round that closed `tied`: the same stored ballots judged
+    again, with the electorate and quorum recorded at the close, and the casting vote.
+
+    Only the last round of a motion still undecided can take it: once the chair opened the
+    round again, the tie was settled by the members instead. The members' counts stay as they
+    voted (the tally keeps them); the result says whom the casting vote went to."""
+    # one casting vote at a time: a second request (the secretariat's desk and the chair at
+    # once) waits here on PostgreSQL and then sees the first one's result (SQLite's BEGIN
+    # IMMEDIATE already serialises writers)
+    db.session.get(Poll, poll.id, with_for_update=True, populate_existing=True)
+    if poll.is_open:
+        raise conflict("poll_open", "This poll is still open; close it first.")
+    previous = poll.result or {}
+    motion = poll.motion
+    if previous.get("status") != "tied":
+        if motion.decided:
+            raise conflict("already_decided", f"This motion was {motion.status}; there is no tie to break.")
+        raise conflict("not_tied", f"This round was not tied (it is {previous.get('status')}); "
+                                   "there is no tie to break.")
+    later = db.session.scalar(select(func.count()).select_from(Poll)
+                              .where(Poll.motion_id == motion.id, Poll.round > poll.round))
+    if later:
+        raise conflict("superseded", "A later round was opened on this motion; the tie was put to the members again.")
+    if motion.decided:
+        raise conflict("already_decided", f"This motion was {motion.status}.")
+    if motion.meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned.")
+    if poll.method != "exhaustive":
+        raise conflict("no_casting_vote", "An instant-runoff count that ends level takes no casting vote; "
+                                          "put the motion to the vote again.")
+    if not previous.get("cast"):
+        raise conflict("not_tied", "No valid vote was cast: the members decided nothing, so the round is "
+                                   "held again rather than settled by the chair.")
+    if casting_vote not in (poll.ballot or []):
+        raise invalid({"casting_vote": ["Give the casting vote to one of the candidates level in this round."]})
+    at_close = poll.quorum_at_close or {}
+    electorate = results.Electorate(eligible=poll.eligible_count,
+                                    present=at_close.get("present", previous.get("present", 0)),
+                                    quorate=at_close.get("quorate", previous.get("quorate", False)))
+    result = poll_result(poll, electorate, casting_vote)
+    result["ballots_digest"] = poll.ballots_digest
+    poll.result = result
+    db.session.flush()
+    record("poll.casting_vote", actor=actor, meeting=motion.meeting, subject=poll,
+           before={"status": previous["status"], "winner": previous.get("winner")},
+           after={"casting_vote": casting_vote, "status": result["status"], "winner": result.get("winner"),
+                  "eliminated": result.get("eliminated"), "counts": result["counts"],
+                  "digest": poll.ballots_digest})
+    _decide_and_announce(poll, result, actor=actor)
+    return poll
+
+
+def _decide_and_announce(poll: Poll, result: dict, *, actor) -> None:
+    """A final result decides the motion (its resolution number goes into the result); then
+    everyone who may see the poll hears the result."""
     if result["status"] in ("adopted", "rejected", "elected"):
         decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
-        result["resolution_number"] = poll.motion.resolution_number
-        poll.result = dict(result)  # JSON columns notice a new object, not an edited one
+        # a new dict, the flushed one left as it was: the JSON column compares the two, and an
+        # edited copy of what was flushed would compare equal and never be stored
+        result = {**result, "resolution_number": poll.motion.resolution_number}
+        poll.result = result
     # Everyone hears the outcome; the roll-call of a named poll (one line per member) is fetched
     # with GET /polls/{id} by those who want it: broadcast, it made N phones receive N lines each.
     broadcast = {key: value for key, value in result.items() if key != "votes"}
     if "votes" in result:
         broadcast["roll_call"] = f"/api/v1/polls/{poll.id}"
     announce("poll.closed", {"poll_id": poll.id, "motion_id": poll.motion_id, "result": broadcast},
-             meeting_id=meeting.id, audience=audience(poll))
-    return poll
+             meeting_id=poll.meeting_id, audience=audience(poll))

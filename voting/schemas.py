@@ -13,6 +13,12 @@ class CloseIn(Schema):
     casting_vote = fields.Int(strict=True, allow_none=True, load_default=None)
 
 
+class CastingVoteIn(Schema):
+    # a candidate's value (member id or logo id) among those level in the tied round:
+    # checked against the poll by voting.operations.give_casting_vote
+    casting_vote = fields.Int(strict=True, required=True)
+
+
 class ReceiptOut(Schema):
     receipt = fields.Str()
     poll_id = fields.Int()
