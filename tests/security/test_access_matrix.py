@@ -254,6 +254,14 @@ ROWS = [
     Row("POST", "/api/v1/polls/<int:poll_id>/close", CHAIR_CLOSED(200),
         lambda s, r: {"args": {"poll_id": s.scratch("close-closed", poll_in="closed").polls["closed"]}},
         "closed session, scratch meeting", spends="close-closed"),
+    # the scene's closed polls are yes/no, not tied: who may run the meeting learns that (409 not_tied
+    # or already_decided); the success path is tests/voting/test_casting_vote.py
+    Row("POST", "/api/v1/polls/<int:poll_id>/casting-vote", CHAIR_OPEN(409),
+        lambda s, r: {"args": {"poll_id": s.open_closed_poll["id"]}, "json": {"casting_vote": 1}},
+        "open session, poll closed"),
+    Row("POST", "/api/v1/polls/<int:poll_id>/casting-vote", CHAIR_CLOSED(409),
+        lambda s, r: {"args": {"poll_id": s.closed_poll["id"]}, "json": {"casting_vote": 1}},
+        "closed session, poll closed"),
     Row("GET", "/api/v1/polls/<int:poll_id>/ballots", PARTICIPANTS(),
         lambda s, r: {"args": {"poll_id": s.open_closed_poll["id"]}}, "open session, poll closed"),
     Row("GET", "/api/v1/polls/<int:poll_id>/ballots", PARTICIPANTS(409),
