@@ -173,27 +173,60 @@ def test_the_chair_breaks_a_tie_with_the_casting_vote(open_page, live_api):
         expect(console.locator("#poll-count")).to_have_text(f"{len(votes)} of 5 votes cast")
         return poll_id
 
-    # two against two: the chair's casting vote elects Cuenca, and the result says so
+    # two against two: the round closes tied, the chair sees the tie, then gives the casting vote
     poll_id = ballot(first, [chengdu, cuenca, chengdu, cuenca])
-    expect(console.get_by_role("button", name="Close; if tied, my casting vote for Chengdu")).to_be_visible()
-    console.get_by_role("button", name="Close; if tied, my casting vote for Cuenca").click()
+    expect(console.locator("#casting")).to_be_hidden()  # nothing to break while the members vote
+    console.get_by_role("button", name="Close the poll").click()
+    expect(console.locator("#result .result-status")).to_have_text("Tied: the chair decides how to break the tie")
+    assert chair.get(f"/motions/{first['id']}")["status"] == "pending"
+    expect(console.get_by_role("button", name="Casting vote: Chengdu")).to_be_visible()
+    expect(console.get_by_role("button", name="Open the next round")).to_be_visible()  # or hold it again
+
+    # an irreversible act asks first; cancelling changes nothing
+    console.get_by_role("button", name="Casting vote: Chengdu").click()
+    expect(console.locator("#casting-question")).to_have_text(
+        "Give your casting vote to Chengdu? It breaks the tie and cannot be undone.")
+    console.get_by_role("button", name="Cancel").click()
+    expect(console.locator("#casting-confirm")).to_be_hidden()
+    assert chair.get(f"/polls/{poll_id}")["result"]["status"] == "tied"
+
+    console.get_by_role("button", name="Casting vote: Cuenca").click()
+    console.get_by_role("button", name="Yes, my casting vote for Cuenca").click()
     expect(console.locator("#result .result-status")).to_have_text("Elected: Cuenca")
     expect(console.locator("#result .result-casting")).to_have_text(
         "The votes were tied; the chair's casting vote went to Cuenca.")
     result = chair.get(f"/polls/{poll_id}")["result"]
     assert (result["status"], result["winner"], result["casting_vote"]) == ("elected", cuenca, cuenca)
     assert result["counts"][str(chengdu)] == result["counts"][str(cuenca)] == 2  # the members' votes stay as cast
-    assert chair.get(f"/motions/{first['id']}")["winner"] == cuenca
+    decided = chair.get(f"/motions/{first['id']}")
+    assert (decided["status"], decided["winner"]) == ("elected", cuenca)
+    assert decided["resolution_number"] == result["resolution_number"]
+    assert chair.get(f"/meetings/{meeting['id']}")["next_host_id"] == cuenca
     expect(console.locator("#casting")).to_be_hidden()
+    expect(console.get_by_role("button", name="Open the next round")).to_be_hidden()
 
-    # three to one: the members decided, so the poll closes as they voted and the casting vote is not used
+    # three to one: the members decided, and there is no tie to break
     poll_id = ballot(second, [chengdu, chengdu, chengdu, cuenca])
-    console.get_by_role("button", name="Close; if tied, my casting vote for Cuenca").click()
+    console.get_by_role("button", name="Close the poll").click()
     expect(console.locator("#result .result-status")).to_have_text("Elected: Chengdu")
-    expect(console.locator("#casting-note")).to_have_text(
-        "The candidates were not level: the poll closed without the casting vote.")
+    expect(console.locator("#casting")).to_be_hidden()
     assert chair.get(f"/polls/{poll_id}")["result"]["casting_vote"] is None
     assert not console.errors
+
+
+def test_the_desk_says_how_the_memorandum_was_distributed(open_page, live_api):
+    """Without SMTP every recipient is recorded only; the message names the queue too (with SMTP
+    the rows wait there for the sender, and the desk used to say "0 recorded, 0 sent, 0 failed")."""
+    desk = live_api(SECRETARIAT)
+    meeting = _new_meeting(live_api, "EXCOM 2025 memorandum distribution")
+    users = _user_ids(live_api)
+    for email in (CHAIR, "almaty@excom.example.org"):
+        desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[email], "group": "excom_member"})
+    desk.post(f"/meetings/{meeting['id']}/memorandum")
+    page = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/desk")
+    page.get_by_role("button", name="Distribute to EXCOM members").click()
+    expect(page.locator("#memo-status")).to_have_text("Version 1: 2 recorded, 0 queued, 0 sent, 0 failed.")
+    assert not page.errors
 
 
 def test_the_russian_set_up_page_has_no_untranslated_text(open_page, live_api, meeting, data_strings):

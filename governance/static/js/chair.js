@@ -1,5 +1,5 @@
 /* The chair's console: quorum gauge, who is present, the agenda with its activate buttons,
-   the motions of the current item, the open poll's live count, its result, the next round,
+   the motions of the current item, the open poll's live count, its result, a tie's casting vote, the next round,
    adjournment. Every action goes through /api/v1; the live events keep the page true. */
 (function () {
   "use strict";
@@ -125,35 +125,68 @@
     setCount(shown.cast || 0, shown.eligible || 0);
     show($("close-poll"), !!poll);
     $("close-poll").disabled = false;
-    renderCasting(poll);
     var result = shown.status === "closed" ? shown.result : null;
     X.renderResult($("result"), shown, result);
+    renderCasting(shown, result);
     // a run-off goes on with the next ballot; a tie nobody broke is held again with the same one
     show($("next-round"), !!(result && (result.status === "runoff" || result.status === "tied")));
     renderMotions();
   }
 
-  /* A tie between candidates can be broken by the chair's casting vote, which the API takes
-     with the close (POST /polls/{id}/close {"casting_vote"}). The chair says beforehand whom
-     it goes to; the API refuses it (422, nothing changed) when the round is not tied, and the
-     poll is then closed as the members voted. */
-  function renderCasting(open) {
+  /* A round that closed level between candidates who received votes: the chair sees the tie,
+     then may break it with a casting vote (POST /polls/{id}/casting-vote), confirmed first
+     because it decides the round for good; or opens the round again (which the API then
+     treats as the tie settled by the members: 409 superseded). */
+  function levelCandidates(closed, result) {
+    if (poll || !closed || !result || result.status !== "tied" || closed.method !== "exhaustive" || !result.cast) return [];
+    var counts = result.counts || {}, top = -1;
+    Object.keys(counts).forEach(function (key) { if (key !== "abstain" && counts[key] > top) top = counts[key]; });
+    return (closed.choices || []).filter(function (c) {
+      return c.value !== "abstain" && counts[String(c.value)] === top;
+    });
+  }
+
+  function renderCasting(closed, result) {
     var box = $("casting-choices");
     box.textContent = "";
-    var candidates = open && open.method === "exhaustive"
-      ? (open.choices || []).filter(function (c) { return c.value !== "abstain"; }) : [];
+    show($("casting-confirm"), false);
+    var candidates = levelCandidates(closed, result);
     show($("casting"), candidates.length >= 2);
     candidates.forEach(function (choice) {
       var button = el("button", {type: "button", className: "button", "data-casting-vote": String(choice.value)},
                       [t("casting_vote_for", {name: choice.label})]);
-      button.addEventListener("click", function () { closePoll(choice.value); });
+      button.addEventListener("click", function () { askCasting(closed, choice); });
       box.appendChild(button);
     });
   }
 
-  function castingRefused(answer) {
-    var error = answer && answer.body && answer.body.error;
-    return answer.status === 422 && !!(error && error.fields && error.fields.casting_vote);
+  function askCasting(closed, choice) {
+    $("casting-question").textContent = t("casting_confirm", {name: choice.label});
+    $("casting-yes").textContent = t("casting_yes", {name: choice.label});
+    $("casting-yes").onclick = function () { giveCasting(closed, choice.value); };
+    show($("casting-confirm"), true);
+    $("casting-yes").focus();
+  }
+
+  $("casting-no").addEventListener("click", function () {
+    show($("casting-confirm"), false);
+    var first = document.querySelector("#casting-choices button");
+    if (first) first.focus();
+  });
+
+  function giveCasting(closed, value) {
+    if (busy) return;
+    busy = true;
+    $("casting-yes").disabled = true;
+    X.api("POST", "/polls/" + closed.id + "/casting-vote", {casting_vote: value}).then(function (answer) {
+      busy = false;
+      $("casting-yes").disabled = false;
+      show($("casting-confirm"), false);
+      if (!answer.ok) { fail(answer); return; }
+      ok();
+      setPoll(answer.body);
+      loadMotions();
+    });
   }
 
   function setCount(cast, eligible) {
@@ -161,23 +194,12 @@
     X.setProgress($("poll-progress"), cast, eligible);
   }
 
-  function closePoll(castingVote) {
+  function closePoll() {
     if (!poll || busy) return;
     busy = true;
     $("close-poll").disabled = true;
-    $("casting-note").textContent = "";
     var closing = poll;
-    var withCasting = castingVote !== undefined && castingVote !== null;
-    X.api("POST", "/polls/" + closing.id + "/close", withCasting ? {casting_vote: castingVote} : undefined).then(function (answer) {
-      if (withCasting && castingRefused(answer)) {
-        // not a tie: the members decided, and the poll closes as they voted
-        return X.api("POST", "/polls/" + closing.id + "/close").then(function (plain) {
-          if (plain.ok) $("casting-note").textContent = t("casting_not_needed");
-          return plain;
-        });
-      }
-      return answer;
-    }).then(function (answer) {
+    X.api("POST", "/polls/" + closing.id + "/close").then(function (answer) {
       busy = false;
       if (!answer.ok) { $("close-poll").disabled = false; fail(answer); return; }
       ok();
@@ -187,7 +209,7 @@
     });
   }
 
-  $("close-poll").addEventListener("click", function () { closePoll(); });
+  $("close-poll").addEventListener("click", closePoll);
 
   $("next-round").addEventListener("click", function () {
     if (lastClosed) openPoll(lastClosed.motion_id, $("next-round"));
