@@ -199,8 +199,11 @@
     X.api("POST", "/meetings/" + meetingId + "/memorandum/distribute", {audience: audience}).then(function (answer) {
       if (!answer.ok) { problem(answer); return; }
       show($("desk-error"), false);
-      $("memo-status").textContent = t("memo_distributed", {n: answer.body.version, recorded: answer.body.recorded,
-                                                            sent: answer.body.sent, failed: answer.body.failed});
+      // with SMTP the rows are queued for the sender (minutes/outbox.py); those it is sending right now count as queued
+      var body = answer.body;
+      $("memo-status").textContent = t("memo_distributed", {n: body.version, recorded: body.recorded,
+                                                            queued: (body.queued || 0) + (body.sending || 0),
+                                                            sent: body.sent, failed: body.failed});
     });
   }
   $("memo-send-excom").addEventListener("click", function () { distribute("excom"); });
