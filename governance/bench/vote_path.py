@@ -2,11 +2,14 @@
 network, gevent or the other clients. `excom bench live-vote` measures the whole; this says
 which part of it is the app's own code (the handler, its queries, the commit).
 
-    python -m governance.bench.vote_path --voters 500 [--database URL] [--profile out.pstats]
+    python -m governance.bench.vote_path --voters 500 [--batch] [--database URL] [--profile out.pstats]
 
 Sets up a meeting as the benchmark does, opens a poll over the app's HTTP API, then calls the
 Socket.IO `vote` handler through Flask-SocketIO's test client once per voter, one after the
-other, and prints one JSON line: CPU and wall milliseconds per vote, statements per vote.
+other (each vote then reaches the ballot box alone: a batch of one), and prints one JSON line:
+CPU and wall milliseconds per vote, statements per vote. With `--batch`, the ballot box's
+writer records every vote in batches as it does in a burst (`voting.ballot_box.record_slips`,
+MOST_PER_BATCH at a time), without the Socket.IO events.
 """
 import argparse
 import cProfile
@@ -20,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 
-def measure(voters: int, database: str | None = None, profile: str | None = None) -> dict:
+def measure(voters: int, database: str | None = None, profile: str | None = None, batch: bool = False) -> dict:
     from governance.bench.live_vote import CHOICES, Database, populate
 
     workdir = Path(tempfile.mkdtemp(prefix="excom-votepath-"))
@@ -69,9 +72,12 @@ def measure(voters: int, database: str | None = None, profile: str | None = None
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
-        for index, client in enumerate(clients):
-            answer = client.emit("vote", {"poll_id": poll["id"], "choice": CHOICES[index % 3]}, callback=True)
-            failures += not (isinstance(answer, dict) and answer.get("ok"))
+        if batch:
+            failures = _record_in_batches(app, setup.voters, poll["id"])
+        else:
+            for index, client in enumerate(clients):
+                answer = client.emit("vote", {"poll_id": poll["id"], "choice": CHOICES[index % 3]}, callback=True)
+                failures += not (isinstance(answer, dict) and answer.get("ok"))
         if profiler:
             profiler.disable()
             profiler.dump_stats(profile)
@@ -84,10 +90,28 @@ def measure(voters: int, database: str | None = None, profile: str | None = None
         return {"voters": voters, "database": db_.backend, "failures": failures,
                 "cpu_ms_per_vote": round(1000 * cpu / voters, 3), "wall_ms_per_vote": round(1000 * wall / voters, 3),
                 "statements_per_vote": round(statements / voters, 2),
-                "note": "handler path only: no network, no gevent, one vote after another"}
+                "note": "the ballot box's writer alone, in batches" if batch else
+                "handler path only: no network, no gevent, one vote after another"}
     finally:
         db_.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _record_in_batches(app, voters, poll_id: int) -> int:
+    from governance.auth.models import hash_token
+    from governance.bench.live_vote import CHOICES
+    from governance.extensions import db
+    from voting.ballot_box import MOST_PER_BATCH, Slip, record_slips
+
+    slips = [Slip(hash_token(token), None, {"poll_id": poll_id, "choice": CHOICES[index % 3]})
+             for index, (token, _member) in enumerate(voters)]
+    failures = 0
+    for start in range(0, len(slips), MOST_PER_BATCH):
+        with app.app_context():
+            answers = record_slips(slips[start:start + MOST_PER_BATCH])
+            db.session.commit()
+        failures += sum(1 for answer in answers if not answer.get("ok"))
+    return failures
 
 
 def main() -> None:
@@ -95,8 +119,9 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=500)
     parser.add_argument("--database", default=None)
     parser.add_argument("--profile", default=None, help="write cProfile stats of the vote loop here")
+    parser.add_argument("--batch", action="store_true", help="the ballot box's batches instead of one event per vote")
     args = parser.parse_args()
-    print(json.dumps(measure(args.voters, args.database, args.profile)))
+    print(json.dumps(measure(args.voters, args.database, args.profile, args.batch)))
 
 
 if __name__ == "__main__":
