@@ -1,5 +1,7 @@
 """The request boundary, as in Indico's RH: commit once when the handler succeeded, roll back
 otherwise. Operations only flush; broadcasts wait for this commit (see realtime)."""
+import re
+
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +49,37 @@ def _check_api_body() -> None:
         raise ApiError(415, "unsupported_media_type", "Send JSON, with Content-Type: application/json.")
 
 
+# Characters no text field needs, which XML (the DOCX memorandum) cannot hold and PostgreSQL
+# refuses (NUL): C0 controls other than tab, newline and carriage return; lone surrogates;
+# the two non-characters U+FFFE and U+FFFF. Refused at the door, for every field at once.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _fields_with_control_characters(value, path: str = "") -> dict:
+    found = {}
+    if isinstance(value, str):
+        if _NOT_TEXT.search(value):
+            found[path or "_body"] = ["Contains a control character; send plain text."]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.update(_fields_with_control_characters(key, path or "_body"))
+            found.update(_fields_with_control_characters(item, f"{path}.{key}" if path else str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.update(_fields_with_control_characters(item, f"{path}.{index}" if path else str(index)))
+    return found
+
+
+def _check_text() -> None:
+    """JSON written to the API carries text, not control characters (see _NOT_TEXT)."""
+    if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH") \
+            or request.mimetype not in _JSON_TYPES:
+        return
+    found = _fields_with_control_characters(request.get_json(silent=True))
+    if found:
+        raise ApiError(422, "invalid", "Text may not contain control characters.", found)
+
+
 def _commit_once(response):
     if response.status_code >= 400:
         db.session.rollback()
@@ -71,6 +104,7 @@ def init_app(app) -> None:
     # before Flask-Limiter's and Flask-Login's hooks, which may read the body or the database
     app.before_request_funcs.setdefault(None, []).insert(0, _read_body_first)
     app.before_request(_check_api_body)
+    app.before_request(_check_text)
     app.before_request(check_csrf_for_cookie_writes)
     app.after_request(_commit_once)
     app.after_request(_security_headers)

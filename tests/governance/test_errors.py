@@ -116,6 +116,22 @@ def test_schema_errors_say_which_field(demo, api):
     assert "quorum.count" in error["fields"]
 
 
+def test_text_with_control_characters_is_refused_before_it_can_break_the_memorandum(demo, api):
+    """A title with a NUL or a form feed cannot go into a DOCX (XML) or a PostgreSQL text column:
+    it is refused at the door with the field named, and the memorandum still builds."""
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    title = secretariat.get(f"/meetings/{demo}").get_json()["title"]
+    error = _assert_error_body(secretariat.patch(f"/meetings/{demo}", json={"title": "EXCOM\x0c2024\x00"}), 422)
+    assert error["fields"] == {"title": ["Contains a control character; send plain text."]}
+    error = _assert_error_body(secretariat.post("/meetings", json={
+        "title": "X", "starts_at": "2025-01-01T10:00:00+00:00", "quorum": {"rule": "count", "\ud800": 1}}), 422)
+    assert list(error["fields"]) == ["quorum"]
+    assert secretariat.get(f"/meetings/{demo}").get_json()["title"] == title
+    ok = secretariat.patch(f"/meetings/{demo}", json={"title": "EXCOM 2024\tAlmaty\nsecond line"})
+    assert ok.status_code == 200, ok.get_json()
+    assert secretariat.post(f"/meetings/{demo}/memorandum").status_code == 201
+
+
 @pytest.mark.parametrize("path", ["/nowhere", "/api/v2/members", "/api/v1/", "/api/v1/meetings/1/nothing"])
 def test_unknown_routes_answer_json(client, path):
     _assert_error_body(client.get(path), 404)
