@@ -236,6 +236,9 @@ def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
     status = result.get("status")
     if status == "void":
         return "The vote was void: the meeting was not quorate when the poll closed."
+    if result.get("casting_vote") is not None and status == "elected":
+        return (f"The votes were tied; the chair gave the casting vote to "
+                f"{_choice_label(motion, result['casting_vote'])}.")
     next_round = result.get("next_round") or {}
     if status in ("runoff", "tied") and next_round.get("candidates"):
         labels = [_choice_label(motion, c) for c in next_round["candidates"]]

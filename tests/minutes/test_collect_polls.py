@@ -64,3 +64,12 @@ def test_exhaustive_rounds_with_a_tie_break_and_a_void_yes_no_vote():
     assert [(c.choice, c.votes) for c in record.polls[0].counts] == [("Yes", 3), ("No", 1)]
     assert "not quorate" in record.polls[0].note
     assert record.majority == "simple majority of the votes cast"
+
+
+def test_a_round_the_chair_settled_by_casting_vote_says_so():
+    result = {"status": "elected", "counts": {"1": 6, "2": 6}, "cast": 12, "abstain": 0, "eligible": 12,
+              "threshold": 7, "winner": 2, "casting_vote": 2,
+              "threshold_text": "more than half of the valid votes (abstentions excluded)"}
+    record, = poll_records(motion(candidates=[candidate(1, "Makati"), candidate(2, "Abuja")]), [poll(result)])
+    assert (record.outcome, record.elected) == ("elected", "Abuja")
+    assert record.note == "The votes were tied; the chair gave the casting vote to Abuja."
