@@ -53,8 +53,8 @@ def announce(name: str, data: dict, *, meeting_id: int, audience: str = "open") 
     db.session.info.setdefault(_PENDING, []).append((name, data, rooms(meeting_id, audience)))
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
+def _send_pending(session: Session) -> None:
+    """Part of the after-commit hook (see `_after_commit`, which orders it after the watch)."""
     pending = session.info.pop(_PENDING, None)
     for name, data, target in pending or ():
         try:
@@ -127,12 +127,22 @@ def socket_boundary(handler):
 # Every event checks its credentials again (socket_boundary). A connection that only listens
 # must be kept honest too: cut when its token is revoked or its account deactivated, and moved
 # out of a meeting's "members" room when its member is suspended (or its place changes).
-# The process that makes the change acts right after the commit; every process also sweeps
-# its own connections each SWEEP_INTERVAL, which covers changes made by the other processes.
+#
+# In the process that makes the change this is synchronous, and done before anything else can
+# be sent: who may stay in which room is judged in `before_commit`, with the committing
+# transaction's own view and before the commit (no room is touched there: changing rooms may
+# yield, see governance.boundary); after the commit, cuts and moves are applied first, then
+# the commit's own events go out, and only then does the request answer. So the suspending
+# request's events, and every event sent after it, miss the suspended delegate.
+# Two things the synchronous pass cannot see are left to a background reassess and to the
+# sweep: a connection of the same user that joined a room between the judgement and the
+# commit, and connections held by other processes (every process sweeps its own each
+# SWEEP_INTERVAL).
 
 SWEEP_INTERVAL = 1.0
 _REVOKED = "excom_revoked_tokens"
 _REASSESS = "excom_reassess_users"
+_VERDICTS = "excom_room_verdicts"
 _MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
 _CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
 
@@ -164,35 +174,51 @@ class ConnectionWatch:
                 self.connections.pop(sid, None)
                 socketio.server.disconnect(sid, namespace="/")
 
-    def reassess(self, user_ids: set[int]) -> None:
-        """Move these users' connections out of rooms they may no longer be in (needs SQL:
-        runs in its own task, never inside a commit hook)."""
+    def judge(self, user_ids) -> dict[tuple[int, str], str | None]:
+        """Where these users' connections sit in a room they may no longer be in, as the
+        database says through db.session now: {(user id, room): room to move to, or None}.
+        Reads only; touches no room."""
         from governance.auth.models import User
         from governance.meetings.models import Meeting
+        seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
+                 for name in socketio.server.rooms(sid, namespace="/")}
+        verdicts = {}
+        for user_id, name in seats:
+            members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
+            if not (members or chair):
+                continue
+            user = db.session.get(User, user_id)
+            meeting = db.session.get(Meeting, int((members or chair)[1]))
+            if members and (user is None or meeting is None or not policy.can_see_closed_session(user, meeting)):
+                verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
+            elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
+                verdicts[(user_id, name)] = None
+        return verdicts
+
+    def move(self, verdicts: dict[tuple[int, str], str | None]) -> None:
+        """Apply judge()'s verdicts to every connection of this process that sits in such a room
+        now (one may have joined since): leave it, enter the other. No SQL; may yield."""
+        if not verdicts:
+            return
+        for sid, connection in list(self.connections.items()):
+            for name in list(socketio.server.rooms(sid, namespace="/")):
+                if (connection.user_id, name) in verdicts:
+                    socketio.server.leave_room(sid, name, namespace="/")
+                    if verdicts[(connection.user_id, name)]:
+                        socketio.server.enter_room(sid, verdicts[(connection.user_id, name)], namespace="/")
+
+    def reassess(self, user_ids: set[int]) -> None:
+        """Judge and move these users' connections with a transaction of its own (needs SQL:
+        never call it inside a commit hook)."""
         app = self._app()
         if app is None:
             return
-        moves = []  # (sid, room to leave, room to enter or None)
         with app.app_context():
-            for sid, connection in list(self.connections.items()):
-                if connection.user_id not in user_ids:
-                    continue
-                user = db.session.get(User, connection.user_id)
-                for name in list(socketio.server.rooms(sid, namespace="/")):
-                    members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-                    if members:
-                        meeting = db.session.get(Meeting, int(members[1]))
-                        if meeting is None or not policy.can_see_closed_session(user, meeting):
-                            moves.append((sid, name, f"meeting-{members[1]}-observers"))
-                    elif chair:
-                        meeting = db.session.get(Meeting, int(chair[1]))
-                        if meeting is None or not policy.can_run_meeting(user, meeting):
-                            moves.append((sid, name, None))
-            db.session.rollback()  # before touching rooms, which may yield (see governance.boundary)
-        for sid, leave, enter in moves:
-            socketio.server.leave_room(sid, leave, namespace="/")
-            if enter:
-                socketio.server.enter_room(sid, enter, namespace="/")
+            try:
+                verdicts = self.judge(user_ids)
+            finally:
+                db.session.rollback()  # before touching rooms, which may yield (see governance.boundary)
+        self.move(verdicts)
 
     def _sweep_once(self) -> None:
         from sqlalchemy import and_, not_, or_, select
@@ -246,22 +272,54 @@ def rooms_may_have_changed(user_ids) -> None:
     db.session.info.setdefault(_REASSESS, set()).update(user_ids)
 
 
-@event.listens_for(Session, "after_commit")
+def _this_process_watch(session: Session) -> "ConnectionWatch | None":
+    if not has_app_context() or "excom_watch" not in current_app.extensions:
+        return None
+    return current_app.extensions["excom_watch"]
+
+
+@event.listens_for(Session, "before_commit")
+def _judge_before_commit(session: Session) -> None:
+    """Judge the rooms of the users whose rights this transaction changes, with its own view of
+    the database (after_commit may not run SQL). Reads only: under gevent nothing may yield
+    between the transaction's first query and its commit."""
+    users = session.info.get(_REASSESS)
+    watch = _this_process_watch(session)
+    if not users or watch is None or db.session() is not session:  # policy reads through db.session
+        return
+    if any(c.user_id in users for c in list(watch.connections.values())):
+        session.info[_VERDICTS] = watch.judge(users)
+
+
 def _watch_after_commit(session: Session) -> None:
     revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
-    if not (revoked or reassess) or not has_app_context() or "excom_watch" not in current_app.extensions:
+    verdicts = session.info.pop(_VERDICTS, None)
+    watch = _this_process_watch(session)
+    if not (revoked or reassess) or watch is None:
         return
-    watch = current_app.extensions["excom_watch"]
     if revoked:
         watch.cut(lambda connection: connection.token_hash in revoked)
     if reassess:
+        watch.move(verdicts or {})
+        # a room joined between the judgement and the commit, or a judgement skipped above
         socketio.start_background_task(watch.reassess, set(reassess))
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    """First keep the connections honest, then send the commit's events: an event sent by the
+    commit that suspends a member, or revokes a token, already misses that delegate."""
+    try:
+        _watch_after_commit(session)
+    except Exception:  # the commit stands; the background reassess and the sweep try again
+        log.exception("could not cut or move connections after a commit")
+    _send_pending(session)
 
 
 @event.listens_for(Session, "after_rollback")
 def _watch_forget(session: Session) -> None:
-    session.info.pop(_REVOKED, None)
-    session.info.pop(_REASSESS, None)
+    for key in (_REVOKED, _REASSESS, _VERDICTS):
+        session.info.pop(key, None)
 
 
 @socketio.on("connect")
