@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from governance import policy
+from governance.auth.loading import LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.extensions import db, socketio
@@ -125,8 +126,9 @@ def socket_boundary(handler):
 
 # --- watching over open connections --------------------------------------------------------
 # Every event checks its credentials again (socket_boundary). A connection that only listens
-# must be kept honest too: cut when its token is revoked or its account deactivated, and moved
-# out of a meeting's "members" room when its member is suspended (or its place changes).
+# must be kept honest too: cut when its token (or the access link its browser signed in with)
+# is revoked or its account deactivated, and moved out of a meeting's "members" room when its
+# member is suspended (or its place changes).
 #
 # In the process that makes the change this is synchronous, and done before anything else can
 # be sent: who may stay in which room is judged in `before_commit`, with the committing
@@ -150,7 +152,9 @@ _CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
 @dataclass
 class Connection:
     user_id: int
-    token_hash: str | None  # None for a browser's cookie session
+    # the hash of the token behind it: the bearer token a phone or script connected with, or
+    # the access link a browser signed in with; None for a browser's password session
+    token_hash: str | None
 
 
 class ConnectionWatch:
@@ -322,6 +326,16 @@ def _watch_forget(session: Session) -> None:
         session.info.pop(key, None)
 
 
+def _link_token_hash(user) -> str | None:
+    """The hash of the access link a browser session rests on (governance.auth.loading), so
+    that revoking the link cuts the connection as revoking a bearer token does."""
+    token_id = socket_session.get(LINK_TOKEN_KEY)
+    if token_id is None:
+        return None
+    token = db.session.get(AccessToken, token_id) if isinstance(token_id, int) else None
+    return token.token_hash if token is not None and token.user_id == user.id else None
+
+
 @socketio.on("connect")
 def _connect(auth=None):
     token = auth.get("token") if isinstance(auth, dict) else None
@@ -331,10 +345,10 @@ def _connect(auth=None):
             return False
         socket_session["token"] = str(token)
         connection = Connection(user.id, hash_token(str(token)))
-    elif current_user.is_authenticated:
+    elif current_user.is_authenticated:  # the user loader has checked the access link, if any
         user = current_user._get_current_object()
         socket_session["cookie_user_id"] = user.id
-        connection = Connection(user.id, None)
+        connection = Connection(user.id, _link_token_hash(user))
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)

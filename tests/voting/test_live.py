@@ -1,10 +1,12 @@
 """The room, live: real server processes, real Socket.IO clients, real HTTP."""
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+import requests
 import socketio
 from sqlalchemy import text
 
@@ -287,6 +289,50 @@ def test_a_revoked_token_ends_the_open_connection_at_once(live, room):
     finally:
         if phone.client.connected:
             phone.close()
+
+
+class Browser(Phone):
+    """A browser signed in through a personal access link: a session cookie, and the Socket.IO
+    connection a meeting page opens with that cookie (no token of its own)."""
+
+    def __init__(self, server, link_token):
+        self.web = requests.Session()
+        page = self.web.get(f"{server.url}/login/link/{link_token}", timeout=10)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        signed_in = self.web.post(f"{server.url}/login/link/{link_token}", data={"csrf_token": csrf},
+                                  allow_redirects=False, timeout=10)
+        assert signed_in.status_code == 302, signed_in.text
+        self.events, self.heard, self.cut = [], threading.Condition(), threading.Event()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._hear)
+        self.client.on("disconnect", lambda *reason: self.cut.set())
+        cookie = "; ".join(f"{name}={value}" for name, value in self.web.cookies.items())
+        self.client.connect(server.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+
+
+def test_a_revoked_access_link_ends_the_browser_s_open_connection_at_once(live, room):
+    """A browser signed in with an access link listens to the meeting and never speaks: once the
+    secretariat has revoked the link, the server has closed that connection, and it hears
+    nothing more, not even the very next event."""
+    desk = room["desk"]
+    users = live.api("GET", "/users", desk).json()
+    makati = next(u for u in users if u["email"] == "makati@excom.example.org")
+    link = live.api("POST", f"/users/{makati['id']}/token", desk, json={"label": "link"}).json()
+    browser = Browser(live, link["token"])
+    try:
+        assert browser.join(room["meeting"])["ok"]
+        poll = live.api("POST", f"/motions/{_motion(live, room, room['open_item'])}/polls", room["chair"]).json()
+        assert browser.wait_for("poll.opened")["poll"]["id"] == poll["id"]
+
+        assert live.api("DELETE", f"/tokens/{link['id']}", desk).status_code == 204
+        # the revoking request answers only after the cut: what is sent from now on misses the browser
+        assert live.api("POST", f"/polls/{poll['id']}/close", room["chair"]).status_code == 200
+        assert browser.cut.wait(10), "the link was revoked, but the browser's connection is still open"
+        assert "poll.closed" not in browser.names()
+        assert browser.web.get(f"{live.url}/api/v1/me", timeout=10).status_code == 401
+    finally:
+        if browser.client.connected:
+            browser.close()
 
 
 def test_the_server_log_carries_no_ballot_of_a_secret_poll(app, demo, database_url, tmp_path):
