@@ -157,20 +157,32 @@ class Connection:
     token_hash: str | None
 
 
-class ConnectionWatch:
-    """This process's open connections for one app, and the sweep that keeps them honest."""
+class OnePerApp:
+    """A process-wide helper with a background task, one per app, kept in `app.extensions[KEY]`
+    and created on first use. It holds its app weakly, so its task ends with the app (tests
+    make many apps in one process)."""
+
+    KEY: str
 
     def __init__(self, app):
-        # weakly held: the sweep ends with its app (tests make many apps in one process)
         self._app = weakref.ref(app)
-        self.connections: dict[str, Connection] = {}
-        socketio.start_background_task(self._sweep_forever)
 
     @classmethod
-    def of(cls, app) -> "ConnectionWatch":
-        if "excom_watch" not in app.extensions:
-            app.extensions["excom_watch"] = cls(app)
-        return app.extensions["excom_watch"]
+    def of(cls, app):
+        if cls.KEY not in app.extensions:
+            app.extensions[cls.KEY] = cls(app)
+        return app.extensions[cls.KEY]
+
+
+class ConnectionWatch(OnePerApp):
+    """This process's open connections for one app, and the sweep that keeps them honest."""
+
+    KEY = "excom_watch"
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.connections: dict[str, Connection] = {}
+        socketio.start_background_task(self._sweep_forever)
 
     def cut(self, condition) -> None:
         for sid, connection in list(self.connections.items()):
@@ -277,9 +289,9 @@ def rooms_may_have_changed(user_ids) -> None:
 
 
 def _this_process_watch(session: Session) -> "ConnectionWatch | None":
-    if not has_app_context() or "excom_watch" not in current_app.extensions:
+    if not has_app_context() or ConnectionWatch.KEY not in current_app.extensions:
         return None
-    return current_app.extensions["excom_watch"]
+    return current_app.extensions[ConnectionWatch.KEY]
 
 
 @event.listens_for(Session, "before_commit")
@@ -359,7 +371,7 @@ def _connect(auth=None):
 
 @socketio.on("disconnect")
 def _disconnect(*_reason):
-    watch = current_app.extensions.get("excom_watch")
+    watch = current_app.extensions.get(ConnectionWatch.KEY)
     if watch is not None:
         watch.connections.pop(request.sid, None)
 

@@ -17,7 +17,6 @@ import logging
 import queue
 import threading
 import time
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from governance import policy
 from governance.auth.models import AccessToken, User
 from governance.errors import ApiError, not_found
 from governance.extensions import db, socketio
+from governance.realtime import OnePerApp
 from voting.operations import cast_votes
 from voting.queries import load_poll
 
@@ -59,19 +59,15 @@ class Slip:
         return poll_id if isinstance(poll_id, int) and not isinstance(poll_id, bool) else None
 
 
-class BallotBox:
+class BallotBox(OnePerApp):
     """Per app and process: the slips waiting, and the writer that records them in batches."""
 
+    KEY = "excom_ballot_box"
+
     def __init__(self, app):
-        self._app = weakref.ref(app)  # the writer ends with its app
+        super().__init__(app)
         self.slips: queue.Queue[Slip] = queue.Queue()  # gevent's own queue once monkey-patched
         socketio.start_background_task(self._record_forever)
-
-    @classmethod
-    def of(cls, app) -> "BallotBox":
-        if "excom_ballot_box" not in app.extensions:
-            app.extensions["excom_ballot_box"] = cls(app)
-        return app.extensions["excom_ballot_box"]
 
     def cast(self, slip: Slip) -> dict:
         """Drop the slip in and wait until the batch holding it is committed (or refused)."""

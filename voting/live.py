@@ -2,7 +2,6 @@
 progress counts coalesced into a few broadcasts a second however fast votes arrive."""
 import logging
 import threading
-import weakref
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -19,22 +18,17 @@ PROGRESS_INTERVAL = 0.25  # seconds: the chair's counter still looks live; 1,000
 _PENDING_PROGRESS = "excom_pending_progress"
 
 
-class ProgressCoalescer:
+class ProgressCoalescer(realtime.OnePerApp):
     """Per app: the polls that received votes since the last tick, and the task that sends
     one `poll.progress` per poll per tick (one COUNT, one broadcast) however many votes came."""
 
+    KEY = "excom_progress"
+
     def __init__(self, app):
-        # weakly held: the task ends with its app (tests make many apps in one process)
-        self._app = weakref.ref(app)
+        super().__init__(app)
         self.dirty: set[int] = set()
         self.lock = threading.Lock()
         socketio.start_background_task(self._flush_forever)
-
-    @classmethod
-    def of(cls, app) -> "ProgressCoalescer":
-        if "excom_progress" not in app.extensions:
-            app.extensions["excom_progress"] = cls(app)
-        return app.extensions["excom_progress"]
 
     def mark(self, poll_ids) -> None:
         with self.lock:
