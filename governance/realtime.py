@@ -143,6 +143,7 @@ def socket_boundary(handler):
 
 SWEEP_INTERVAL = 1.0
 _REVOKED = "excom_revoked_tokens"
+_CLOSED = "excom_closed_accounts"
 _REASSESS = "excom_reassess_users"
 _VERDICTS = "excom_room_verdicts"
 _MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
@@ -283,6 +284,12 @@ def token_revoked(token_hash: str) -> None:
     db.session.info.setdefault(_REVOKED, set()).add(token_hash)
 
 
+def account_closed(user_id: int) -> None:
+    """Called when an account is deactivated: cut this process's connections of that person
+    after the commit (the sweep cuts them in the other processes)."""
+    db.session.info.setdefault(_CLOSED, set()).add(user_id)
+
+
 def rooms_may_have_changed(user_ids) -> None:
     """Called by operations that change what someone may see (suspension, a new group)."""
     db.session.info.setdefault(_REASSESS, set()).update(user_ids)
@@ -309,12 +316,12 @@ def _judge_before_commit(session: Session) -> None:
 
 def _watch_after_commit(session: Session) -> None:
     revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
-    verdicts = session.info.pop(_VERDICTS, None)
+    closed, verdicts = session.info.pop(_CLOSED, None), session.info.pop(_VERDICTS, None)
     watch = _this_process_watch(session)
-    if not (revoked or reassess) or watch is None:
+    if not (revoked or reassess or closed) or watch is None:
         return
-    if revoked:
-        watch.cut(lambda connection: connection.token_hash in revoked)
+    if revoked or closed:
+        watch.cut(lambda connection: connection.token_hash in (revoked or ()) or connection.user_id in (closed or ()))
     if reassess:
         watch.move(verdicts or {})
         # a room joined between the judgement and the commit, or a judgement skipped above
@@ -334,7 +341,7 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _watch_forget(session: Session) -> None:
-    for key in (_REVOKED, _REASSESS, _VERDICTS):
+    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED):
         session.info.pop(key, None)
 
 

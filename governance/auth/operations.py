@@ -4,7 +4,7 @@ from governance.auth.models import AccessToken, User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, invalid
 from governance.extensions import db
-from governance.realtime import token_revoked
+from governance.realtime import account_closed, token_revoked
 from governance.registry.models import Member
 
 _PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active")
@@ -37,6 +37,7 @@ def create_user(*, actor: User | None, name: str, email: str, password: str | No
 
 def update_user(user: User, changes: dict, *, actor: User) -> User:
     before = _snapshot(user)
+    was_active = user.active
     if "member_id" in changes:
         _check_member(changes["member_id"])
     for field, value in changes.items():
@@ -51,6 +52,8 @@ def update_user(user: User, changes: dict, *, actor: User) -> User:
     if "password" in changes:
         after["password"] = "changed"
     record("user.updated", actor=actor, subject=user, before=before, after=after)
+    if was_active and not user.active:
+        account_closed(user.id)
     return user
 
 

@@ -607,3 +607,21 @@ def test_a_member_suspended_after_joining_hears_no_more_of_the_closed_session(sc
     monkeypatch.undo()
     for target, args in late:  # the machine is free again
         socketio.start_background_task(target, *args)
+
+
+def test_a_deactivated_account_is_cut_off_before_the_deactivation_is_answered(scene, monkeypatch):
+    """The secretariat closes an account whose phone is listening to the meeting: that process
+    cuts the connection itself before it answers, with no sweep to help (docs/security.md)."""
+    from governance.realtime import ConnectionWatch
+    monkeypatch.setattr(ConnectionWatch, "_sweep_once", lambda self: None)
+
+    desk = scene.desk
+    email = f"leaving-{next(_n)}@example.org"
+    user = ok(desk.post("/users", {"name": "Leaving delegate", "email": email, "password": PASSWORD}), 201)
+    meeting = scene.scratch()
+    ok(desk.post(f"/meetings/{meeting.meeting_id}/participants", {"user_id": user["id"], "group": "observer_media"}), 201)
+    client = socketio.test_client(scene.app, auth={"token": scene.api.as_user(email, PASSWORD).token})
+    assert outcome(client.emit("join", {"meeting_id": meeting.meeting_id}, callback=True)) == "ok"
+
+    ok(desk.patch(f"/users/{user['id']}", {"active": False}))
+    assert not client.is_connected()
