@@ -42,6 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["EXCOM_ASYNC_MODE"],
         message_queue=app.config.get("EXCOM_REDIS_URL"),
+        # Redis pub/sub ignores database numbers: two installations sharing one Redis must have
+        # channels of their own, or each would hear the other's rooms (meeting-1-members...).
+        channel=app.config["EXCOM_REDIS_CHANNEL"],
         # None = same origin only (the pages are served by this app; behind a proxy its
         # X-Forwarded-Host counts). Not []: Engine.IO reads an empty list as "check nothing".
         cors_allowed_origins=app.config.get("EXCOM_CORS_ORIGINS"),

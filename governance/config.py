@@ -10,6 +10,7 @@ from pathlib import Path
 DEFAULTS = {
     "EXCOM_DEMO_PASSWORD": "excom-demo",
     "EXCOM_REDIS_URL": None,
+    "EXCOM_REDIS_CHANNEL": "excom",
     "EXCOM_SMTP_URL": None,
     # Flask-SocketIO's async mode is chosen explicitly: "threading" for tests and tools that
     # run in-process, "gevent" for `excom serve` (see governance/serve.py).

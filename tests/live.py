@@ -1,4 +1,5 @@
 """Real `excom serve` processes for tests that need a running server and real clients."""
+import hashlib
 import os
 import socket
 import subprocess
@@ -43,6 +44,9 @@ def running_server(database_url: str, instance: str, redis_url: str | None = Non
            "EXCOM_LOG_LEVEL": log_level}
     if redis_url:
         env["EXCOM_REDIS_URL"] = redis_url
+        # the servers of one test share the database, and so this channel; another test (or
+        # another run on this machine) has a database and a channel of its own
+        env["EXCOM_REDIS_CHANNEL"] = "excom-test-" + hashlib.sha256(database_url.encode()).hexdigest()[:12]
     process = subprocess.Popen([sys.executable, "-m", "governance.serve", "--port", str(port)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     server = Server(process, port)

@@ -169,6 +169,7 @@ def server_environment(database_url: str, instance: Path, secret: str, redis_url
     })
     if redis_url:
         env["EXCOM_REDIS_URL"] = redis_url
+        env["EXCOM_REDIS_CHANNEL"] = f"excom-bench-{secret[:12]}"  # this run's servers only
     return env
 
 
