@@ -10,11 +10,13 @@ from flask_smorest import Blueprint
 
 from governance import policy
 from governance.errors import forbidden, not_found
+from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.meetings.models import AgendaItem
 from minutes import operations
 from minutes.models import MemorandumVersion
 from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
+from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
                 description="Item notes and the meeting memorandum: versions, editions, distribution")
@@ -58,10 +60,19 @@ def _distribution_view(row) -> dict:
             "sent_at": row.sent_at}
 
 
-def _version_view(version: MemorandumVersion, with_distributions: bool) -> dict:
+def _approving_motion_id(version: MemorandumVersion, user) -> int | None:
+    """The motion that approved this version, named only to whom may see it: it was put at a
+    later meeting, perhaps in its closed session, which this meeting's observers may not know of."""
+    if version.approved_by_motion_id is None:
+        return None
+    motion = db.session.get(Motion, version.approved_by_motion_id)
+    return motion.id if motion is not None and policy.can_see_item(user, motion.item) else None
+
+
+def _version_view(version: MemorandumVersion, with_distributions: bool, user) -> dict:
     return {"id": version.id, "version": version.version, "status": version.status,
             "created_at": version.created_at, "author": _author(version.author),
-            "approved_at": version.approved_at, "approved_by_motion_id": version.approved_by_motion_id,
+            "approved_at": version.approved_at, "approved_by_motion_id": _approving_motion_id(version, user),
             "distributions": [_distribution_view(d) for d in version.distributions] if with_distributions else []}
 
 
@@ -70,7 +81,7 @@ def _version_view(version: MemorandumVersion, with_distributions: bool) -> dict:
 def build(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "build the memorandum")
-    return _version_view(operations.build_memorandum_version(meeting, actor=user), True)
+    return _version_view(operations.build_memorandum_version(meeting, actor=user), True, user)
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum")
@@ -78,7 +89,7 @@ def build(meeting_id):
 def list_versions(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     staff = policy.can_prepare(user)
-    return [_version_view(v, staff) for v in reversed(operations.versions(meeting))]
+    return [_version_view(v, staff, user) for v in reversed(operations.versions(meeting))]
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum.docx")

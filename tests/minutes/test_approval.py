@@ -10,6 +10,7 @@ from governance.meetings.models import Meeting
 from minutes import operations as minutes_ops
 from minutes.models import MemorandumVersion
 from motions import operations as motion_ops
+from tests.factories import PASSWORD
 from voting import operations as voting_ops
 
 
@@ -79,3 +80,20 @@ def test_approving_a_meeting_without_memorandum_does_not_undo_the_vote(app, make
         assert db.session.get(Motion, motion_id).status == "adopted"
         actions = list(db.session.scalars(db.select(AuditEvent.action)))
         assert "memorandum.approval_without_version" in actions
+
+
+def test_the_approving_motion_is_named_only_to_those_who_may_see_it(app, make, api, small_meeting):
+    """The small meeting's press reads its memorandum versions; the motion that approved one was
+    put at a later meeting the press does not attend, so its id is not theirs to know."""
+    meeting_id = small_meeting["meeting"]
+    with app.app_context():
+        author = make.user("Builder", roles=["secretariat"])
+        minutes_ops.build_memorandum_version(db.session.get(Meeting, meeting_id), actor=author)
+        db.session.commit()
+        motion_id, delegates, staff = _approval_meeting(make, meeting_id)
+        _vote_yes(motion_id, delegates, staff)
+
+    press, = api.as_user(small_meeting["press"], PASSWORD).get(f"/meetings/{meeting_id}/memorandum").get_json()
+    desk, = api.as_user(small_meeting["staff"], PASSWORD).get(f"/meetings/{meeting_id}/memorandum").get_json()
+    assert (press["status"], press["approved_by_motion_id"]) == ("approved", None)
+    assert (desk["status"], desk["approved_by_motion_id"]) == ("approved", motion_id)
