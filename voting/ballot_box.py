@@ -93,7 +93,14 @@ class BallotBox(OnePerApp):
                     batch.append(self.slips.get_nowait())
                 except queue.Empty:
                     break
-            self._record(batch)
+            try:
+                self._record(batch)
+            except Exception:  # the writer must outlive anything: every later vote depends on it
+                log.exception("the ballot box could not answer a batch of %d votes", len(batch))
+                for slip in batch:
+                    if not slip.recorded.is_set():
+                        slip.answer = NOT_RECORDED.body()
+                        slip.recorded.set()
 
     def _record(self, batch: list[Slip]) -> None:
         app = self._app()
