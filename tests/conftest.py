@@ -12,7 +12,7 @@ import pytest
 
 from governance import create_app
 from governance.extensions import db
-from tests.factories import ApiClient, Factories
+from tests.factories import ApiClient, Factories, wipe_database
 
 POSTGRES_ADMIN_URL = os.environ.get("EXCOM_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 _backend_status: dict[str, str] = {}
@@ -62,16 +62,6 @@ def database_url(request, tmp_path_factory):
     return url
 
 
-def _wipe(app) -> None:
-    with app.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.fixture
 def app_config(database_url, tmp_path):
     return {
@@ -89,7 +79,7 @@ def app_config(database_url, tmp_path):
 def app(app_config):
     app = create_app(app_config)
     yield app
-    _wipe(app)
+    wipe_database(app)
 
 
 @pytest.fixture

@@ -65,17 +65,6 @@ def migrate(database_url: str, instance: str) -> None:
         db.engine.dispose()
 
 
-def wipe(app) -> None:
-    """Leave the database empty for the next module (as tests/conftest.py's `app` does)."""
-    with app.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-
-
 def load_demo(app) -> int:
     from governance.cli import main
     from governance.meetings.models import Meeting

@@ -37,8 +37,8 @@ import pytest
 from docx import Document
 
 from governance.extensions import socketio
-from tests.security.scene import (OUTSIDERS, PASSWORD, ROLES, Scene, load_demo, migrate, ok, png, wipe,
-                                  app_config)
+from tests.factories import wipe_database
+from tests.security.scene import OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate, ok, png
 from governance import create_app
 
 _n = itertools.count(1)
@@ -300,7 +300,7 @@ def scene(database_url, tmp_path_factory):
     app = create_app(app_config(database_url, instance))
     scene = Scene(app, load_demo(app))
     yield scene
-    wipe(app)
+    wipe_database(app)
 
 
 # --- checks on one answer ----------------------------------------------------------------------

@@ -28,7 +28,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from tests.security.scene import OBSERVER, SECRETARIAT, app_config, load_demo, migrate, wipe
+from tests.factories import wipe_database
+from tests.security.scene import OBSERVER, SECRETARIAT, app_config, load_demo, migrate
 from governance import create_app
 from governance.extensions import db
 
@@ -123,7 +124,7 @@ def fuzz(tmp_path_factory):
     load_demo(app)
     # the demo's people: the fuzzer's ids (mostly small integers) land on real things too
     yield Fuzz(app)
-    wipe(app)
+    wipe_database(app)
 
 
 FUZZ_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,

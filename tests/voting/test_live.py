@@ -267,11 +267,15 @@ def test_two_server_processes_share_one_audience_through_redis(app, demo, databa
             hang_up(on_one, on_two)
 
 
+def _personal_token(live, desk, email, label) -> dict:
+    """The secretariat issues this person a personal token (as for an access link or a kiosk)."""
+    person = next(u for u in live.api("GET", "/users", desk).json() if u["email"] == email)
+    return live.api("POST", f"/users/{person['id']}/token", desk, json={"label": label}).json()
+
+
 def test_a_revoked_token_ends_the_open_connection_at_once(live, room):
     desk = room["desk"]
-    users = live.api("GET", "/users", desk).json()
-    makati = next(u for u in users if u["email"] == "makati@excom.example.org")
-    issued = live.api("POST", f"/users/{makati['id']}/token", desk, json={"label": "kiosk"}).json()
+    issued = _personal_token(live, desk, "makati@excom.example.org", "kiosk")
     phone = Phone(live, issued["token"])
     try:
         assert phone.join(room["meeting"])["ok"]
@@ -315,9 +319,7 @@ def test_a_revoked_access_link_ends_the_browser_s_open_connection_at_once(live, 
     secretariat has revoked the link, the server has closed that connection, and it hears
     nothing more, not even the very next event."""
     desk = room["desk"]
-    users = live.api("GET", "/users", desk).json()
-    makati = next(u for u in users if u["email"] == "makati@excom.example.org")
-    link = live.api("POST", f"/users/{makati['id']}/token", desk, json={"label": "link"}).json()
+    link = _personal_token(live, desk, "makati@excom.example.org", "link")
     browser = Browser(live, link["token"])
     try:
         assert browser.join(room["meeting"])["ok"]
