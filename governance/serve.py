@@ -12,6 +12,28 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
+import socket  # noqa: E402
+
+from gevent import pywsgi  # noqa: E402
+
+
+class NoDelayHandler(pywsgi.WSGIHandler):
+    """gevent's handler with Nagle's algorithm off on each connection.
+
+    pywsgi writes a response in two sends: the status line and headers, then the body. With
+    Nagle on, the body waits until the client acknowledges the headers, and the client, having
+    nothing to send, delays that ACK by up to 40 ms (Linux's delayed ACK). A fresh connection
+    escapes it (quick-ACK mode at start); every later request on a kept-alive connection paid
+    the 40 ms: pages after the first, the chair's console, scripts. The response is complete when
+    written, so there is nothing for Nagle to coalesce: send at once.
+    """
+
+    def handle(self):
+        try:
+            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not TCP (a Unix socket) or already closed: nothing to tune
+            pass
+        return super().handle()
 
 
 def main() -> None:
@@ -40,7 +62,7 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
     print(f"serving on http://{args.host}:{args.port}/ (pid {os.getpid()})", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=NoDelayHandler)
 
 
 if __name__ == "__main__":
