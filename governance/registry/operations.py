@@ -23,6 +23,8 @@ def create_member(*, actor, **fields) -> Member:
     db.session.add(member)
     db.session.flush()
     record("member.created", actor=actor, subject=member, after=snapshot(member))
+    if member.is_voting:
+        _board_changed()
     return member
 
 
@@ -41,8 +43,16 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
         from governance.auth.models import User
         from governance.realtime import rooms_may_have_changed
         rooms_may_have_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
+        _board_changed()
     if changed:
         record("member.updated", actor=actor, meeting=meeting, subject=member,
                before={k: before[k] for k in changed},
                after={**{k: after[k] for k in changed}, **({"reason": reason} if reason else {})})
     return member
+
+
+def _board_changed() -> None:
+    """The board's voting members are every meeting's quorum base: the meetings still sitting
+    hear their new quorum (after the commit, as every broadcast)."""
+    from governance.meetings.operations import announce_quorum_of_sitting_meetings
+    announce_quorum_of_sitting_meetings()
