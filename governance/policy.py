@@ -88,6 +88,13 @@ def can_prepare(user) -> bool:
     return is_secretariat(user)
 
 
+def can_see_any_item(user, items) -> bool:
+    """A thing put to the vote under these items (a memorandum held outside the platform, say)
+    is visible to the secretariat and to whoever may see one of the items: a file referred to
+    only from the closed session stays as closed as that session."""
+    return is_secretariat(user) or any(can_see_item(user, item) for item in items)
+
+
 def can_record_attendance(user, meeting: Meeting, person_id: int) -> bool:
     """The check-in desk, the chair, or a person checking themself in (online, say)."""
     if can_run_meeting(user, meeting):

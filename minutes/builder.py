@@ -39,6 +39,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from minutes.record import (
+    Amendment,
     Attendance,
     ItemRecord,
     Memorandum,
@@ -697,9 +698,35 @@ def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
         facts.insert(0, ("Moved by", format_person(motion.moved_by)))
     for label, value in facts:
         _label_line(doc, label, value, keep_with_next=True)
+    if motion.amendment is not None:
+        _add_amendment(doc, motion.amendment)
     for poll in motion.polls:
         _add_poll(doc, poll, secret=motion.secret, tz=tz)
     _add_motion_outcome(doc, motion)
+
+
+DELETED_RED = RGBColor(0xA0, 0x10, 0x10)
+INSERTED_BLUE = RGBColor(0x10, 0x40, 0xA0)
+
+
+def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
+    """The current and the proposed text, then the proposed text with the changes marked as a
+    reader of minutes expects them: deleted words struck through, inserted words underlined."""
+    for label, text in (("Current text", amendment.current), ("Proposed text", amendment.proposed)):
+        _label_line(doc, label, "", keep_with_next=True)
+        quote = doc.add_paragraph(style="Quote")
+        quote.paragraph_format.keep_with_next = True
+        _run(quote, f"“{text}”")
+    _label_line(doc, "Changes", "struck through: deleted; underlined: inserted", keep_with_next=True)
+    marked = doc.add_paragraph(style="Quote")
+    for op, text in amendment.changes:
+        run = _run(marked, text)
+        if op == "delete":
+            run.font.strike = True
+            run.font.color.rgb = DELETED_RED
+        elif op == "insert":
+            run.font.underline = True
+            run.font.color.rgb = INSERTED_BLUE
 
 
 def _voting_method(motion: MotionRecord) -> str:
@@ -733,12 +760,19 @@ def _add_poll(doc: DocxDocument, poll: PollRecord, *, secret: bool, tz: ZoneInfo
 
 
 def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
+    """The counts in the words every screen uses: the choices, then votes cast (yes and no, or
+    the votes for candidates), abstentions, exhausted ballots (instant runoff), and ballots,
+    which is all of them; then the members eligible."""
     widths = (Cm(7.0), Cm(2.4), Cm(4.2))
     table = _new_table(doc, ("Choice", "Votes", "Share of votes cast"), widths, right_from=1)
     for count in poll.counts:
         _add_row(table, (count.choice, str(count.votes), _share(count.votes, poll.cast)), right_from=1)
-    _add_row(table, ("Abstentions (not counted as cast)", str(poll.abstentions), ""), right_from=1)
     _add_row(table, ("Votes cast", str(poll.cast), ""), bold=True, right_from=1)
+    _add_row(table, ("Abstentions", str(poll.abstentions), ""), right_from=1)
+    if poll.exhausted is not None:
+        _add_row(table, ("Exhausted ballots", str(poll.exhausted), ""), right_from=1)
+    ballots = poll.ballots if poll.ballots is not None else poll.cast + poll.abstentions + (poll.exhausted or 0)
+    _add_row(table, ("Ballots", str(ballots), ""), right_from=1)
     _add_row(table, ("Members eligible to vote", str(poll.eligible), ""), right_from=1)
     _spacer(doc)
 

@@ -117,6 +117,22 @@ def logo_towers(size: int = 160) -> bytes:
     return _png(size, colour)
 
 
+def memorandum_2023_stand_in() -> bytes:
+    """A small DOCX standing in for the memorandum of EXCOM 2023 that the members received by
+    e-mail before the platform was in use (the demo does not hold the real one)."""
+    import io
+
+    from docx import Document
+    document = Document()
+    document.add_heading("WeGO Executive Committee Meeting 2023 – Memorandum", level=1)
+    document.add_paragraph("Stand-in for the demo: the memorandum of the EXCOM Meeting 2023 as circulated by the "
+                           "Secretariat before this platform was in use.")
+    out = io.BytesIO()
+    document.core_properties.created = datetime(2023, 11, 1)
+    document.save(out)
+    return out.getvalue()
+
+
 # --- the play --------------------------------------------------------------------------------
 
 @dataclass
@@ -370,13 +386,19 @@ def _play_closed_session(run: Play) -> None:
 
     item = run.take_up("Review of Meeting Memorandum", (
         "The memorandum of the WeGO EXCOM Meeting 2023 was circulated by the Secretariat before this platform "
-        "was in use, so it holds no version of it to approve; the Executive Committee therefore took note of "
-        "it by a general motion rather than a minutes-approval motion."), minutes=4)
-    motion = run.motion(item, kind="general", title="Taking note of the memorandum of EXCOM 2023",
-                        text="That the Executive Committee take note of the memorandum of the WeGO EXCOM "
-                             "Meeting 2023 as circulated by the Secretariat.",
-                        moved_by_id=run.delegate("Almaty").id)
+        "was in use; the Secretariat recorded the file the members had received, and the Executive Committee "
+        "approved it as held outside the platform. The file in the demo is a stand-in: the demo does not hold "
+        "the real memorandum of 2023."), minutes=4)
+    outside = motion_ops.record_external_memorandum(
+        actor=run.staff, title="Memorandum of the WeGO EXCOM Meeting 2023, as circulated by the Secretariat",
+        data=memorandum_2023_stand_in(), filename="WeGO EXCOM 2023 memorandum.docx")
+    run.commit()
+    motion = run.motion(item, kind="minutes_approval", title="Approval of the memorandum of EXCOM 2023",
+                        text="That the Executive Committee approve the memorandum of the WeGO EXCOM Meeting 2023 "
+                             "as circulated by the Secretariat.",
+                        external_memorandum_id=outside.id, moved_by_id=run.delegate("Almaty").id)
     run.vote(motion, run.ballots())
+    echo("  the memorandum of EXCOM 2023 (held outside the platform) approved")
 
     run.take_up("Annual Assessment of WeGO Regional Offices", (
         "The Secretariat presented the annual assessment of the six regional offices (East Asia: Chengdu; "

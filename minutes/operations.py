@@ -119,14 +119,34 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
     return version
 
 
-def approve(meeting_id: int, *, motion=None, actor=None) -> MemorandumVersion | None:
-    """Approve (and freeze) the newest version of a meeting's memorandum.
+def fix_version_put_to_vote(motion, actor) -> None:
+    """The opening hook of `minutes_approval` motions: the members approve the version they
+    were given, so the newest version when the approval poll first opens is written on the
+    motion, and that one is approved on adoption, whatever is built meanwhile (a version 2
+    built during the vote is not what was voted on). A repeated vote (after a void poll) asks
+    about the same version. No version at all: 409 no_memorandum, nothing to approve yet."""
+    if motion.memorandum_meeting_id is None or motion.memorandum_version is not None:
+        return
+    version = newest_version(motion.memorandum_meeting_id)
+    if version is None:
+        other = db.session.get(Meeting, motion.memorandum_meeting_id)
+        raise conflict("no_memorandum", f"{other.title if other else 'That meeting'} has no memorandum version to "
+                                        "approve yet; build one and circulate it first.")
+    motion.memorandum_version = version.version
+    db.session.flush()
+    record("motion.memorandum_fixed", actor=actor, meeting=motion.meeting_id, subject=motion,
+           after={"memorandum_meeting_id": motion.memorandum_meeting_id, "memorandum_version": version.version,
+                  "full_sha256": _sha256(version.full_docx)})
+
+
+def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = None) -> MemorandumVersion | None:
+    """Approve (and freeze) version `number` of a meeting's memorandum (the newest when None).
 
     The approved document is the draft that was circulated, with its DRAFT mark and version
     line turned into the approval; nothing else in it changes, and from then on its bytes
     never change again."""
-    version = newest_version(meeting_id)
     meeting = db.session.get(Meeting, meeting_id)
+    version = find_version(meeting, number) if meeting is not None else None
     reason = f"{motion.resolution_number}: {motion.title}" if motion is not None else None
     if version is None:
         # Adoption must not fail over it (the vote was taken); the trail says what happened.
@@ -157,7 +177,7 @@ def approve(meeting_id: int, *, motion=None, actor=None) -> MemorandumVersion | 
 def approve_from_motion(motion, actor) -> None:
     """The adoption hook of `minutes_approval` motions."""
     if motion.memorandum_meeting_id:
-        approve(motion.memorandum_meeting_id, motion=motion, actor=actor)
+        approve(motion.memorandum_meeting_id, motion=motion, actor=actor, number=motion.memorandum_version)
 
 
 def _register_hook() -> None:
@@ -167,6 +187,9 @@ def _register_hook() -> None:
         return
     if approve_from_motion not in adoption_hooks["minutes_approval"]:
         adoption_hooks["minutes_approval"].append(approve_from_motion)
+    from motions.operations import opening_hooks
+    if fix_version_put_to_vote not in opening_hooks["minutes_approval"]:
+        opening_hooks["minutes_approval"].append(fix_version_put_to_vote)
 
 
 _register_hook()

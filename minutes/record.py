@@ -123,10 +123,22 @@ class PollRecord:
     elected: str | None = None  # the winning choice when outcome == "elected"
     taken_at: datetime | None = None  # when the poll closed
     note: str | None = None  # e.g. why a round was void or what the runoff decides
+    ballots: int | None = None  # every ballot: votes cast, abstentions (and exhausted, by instant runoff)
+    exhausted: int | None = None  # instant runoff: ballots ranking no candidate still standing
 
     def __post_init__(self) -> None:
         _require_choice(self.outcome, PollOutcome, "poll outcome")
         _require_aware(self.taken_at, "poll taken_at")
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A statutes amendment as the members voted on it: both texts and the changes between them
+    (motions.amendment), each change ("equal" | "delete" | "insert", text)."""
+
+    current: str
+    proposed: str
+    changes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,7 @@ class MotionRecord:
     resolution_number: str | None = None  # "EXCOM 2024/R3" once adopted
     polls: tuple[PollRecord, ...] = ()  # empty when decided by general consent
     note: str | None = None  # e.g. "Adopted by general consent."
+    amendment: Amendment | None = None  # statutes amendments: what changes
 
     def __post_init__(self) -> None:
         _require_choice(self.outcome, MotionOutcome, "motion outcome")

@@ -54,6 +54,32 @@ def cast_count(poll: Poll) -> int:
                              .where(Participation.poll_id == poll.id))
 
 
+def turnout(poll: Poll, *, with_names: bool = False) -> dict:
+    """Who has voted, as the chair needs to know before closing: `ballots` (every member that
+    voted, abstentions included), `eligible` (the electorate fixed at opening), `present`
+    (eligible members with a delegate checked in now) and `present_voted` (of those, how many
+    have voted). "7 of 9 present have voted; 12 eligible." With `with_names`, for a named poll,
+    `waiting` lists the present eligible members who have not voted yet (None for a secret
+    poll: who abstains from a secret ballot by not voting is not the chair's to watch)."""
+    from governance.meetings import queries as meeting_queries
+    from governance.meetings.models import Meeting
+    eligible = set(db.session.scalars(select(EligibleVoter.member_id).where(EligibleVoter.poll_id == poll.id)))
+    voted = set(db.session.scalars(select(Participation.member_id).where(Participation.poll_id == poll.id)))
+    meeting = db.session.get(Meeting, poll.meeting_id)
+    present = eligible & meeting_queries.present_member_ids(meeting)
+    view = {"poll_id": poll.id, "ballots": len(voted), "eligible": poll.eligible_count, "present": len(present),
+            "present_voted": len(present & voted)}
+    if with_names:
+        view["waiting"] = None
+        if not poll.secret:
+            from governance.registry.models import Member
+            waiting = present - voted
+            members = db.session.execute(select(Member.id, Member.name).where(Member.id.in_(waiting))
+                                         .order_by(Member.name)).all() if waiting else []
+            view["waiting"] = [{"member_id": member_id, "member": name} for member_id, name in members]
+    return view
+
+
 def has_voted(poll: Poll, user) -> bool:
     if user is None or user.member_id is None:
         return False
@@ -72,18 +98,57 @@ def choices(poll: Poll) -> list[dict]:
     return options + [{"value": "abstain", "label": "Abstain"}]
 
 
+def approves(motion: Motion) -> dict | None:
+    """Which memorandum a `minutes_approval` motion puts to the vote, as the ballot, the result
+    and the memorandum say it: a meeting's memorandum and the version fixed when the approval
+    poll opened (None before that), or one held outside the platform."""
+    if motion.kind != "minutes_approval":
+        return None
+    if motion.external_memorandum is not None:
+        outside = motion.external_memorandum
+        return {"external_memorandum_id": outside.id, "title": outside.title, "filename": outside.filename,
+                "sha256": outside.sha256, "version": None, "meeting_id": None}
+    from governance.meetings.models import Meeting
+    meeting = db.session.get(Meeting, motion.memorandum_meeting_id) if motion.memorandum_meeting_id else None
+    return {"meeting_id": motion.memorandum_meeting_id, "version": motion.memorandum_version,
+            "title": f"Memorandum of {meeting.title}" if meeting else "Memorandum", "external_memorandum_id": None}
+
+
+def motion_brief(motion: Motion) -> dict:
+    """What a ballot shows of its motion: the words put to the vote, the majority it needs,
+    and for a statutes amendment the current and proposed text with the changes marked."""
+    brief = {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority,
+             "text": motion.text or ""}
+    subject = approves(motion)
+    if subject is not None:
+        brief["approves"] = subject
+    if motion.kind == "statutes_amendment":
+        from motions.amendment import changes
+        brief.update(current_text=motion.current_text or "", proposed_text=motion.proposed_text or "",
+                     changes=changes(motion.current_text or "", motion.proposed_text or ""))
+    return brief
+
+
 def poll_view(poll: Poll, user) -> dict:
     """The poll as API.md shows it; `voted` is about `user` (None in broadcasts)."""
     motion = poll.motion
     view = {
         "id": poll.id, "motion_id": motion.id, "meeting_id": poll.meeting_id, "item_id": motion.item_id,
-        "motion": {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority},
+        "motion": motion_brief(motion),
         "round": poll.round, "reason": poll.reason, "status": poll.status, "secret": poll.secret,
         "method": poll.method, "choices": choices(poll), "eligible": poll.eligible_count,
         "opened_at": poll.opened_at.isoformat(), "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
         "quorum_at_open": poll.quorum_at_open,
     }
-    view["cast"] = poll.result["ballots"] if poll.result else cast_count(poll)
+    if poll.result:
+        view["cast"] = view["ballots"] = poll.result["ballots"]
+    else:
+        # `cast` is API.md's name for the ballots received so far (abstentions included);
+        # `ballots` says it in the vocabulary of the screens; `present` and `present_voted`
+        # let them say "7 of 9 present have voted; 12 eligible"
+        count = turnout(poll)
+        view["cast"] = view["ballots"] = count["ballots"]
+        view["present"], view["present_voted"] = count["present"], count["present_voted"]
     if user is not None:
         view["voted"] = has_voted(poll, user)
     if not poll.is_open:

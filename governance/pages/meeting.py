@@ -81,8 +81,9 @@ def meeting_page(meeting_id):
         return login
     meeting = _visible_meeting(meeting_id)
     roles = _roles(meeting)
-    data = _page_data(meeting, can_vote=roles["can_vote"])
-    return _render("meeting.html", meeting, page_data=data)
+    present = queries.open_stay(meeting, current_user.id) is not None
+    data = _page_data(meeting, can_vote=roles["can_vote"], present=present)
+    return _render("meeting.html", meeting, page_data=data, present=present)
 
 
 @bp.route("/meetings/<int:meeting_id>/chair")

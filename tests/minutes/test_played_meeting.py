@@ -93,18 +93,29 @@ def test_the_memorandum_of_the_played_meeting_holds_the_whole_meeting(app, api, 
     assert len(polls) == 10  # eight yes/no motions, the host-city ballot's two rounds, the logo
     for _, result, candidates in polls:
         labels = {str(value): label for value, label in candidates}
-        text = result["threshold_text"]
-        assert text[:1].upper() + text[1:] + "." in paragraphs
+        # the threshold in the words the screens use, the counts in one vocabulary
+        assert f"Required: {result['threshold_text']}. Abstentions are not votes cast." in paragraphs
+        assert ("Ballots", str(result["ballots"]), "") in rows
         for choice, votes in result["counts"].items():
             if choice == "abstain":
-                assert ("Abstentions (not counted as cast)", str(votes), "") in rows
+                assert ("Abstentions", str(votes), "") in rows
             else:
                 label = labels.get(choice, choice.capitalize())
                 assert any(row[:2] == (label, str(votes)) for row in rows), (label, votes)
         assert ("Votes cast", str(result["cast"]), "") in rows
     assert "Result: Makati elected." in paragraphs and "Result: Globe elected." in paragraphs
     assert "Result: Rejected." in paragraphs  # the statutes amendment missed two-thirds
-    assert "Two-thirds of votes cast: at least 8 yes." in paragraphs
+    assert "Required: two-thirds of votes cast: yes at least twice no. Abstentions are not votes cast." in paragraphs
+    # the amendment as the members saw it: both texts and the changes marked
+    changes = next(p for p in doc.paragraphs if "or online; a member attending online" in p.text
+                   and any(run.font.underline for run in p.runs))
+    inserted = "".join(run.text for run in changes.runs if run.font.underline)
+    assert inserted == " or online; a member attending online counts towards the quorum and votes"
+    # the previous memorandum, approved from the file the members read
+    previous = paragraphs[paragraphs.index("Memorandum of the previous meeting") + 1]
+    assert previous.startswith("“Memorandum of the WeGO EXCOM Meeting 2023, as circulated by the Secretariat”, "
+                               "held outside the platform (file WeGO_EXCOM_2023_memorandum.docx, SHA-256 ")
+    assert previous.endswith(") was approved (Resolution EXCOM 2024/R7).")
     # named votes list every member; secret ballots never do
     assert sum(p.startswith("Named vote: how each member voted (12)") for p in paragraphs) == 6
     assert "Named vote: how each member voted (11)" in paragraphs  # Hebron had left

@@ -38,7 +38,8 @@ from docx import Document
 
 from governance.extensions import socketio
 from tests.factories import wipe_database
-from tests.security.scene import OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate, ok, png
+from tests.security.scene import (EXTERNAL_PDF, OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate,
+                                  ok, png)
 from governance import create_app
 
 _n = itertools.count(1)
@@ -186,9 +187,12 @@ ROWS = [
         lambda s, r: {"args": {"item_id": s.closed_item["id"]}, "json": {"number": s.closed_item["number"]}},
         "closed session"),
     Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_OPEN(200),
-        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "open session"),
+        lambda s, r: {"args": {"item_id": s.scratch("activate").items["open"]}}, "open session, no poll open"),
     Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_CLOSED(200),
-        lambda s, r: {"args": {"item_id": s.closed_item["id"]}}, "closed session"),
+        lambda s, r: {"args": {"item_id": s.scratch("activate").items["closed"]}}, "closed session, no poll open"),
+    # the scene's open poll is on the open item while the closed one is current: 409 poll_open
+    Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_OPEN(409),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "another item while a poll is open"),
     # --- participants, attendance, quorum, audit --------------------------------------------
     Row("GET", M + "/participants", PARTICIPANTS(), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
     Row("POST", M + "/participants", SECRETARIAT_IN_MEETING(201),
@@ -224,6 +228,15 @@ ROWS = [
         lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session"),
     Row("GET", "/api/v1/logos/<int:candidate_id>", CLOSED_READERS(),
         lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}}, "closed session"),
+    # --- memoranda held outside the platform (put to the closed session in the scene) ---------
+    Row("POST", "/api/v1/external-memoranda", SECRETARIAT_ONLY(201),
+        lambda s, r: {"form": lambda: {"title": f"Memorandum by {r}",
+                                       "file": (io.BytesIO(EXTERNAL_PDF), "memo.pdf", "application/pdf")}}),
+    Row("GET", "/api/v1/external-memoranda", SECRETARIAT_ONLY(200), lambda s, r: {}),
+    Row("GET", "/api/v1/external-memoranda/<int:memorandum_id>", CLOSED_READERS(),
+        lambda s, r: {"args": {"memorandum_id": s.closed_external["id"]}}, "put to the closed session"),
+    Row("GET", "/api/v1/external-memoranda/<int:memorandum_id>/file", CLOSED_READERS(),
+        lambda s, r: {"args": {"memorandum_id": s.closed_external["id"]}}, "put to the closed session"),
     # --- motions' rounds, polls, votes, ballots ---------------------------------------------
     Row("GET", "/api/v1/motions/<int:motion_id>", PARTICIPANTS(),
         lambda s, r: {"args": {"motion_id": s.open_motion["id"]}}, "open session"),
@@ -240,6 +253,10 @@ ROWS = [
     Row("GET", "/api/v1/polls/<int:poll_id>", PARTICIPANTS(),
         lambda s, r: {"args": {"poll_id": s.open_poll["id"]}}, "open session"),
     Row("GET", "/api/v1/polls/<int:poll_id>", CLOSED_READERS(),
+        lambda s, r: {"args": {"poll_id": s.closed_poll["id"]}}, "closed session"),
+    Row("GET", "/api/v1/polls/<int:poll_id>/turnout", CHAIR_OPEN(200),
+        lambda s, r: {"args": {"poll_id": s.open_poll["id"]}}, "open session"),
+    Row("GET", "/api/v1/polls/<int:poll_id>/turnout", CHAIR_CLOSED(200),
         lambda s, r: {"args": {"poll_id": s.closed_poll["id"]}}, "closed session"),
     # one vote per member: the chair (Seoul) and the delegate (Abu Dhabi) vote for different members
     Row("POST", "/api/v1/polls/<int:poll_id>/votes", S(403, 201, 201, 403, 403, 404, 401),
@@ -423,7 +440,6 @@ def test_the_scene_is_what_the_table_assumes(scene):
     """Guards against a vacuous matrix: the closed item is the current one, the observer is told
     nothing of it, the delegate is, and the public memorandum really is a document."""
     desk, observer, delegate = (scene.clients[r] for r in ("secretariat", "observer", "delegate"))
-    ok(scene.clients["chair"].post(f"/items/{scene.closed_item['id']}/activate"))
     assert ok(delegate.get(f"/meetings/{scene.meeting_id}"))["current_item"]["id"] == scene.closed_item["id"]
     seen = ok(observer.get(f"/meetings/{scene.meeting_id}"))
     assert seen["current_item"] is None and {x["kind"] for x in seen["sessions"]} == {"open"}

@@ -56,3 +56,31 @@ def test_after_adjournment_nothing_is_taken_up_or_put_to_the_vote(room):
     assert _refusal(room.chair.post(f"/items/{room.open_items[HOST]}/activate")) == (409, "adjourned")
     assert _refusal(room.open_poll(motion["id"])) == (409, "adjourned")
     assert _refusal(room.chair.post(f"/meetings/{room.meeting_id}/adjourn")) == (409, "adjourned")
+
+
+def test_the_chair_sees_present_and_eligible_apart_and_who_has_not_voted(room):
+    """Ten of twelve members check in; eight vote; one voter leaves: "7 of 9 present have voted;
+    12 eligible", 8 ballots, and the named poll lists the two present members still to vote."""
+    room.check_in(*CITIES[:10])
+    motion = room.motion(REPORT, kind="general", title="To receive the report")
+    poll = room.open_poll(motion["id"]).get_json()
+    assert (poll["ballots"], poll["present"], poll["present_voted"], poll["eligible"]) == (0, 10, 0, 12)
+    for city in CITIES[:8]:
+        assert room.vote(poll["id"], city, "abstain" if city == CITIES[0] else "yes").status_code == 201
+    room.check_out(CITIES[0])
+    turnout = room.chair.get(f"/polls/{poll['id']}/turnout").get_json()
+    assert turnout == {"poll_id": poll["id"], "ballots": 8, "eligible": 12, "present": 9, "present_voted": 7,
+                       "waiting": [{"member_id": room.members[city], "member": city} for city in CITIES[8:10]]}
+    seen = room.delegate("Almaty").get(f"/polls/{poll['id']}").get_json()
+    assert (seen["cast"], seen["ballots"], seen["present"], seen["present_voted"]) == (8, 8, 9, 7)
+    assert room.delegate("Almaty").get(f"/polls/{poll['id']}/turnout").status_code == 403
+    assert room.desk.get(f"/polls/{poll['id']}/turnout").status_code == 200
+
+
+def test_a_secret_poll_does_not_name_who_is_still_to_vote(room):
+    room.check_in(*CITIES[:9])
+    motion = room.motion(REPORT, kind="general", title="To receive the report", secret=True)
+    poll = room.open_poll(motion["id"]).get_json()
+    room.vote(poll["id"], "Almaty", "yes")
+    turnout = room.chair.get(f"/polls/{poll['id']}/turnout").get_json()
+    assert (turnout["present"], turnout["present_voted"], turnout["waiting"]) == (9, 1, None)
