@@ -1,4 +1,6 @@
 """Reading polls as a given person may see them."""
+import unicodedata
+
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -74,10 +76,16 @@ def turnout(poll: Poll, *, with_names: bool = False) -> dict:
         if not poll.secret:
             from governance.registry.models import Member
             waiting = present - voted
-            members = db.session.execute(select(Member.id, Member.name).where(Member.id.in_(waiting))
-                                         .order_by(Member.name)).all() if waiting else []
+            members = db.session.execute(select(Member.id, Member.name).where(Member.id.in_(waiting))).all() \
+                if waiting else []
+            # in the order people read a list of cities (São Paulo before Seoul), whatever the database's collation
+            members.sort(key=lambda row: _reading_order(row[1]))
             view["waiting"] = [{"member_id": member_id, "member": name} for member_id, name in members]
     return view
+
+
+def _reading_order(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def has_voted(poll: Poll, user) -> bool:
