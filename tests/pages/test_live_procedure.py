@@ -338,6 +338,32 @@ def test_the_russian_phone_shows_the_new_words_in_russian(open_page, live_api, m
     assert not phone.errors
 
 
+def test_the_secretariat_puts_the_approval_of_a_memorandum_held_outside(open_page, live_api, meeting, tmp_path):
+    """The first meeting on the platform: EXCOM 2023's memorandum is a file, not a meeting here."""
+    memorandum = tmp_path / "EXCOM 2023 memorandum.pdf"
+    memorandum.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    page = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/setup")
+    expect(page.locator("#motion-list")).to_have_attribute("data-loaded", "true")
+    page.select_option("#sm-item", str(meeting["closed_items"]["Review of Meeting Memorandum of WeGO EXCOM 2023"]))
+    page.select_option("#sm-kind", "minutes_approval")
+    page.fill("#sm-title", "Approval of the memorandum of EXCOM 2023")
+    page.check("#sm-memo-source-outside")
+    expect(page.locator("#sm-memo-meeting-box")).to_be_hidden()
+    page.get_by_role("button", name="Put the motion").click()
+    expect(page.locator("#sm-error")).to_contain_text("Choose the memorandum's file (PDF or DOCX) first.")
+    page.fill("#sm-memo-title", "Memorandum of the WeGO EXCOM Meeting 2023")
+    page.set_input_files("#sm-memo-file", str(memorandum))
+    page.get_by_role("button", name="Put the motion").click()
+    expect(page.locator("#sm-done")).to_be_visible()
+    motions = [m for m in live_api(SECRETARIAT).get(f"/meetings/{meeting['id']}/motions")
+               if m["title"] == "Approval of the memorandum of EXCOM 2023"]
+    assert len(motions) == 1
+    outside = motions[0]["external_memorandum"]
+    assert (outside["title"], outside["filename"], outside["content_type"]) == (
+        "Memorandum of the WeGO EXCOM Meeting 2023", "EXCOM_2023_memorandum.pdf", "application/pdf")
+    assert not page.errors
+
+
 # --- a meeting of its own: adjournment --------------------------------------------------------
 
 def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live_api):
