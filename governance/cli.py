@@ -253,6 +253,8 @@ def archive_write(meeting_id, path):
     from governance.meetings.models import Meeting
     from minutes.archive.writer import write_archive  # minutes sits above governance
 
+    from governance.audit.trail import read_snapshot
+    read_snapshot()  # the meeting, its polls and its events as of one moment
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"no meeting has the id {meeting_id}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from governance.audit.trail import Finding, Trail
+from governance.audit.trail import Finding, Trail, read_snapshot
 from governance.extensions import db
 from motions import effects
 from motions.models import Motion
@@ -63,6 +63,7 @@ def recount_poll(poll: Poll) -> list[str]:
 
 
 def recount_all() -> RecountReport:
+    read_snapshot()
     trail = Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions)))
     findings: list[Finding] = []
     polls_of: dict[int, list[crosscheck.PollFacts]] = defaultdict(list)

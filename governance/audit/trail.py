@@ -51,5 +51,13 @@ class Trail:
         return sorted((e for action in actions for e in self._by_action.get(action, [])), key=lambda e: e["seq"])
 
 
+def read_snapshot() -> None:
+    """Make the rest of this session's transaction read one snapshot (PostgreSQL: REPEATABLE
+    READ; SQLite's read transactions already are one), so that a poll closed while a recount or
+    an archive reads is seen with its events or not at all. Call before the first query."""
+    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def reason_of(event: dict) -> str:
     return str((event.get("after") or {}).get("reason") or "")

@@ -57,7 +57,7 @@ def verify_archive(path: str | Path, *, key: bytes | None = None, anchors=()) ->
     with archive:
         try:
             files = _files(archive, verdict)
-        except _Unreadable as error:
+        except (_Unreadable, zipfile.BadZipFile, OSError) as error:  # BadZipFile: a damaged member
             verdict.findings.append(str(error))
             return verdict
         try:
@@ -83,10 +83,16 @@ def _files(archive: zipfile.ZipFile, verdict: Verdict) -> dict[str, bytes]:
     infos = {info.filename: info for info in archive.infolist() if not info.is_dir()}
     if "manifest.json" not in infos:
         raise _Unreadable("the archive has no manifest.json")
-    manifest = json.loads(_read(archive, infos["manifest.json"]))
+    try:
+        manifest = json.loads(_read(archive, infos["manifest.json"]))
+        listed = manifest.get("files")
+        if not isinstance(listed, dict):
+            raise TypeError("its files are not a mapping of name to SHA-256 and size")
+        listed = {str(name): dict(expected) for name, expected in listed.items()}
+    except (ValueError, TypeError, AttributeError) as error:
+        raise _Unreadable(f"manifest.json cannot be read: {type(error).__name__}: {error}") from None
     if manifest.get("format") != FORMAT:
         raise _Unreadable(f"manifest.json names the format {manifest.get('format')!r}, not {FORMAT!r}")
-    listed = manifest.get("files") or {}
     files = {"manifest.json": _read(archive, infos["manifest.json"])}
     for name, expected in sorted(listed.items()):
         if name not in infos:

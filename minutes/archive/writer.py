@@ -28,6 +28,7 @@ from sqlalchemy import select
 from governance.audit import chain
 from governance.audit.models import AuditEvent
 from governance.audit.operations import head as audit_head
+from governance.audit.trail import read_snapshot
 from governance.dbtypes import utcnow
 from governance.extensions import db
 from governance.meetings.models import Attendance, Meeting
@@ -160,6 +161,7 @@ def _events(meeting: Meeting) -> tuple[bytes, int, tuple[int, str], tuple[int, s
 
 def write_archive(meeting: Meeting, path: str | Path) -> Written:
     path = Path(path)
+    read_snapshot()
     files: dict[str, bytes] = {
         "record/meeting.json": _json(meeting_record(meeting)),
         "record/polls.json": _json(polls_record(meeting)),

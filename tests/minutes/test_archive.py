@@ -261,3 +261,24 @@ def test_a_keyed_archive_checks_its_macs_with_the_key(demo, app, api, runner, tm
     code, output = verify_offline(path, env={"EXCOM_AUDIT_KEY": "a guess"})
     assert code == 1 and "its MAC does not match" in output
     assert runner.invoke(main, ["archive", "999", str(tmp_path / "none.zip")]).exit_code == 1
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"not a zip at all", "is not a readable ZIP file"),
+    ({"other.txt": b"x"}, "the archive has no manifest.json"),
+    ({"manifest.json": b"{not json"}, "manifest.json cannot be read"),
+    ({"manifest.json": b'{"format": "excom-meeting-archive/1", "files": []}'}, "manifest.json cannot be read"),
+    ({"manifest.json": b'{"format": "something else", "files": {}}'}, "names the format 'something else'"),
+    ({"manifest.json": b'{"format": "excom-meeting-archive/1", "files": {}}'}, "the record cannot be read"),
+])
+def test_what_is_no_archive_is_refused_with_a_reason(tmp_path, content, expected):
+    from minutes.archive.checker import verify_archive
+    path = tmp_path / "given.zip"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in content.items():
+                archive.writestr(name, data)
+    verdict = verify_archive(path)
+    assert not verdict.holds and expected in verdict.findings[0], verdict.findings
