@@ -114,7 +114,12 @@ def _http_error(exc: HTTPException):
     elif status == 405:
         message = f"{request.method} is not allowed here."
     elif status == 413:
-        message = "The upload or request body is too large."
+        from governance.boundary import upload_refusal
+        if (refusal := upload_refusal()) is not None:
+            return error_response(refusal())
+        limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH")
+        message = "The upload or request body is too large" + (
+            f": at most {limit // (1024 * 1024)} MiB." if limit and limit >= 1024 * 1024 else ".")
     response = error_response(ApiError(status, code, message, fields))
     if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
         response = current_app.make_response(response)
