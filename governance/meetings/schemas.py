@@ -195,7 +195,7 @@ def current_item_payload(meeting, user) -> dict | None:
     return ItemOut().dump(item)
 
 
-def _load_documents(items) -> None:
+def load_documents(items) -> None:
     """Every item's documents in one query instead of one per item."""
     from sqlalchemy.orm.attributes import set_committed_value
 
@@ -215,7 +215,7 @@ def _load_documents(items) -> None:
 def meeting_view(meeting, user) -> dict:
     """The meeting with only the sessions, items and current item this user may see
     (for MeetingOut to dump)."""
-    _load_documents([item for session in policy.visible_sessions(user, meeting) for item in session.items])
+    load_documents([item for session in policy.visible_sessions(user, meeting) for item in session.items])
     return {
         "id": meeting.id, "title": meeting.title, "reference": meeting.reference, "kind": meeting.kind,
         "venue": meeting.venue, "timezone": meeting.timezone, "starts_at": meeting.starts_at,
