@@ -69,18 +69,52 @@ def audit():
     """Check the audit trail."""
 
 
+def _anchor(ctx, param, values):
+    from governance.audit.chain import parse_anchor
+    try:
+        return [parse_anchor(value) for value in values]
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @audit.command("verify")
+@click.option("--head", "anchors", multiple=True, callback=_anchor, metavar="SEQ:HASH",
+              help="An audit head copied from outside the database (a distributed memorandum prints one): "
+                   "it must still be in the trail. Repeatable.")
 @with_appcontext
-def audit_verify():
-    """Walk the hash chain and report the first broken link, if any."""
+def audit_verify(anchors):
+    """Walk the hash chain and report the first broken link, if any (with EXCOM_AUDIT_KEY: the MACs too)."""
     from governance.audit.operations import verify_chain
 
-    report = verify_chain()
-    if report.intact:
-        click.echo(f"audit trail intact: {report.events} events, head {report.head}")
-        return
-    click.echo(f"audit trail BROKEN at event {report.broken_at}: {report.problem}", err=True)
-    sys.exit(1)
+    report = verify_chain(anchors)
+    for note in _chain_notes(report):
+        click.echo(note)
+    for seq, digest in anchors:
+        if not any(problem.startswith(f"anchor {seq}:") for problem in report.anchor_problems):
+            click.echo(f"anchor {seq}:{digest} is in the trail")
+    failed = False
+    if report.broken_at is not None:
+        click.echo(f"audit trail BROKEN at event {report.broken_at}: {report.problem}", err=True)
+        failed = True
+    for problem in report.anchor_problems:
+        click.echo(f"audit trail does NOT hold the {problem}", err=True)
+        failed = True
+    if failed:
+        sys.exit(1)
+    click.echo(f"audit trail intact: {report.events} events, head {report.head_seq}:{report.head}")
+
+
+def _chain_notes(report) -> list[str]:
+    notes = []
+    if report.legacy_events:
+        notes.append(f"{report.legacy_events} events were hashed by a version before the canonical form (scheme 1)"
+                     + (f", {report.local_offsets} of them with their time in a local offset (the same instant)"
+                        if report.local_offsets else ""))
+    if report.first_mac is not None and not report.unchecked_macs:
+        notes.append(f"keyed: every event from {report.first_mac} on carries a valid MAC")
+    if report.unchecked_macs:
+        notes.append(f"{report.unchecked_macs} events carry a MAC that was NOT checked: EXCOM_AUDIT_KEY is not set")
+    return notes
 
 
 @main.group("bench")

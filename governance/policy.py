@@ -88,6 +88,12 @@ def can_prepare(user) -> bool:
     return is_secretariat(user)
 
 
+def can_read_drafts(user) -> bool:
+    """The revisions of an item's notes and who wrote them: the secretariat's working papers.
+    Everyone else who may see the item reads its current text only."""
+    return is_secretariat(user)
+
+
 def can_record_attendance(user, meeting: Meeting, person_id: int) -> bool:
     """The check-in desk, the chair, or a person checking themself in (online, say)."""
     if can_run_meeting(user, meeting):

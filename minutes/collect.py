@@ -123,16 +123,20 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
                   "observer_media": "observer_institutions", "observer_corporate": "corporates",
                   "secretariat": "secretariat", "guest": "guests"}[participant.group]
         groups[target].append(person(user))
+    # Absent (or excused) are the board's voting members that no delegate represented: the
+    # same base as the quorum's (queries.voting_member_ids), so that "12 voting members,
+    # 4 present" in the quorum table reads "8 absent" here. A member is listed once, under
+    # its registered delegate(s) if it had any, else by its name alone.
+    board = queries.voting_member_ids(meeting)
     listed_members = set()
     for participant in absent_delegates:
         member_id = participant.user.member_id
-        if member_id in present_members:
-            continue  # the member was represented by another delegate
+        if member_id in present_members or member_id not in board or member_id in listed_members:
+            continue  # represented by another delegate, not a voting member, or listed already
         listed_members.add(member_id)
         groups["members_excused" if participant.excused else "members_absent"].append(person(participant.user))
-    # EXCOM members who sent nobody at all are absent too.
-    for member in db.session.scalars(select(Member).where(Member.excom.is_(True), Member.status == "active")
-                                     .order_by(Member.name)):
+    # Voting members that registered nobody at all are absent too.
+    for member in db.session.scalars(select(Member).where(Member.id.in_(board)).order_by(Member.name)):
         if member.id not in present_members and member.id not in listed_members:
             groups["members_absent"].append(rec.Person(name="", affiliation=member.name))
     return rec.Attendance(**{name: tuple(people) for name, people in groups.items()})

@@ -15,6 +15,7 @@ from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, forbidden, invalid
 from governance.extensions import db
 from governance.meetings import queries as meeting_queries
+from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion
@@ -43,7 +44,7 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
 
 
 def open_poll(motion: Motion, *, actor) -> Poll:
-    meeting = motion.meeting
+    meeting = lock_meeting(motion.meeting)  # against an adjournment sent at the same moment
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if meeting.adjourned_at is not None:

@@ -1,7 +1,7 @@
 """Documents on agenda items, the memorandum's annexes, the speakers' list, the speaking time.
 
 Revision ID: 0011_agenda_documents_speakers
-Revises: 0004_outbox
+Revises: 0009_procedure
 Create Date: 2026-12-10
 
 Written by hand. `item_documents` holds what a document is (its bytes are on disk under their
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_agenda_documents_speakers'
-down_revision = '0004_outbox'
+down_revision = '0009_procedure'
 branch_labels = None
 depends_on = None
 
