@@ -19,9 +19,10 @@ from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion
-from voting import results, secrecy
+from voting import results, seal, secrecy
 from voting.models import Ballot, EligibleVoter, Participation, Poll
-from voting.queries import audience, last_closed_poll, poll_view, standing_of_voters
+from voting.queries import (audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
+                            standing_of_voters)
 
 YES_NO = ("yes", "no", "abstain")
 
@@ -243,16 +244,20 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     quorum = meeting_queries.meeting_quorum(meeting)
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
     result = poll_result(poll, electorate, casting_vote)
-    rows = secrecy.shuffle_ballots(poll.id) if poll.secret else [
-        (r, c) for r, c in db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll.id))]
-    poll.ballots_digest = secrecy.ballots_digest(rows)
-    result["ballots_digest"] = poll.ballots_digest
+    # sealed: the ballots (with a named ballot's member) and who took part, as voting.seal says
+    rows = [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
+        else ballot_rows(poll.id)
+    poll.ballots_digest = seal.ballots_digest(poll.id, rows)
+    participations = seal.participations_digest(poll.id, participation_rows(poll.id))
+    result["ballots_digest"], result["digest_scheme"] = poll.ballots_digest, seal.DIGEST_SCHEME
     poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
     poll.quorum_at_close, poll.result = quorum.as_dict(), result
     db.session.flush()
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
            after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
-                  "quorum": quorum.as_dict()})
+                  "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
+                  "ballots": len(rows), "quorum": quorum.as_dict(),
+                  **({"winner": result["winner"]} if "winner" in result else {})})
     _decide_and_announce(poll, result, actor=actor)
     return poll
 
@@ -299,6 +304,8 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
                                     quorate=at_close.get("quorate", previous.get("quorate", False)))
     result = poll_result(poll, electorate, casting_vote)
     result["ballots_digest"] = poll.ballots_digest
+    if "digest_scheme" in previous:
+        result["digest_scheme"] = previous["digest_scheme"]
     poll.result = result
     db.session.flush()
     record("poll.casting_vote", actor=actor, meeting=motion.meeting, subject=poll,

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 from governance.extensions import db
 from governance.meetings.models import AgendaItem, Attendance, MeetingSession
 from motions.models import Motion
-from voting.models import EligibleVoter, Participation, Poll
+from voting.models import Ballot, EligibleVoter, Participation, Poll
 
 
 def load_poll(poll_id) -> Poll | None:
@@ -97,3 +97,15 @@ def motion_rounds(motion: Motion) -> list[dict]:
                                .order_by(Poll.round)).all()
     return [{"poll_id": p.id, "round": p.round, "reason": p.reason, "ballot": p.ballot, **(p.result or {})}
             for p in polls]
+
+
+def ballot_rows(poll_id: int) -> list[tuple[str, str, int | None, object]]:
+    """(receipt, choice, member_id, cast_at) of every stored ballot: what voting.seal digests."""
+    return [tuple(row) for row in db.session.execute(
+        select(Ballot.receipt, Ballot.choice, Ballot.member_id, Ballot.cast_at).where(Ballot.poll_id == poll_id))]
+
+
+def participation_rows(poll_id: int) -> list[tuple[int, int | None]]:
+    """(member_id, cast_by_id) of everyone who took part."""
+    return [tuple(row) for row in db.session.execute(
+        select(Participation.member_id, Participation.cast_by_id).where(Participation.poll_id == poll_id))]
