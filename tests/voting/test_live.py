@@ -456,3 +456,19 @@ def test_live_events_with_ids_out_of_range_are_answered_not_found(live, room):
         assert phone.join(room["meeting"])["ok"] is True  # the same connection, still good
     finally:
         hang_up(phone)
+
+
+def test_deeply_nested_bodies_are_refused_and_the_server_carries_on(live, room):
+    """"[" * 50000 to a real server (gevent, one process): a 400 each time, and the next vote
+    and page are answered as usual."""
+    deep = "[" * 50000
+    for path in ("/members", "/auth/login", f"/meetings/{room['meeting']}/attendance", "/polls/1/votes"):
+        answer = requests.post(f"{live.url}/api/v1{path}", data=deep, timeout=60, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {room['desk']}"})
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_request", answer.text
+    motion = _motion(live, room, room["open_item"])
+    poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+    vote = live.api("POST", f"/polls/{poll['id']}/votes", room["tokens"]["Kampala"], json={"choice": "no"})
+    assert vote.status_code == 201
+    assert requests.get(f"{live.url}/login", timeout=10).status_code == 200
+    assert live.process.poll() is None
