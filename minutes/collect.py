@@ -124,16 +124,20 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
                   "observer_media": "observer_institutions", "observer_corporate": "corporates",
                   "secretariat": "secretariat", "guest": "guests"}[participant.group]
         groups[target].append(person(user))
+    # Absent (or excused) are the board's voting members that no delegate represented: the
+    # same base as the quorum's (queries.voting_member_ids), so that "12 voting members,
+    # 4 present" in the quorum table reads "8 absent" here. A member is listed once, under
+    # its registered delegate(s) if it had any, else by its name alone.
+    board = queries.voting_member_ids(meeting)
     listed_members = set()
     for participant in absent_delegates:
         member_id = participant.user.member_id
-        if member_id in present_members:
-            continue  # the member was represented by another delegate
+        if member_id in present_members or member_id not in board or member_id in listed_members:
+            continue  # represented by another delegate, not a voting member, or listed already
         listed_members.add(member_id)
         groups["members_excused" if participant.excused else "members_absent"].append(person(participant.user))
-    # EXCOM members who sent nobody at all are absent too.
-    for member in db.session.scalars(select(Member).where(Member.excom.is_(True), Member.status == "active")
-                                     .order_by(Member.name)):
+    # Voting members that registered nobody at all are absent too.
+    for member in db.session.scalars(select(Member).where(Member.id.in_(board)).order_by(Member.name)):
         if member.id not in present_members and member.id not in listed_members:
             groups["members_absent"].append(rec.Person(name="", affiliation=member.name))
     return rec.Attendance(**{name: tuple(people) for name, people in groups.items()})
@@ -316,6 +320,38 @@ def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
         note=_motion_note(motion))
 
 
+# --- documents and the speakers' list --------------------------------------------------
+
+def documents_by_item(item_ids: list[int]) -> dict[int, tuple[rec.DocumentRecord, ...]]:
+    from governance.documents.models import ItemDocument
+    found: dict[int, list[rec.DocumentRecord]] = defaultdict(list)
+    if item_ids:
+        for document in db.session.scalars(select(ItemDocument).where(ItemDocument.item_id.in_(item_ids))
+                                           .order_by(ItemDocument.id)):
+            found[document.item_id].append(rec.DocumentRecord(
+                title=document.title, filename=document.filename, content_type=document.content_type,
+                size=document.size, sha256=document.sha256))
+    return {item_id: tuple(documents) for item_id, documents in found.items()}
+
+
+def speakers_by_item(item_ids: list[int]) -> dict[int, tuple[rec.SpeakerRecord, ...]]:
+    """Who spoke (in the order they took the floor) and every question asked in writing (answered
+    or not); requests withdrawn before the floor was given, and those still waiting, are left out."""
+    from governance.speakers.models import Speaker
+    found: dict[int, list[tuple]] = defaultdict(list)
+    if item_ids:
+        for row in db.session.scalars(select(Speaker).where(Speaker.item_id.in_(item_ids))):
+            spoke = row.started_at is not None
+            if not spoke and not (row.kind == "question" and row.status != "withdrawn"):
+                continue
+            found[row.item_id].append(((row.started_at or row.requested_at), row.id, rec.SpeakerRecord(
+                person=person(row.user), kind=row.kind, mode=row.mode, started_at=row.started_at,
+                ended_at=row.ended_at, text=row.text if row.kind == "question" else "",
+                answered=row.answered_at is not None)))
+    return {item_id: tuple(entry for *_, entry in sorted(rows, key=lambda r: (r[0], r[1])))
+            for item_id, rows in found.items()}
+
+
 # --- the whole memorandum --------------------------------------------------------------
 
 def _logo() -> rec.Logo | None:
@@ -392,12 +428,15 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         if motion.item_id in item_ids:
             motions_by_item[motion.item_id].append(motion)
 
+    documents = documents_by_item(item_ids)
+    speakers = speakers_by_item(item_ids)
     sessions = []
     for session in meeting.sessions:
         items = tuple(
             rec.ItemRecord(title=item.title, number=item.number, kind=item.kind, notes=notes.get(item.id, ""),
                            motions=tuple(motion_record(m, polls_by_motion[m.id]) for m in motions_by_item[item.id]),
-                           closed=item.closed)
+                           closed=item.closed, documents=documents.get(item.id, ()),
+                           speakers=speakers.get(item.id, ()))
             for item in session.items)
         sessions.append(rec.SessionRecord(
             title=session.title, kind=session.kind, starts_at=session.starts_at or meeting.starts_at,

@@ -30,7 +30,7 @@ from governance.meetings.models import AgendaItem, Meeting
 from governance.realtime import announce
 from minutes.builder import build_memorandum, format_date, stamp_approved
 from minutes.collect import collect
-from minutes.models import Distribution, ItemNote, MemorandumVersion
+from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +111,36 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
                                 author_id=getattr(actor, "id", None), full_docx=full, public_docx=public)
     db.session.add(version)
     _flush_or_conflict("Another build of this memorandum finished a moment ago; try again.")
+    annexes = _record_annexes(meeting, version)
     record("memorandum.built", actor=actor, meeting=meeting, subject=version,
            after={"version": number, "status": "draft", "full_sha256": _sha256(full),
-                  "public_sha256": _sha256(public)})
+                  "public_sha256": _sha256(public), "annexes": annexes})
     announce("memorandum.built", {"meeting_id": meeting.id, "version": number, "status": "draft"},
              meeting_id=meeting.id, audience="closed")
     return version
+
+
+def _record_annexes(meeting: Meeting, version: MemorandumVersion) -> list[str]:
+    """Which documents this version lists (the full edition lists them all): once the version is
+    approved they are kept for ever. Answers their digests, for the audit event."""
+    from governance.documents.models import ItemDocument
+    item_ids = [item.id for item in meeting.agenda()]
+    documents = list(db.session.scalars(select(ItemDocument).where(ItemDocument.item_id.in_(item_ids))
+                                        .order_by(ItemDocument.id))) if item_ids else []
+    for document in documents:
+        db.session.add(MemorandumAnnex(version_id=version.id, document_id=document.id))
+    db.session.flush()
+    return [document.sha256 for document in documents]
+
+
+def keep_annexes_of_approved_minutes(document) -> None:
+    """The documents' deletion guard: an approved memorandum's annexes stay with the meeting."""
+    approved = db.session.scalar(
+        select(MemorandumVersion.version).join(MemorandumAnnex, MemorandumAnnex.version_id == MemorandumVersion.id)
+        .where(MemorandumAnnex.document_id == document.id, MemorandumVersion.status == "approved").limit(1))
+    if approved is not None:
+        raise conflict("kept_with_minutes", f"This document is an annex of the approved memorandum "
+                                            f"(version {approved}); it is kept with the meeting.")
 
 
 def approve(meeting_id: int, *, motion=None, actor=None) -> MemorandumVersion | None:
@@ -172,6 +196,15 @@ def _register_hook() -> None:
 
 
 _register_hook()
+
+
+def _register_guard() -> None:
+    from governance.documents.operations import deletion_guards
+    if keep_annexes_of_approved_minutes not in deletion_guards:
+        deletion_guards.append(keep_annexes_of_approved_minutes)
+
+
+_register_guard()
 
 
 # --- distribution ------------------------------------------------------------------------

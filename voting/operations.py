@@ -15,16 +15,15 @@ from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, forbidden, invalid
 from governance.extensions import db
 from governance.meetings import queries as meeting_queries
+from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion
 from voting import results, seal, secrecy
+from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
 from voting.queries import (audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
                             standing_of_voters)
-
-YES_NO = ("yes", "no", "abstain")
-
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
     """(round, reason, ballot, contest) of the next poll on this motion."""
@@ -44,7 +43,7 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
 
 
 def open_poll(motion: Motion, *, actor) -> Poll:
-    meeting = motion.meeting
+    meeting = lock_meeting(motion.meeting)  # against an adjournment sent at the same moment
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if meeting.adjourned_at is not None:
@@ -80,24 +79,12 @@ def open_poll(motion: Motion, *, actor) -> Poll:
 
 
 def normalise_choice(poll: Poll, choice) -> str:
-    """The ballot as stored: "yes" / "no" / "abstain", a candidate's value, or an IRV ranking."""
-    if choice == "abstain":
-        return "abstain"
-    if poll.method == "yes_no":
-        if choice not in YES_NO:
-            raise invalid({"choice": ["Vote yes, no or abstain."]})
-        return choice
-    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else poll.ballot
-    if poll.method == "irv":
-        if (not isinstance(choice, list) or not choice or len(set(choice)) != len(choice)
-                or not all(isinstance(c, int) and not isinstance(c, bool) and c in candidates for c in choice)):
-            raise invalid({"choice": ["Rank one or more candidates of this ballot, each once."]})
-        return json.dumps(choice)
-    if isinstance(choice, str) and choice.isdigit():
-        choice = int(choice)
-    if isinstance(choice, bool) or not isinstance(choice, int) or choice not in candidates:
-        raise invalid({"choice": ["Vote for a candidate on this ballot, or abstain."]})
-    return str(choice)
+    """The ballot as stored (voting.choices.stored_choice), or 422 naming `choice`."""
+    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
+    try:
+        return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
+    except ChoiceRefused as refusal:
+        raise invalid({"choice": [str(refusal)]}) from None
 
 
 def cast_vote(poll: Poll, *, voter, choice) -> str:

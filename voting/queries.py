@@ -3,6 +3,7 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from governance.extensions import db
+from governance.fields import id_or_none
 from governance.meetings.models import AgendaItem, Attendance, MeetingSession
 from motions.models import Motion
 from voting.models import Ballot, EligibleVoter, Participation, Poll
@@ -11,7 +12,7 @@ from voting.models import Ballot, EligibleVoter, Participation, Poll
 def load_poll(poll_id) -> Poll | None:
     """A poll with its motion, item, session and meeting in one query: the vote path needs all
     four (access policy, audience) and would otherwise load them one by one."""
-    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+    if id_or_none(poll_id) is None:  # not an id, or out of the database's range
         return None
     chain = joinedload(Poll.motion).joinedload(Motion.item).joinedload(AgendaItem.session) \
         .joinedload(MeetingSession.meeting)

@@ -15,9 +15,10 @@ from voting import operations as voting_ops
 
 
 def _approval_meeting(make, approved_meeting_id):
-    """A next meeting of three present members with a minutes_approval item and motion."""
+    """A next meeting of five present members (of the board of nine: the four of the small
+    meeting are board members too) with a minutes_approval item and motion."""
     meeting = make.meeting("Next meeting", sessions=(("Open session", "open"),))
-    delegates = [make.delegate(meeting, f"Voter City {n}") for n in range(3)]
+    delegates = [make.delegate(meeting, f"Voter City {n}") for n in range(5)]
     staff = make.user("Desk", roles=["secretariat"])
     meeting = db.session.get(Meeting, meeting.id)
     for delegate in delegates:

@@ -172,8 +172,15 @@ class Scene:
         ok(desk.post(f"/meetings/{meeting_id}/memorandum"), 201)
         ok(chair.post(f"/items/{self.closed_items['Annual Assessment of WeGO Regional Offices']['id']}/activate"))
 
+        # the demo's board pack: the annual report (open session) and the financial report (closed)
+        self.open_document = ok(desk.get(f"/items/{self.open_item['id']}/documents"))[0]
+        financial = self.closed_items["Review of 2024 Financial Report"]
+        self.closed_document = ok(desk.get(f"/items/{financial['id']}/documents"))[0]
+
         # what an outsider must never read, in any answer
-        self.closed_markers = [closed_session["title"], *self.closed_items, "CLOSED-"]
+        self.closed_markers = [closed_session["title"], *self.closed_items, "CLOSED-",
+                               self.closed_document["title"], self.closed_document["filename"],
+                               self.closed_document["sha256"]]
         self.closed_ids = {
             "session_id": {self.closed_session_id},
             "item_id": {i["id"] for i in self.closed_items.values()},
