@@ -144,6 +144,6 @@ def _run(program: str, arguments: list[str], url: URL) -> None:
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     command = [program, f"--dbname={libpq.render_as_string(hide_password=False)}", *arguments]
-    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600, check=False)
     if finished.returncode != 0:
         raise BackupError(f"{Path(program).name} failed: {finished.stderr.strip() or finished.returncode}")

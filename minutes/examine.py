@@ -48,8 +48,12 @@ def examine_versions(trail: Trail) -> list[Finding]:
 def examine_approval(motion, trail: Trail) -> list[str]:
     """An adopted minutes_approval motion: the trail records the approval it made (or that there
     was no version to approve), and that version is approved by it."""
+    if not motion.memorandum_meeting_id:
+        return []  # a memorandum held outside the platform: nothing here to compare
     approvals = [e for e in trail.of_action("memorandum.approved")
                  if (e["after"] or {}).get("motion_id") == motion.id]
+    if not approvals and _approved_before(motion, trail):
+        return []  # the version was approved already (by an earlier motion): nothing changed
     if not approvals:
         prefix = f"{motion.resolution_number}:"
         if any(str((e["after"] or {}).get("reason") or "").startswith(prefix)
@@ -60,9 +64,16 @@ def examine_approval(motion, trail: Trail) -> list[str]:
     if version is None:
         return [f"the version it approved (event {approvals[-1]['seq']}) is gone"]
     if not version.approved or version.approved_by_motion_id != motion.id:
-        return [f"memorandum version {version.version} of meeting {version.meeting_id}, approved by it "
-                f"(event {approvals[-1]['seq']}), is not marked approved by it"]
+        return [(f"memorandum version {version.version} of meeting {version.meeting_id}, approved by it "
+                 f"(event {approvals[-1]['seq']}), is not marked approved by it")]
     return []
+
+
+def _approved_before(motion, trail: Trail) -> bool:
+    ids = set(db.session.scalars(select(MemorandumVersion.id)
+                                 .where(MemorandumVersion.meeting_id == motion.memorandum_meeting_id)))
+    return any(e["subject_id"] in ids and (e["after"] or {}).get("motion_id") != motion.id
+               for e in trail.of_action("memorandum.approved"))
 
 
 def register() -> None:

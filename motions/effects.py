@@ -77,8 +77,8 @@ def _membership(motion: Motion, trail: Trail) -> list[str]:
     if not changes:
         return [f"its effect, {name} becoming {status!r}, is not in the audit trail"]
     if changes[-1]["after"]["status"] != status:
-        return [f"the audit trail (event {changes[-1]['seq']}) has {name} becoming "
-                f"{changes[-1]['after']['status']!r} by it, not {status!r}"]
+        return [(f"the audit trail (event {changes[-1]['seq']}) has {name} becoming "
+                 f"{changes[-1]['after']['status']!r} by it, not {status!r}")]
     return []
 
 
@@ -89,8 +89,8 @@ def _host_city(motion: Motion, trail: Trail) -> list[str]:
         return ["its effect, the next host, is not in the audit trail"]
     recorded = (changes[-1]["after"] or {}).get("next_host_id")
     if recorded != winner:
-        return [f"the audit trail (event {changes[-1]['seq']}) recorded member {recorded} as next host by it, "
-                f"but its winner is member {winner}"]
+        return [(f"the audit trail (event {changes[-1]['seq']}) recorded member {recorded} as next host by it, "
+                 f"but its winner is member {winner}")]
     return []
 
 

@@ -183,10 +183,10 @@ def _examine_turnout(poll: PollFacts, recorded: dict, where: str | None) -> list
         problems.append(f"{len(poll.participations)} members took part but the box holds {len(poll.ballots)} ballots")
     if where and "ballots" in recorded and recorded["ballots"] != len(poll.ballots):
         problems.append(f"{where} counted {recorded['ballots']} ballots; the box holds {len(poll.ballots)}")
-    if where and recorded.get("participations_digest"):
-        if seal.participations_digest(poll.id, poll.participations) != recorded["participations_digest"]:
-            problems.append(f"who took part, or which delegate cast a member's vote (\"voted by\"), is not what "
-                            f"{where} sealed")
+    sealed = recorded.get("participations_digest") if where else None
+    if sealed and seal.participations_digest(poll.id, poll.participations) != sealed:
+        problems.append(f"who took part, or which delegate cast a member's vote (\"voted by\"), is not what "
+                        f"{where} sealed")
     if not poll.secret:
         took_part = {member_id for member_id, _ in poll.participations}
         named = Counter(member_id for _, _, member_id, _ in poll.ballots)

@@ -27,9 +27,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
 
 GENESIS = "0" * 64
 LEGACY, CANONICAL = 1, 2
