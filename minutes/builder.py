@@ -142,6 +142,7 @@ def build_memorandum(record: Memorandum, *, edition: Edition = "full") -> bytes:
     _add_resolutions(doc, shown)
     _add_annexes(doc, shown, annexes)
     _add_signatures(doc, shown)
+    _add_audit_head(doc, shown)
 
     out = io.BytesIO()
     doc.save(out)
@@ -921,6 +922,18 @@ def _signature_lines(people: Sequence[Person | None]) -> list[tuple[list[str], b
         ([p.title if p else "" for p in people], False, 0),
         (["Date: " + "_" * 20 for _ in people], False, 12),
     ]
+
+
+def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
+    """The audit trail's head at this build, under the signatures, in both editions: a copy of
+    the document outside the database anchors the trail (`excom audit verify --head`)."""
+    if record.audit_head is None:
+        return
+    head = record.audit_head
+    paragraph = _paragraph(doc, "Audit trail at this build: ", size=7.5, color=GREY)
+    paragraph.paragraph_format.space_before = Pt(18)
+    _run(paragraph, f"event {head.seq}, SHA-256 {head.hash}. ", size=7.5, color=GREY)
+    _run(paragraph, f"Check: excom audit verify --head {head.seq}:{head.hash}", size=7.5, color=GREY)
 
 
 # --- approval ----------------------------------------------------------------

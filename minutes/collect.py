@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from governance import quorum as quorum_rules
+from governance.audit.operations import head as audit_head
 from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.extensions import db
@@ -459,5 +460,5 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
-        next_host=next_host)
+        next_host=next_host, audit_head=rec.AuditHead(*audit_head()))
 

@@ -191,6 +191,8 @@ def _register_hook() -> None:
         return
     if approve_from_motion not in adoption_hooks["minutes_approval"]:
         adoption_hooks["minutes_approval"].append(approve_from_motion)
+    from minutes.examine import register  # what recount compares of the memorandum
+    register()
 
 
 _register_hook()

@@ -228,6 +228,16 @@ class NextHost:
 
 
 @dataclass(frozen=True)
+class AuditHead:
+    """The newest audit event when the memorandum was built: printed in both editions, so that
+    a copy outside the database can later show the trail was not cut off or rewritten before it
+    (`excom audit verify --head SEQ:HASH`)."""
+
+    seq: int
+    hash: str  # 64 hex digits
+
+
+@dataclass(frozen=True)
 class Memorandum:
     organisation_name: str
     logo: Logo | None
@@ -250,6 +260,7 @@ class Memorandum:
     sessions: tuple[SessionRecord, ...] = ()
     resolutions: tuple[Resolution, ...] = ()
     next_host: NextHost | None = None
+    audit_head: AuditHead | None = None
 
     def __post_init__(self) -> None:
         _require_choice(self.status, Status, "status")

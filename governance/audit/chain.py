@@ -163,7 +163,8 @@ def walk(links: Iterable[Link], *, key: bytes | None = None, start_seq: int = 1,
     compared with the chain as far as it holds. With a `key`, every link from the first one
     carrying a MAC on must carry a valid one, and (`mac_required`) some link must carry one:
     a whole trail stripped of its MACs and rehashed would otherwise pass."""
-    wanted = dict(anchors)
+    wanted = sorted(set(anchors))  # two anchors may name one event (and differ)
+    wanted_seqs = {seq for seq, _ in wanted}
     seen: dict[int, str] = {}
     report = Walk(head_seq=start_seq - 1, head=start_hash)
     previous_hash, expected_seq, highest_scheme = start_hash, start_seq, LEGACY
@@ -176,7 +177,7 @@ def walk(links: Iterable[Link], *, key: bytes | None = None, start_seq: int = 1,
         if link.scheme == LEGACY:
             report.legacy_events += 1
         highest_scheme = max(highest_scheme, link.scheme)
-        if link.seq in wanted:
+        if link.seq in wanted_seqs:
             seen[link.seq] = link.hash
         previous_hash, expected_seq = link.hash, expected_seq + 1
         report.head_seq, report.head = link.seq, link.hash
@@ -184,7 +185,7 @@ def walk(links: Iterable[Link], *, key: bytes | None = None, start_seq: int = 1,
         report.broken_at = report.head_seq
         report.problem = ("no event carries a MAC although EXCOM_AUDIT_KEY is set: the MACs were removed, "
                           "or nothing was written since the key was set")
-    for seq, anchored in sorted(wanted.items()):
+    for seq, anchored in wanted:
         if seq in seen:
             if seen[seq] != anchored:
                 report.anchor_problems.append(

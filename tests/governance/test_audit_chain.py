@@ -175,3 +175,10 @@ def test_no_rewrite_in_the_older_scheme_after_the_canonical_one():
 def test_a_malformed_anchor_is_refused(text):
     with pytest.raises(ValueError):
         chain.parse_anchor(text)
+
+
+def test_two_anchors_naming_one_event_are_both_checked():
+    links = _build(["a", "b"], datetime(2024, 9, 20, tzinfo=timezone.utc))
+    report = chain.walk(links, anchors=[(2, links[1].hash), (2, "f" * 64)])
+    assert not report.intact and len(report.anchor_problems) == 1
+    assert chain.walk(links, anchors=[(2, "f" * 64), (2, links[1].hash)]).anchor_problems == report.anchor_problems

@@ -233,3 +233,20 @@ def test_libreoffice_opens_the_played_memorandum_and_the_attendance_is_in_the_pd
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
                        check=True, capture_output=True, timeout=60)
         assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_played_meeting_s_trail_verifies_and_every_poll_recounts(played, runner, tmp_path):
+    """The play runs on Almaty's clock (+05:00): its events are hashed as UTC, as stored
+    (the trail used to be called broken at event 88). Its archive verifies offline too."""
+    from governance.cli import main
+    from tests.minutes.test_archive import verify_offline
+    verify = runner.invoke(main, ["audit", "verify"])
+    assert verify.exit_code == 0, verify.output
+    assert "audit trail intact" in verify.output and "scheme 1" not in verify.output
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 0, recount.output
+    assert "recount holds for all 10 closed polls" in recount.output
+    archive = runner.invoke(main, ["archive", str(played[0]), str(tmp_path / "excom-2024.zip")])
+    assert archive.exit_code == 0, archive.output
+    code, output = verify_offline(tmp_path / "excom-2024.zip")
+    assert code == 0 and "10 closed polls recounted" in output, output
