@@ -62,8 +62,13 @@ def upload_document(args, item_id):
     if upload is None:
         raise ApiError(422, "invalid", "Send the document as the multipart field 'file'.", {"file": ["missing"]})
     data = upload.read(operations.max_bytes() + 1)
-    return operations.attach_document(item, actor=user, title=args["title"], filename=upload.filename or "",
-                                      data=data)
+    # End the transaction before judging and writing the file: decoding a picture and the fsync
+    # must not hold SQLite's lock (see governance.boundary); then record it in a fresh one.
+    db.session.rollback()
+    stored = operations.check_and_store(data, upload.filename or "")
+    item, user = visible_item(item_id)
+    require_secretariat(user, "attach documents")
+    return operations.attach_document(item, actor=user, title=args["title"], stored=stored)
 
 
 @blp.route("/documents/<int:document_id>")

@@ -10,6 +10,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from flask import current_app, has_app_context
@@ -74,8 +75,19 @@ def _snapshot(document: ItemDocument) -> dict:
             "content_type": document.content_type, "size": document.size, "sha256": document.sha256}
 
 
-def attach_document(item: AgendaItem, *, actor, title: str, filename: str, data: bytes) -> ItemDocument:
-    """Check the bytes, keep them on disk, and record the document on the item.
+@dataclass(frozen=True)
+class StoredFile:
+    """A file checked and kept on disk, not yet recorded on an item."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_and_store(data: bytes, filename: str) -> StoredFile:
+    """Judge the bytes and keep them on disk (no database: call it outside a transaction, so that
+    neither the decoding nor the fsync holds SQLite's lock).
 
     Errors: 413 too_large (over EXCOM_DOCUMENT_MAX_BYTES), 422 invalid_document (not an
     accepted type, damaged, a zip bomb, macros)."""
@@ -88,8 +100,16 @@ def attach_document(item: AgendaItem, *, actor, title: str, filename: str, data:
     except filetypes.Refused as refusal:
         raise ApiError(422, "invalid_document", str(refusal), {"file": [str(refusal)]}) from None
     digest = storage.store(data)  # before the row: a row never names a missing file
-    document = ItemDocument(item_id=item.id, title=title, filename=safe_filename(filename, kind),
-                            content_type=kind.content_type, size=len(data), sha256=digest,
+    return StoredFile(safe_filename(filename, kind), kind.content_type, len(data), digest)
+
+
+def attach_document(item: AgendaItem, *, actor, title: str, stored: StoredFile | None = None,
+                    filename: str = "", data: bytes | None = None) -> ItemDocument:
+    """Record a document on the item: a file already `stored`, or `data` checked and stored now."""
+    if stored is None:
+        stored = check_and_store(data or b"", filename)
+    document = ItemDocument(item_id=item.id, title=title, filename=stored.filename,
+                            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                             uploaded_by_id=getattr(actor, "id", None), created_at=utcnow())
     db.session.add(document)
     db.session.flush()

@@ -155,6 +155,9 @@ class Scene:
         self.open_closed_poll = ok(chair.post(f"/motions/{self.open_closed_motion['id']}/polls"), 201)
         ok(delegates["Almaty"].post(f"/polls/{self.open_closed_poll['id']}/votes", {"choice": "yes"}), 201)
         ok(chair.post(f"/polls/{self.open_closed_poll['id']}/close"))
+        # the closed session on the screen: made current before the last poll opens (no item
+        # changes while a poll is open)
+        ok(chair.post(f"/items/{self.closed_items['Annual Assessment of WeGO Regional Offices']['id']}/activate"))
         self.open_motion = ok(desk.post(f"/items/{self.open_item['id']}/motions", {
             "kind": "general", "title": "Thank the Secretariat for its report"}), 201)
         self.open_poll = ok(chair.post(f"/motions/{self.open_motion['id']}/polls"), 201)
@@ -166,11 +169,10 @@ class Scene:
                                                {"kind": "logo", "title": "CLOSED-LOGO-MOTION: mascot"}), 201)
         self.closed_logo = self.upload_logo(self.closed_logo_motion["id"], "CLOSED-LOGO-LABEL: the secret mascot")
 
-        # notes in both sessions, a memorandum version, and the closed session on the screen
+        # notes in both sessions and a memorandum version
         ok(desk.put(f"/items/{self.open_item['id']}/notes", {"text": "The report was presented."}))
         ok(desk.put(f"/items/{self.closed_item['id']}/notes", {"text": "CLOSED-NOTE: the auditors were worried."}))
         ok(desk.post(f"/meetings/{meeting_id}/memorandum"), 201)
-        ok(chair.post(f"/items/{self.closed_items['Annual Assessment of WeGO Regional Offices']['id']}/activate"))
 
         # the demo's board pack: the annual report (open session) and the financial report (closed)
         self.open_document = ok(desk.get(f"/items/{self.open_item['id']}/documents"))[0]

@@ -221,10 +221,11 @@ ROWS = [
     Row("PATCH", "/api/v1/items/<int:item_id>", SECRETARIAT_IN_CLOSED(200),
         lambda s, r: {"args": {"item_id": s.closed_item["id"]}, "json": {"number": s.closed_item["number"]}},
         "closed session"),
+    # in a meeting with no poll open: while one is, no role may change the item (409 poll_open)
     Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_OPEN(200),
-        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "open session"),
+        lambda s, r: {"args": {"item_id": s.scratch("activate").items["open"]}}, "open session"),
     Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_CLOSED(200),
-        lambda s, r: {"args": {"item_id": s.closed_item["id"]}}, "closed session"),
+        lambda s, r: {"args": {"item_id": s.scratch("activate").items["closed"]}}, "closed session"),
     # --- participants, attendance, quorum, audit --------------------------------------------
     Row("GET", M + "/participants", PARTICIPANTS(), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
     Row("POST", M + "/participants", SECRETARIAT_IN_MEETING(201),
@@ -535,8 +536,12 @@ def test_the_scene_is_what_the_table_assumes(scene):
     """Guards against a vacuous matrix: the closed item is the current one, the observer is told
     nothing of it, the delegate is, and the public memorandum really is a document."""
     desk, observer, delegate = (scene.clients[r] for r in ("secretariat", "observer", "delegate"))
-    ok(scene.clients["chair"].post(f"/items/{scene.closed_item['id']}/activate"))
-    assert ok(delegate.get(f"/meetings/{scene.meeting_id}"))["current_item"]["id"] == scene.closed_item["id"]
+    # the scene made the closed item current before its last poll opened; while that poll is
+    # open, the item cannot change (so the rows that change it use a meeting of their own)
+    refused = scene.clients["chair"].post(f"/items/{scene.open_item['id']}/activate")
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "poll_open")
+    current = scene.closed_items["Annual Assessment of WeGO Regional Offices"]["id"]
+    assert ok(delegate.get(f"/meetings/{scene.meeting_id}"))["current_item"]["id"] == current
     seen = ok(observer.get(f"/meetings/{scene.meeting_id}"))
     assert seen["current_item"] is None and {x["kind"] for x in seen["sessions"]} == {"open"}
     assert [m["id"] for m in ok(observer.get(f"/meetings/{scene.meeting_id}/motions"))] == sorted(
