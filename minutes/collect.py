@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from governance import quorum as quorum_rules
+from governance.audit.operations import head as audit_head
 from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.extensions import db
@@ -388,6 +389,38 @@ def _amendment(motion: Motion) -> rec.Amendment | None:
                          changes=tuple((c["op"], c["text"]) for c in amendment.changes(current, proposed)))
 
 
+# --- documents and the speakers' list --------------------------------------------------
+
+def documents_by_item(item_ids: list[int]) -> dict[int, tuple[rec.DocumentRecord, ...]]:
+    from governance.documents.models import ItemDocument
+    found: dict[int, list[rec.DocumentRecord]] = defaultdict(list)
+    if item_ids:
+        for document in db.session.scalars(select(ItemDocument).where(ItemDocument.item_id.in_(item_ids))
+                                           .order_by(ItemDocument.id)):
+            found[document.item_id].append(rec.DocumentRecord(
+                title=document.title, filename=document.filename, content_type=document.content_type,
+                size=document.size, sha256=document.sha256))
+    return {item_id: tuple(documents) for item_id, documents in found.items()}
+
+
+def speakers_by_item(item_ids: list[int]) -> dict[int, tuple[rec.SpeakerRecord, ...]]:
+    """Who spoke (in the order they took the floor) and every question asked in writing (answered
+    or not); requests withdrawn before the floor was given, and those still waiting, are left out."""
+    from governance.speakers.models import Speaker
+    found: dict[int, list[tuple]] = defaultdict(list)
+    if item_ids:
+        for row in db.session.scalars(select(Speaker).where(Speaker.item_id.in_(item_ids))):
+            spoke = row.started_at is not None
+            if not spoke and not (row.kind == "question" and row.status != "withdrawn"):
+                continue
+            found[row.item_id].append(((row.started_at or row.requested_at), row.id, rec.SpeakerRecord(
+                person=person(row.user), kind=row.kind, mode=row.mode, started_at=row.started_at,
+                ended_at=row.ended_at, text=row.text if row.kind == "question" else "",
+                answered=row.answered_at is not None)))
+    return {item_id: tuple(entry for *_, entry in sorted(rows, key=lambda r: (r[0], r[1])))
+            for item_id, rows in found.items()}
+
+
 # --- the whole memorandum --------------------------------------------------------------
 
 def _logo() -> rec.Logo | None:
@@ -464,12 +497,15 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         if motion.item_id in item_ids:
             motions_by_item[motion.item_id].append(motion)
 
+    documents = documents_by_item(item_ids)
+    speakers = speakers_by_item(item_ids)
     sessions = []
     for session in meeting.sessions:
         items = tuple(
             rec.ItemRecord(title=item.title, number=item.number, kind=item.kind, notes=notes.get(item.id, ""),
                            motions=tuple(motion_record(m, polls_by_motion[m.id]) for m in motions_by_item[item.id]),
-                           closed=item.closed)
+                           closed=item.closed, documents=documents.get(item.id, ()),
+                           speakers=speakers.get(item.id, ()))
             for item in session.items)
         sessions.append(rec.SessionRecord(
             title=session.title, kind=session.kind, starts_at=session.starts_at or meeting.starts_at,
@@ -493,5 +529,5 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
-        next_host=next_host)
+        next_host=next_host, audit_head=rec.AuditHead(*audit_head()))
 

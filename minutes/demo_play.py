@@ -28,6 +28,8 @@ from governance.extensions import db
 from governance.meetings import operations as meeting_ops
 from governance.meetings.models import AgendaItem, Meeting
 from governance.registry.models import Member
+from governance.speakers import operations as speaker_ops
+from governance.speakers.models import Speaker
 from minutes import operations as minutes_ops
 from motions import operations as motion_ops
 from motions.models import Motion
@@ -236,6 +238,32 @@ class Play:
         self.clock.advance(1)
         return result
 
+    def speak(self, item_title: str, who: str, minutes: float, kind: str = "speech") -> None:
+        """`who` (an affiliation) asks for the floor from where they are checked in; the chair gives
+        it and ends it after `minutes`."""
+        person = self.user(self.emails[who])
+        entry = speaker_ops.request_floor(self.item(item_title), actor=person, person=person, kind=kind, mode=None,
+                                          text="")
+        self.commit()
+        entry_id = entry.id
+        self.clock.advance(0.5)
+        speaker_ops.start(db.session.get(Speaker, entry_id), actor=self.chair)
+        self.commit()
+        self.clock.advance(minutes)
+        speaker_ops.stop(db.session.get(Speaker, entry_id), actor=self.chair)
+        self.commit()
+
+    def ask(self, item_title: str, who: str, question: str, answered: bool = True) -> None:
+        """A question in writing (the program book's Q&A function), marked answered by the chair."""
+        person = self.user(self.emails[who])
+        entry = speaker_ops.request_floor(self.item(item_title), actor=person, person=person, kind="question",
+                                          mode=None, text=question)
+        self.commit()
+        if answered:
+            self.clock.advance(1)
+            speaker_ops.mark_answered(db.session.get(Speaker, entry.id), actor=self.chair)
+            self.commit()
+
     def ballots(self, **groups: list[str]) -> dict[str, str]:
         """yes=[...], no=[...], abstain=[...]; everyone else present votes yes."""
         chosen = {city: choice for choice, cities in groups.items() for city in cities}
@@ -310,6 +338,11 @@ def _play_open_session(run: Play) -> None:
         "capacity-building programmes and the Smart City Solution Guides.\n\n"
         "Members asked about the follow-up of the 2024 training programmes; the Secretariat will circulate a "
         "progress note. " + ILLUSTRATIVE), minutes=6)
+    run.speak("Review of 2024 WeGO Secretariat Annual Report", "São Paulo", minutes=2.5)  # online
+    run.speak("Review of 2024 WeGO Secretariat Annual Report", "Beyoğlu", minutes=2)  # in the room
+    run.ask("Review of 2024 WeGO Secretariat Annual Report", "Nairobi",
+            "Will the 2025 training programmes be open to observer cities? (Illustrative.)")
+    item = run.item("Review of 2024 WeGO Secretariat Annual Report")
     motion = run.motion(item, kind="general", title="Receipt of the 2024 Secretariat Annual Report",
                         text="That the Executive Committee receive the 2024 WeGO Secretariat Annual Report "
                              "as presented.", moved_by_id=run.delegate("Beyoğlu").id)
@@ -408,6 +441,10 @@ def _play_closed_session(run: Play) -> None:
     run.take_up("Review of 2024 Financial Report", (
         "The Secretariat presented the 2024 Financial Report. Members asked for the breakdown of project funds "
         "by region to be annexed to the next report. " + ILLUSTRATIVE), minutes=10)
+    run.speak("Review of 2024 Financial Report", "Abu Dhabi", minutes=3)
+    run.speak("Review of 2024 Financial Report", "Kampala", minutes=1, kind="point_of_order")
+    run.ask("Review of 2024 Financial Report", "Kampala",
+            "Can the project funds be broken down by region in the next report? (Illustrative.)")
     run.take_up("Upcoming WeGO Activities for 2025", (
         "The Secretariat outlined the activities planned for 2025, including the next training programmes and "
         "the EXCOM Meeting 2025 in the elected host city. " + ILLUSTRATIVE), minutes=8)

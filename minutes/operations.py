@@ -30,7 +30,7 @@ from governance.meetings.models import AgendaItem, Meeting
 from governance.realtime import announce
 from minutes.builder import build_memorandum, format_date, stamp_approved
 from minutes.collect import collect
-from minutes.models import Distribution, ItemNote, MemorandumVersion
+from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,10 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
                                 author_id=getattr(actor, "id", None), full_docx=full, public_docx=public)
     db.session.add(version)
     _flush_or_conflict("Another build of this memorandum finished a moment ago; try again.")
+    annexes = _record_annexes(meeting, version)
     record("memorandum.built", actor=actor, meeting=meeting, subject=version,
            after={"version": number, "status": "draft", "full_sha256": _sha256(full),
-                  "public_sha256": _sha256(public)})
+                  "public_sha256": _sha256(public), "annexes": annexes})
     announce("memorandum.built", {"meeting_id": meeting.id, "version": number, "status": "draft"},
              meeting_id=meeting.id, audience="closed")
     return version
@@ -137,6 +138,29 @@ def fix_version_put_to_vote(motion, actor) -> None:
     record("motion.memorandum_fixed", actor=actor, meeting=motion.meeting_id, subject=motion,
            after={"memorandum_meeting_id": motion.memorandum_meeting_id, "memorandum_version": version.version,
                   "full_sha256": _sha256(version.full_docx)})
+
+
+def _record_annexes(meeting: Meeting, version: MemorandumVersion) -> list[str]:
+    """Which documents this version lists (the full edition lists them all): once the version is
+    approved they are kept for ever. Answers their digests, for the audit event."""
+    from governance.documents.models import ItemDocument
+    item_ids = [item.id for item in meeting.agenda()]
+    documents = list(db.session.scalars(select(ItemDocument).where(ItemDocument.item_id.in_(item_ids))
+                                        .order_by(ItemDocument.id))) if item_ids else []
+    for document in documents:
+        db.session.add(MemorandumAnnex(version_id=version.id, document_id=document.id))
+    db.session.flush()
+    return [document.sha256 for document in documents]
+
+
+def keep_annexes_of_approved_minutes(document) -> None:
+    """The documents' deletion guard: an approved memorandum's annexes stay with the meeting."""
+    approved = db.session.scalar(
+        select(MemorandumVersion.version).join(MemorandumAnnex, MemorandumAnnex.version_id == MemorandumVersion.id)
+        .where(MemorandumAnnex.document_id == document.id, MemorandumVersion.status == "approved").limit(1))
+    if approved is not None:
+        raise conflict("kept_with_minutes", f"This document is an annex of the approved memorandum "
+                                            f"(version {approved}); it is kept with the meeting.")
 
 
 def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = None) -> MemorandumVersion | None:
@@ -190,9 +214,20 @@ def _register_hook() -> None:
     from motions.operations import opening_hooks
     if fix_version_put_to_vote not in opening_hooks["minutes_approval"]:
         opening_hooks["minutes_approval"].append(fix_version_put_to_vote)
+    from minutes.examine import register  # what recount compares of the memorandum
+    register()
 
 
 _register_hook()
+
+
+def _register_guard() -> None:
+    from governance.documents.operations import deletion_guards
+    if keep_annexes_of_approved_minutes not in deletion_guards:
+        deletion_guards.append(keep_annexes_of_approved_minutes)
+
+
+_register_guard()
 
 
 # --- distribution ------------------------------------------------------------------------

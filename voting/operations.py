@@ -19,11 +19,11 @@ from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion, put_to_vote
-from voting import results, secrecy
+from voting import results, seal, secrecy
+from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
-from voting.queries import approves, audience, last_closed_poll, poll_view, standing_of_voters
-
-YES_NO = ("yes", "no", "abstain")
+from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
+                            standing_of_voters)
 
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
@@ -81,24 +81,12 @@ def open_poll(motion: Motion, *, actor) -> Poll:
 
 
 def normalise_choice(poll: Poll, choice) -> str:
-    """The ballot as stored: "yes" / "no" / "abstain", a candidate's value, or an IRV ranking."""
-    if choice == "abstain":
-        return "abstain"
-    if poll.method == "yes_no":
-        if choice not in YES_NO:
-            raise invalid({"choice": ["Vote yes, no or abstain."]})
-        return choice
-    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else poll.ballot
-    if poll.method == "irv":
-        if (not isinstance(choice, list) or not choice or len(set(choice)) != len(choice)
-                or not all(isinstance(c, int) and not isinstance(c, bool) and c in candidates for c in choice)):
-            raise invalid({"choice": ["Rank one or more candidates of this ballot, each once."]})
-        return json.dumps(choice)
-    if isinstance(choice, str) and choice.isdigit():
-        choice = int(choice)
-    if isinstance(choice, bool) or not isinstance(choice, int) or choice not in candidates:
-        raise invalid({"choice": ["Vote for a candidate on this ballot, or abstain."]})
-    return str(choice)
+    """The ballot as stored (voting.choices.stored_choice), or 422 naming `choice`."""
+    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
+    try:
+        return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
+    except ChoiceRefused as refusal:
+        raise invalid({"choice": [str(refusal)]}) from None
 
 
 def cast_vote(poll: Poll, *, voter, choice) -> str:
@@ -252,16 +240,20 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     quorum = meeting_queries.meeting_quorum(meeting)
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
     result = poll_result(poll, electorate, casting_vote)
-    rows = secrecy.shuffle_ballots(poll.id) if poll.secret else [
-        (r, c) for r, c in db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll.id))]
-    poll.ballots_digest = secrecy.ballots_digest(rows)
-    result["ballots_digest"] = poll.ballots_digest
+    # sealed: the ballots (with a named ballot's member) and who took part, as voting.seal says
+    rows = [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
+        else ballot_rows(poll.id)
+    poll.ballots_digest = seal.ballots_digest(poll.id, rows)
+    participations = seal.participations_digest(poll.id, participation_rows(poll.id))
+    result["ballots_digest"], result["digest_scheme"] = poll.ballots_digest, seal.DIGEST_SCHEME
     poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
     poll.quorum_at_close, poll.result = quorum.as_dict(), result
     db.session.flush()
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
            after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
-                  "quorum": quorum.as_dict()})
+                  "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
+                  "ballots": len(rows), "quorum": quorum.as_dict(),
+                  **({"winner": result["winner"]} if "winner" in result else {})})
     _decide_and_announce(poll, result, actor=actor)
     return poll
 
@@ -316,6 +308,8 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
                                     quorate=at_close.get("quorate", previous.get("quorate", False)))
     result = poll_result(poll, electorate, casting_vote)
     result["ballots_digest"] = poll.ballots_digest
+    if "digest_scheme" in previous:
+        result["digest_scheme"] = previous["digest_scheme"]
     poll.result = result
     db.session.flush()
     record("poll.casting_vote", actor=actor, meeting=motion.meeting, subject=poll,

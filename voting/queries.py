@@ -5,15 +5,16 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from governance.extensions import db
+from governance.fields import id_or_none
 from governance.meetings.models import AgendaItem, Attendance, MeetingSession
 from motions.models import Motion
-from voting.models import EligibleVoter, Participation, Poll
+from voting.models import Ballot, EligibleVoter, Participation, Poll
 
 
 def load_poll(poll_id) -> Poll | None:
     """A poll with its motion, item, session and meeting in one query: the vote path needs all
     four (access policy, audience) and would otherwise load them one by one."""
-    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+    if id_or_none(poll_id) is None:  # not an id, or out of the database's range
         return None
     chain = joinedload(Poll.motion).joinedload(Motion.item).joinedload(AgendaItem.session) \
         .joinedload(MeetingSession.meeting)
@@ -187,3 +188,15 @@ def motion_rounds(motion: Motion) -> list[dict]:
                                .order_by(Poll.round)).all()
     return [{"poll_id": p.id, "round": p.round, "reason": p.reason, "ballot": p.ballot, **(p.result or {})}
             for p in polls]
+
+
+def ballot_rows(poll_id: int) -> list[tuple[str, str, int | None, object]]:
+    """(receipt, choice, member_id, cast_at) of every stored ballot: what voting.seal digests."""
+    return [tuple(row) for row in db.session.execute(
+        select(Ballot.receipt, Ballot.choice, Ballot.member_id, Ballot.cast_at).where(Ballot.poll_id == poll_id))]
+
+
+def participation_rows(poll_id: int) -> list[tuple[int, int | None]]:
+    """(member_id, cast_by_id) of everyone who took part."""
+    return [tuple(row) for row in db.session.execute(
+        select(Participation.member_id, Participation.cast_by_id).where(Participation.poll_id == poll_id))]

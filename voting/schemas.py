@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields
 
+from governance.fields import Id
 from motions.schemas import MotionOut
 
 
@@ -10,13 +11,13 @@ class VoteIn(Schema):
 
 
 class CloseIn(Schema):
-    casting_vote = fields.Int(strict=True, allow_none=True, load_default=None)
+    casting_vote = Id(allow_none=True, load_default=None)
 
 
 class CastingVoteIn(Schema):
     # a candidate's value (member id or logo id) among those level in the tied round:
     # checked against the poll by voting.operations.give_casting_vote
-    casting_vote = fields.Int(strict=True, required=True)
+    casting_vote = Id(required=True)
 
 
 class ReceiptOut(Schema):

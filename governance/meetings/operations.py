@@ -21,7 +21,8 @@ from governance.realtime import announce, rooms_may_have_changed
 def _meeting_snapshot(meeting: Meeting) -> dict:
     return {"title": meeting.title, "reference": meeting.reference, "kind": meeting.kind, "venue": meeting.venue,
             "timezone": meeting.timezone, "starts_at": meeting.starts_at.isoformat(),
-            "quorum_rule": meeting.quorum_rule, "quorum_count": meeting.quorum_count}
+            "quorum_rule": meeting.quorum_rule, "quorum_count": meeting.quorum_count,
+            "speaking_time": meeting.speaking_time}
 
 
 def _apply_meeting_fields(meeting: Meeting, fields: dict) -> None:

@@ -217,4 +217,5 @@ JS_MESSAGES = {
 
 
 def js_messages() -> dict:
-    return {key: str(text) for key, text in JS_MESSAGES.items()}
+    from governance.pages.agenda_words import AGENDA_MESSAGES
+    return {key: str(text) for key, text in {**JS_MESSAGES, **AGENDA_MESSAGES}.items()}

@@ -1,7 +1,7 @@
 """Procedure: names compared as people read them; which memorandum a motion approves.
 
 Revision ID: 0009_procedure
-Revises: 0004_outbox
+Revises: 0008_record
 Create Date: 2026-12-02
 
 Written by hand.
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_procedure'
-down_revision = '0004_outbox'
+down_revision = '0008_record'
 branch_labels = None
 depends_on = None
 

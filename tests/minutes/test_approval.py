@@ -164,3 +164,32 @@ def test_the_approving_motion_is_named_only_to_those_who_may_see_it(app, make, a
     desk, = api.as_user(small_meeting["staff"], PASSWORD).get(f"/meetings/{meeting_id}/memorandum").get_json()
     assert (press["status"], press["approved_by_motion_id"]) == ("approved", None)
     assert (desk["status"], desk["approved_by_motion_id"]) == ("approved", motion_id)
+
+
+def test_the_recount_holds_after_an_approval_and_finds_an_approved_version_changed(app, make, small_meeting, runner):
+    """What the approval did is in the trail: the version it approved, its bytes (SHA-256) and
+    the motion that approved it; a version switched or its document replaced shows."""
+    from governance.cli import main
+    meeting_id = small_meeting["meeting"]
+    with app.app_context():
+        author = make.user("Builder", roles=["secretariat"])
+        small = db.session.get(Meeting, meeting_id)
+        minutes_ops.build_memorandum_version(small, actor=author)
+        minutes_ops.build_memorandum_version(small, actor=author)
+        db.session.commit()
+        motion_id, delegates, staff = _approval_meeting(make, meeting_id)
+        _vote_yes(motion_id, delegates, staff)
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 0, recount.output
+    with app.app_context():
+        first, second = minutes_ops.versions(db.session.get(Meeting, meeting_id))
+        # the earlier draft passed off as the approved version, the approved one as a draft
+        first.status, first.approved_by_motion_id, first.approved_at = "approved", motion_id, second.approved_at
+        second.status, second.approved_by_motion_id, second.approved_at = "draft", None, None
+        db.session.commit()
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 1
+    output = recount.output + (recount.stderr if recount.stderr_bytes else "")
+    assert (f"memorandum version 1 of meeting {meeting_id}: it is marked approved, but the audit trail records no "
+            "approval of it") in output
+    assert (f"memorandum version 2 of meeting {meeting_id}, approved by it (event") in output

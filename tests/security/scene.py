@@ -158,9 +158,9 @@ class Scene:
         self.open_closed_poll = ok(chair.post(f"/motions/{self.open_closed_motion['id']}/polls"), 201)
         ok(delegates["Almaty"].post(f"/polls/{self.open_closed_poll['id']}/votes", {"choice": "yes"}), 201)
         ok(chair.post(f"/polls/{self.open_closed_poll['id']}/close"))
-        # the closed session on the screen (taken up before the last poll opens: while a poll is
-        # open the current item stays as it is)
-        ok(chair.post(f"/items/{self.closed_item['id']}/activate"))
+        # the closed session on the screen: made current before the last poll opens (no item
+        # changes while a poll is open)
+        ok(chair.post(f"/items/{self.closed_items['Annual Assessment of WeGO Regional Offices']['id']}/activate"))
         self.open_motion = ok(desk.post(f"/items/{self.open_item['id']}/motions", {
             "kind": "general", "title": "Thank the Secretariat for its report"}), 201)
         self.open_poll = ok(chair.post(f"/motions/{self.open_motion['id']}/polls"), 201)
@@ -187,8 +187,15 @@ class Scene:
         ok(desk.put(f"/items/{self.closed_item['id']}/notes", {"text": "CLOSED-NOTE: the auditors were worried."}))
         ok(desk.post(f"/meetings/{meeting_id}/memorandum"), 201)
 
+        # the demo's board pack: the annual report (open session) and the financial report (closed)
+        self.open_document = ok(desk.get(f"/items/{self.open_item['id']}/documents"))[0]
+        financial = self.closed_items["Review of 2024 Financial Report"]
+        self.closed_document = ok(desk.get(f"/items/{financial['id']}/documents"))[0]
+
         # what an outsider must never read, in any answer
-        self.closed_markers = [closed_session["title"], *self.closed_items, "CLOSED-"]
+        self.closed_markers = [closed_session["title"], *self.closed_items, "CLOSED-",
+                               self.closed_document["title"], self.closed_document["filename"],
+                               self.closed_document["sha256"]]
         self.closed_ids = {
             "session_id": {self.closed_session_id},
             "item_id": {i["id"] for i in self.closed_items.values()},
