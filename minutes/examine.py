@@ -66,6 +66,9 @@ def examine_approval(motion, trail: Trail) -> list[str]:
     if not version.approved or version.approved_by_motion_id != motion.id:
         return [(f"memorandum version {version.version} of meeting {version.meeting_id}, approved by it "
                  f"(event {approvals[-1]['seq']}), is not marked approved by it")]
+    if motion.memorandum_version is not None and version.version != motion.memorandum_version:
+        return [(f"version {motion.memorandum_version} was put to the vote but version {version.version} was "
+                 f"approved (event {approvals[-1]['seq']})")]
     return []
 
 

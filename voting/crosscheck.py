@@ -90,7 +90,11 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
                                            tie_break=poll.reason == "tie_break", electorate=electorate,
                                            casting_vote=casting_vote)
     else:
-        result = results.irv_result(candidates=poll.candidates, choices=choices, electorate=electorate)
+        # the chair's casting votes settling ties for last place (voting.tally.instant_runoff), in order
+        if casting_vote is not None and not isinstance(casting_vote, list):
+            casting_vote = [casting_vote]
+        result = results.irv_result(candidates=poll.candidates, choices=choices, electorate=electorate,
+                                    casting_votes=casting_vote)
     result.update(round=poll.round, reason=poll.reason)
     if not poll.secret:
         result["votes"] = sorted(({"member_id": member_id, "choice": readable_choice(poll.method, choice)}

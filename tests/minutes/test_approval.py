@@ -193,3 +193,23 @@ def test_the_recount_holds_after_an_approval_and_finds_an_approved_version_chang
     assert (f"memorandum version 1 of meeting {meeting_id}: it is marked approved, but the audit trail records no "
             "approval of it") in output
     assert (f"memorandum version 2 of meeting {meeting_id}, approved by it (event") in output
+
+
+def test_the_recount_finds_a_version_approved_other_than_the_one_put_to_the_vote(app, make, small_meeting, runner):
+    from governance.cli import main
+    from motions.models import Motion
+    meeting_id = small_meeting["meeting"]
+    with app.app_context():
+        author = make.user("Builder", roles=["secretariat"])
+        minutes_ops.build_memorandum_version(db.session.get(Meeting, meeting_id), actor=author)
+        db.session.commit()
+        motion_id, delegates, staff = _approval_meeting(make, meeting_id)
+        _vote_yes(motion_id, delegates, staff)
+    assert runner.invoke(main, ["audit", "recount"]).exit_code == 0
+    with app.app_context():
+        db.session.get(Motion, motion_id).memorandum_version = 2  # as if version 2 had been put to the vote
+        db.session.commit()
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 1
+    assert "version 2 was put to the vote but version 1 was approved" in recount.output + (
+        recount.stderr if recount.stderr_bytes else "")

@@ -444,8 +444,10 @@ def played_server(tmp_path_factory):
 def test_the_played_demo_says_the_same_on_the_screens_and_in_the_memorandum(browser, played_server):
     desk = Api(played_server, SECRETARIAT)
     meeting_id = min(m["id"] for m in desk.get("/meetings"))
-    polls = [r["poll_id"] for motion in desk.get(f"/meetings/{meeting_id}/motions") for r in motion["rounds"]]
-    assert len(polls) == 10
+    # every counted poll (an assessment, which records scores rather than counting votes, aside)
+    polls = [r["poll_id"] for motion in desk.get(f"/meetings/{meeting_id}/motions") for r in motion["rounds"]
+             if r.get("status") != "recorded"]
+    assert len(polls) >= 10
     memorandum = requests.get(f"{played_server}/api/v1/meetings/{meeting_id}/memorandum.docx", headers=desk.headers,
                               timeout=TIMEOUT * 4)
     rows, paragraphs = _docx_rows_and_paragraphs(memorandum.content)
