@@ -101,9 +101,13 @@ def close_poll(args, poll_id):
 @blp.response(200, PollOut)
 @blp.alt_response(409, schema=ErrorBody,
                   description="`not_tied`, `superseded`, `already_decided`, `poll_open`, `adjourned` or "
-                              "`no_casting_vote`: the poll is not a tie the chair may break now")
+                              "`no_casting_vote` (a yes/no vote): the poll is not a tie the chair may break now")
 def casting_vote(args, poll_id):
-    """The chair's casting vote for a round that closed `tied`.
+    """The chair's casting vote for a round that closed `tied`: for an exhaustive ballot, for one
+    of the candidates level in the round; for an instant-runoff count, for one of those level
+    for last place whom the earlier rounds did not separate (the result's `level`). It keeps
+    that candidate; an instant-runoff count then goes on, and may stop on a later tie that takes
+    another casting vote (the result's `casting_vote` lists them in order).
 
     The result is judged again from the same ballots, the motion decided as a close would
     decide it, and `poll.closed` announced again with the new result."""

@@ -25,6 +25,19 @@ class ReceiptOut(Schema):
     poll_id = fields.Int()
 
 
+RESULT_SHAPE = (
+    "Once closed. One vocabulary on every screen and in the memorandum: `ballots` (every ballot), `cast` (votes "
+    "cast: yes and no, or the votes for candidates), `abstain` (abstentions, never votes cast). Also `status` "
+    "(adopted/rejected/elected/runoff/tied/void), `counts` {choice: n} (by instant runoff: the last round's), "
+    "`eligible`, `present`, `quorate`, `rule`, `threshold` (yes votes, or votes for a candidate, that decide; by "
+    "instant runoff the last round's) and `threshold_text` (the rule as a delegate reads it: 'two-thirds of votes "
+    "cast: yes at least twice no'); named polls `votes`; candidates `winner`, `level` (who the chair's casting vote "
+    "may go to when tied), `casting_vote` (exhaustive: the candidate; instant runoff: the list, in order), "
+    "`next_round`; instant runoff `exhausted` and `rounds` [{round, counts, counting (that round's votes cast), "
+    "exhausted, threshold, eliminated, continuing, level, casting_votes}]; a minutes approval `approves` (the "
+    "memorandum and version put to the vote); once decided `resolution_number`; `ballots_digest`.")
+
+
 class PollOut(Schema):
     """The shape of voting.queries.poll_view (documented here for the OpenAPI spec)."""
 
@@ -32,7 +45,9 @@ class PollOut(Schema):
     motion_id = fields.Int()
     meeting_id = fields.Int()
     item_id = fields.Int()
-    motion = fields.Dict()
+    motion = fields.Dict(metadata={"description": "what the ballot shows of its motion: id, title, kind, majority, "
+                                                  "text; a minutes approval's `approves`; a statutes amendment's "
+                                                  "current_text, proposed_text and `changes` [{op, text}]"})
     round = fields.Int()
     reason = fields.Str()
     status = fields.Str()
@@ -48,7 +63,7 @@ class PollOut(Schema):
     opened_at = fields.Str()
     closed_at = fields.Str(allow_none=True)
     quorum_at_open = fields.Dict(allow_none=True)
-    result = fields.Dict(allow_none=True)
+    result = fields.Dict(allow_none=True, metadata={"description": RESULT_SHAPE})
 
 
 class MotionWithRoundsOut(MotionOut):
