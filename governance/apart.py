@@ -13,7 +13,8 @@ governance.boundary): `run_apart` ends the caller's transaction first. The calle
 written anything yet, and reloads what it needs afterwards.
 
 Without gevent (the test client, `--async-mode threading`) there is no event loop to spare, and
-the work runs in the calling thread, after the same end of the transaction.
+the work runs in the calling thread, after the same end of the transaction. So does it when
+EXCOM_APART=inline, which only `excom bench memorandum --inline` sets, to measure the difference.
 """
 import importlib
 import logging
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MOST_AT_ONCE = 2  # child processes per server process; more would only share the same cores
 TIMEOUT = 300.0  # seconds; a build of the largest meeting takes a few
+NICENESS = 10  # the child's scheduling priority below the server's
 _ROOT = str(Path(__file__).resolve().parent.parent)  # where governance, motions, minutes are
 _turns = threading.BoundedSemaphore(MOST_AT_ONCE)  # gevent's own once monkey-patched
 
@@ -57,7 +59,7 @@ def run_apart(function, *args):
     `function` is a module-level function; its arguments and result are pickled. An ApiError it
     raises is raised here; any other exception too, when it can be pickled."""
     end_transaction()
-    if not _under_gevent():
+    if not _under_gevent() or os.environ.get("EXCOM_APART") == "inline":
         return function(*args)
     payload = pickle.dumps((function.__module__, function.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
@@ -81,6 +83,10 @@ def _child() -> None:
     """The child's side: read (module, function, args), write ("done", result), ("refused",
     an ApiError's fields), ("raised", an exception) or ("failed", its traceback)."""
     module, name, args = pickle.loads(sys.stdin.buffer.read())
+    try:
+        os.nice(NICENESS)  # the server's own requests (votes, pages) go first on a busy machine
+    except OSError:
+        pass
     try:
         answer = ("done", getattr(importlib.import_module(module), name)(*args))
     except ApiError as refusal:
