@@ -31,8 +31,16 @@ from pathlib import Path
 
 import requests
 
-from governance.bench.live_vote import (BenchError, Database, Server, init_db, log, percentile, populate,
-                                        server_environment)
+from governance.bench.live_vote import (
+    BenchError,
+    Database,
+    Server,
+    init_db,
+    log,
+    percentile,
+    populate,
+    server_environment,
+)
 
 NOTE = "a\n\n" * 33_333 + "a"  # 100,000 characters, 33,334 paragraphs
 IDLE_SECONDS = 3.0
