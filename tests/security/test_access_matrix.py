@@ -224,6 +224,10 @@ ROWS = [
         lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session"),
     Row("GET", "/api/v1/logos/<int:candidate_id>", CLOSED_READERS(),
         lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}}, "closed session"),
+    Row("GET", "/api/v1/logos/<int:candidate_id>/original", PARTICIPANTS(),
+        lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session"),
+    Row("GET", "/api/v1/logos/<int:candidate_id>/original", CLOSED_READERS(),
+        lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}}, "closed session"),
     # --- motions' rounds, polls, votes, ballots ---------------------------------------------
     Row("GET", "/api/v1/motions/<int:motion_id>", PARTICIPANTS(),
         lambda s, r: {"args": {"motion_id": s.open_motion["id"]}}, "open session"),
