@@ -3,7 +3,7 @@ otherwise. Operations only flush; broadcasts wait for this commit (see realtime)
 import json
 import re
 
-from flask import request
+from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,25 @@ SECURITY_HEADERS = {
 }
 
 
+_UPLOAD_LIMIT = "excom_upload_limit"
+MULTIPART_ROOM = 256 * 1024  # the form's other fields and the multipart boundaries around the file
+
+
+def upload_limit(limit, refusal):
+    """A route taking larger uploads than MAX_CONTENT_LENGTH: `limit()` gives the file's bytes,
+    `refusal()` the ApiError (413, stating the limit) for a body beyond it. Set on the request
+    before its body is read (see _read_body_first)."""
+    def mark(view):
+        setattr(view, _UPLOAD_LIMIT, (limit, refusal))
+        return view
+    return mark
+
+
+def upload_refusal():
+    """The route's own 413 for a body beyond its limit, or None (errors.py asks)."""
+    return g.get(_UPLOAD_LIMIT)
+
+
 def _read_body_first() -> None:
     """Read the whole request body before anything touches the database.
 
@@ -35,6 +54,10 @@ def _read_body_first() -> None:
     busy_timeout. Bodies are small (MAX_CONTENT_LENGTH), so reading them first costs nothing.
     """
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        if (special := getattr(view, _UPLOAD_LIMIT, None)) is not None:
+            request.max_content_length = special[0]() + MULTIPART_ROOM
+            g.excom_upload_limit = special[1]
         if request.mimetype.startswith("multipart/") or request.mimetype == "application/x-www-form-urlencoded":
             request.form  # noqa: B018  (parses, and so reads, the body)
         else:

@@ -114,7 +114,10 @@ def _http_error(exc: HTTPException):
     elif status == 405:
         message = f"{request.method} is not allowed here."
     elif status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        from governance.boundary import upload_refusal
+        if (refusal := upload_refusal()) is not None:
+            return error_response(refusal())
+        limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"The upload or request body is too large: at most {_size(limit)}." if limit \
             else "The upload or request body is too large."
     response = error_response(ApiError(status, code, message, fields))

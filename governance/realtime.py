@@ -399,7 +399,10 @@ def _join(user, data):
         join_room(name)
     if policy.can_run_meeting(user, meeting):
         join_room(rooms(meeting.id, "chair")[0])
-    state = {"meeting_id": meeting.id, "item": current_item_payload(meeting, user)}
+    from governance.meetings.queries import open_stay
+    # whether this person is checked in: a delegate's phone offers "I am here" before the ballot
+    state = {"meeting_id": meeting.id, "item": current_item_payload(meeting, user),
+             "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
     for provide in state_providers:
         state.update(provide(meeting, user))
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)

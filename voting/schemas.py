@@ -40,7 +40,10 @@ class PollOut(Schema):
     method = fields.Str()
     choices = fields.List(fields.Dict())
     eligible = fields.Int()
-    cast = fields.Int()
+    cast = fields.Int(metadata={"description": "ballots received (abstentions included); API.md's name"})
+    ballots = fields.Int(metadata={"description": "the same number, in the words of the screens"})
+    present = fields.Int(metadata={"description": "while open: eligible members with a delegate checked in now"})
+    present_voted = fields.Int(metadata={"description": "while open: of those present, how many have voted"})
     voted = fields.Bool()
     opened_at = fields.Str()
     closed_at = fields.Str(allow_none=True)
@@ -56,3 +59,21 @@ class BallotOut(Schema):
     receipt = fields.Str()
     choice = fields.Raw()
     member_id = fields.Int(allow_none=True)
+
+
+class WaitingMember(Schema):
+    member_id = fields.Int()
+    member = fields.Str()
+
+
+class TurnoutOut(Schema):
+    """Who has voted, for the chair deciding when to close: "7 of 9 present have voted; 12 eligible"."""
+
+    poll_id = fields.Int()
+    ballots = fields.Int(metadata={"description": "members that voted, abstentions included"})
+    eligible = fields.Int(metadata={"description": "the electorate fixed when the poll opened"})
+    present = fields.Int(metadata={"description": "eligible members with a delegate checked in now"})
+    present_voted = fields.Int(metadata={"description": "of those present, how many have voted"})
+    waiting = fields.List(fields.Nested(WaitingMember), allow_none=True,
+                          metadata={"description": "named polls: present eligible members who have not voted "
+                                                   "yet, by name; null for a secret poll"})

@@ -1,13 +1,13 @@
 """Uploaded logos keep the picture shown in their place: the PNG drawn from an SVG.
 
 Revision ID: 0005_pictures
-Revises: 0004_outbox
+Revises: 0011_agenda_documents_speakers
 Create Date: 2026-11-30
 
 Written by hand. `motion_candidates.picture` and `organisation.logo_picture` hold the PNG that
 an SVG logo was drawn into on upload (motions.images); NULL for a PNG or JPEG, which is its
 own picture, and for SVGs stored before this revision, which the memorandum draws when it
-needs them (minutes.collect). Downgrade drops them: the originals stay.
+needs them (minutes.builder). Downgrade drops them: the originals stay.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_pictures'
-down_revision = '0004_outbox'
+down_revision = '0011_agenda_documents_speakers'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+import tests.motions.test_motions_api
+
 DEMO_PASSWORD = "excom-demo"
 
 
@@ -194,8 +196,7 @@ def test_control_characters_are_refused_whatever_the_content_type(demo, api, app
     item_id = secretariat.get(f"/meetings/{demo}").get_json()["sessions"][0]["items"][0]["id"]
     motion = secretariat.post(f"/items/{item_id}/motions", json={"kind": "logo", "title": "Logo"}).get_json()
     before = _state(secretariat, demo)
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-           b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+    png = tests.motions.test_motions_api.png()
 
     def upload(label, filename="logo.png"):
         return secretariat.post(f"/motions/{motion['id']}/logos", json=None, content_type="multipart/form-data",
