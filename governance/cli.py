@@ -155,6 +155,30 @@ def bench_live_vote(voters, database, redis, servers, transport, connect_concurr
         sys.exit(1)
 
 
+@bench.command("memorandum")
+@click.option("--notes", default=1, show_default=True, type=int,
+              help="Agenda items with a note of 100,000 characters (33,334 paragraphs) each.")
+@click.option("--voters", default=12, show_default=True, type=int, help="Delegates who vote during the build.")
+@click.option("--probes", default=4, show_default=True, type=int,
+              help="Clients sending other requests one after another, before and during the build.")
+@click.option("--database", default=None, help="sqlite (default: a fresh file) or a PostgreSQL admin URL.")
+@click.option("--inline", is_flag=True, help="Build on the server's event loop (for comparison only).")
+@click.option("--keep", is_flag=True, help="Keep the work folder (server log).")
+def bench_memorandum(notes, voters, probes, database, inline, keep):
+    """Build a long memorandum while others use the server; prints one JSON line."""
+    import json
+
+    from governance.bench.live_vote import BenchError
+    from governance.bench.memorandum_build import run
+    try:
+        figures = run(notes, voters=voters, probes=probes, database=database, inline=inline, keep=keep)
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures))
+    if figures["build_status"] != 201:
+        sys.exit(1)
+
+
 @audit.command("recount")
 @with_appcontext
 def audit_recount():

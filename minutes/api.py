@@ -9,12 +9,15 @@ from flask import current_app, send_file
 from flask_smorest import Blueprint
 
 from governance import policy
+from governance.apart import run_apart
 from governance.errors import forbidden, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.meetings.models import AgendaItem
 from minutes import operations
+from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
+from minutes.record import UnwritableText
 from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
 from motions.models import Motion
 
@@ -85,9 +88,22 @@ def _version_view(version: MemorandumVersion, with_distributions: bool, user) ->
 @blp.route("/meetings/<int:meeting_id>/memorandum", methods=["POST"])
 @blp.response(201, VersionOut)
 def build(meeting_id):
+    """Builds a new draft version of the memorandum (both editions).
+
+    The meeting is read in one transaction; the documents are built apart from the server's
+    event loop, with no transaction open (a long meeting takes seconds, and votes and pages
+    are answered meanwhile); the version is kept in a second transaction. 422 names a stored
+    text that a document cannot hold."""
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "build the memorandum")
-    return _version_view(operations.build_memorandum_version(meeting, actor=user), True, user)
+    memorandum = operations.collect_memorandum(meeting, actor=user)
+    try:
+        editions = run_apart(build_editions, memorandum)
+    except UnwritableText as problem:
+        raise operations.unwritable(problem) from None
+    meeting, user = visible_meeting(meeting_id)  # again: the first transaction has ended
+    require_secretariat(user, "build the memorandum")
+    return _version_view(operations.store_memorandum_version(meeting, memorandum, editions, actor=user), True, user)
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum")

@@ -424,8 +424,11 @@ def speakers_by_item(item_ids: list[int]) -> dict[int, tuple[rec.SpeakerRecord, 
 # --- the whole memorandum --------------------------------------------------------------
 
 def _logo() -> rec.Logo | None:
+    """The organisation's logo as shown (a PNG or JPEG, or the PNG drawn from an SVG), else an SVG
+    stored before uploads were drawn, else the default. Whether its bytes decode is the
+    builder's to find out, apart from the event loop: it falls back to the default logo."""
     organisation = Organisation.current()
-    data, mime = organisation.logo, (organisation.logo_mimetype or "").lower()
+    data, mime = organisation.shown_logo or (organisation.logo, (organisation.logo_mimetype or "").lower())
     if data and mime in rec.LOGO_SIGNATURES and data.startswith(rec.LOGO_SIGNATURES[mime]):
         return rec.Logo(bytes(data), mime)
     if DEFAULT_LOGO.exists():

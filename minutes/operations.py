@@ -28,9 +28,10 @@ from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.meetings.models import AgendaItem, Meeting
 from governance.realtime import announce
-from minutes.builder import build_memorandum, format_date, stamp_approved
+from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
 from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
+from minutes.record import Memorandum, UnwritableText
 
 log = logging.getLogger(__name__)
 
@@ -97,27 +98,51 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
-    """Collect the meeting, build both editions, and keep them as a new draft version.
-
-    Approved versions are never touched: building after an approval makes a new draft."""
+def collect_memorandum(meeting: Meeting, *, actor) -> Memorandum:
+    """What the next version of the meeting's memorandum will say, read now (a pure record,
+    which can be built apart from the database and the event loop: minutes.api)."""
     number = (db.session.scalar(select(func.max(MemorandumVersion.version))
                                 .where(MemorandumVersion.meeting_id == meeting.id)) or 0) + 1
-    now = utcnow()
     author = getattr(actor, "name", None) or "the Secretariat"
-    memorandum = collect(meeting, version=number, status="draft", generated_by=author, generated_at=now)
-    full, public = build_memorandum(memorandum, edition="full"), build_memorandum(memorandum, edition="public")
-    version = MemorandumVersion(meeting_id=meeting.id, version=number, status="draft", created_at=now,
-                                author_id=getattr(actor, "id", None), full_docx=full, public_docx=public)
+    return collect(meeting, version=number, status="draft", generated_by=author, generated_at=utcnow())
+
+
+def unwritable(problem: UnwritableText) -> ApiError:
+    """A stored text that a Word document cannot hold, as the 422 that names where it is."""
+    return invalid(problem.fields, "The memorandum cannot be written: some text holds characters a document "
+                                   "cannot contain. Correct it where the fields say, and build again.")
+
+
+def store_memorandum_version(meeting: Meeting, memorandum: Memorandum, editions: dict[str, bytes], *,
+                             actor) -> MemorandumVersion:
+    """Keep both editions built from `memorandum` as its new draft version. A build finished by
+    another desk in the meantime took the number: 409, and nothing is kept."""
+    full, public = editions["full"], editions["public"]
+    version = MemorandumVersion(meeting_id=meeting.id, version=memorandum.version, status="draft",
+                                created_at=memorandum.generated_at, author_id=getattr(actor, "id", None),
+                                full_docx=full, public_docx=public)
     db.session.add(version)
     _flush_or_conflict("Another build of this memorandum finished a moment ago; try again.")
     annexes = _record_annexes(meeting, version)
     record("memorandum.built", actor=actor, meeting=meeting, subject=version,
-           after={"version": number, "status": "draft", "full_sha256": _sha256(full),
+           after={"version": version.version, "status": "draft", "full_sha256": _sha256(full),
                   "public_sha256": _sha256(public), "annexes": annexes})
-    announce("memorandum.built", {"meeting_id": meeting.id, "version": number, "status": "draft"},
+    announce("memorandum.built", {"meeting_id": meeting.id, "version": version.version, "status": "draft"},
              meeting_id=meeting.id, audience="closed")
     return version
+
+
+def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
+    """Collect the meeting, build both editions, and keep them as a new draft version, all in
+    this transaction and this thread (the demo, the CLI, tests; the API builds apart).
+
+    Approved versions are never touched: building after an approval makes a new draft."""
+    memorandum = collect_memorandum(meeting, actor=actor)
+    try:
+        editions = build_editions(memorandum)
+    except UnwritableText as problem:
+        raise unwritable(problem) from None
+    return store_memorandum_version(meeting, memorandum, editions, actor=actor)
 
 
 def fix_version_put_to_vote(motion, actor) -> None:

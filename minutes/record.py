@@ -18,6 +18,7 @@ Conventions
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
@@ -28,10 +29,12 @@ SessionKind = Literal["open", "closed"]
 PollOutcome = Literal["adopted", "rejected", "elected", "runoff", "void", "tied"]
 MotionOutcome = Literal["adopted", "rejected", "elected", "withdrawn", "postponed", "pending"]
 
-# python-docx embeds these; anything else would fail deep inside the builder.
+# python-docx embeds these; anything else would fail deep inside the builder. An SVG logo (stored
+# before uploads were drawn into PNGs) is drawn by the builder itself; it has no signature.
 LOGO_SIGNATURES: dict[str, bytes] = {
     "image/png": b"\x89PNG\r\n\x1a\n",
     "image/jpeg": b"\xff\xd8\xff",
+    "image/svg+xml": b"",
 }
 
 
@@ -282,3 +285,42 @@ class Memorandum:
             _require_aware(getattr(self, name), name)
         if self.version < 1:
             raise ValueError("version starts at 1")
+
+
+# --- what a document cannot hold --------------------------------------------------------
+
+# Characters XML 1.0 (and so a .docx) cannot contain: C0 controls other than tab, newline and
+# carriage return, lone surrogates, U+FFFE and U+FFFF. Input refuses them at the door
+# (governance.boundary); this finds any that were stored before, or came another way.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class UnwritableText(ValueError):
+    """The record holds text that a Word document cannot hold. `fields`: {place: [problem]},
+    as in API.md's error body, e.g. {"sessions.0.items.2.notes": ["…"]}."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__(fields)
+        self.fields = fields
+
+
+def unwritable_text(value, place: str = "", context: str = "") -> dict[str, list[str]]:
+    """Every text in a record (dataclasses, tuples, strings) that a document cannot hold, by
+    its place in the record, with a sentence that says which thing it belongs to."""
+    found: dict[str, list[str]] = {}
+    if isinstance(value, str):
+        bad = _NOT_XML.search(value)
+        if bad:
+            what = f"{context}: " if context else ""
+            found[place or "record"] = [(f"{what}the character U+{ord(bad.group()):04X} cannot be written into a "
+                                         "document; remove it and build again.")]
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            found.update(unwritable_text(item, f"{place}.{index}" if place else str(index), context))
+    elif hasattr(value, "__dataclass_fields__") and not isinstance(value, (Logo, datetime)):
+        label = getattr(value, "title", None) or getattr(value, "name", None)
+        here = f"“{label}”" if isinstance(label, str) and not _NOT_XML.search(label) else context
+        for name in value.__dataclass_fields__:
+            found.update(unwritable_text(getattr(value, name), f"{place}.{name}" if place else name,
+                                         f"{here} ({name})" if here else name))
+    return found

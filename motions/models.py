@@ -97,8 +97,10 @@ class Candidate(db.Model):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     label: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
-    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file as uploaded
     image_mimetype: Mapped[str | None] = mapped_column(String(40))
+    # the PNG an SVG was drawn into on upload (motions.images); None for a PNG or JPEG
+    picture: Mapped[bytes | None] = mapped_column(LargeBinary)
     image_sha256: Mapped[str | None] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -108,6 +110,16 @@ class Candidate(db.Model):
     @property
     def value(self) -> int:
         return self.member_id if self.member_id is not None else self.id
+
+    @property
+    def shown(self) -> tuple[bytes, str] | None:
+        """(bytes, mimetype) of what is shown for this logo: its PNG or JPEG, or the PNG drawn
+        from its SVG; None when there is nothing safe to show (an SVG stored before drawing)."""
+        if self.picture is not None:
+            return self.picture, "image/png"
+        if self.image is not None and self.image_mimetype in ("image/png", "image/jpeg"):
+            return self.image, self.image_mimetype
+        return None
 
 
 class ExternalMemorandum(db.Model):

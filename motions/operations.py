@@ -20,7 +20,7 @@ from governance.extensions import db
 from governance.meetings.models import AgendaItem, Meeting
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
-from motions.images import checked_image
+from motions.images import CheckedImage, checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
 
 # What each membership action does to a member, and from which statuses it may start.
@@ -97,20 +97,24 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
     return motion
 
 
-def add_logo(motion: Motion, *, actor, data: bytes, mimetype: str, label: str) -> Candidate:
+def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: str = "", label: str) -> Candidate:
+    """A logo candidate from an upload: `data` as uploaded (checked here, see motions.images),
+    or already checked (a CheckedImage, checked where it could not hold a transaction)."""
     if motion.kind != "logo":
         raise conflict("not_a_logo_motion", "Logos are candidates of a logo motion only.")
     if motion.decided or _has_polls(motion):
         raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
-    kind, digest = checked_image(data, mimetype)
+    image = data if isinstance(data, CheckedImage) else checked_image(data, mimetype)
     position = (db.session.scalar(select(func.max(Candidate.position)).where(Candidate.motion_id == motion.id))
                 or 0) + 1
-    candidate = Candidate(motion=motion, label=label or f"Logo {position}", position=position, image=data,
-                          image_mimetype=kind, image_sha256=digest, uploaded_by_id=getattr(actor, "id", None))
+    candidate = Candidate(motion=motion, label=label or f"Logo {position}", position=position, image=image.data,
+                          image_mimetype=image.mimetype, image_sha256=image.sha256, picture=image.picture,
+                          uploaded_by_id=getattr(actor, "id", None))
     db.session.add(candidate)
     db.session.flush()
     record("logo.uploaded", actor=actor, meeting=motion.meeting_id, subject=candidate,
-           after={"motion_id": motion.id, "label": candidate.label, "sha256": digest, "mimetype": kind})
+           after={"motion_id": motion.id, "label": candidate.label, "sha256": image.sha256,
+                  "mimetype": image.mimetype})
     return candidate
 
 
@@ -192,6 +196,7 @@ def _apply(motion: Motion, actor) -> None:
         organisation = Organisation.ensure()
         organisation.logo = motion.winner.image
         organisation.logo_mimetype = motion.winner.image_mimetype
+        organisation.logo_picture = motion.winner.picture
         organisation.logo_changed_at = utcnow()
         record("organisation.logo", actor=actor, meeting=meeting, subject=organisation,
                after={"sha256": motion.winner.image_sha256, "reason": reason})

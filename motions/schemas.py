@@ -57,10 +57,14 @@ class CandidateOut(Schema):
     value = fields.Int()  # what a delegate votes for: the member id (host city) or the logo id
     label = fields.Str()
     member_id = fields.Int(allow_none=True)
-    image_url = fields.Method("_image_url")
+    image_url = fields.Method("_image_url")  # the picture (PNG or JPEG) shown on ballots
+    original_url = fields.Method("_original_url")  # the file as uploaded, as a download
 
     def _image_url(self, candidate):
         return f"/api/v1/logos/{candidate.id}" if candidate.image is not None else None
+
+    def _original_url(self, candidate):
+        return f"/api/v1/logos/{candidate.id}/original" if candidate.image is not None else None
 
 
 class MotionOut(Schema):

@@ -59,7 +59,7 @@ SETUP_MESSAGES = {
     "chair": _l("chair"),
     "candidates": _l("Candidates: %(names)s"),
     "upload_logo": _l("Upload a logo candidate"),
-    "logo_file": _l("Image (PNG or SVG)"),
+    "logo_file": _l("Image (PNG, JPEG or SVG)"),
     "logo_label": _l("Name of the design"),
     "upload": _l("Upload"),
     "logo_alt": _l("Logo candidate: %(label)s"),

@@ -57,14 +57,15 @@ def organisation():
 
 
 @blp.route("/organisation/logo")
-@blp.doc(responses={"200": {"description": "the organisation's current logo",
+@blp.doc(responses={"200": {"description": "the organisation's current logo: a PNG or JPEG picture (an SVG "
+                                           "logo as the PNG drawn from it on upload)",
                             "content": {kind: {"schema": {"type": "string", "format": "binary"}}
-                                        for kind in ("image/png", "image/svg+xml")}}})
+                                        for kind in ("image/png", "image/jpeg")}}})
 def organisation_logo():
     organisation = Organisation.current()
-    if organisation.logo is None:
+    shown = organisation.shown_logo
+    if shown is None:  # no logo, or an SVG stored before uploads were drawn: never shown inline
         raise not_found("logo")
-    # served as an attachment-free image, never as HTML: an SVG logo was sanitised on upload
-    return Response(organisation.logo, mimetype=organisation.logo_mimetype,
-                    headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    return Response(shown[0], mimetype=shown[1],
+                    headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
                              "X-Content-Type-Options": "nosniff"})

@@ -60,8 +60,20 @@ class Organisation(db.Model):
     short_name: Mapped[str] = mapped_column(String(40), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_mimetype: Mapped[str | None] = mapped_column(String(40))
+    # the PNG drawn from an SVG logo on upload; None when the logo is itself a PNG or JPEG
+    logo_picture: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     secretariat_city: Mapped[str] = mapped_column(String(120), default="")
+
+    @property
+    def shown_logo(self) -> tuple[bytes, str] | None:
+        """(bytes, mimetype) of the logo as pages and the memorandum show it: a PNG or JPEG, or
+        the PNG drawn from an SVG; None when there is nothing safe to show."""
+        if self.logo_picture is not None:
+            return self.logo_picture, "image/png"
+        if self.logo is not None and self.logo_mimetype in ("image/png", "image/jpeg"):
+            return self.logo, self.logo_mimetype
+        return None
 
     @classmethod
     def current(cls) -> "Organisation":

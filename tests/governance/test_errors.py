@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+import tests.motions.test_motions_api
+
 DEMO_PASSWORD = "excom-demo"
 
 
@@ -194,8 +196,7 @@ def test_control_characters_are_refused_whatever_the_content_type(demo, api, app
     item_id = secretariat.get(f"/meetings/{demo}").get_json()["sessions"][0]["items"][0]["id"]
     motion = secretariat.post(f"/items/{item_id}/motions", json={"kind": "logo", "title": "Logo"}).get_json()
     before = _state(secretariat, demo)
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-           b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+    png = tests.motions.test_motions_api.png()
 
     def upload(label, filename="logo.png"):
         return secretariat.post(f"/motions/{motion['id']}/logos", json=None, content_type="multipart/form-data",
@@ -218,3 +219,53 @@ def test_control_characters_are_refused_whatever_the_content_type(demo, api, app
     assert secretariat.get(f"/motions/{motion['id']}").get_json()["candidates"] == []
     assert upload("Blue wave\ttab\nnewline").status_code == 201  # tab and newline are text
     assert secretariat.post(f"/meetings/{demo}/memorandum").status_code == 201
+
+
+def _integers(schema, schemas, path=""):
+    """(place, schema) of every integer in a documented body or parameter, $refs followed."""
+    while "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+    kinds = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    if "integer" in kinds:
+        yield path, schema
+    for name, inner in (schema.get("properties") or {}).items():
+        yield from _integers(inner, schemas, f"{path}.{name}")
+    if "items" in schema:
+        yield from _integers(schema["items"], schemas, f"{path}[]")
+
+
+def test_every_integer_the_api_takes_is_bounded(client):
+    """Ids and counts in JSON bodies and query strings: each has a maximum no database integer
+    overflows on (ids at MAX_ID), so 10**30 is a 422 naming the field, never a 500. Route ids
+    are bounded by their converter (404); Socket.IO ids in tests/voting/test_live.py."""
+    from governance.fields import MAX_ID
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    found = []
+    for route, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            places = [(f"{parameter['in']} {parameter['name']}", parameter.get("schema", {}))
+                      for parameter in operation.get("parameters", []) if parameter["in"] != "path"]
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                places += [(f"body{place}", schema) for place, schema in _integers(content["schema"], schemas)]
+            for place, schema in places:
+                if schema.get("type") == "integer" or "integer" in (schema.get("type") or []):
+                    found.append((method, route, place))
+                    assert 0 <= schema.get("minimum", -1) and schema.get("maximum", MAX_ID + 1) <= MAX_ID, \
+                        (method, route, place, schema)
+    assert ("post", "/api/v1/polls/{poll_id}/casting-vote", "body.casting_vote") in found
+    assert ("get", "/api/v1/meetings/{meeting_id}/memorandum.docx", "query version") in found
+
+
+def test_ids_out_of_range_in_bodies_and_query_strings_are_refused(demo, api):
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    for huge in (10**30, 2**63, 2**31):
+        error = _assert_error_body(secretariat.post(f"/meetings/{demo}/participants",
+                                                    json={"user_id": huge, "group": "guest"}), 422)
+        assert list(error["fields"]) == ["user_id"]
+        error = _assert_error_body(secretariat.get(f"/meetings/{demo}/memorandum.docx?version={huge}"), 422)
+        assert list(error["fields"]) == ["version"]
+        _assert_error_body(secretariat.post(f"/polls/{huge}/casting-vote", json={"casting_vote": 1}), 404)
+        _assert_error_body(secretariat.post("/polls/1/casting-vote", json={"casting_vote": huge}), 422)

@@ -161,3 +161,65 @@ def test_two_desks_saving_the_same_revision_get_a_409_not_a_500(app, api, small_
     monkeypatch.undo()
     history = staff.get(f"/items/{item}/notes").get_json()["history"]
     assert [n["revision"] for n in history] == [1, 2]
+
+
+# --- a memorandum can always be built ---------------------------------------------------------
+
+def _header_images(data: bytes) -> list[bytes]:
+    header = Document(io.BytesIO(data)).sections[0].header
+    return [part.blob for part in header.part.related_parts.values() if part.content_type.startswith("image/")]
+
+
+def _store_as_organisation_logo(app, data: bytes, mimetype: str) -> None:
+    """A logo stored before uploads were decoded (straight into the table, as it was then)."""
+    from governance.registry.models import Organisation
+    with app.app_context():
+        organisation = Organisation.ensure()
+        organisation.logo, organisation.logo_mimetype, organisation.logo_picture = data, mimetype, None
+        db.session.commit()
+
+
+def test_a_stored_logo_that_does_not_decode_gives_way_to_the_default_logo(app, api, small_meeting):
+    """The 33-byte PNG (signature and header only) once elected made every build of every
+    meeting fail; stored before uploads were decoded, it must not stop the memorandum now."""
+    from minutes.builder import DEFAULT_LOGO_PATH
+    from tests.motions.test_motions_api import TRUNCATED_PNG
+    staff = api.as_user(small_meeting["staff"], PASSWORD)
+    _store_as_organisation_logo(app, TRUNCATED_PNG, "image/png")
+    answer = staff.post(f"/meetings/{small_meeting['meeting']}/memorandum")
+    assert answer.status_code == 201, answer.get_json()
+    document = staff.get(f"/meetings/{small_meeting['meeting']}/memorandum.docx").data
+    assert _header_images(document) == [DEFAULT_LOGO_PATH.read_bytes()]
+
+
+def test_an_svg_logo_stored_before_drawing_is_drawn_for_the_memorandum(app, api, small_meeting):
+    from tests.motions.test_motions_api import CLEAN_SVG
+    staff = api.as_user(small_meeting["staff"], PASSWORD)
+    _store_as_organisation_logo(app, CLEAN_SVG, "image/svg+xml")
+    assert staff.post(f"/meetings/{small_meeting['meeting']}/memorandum").status_code == 201
+    image, = _header_images(staff.get(f"/meetings/{small_meeting['meeting']}/memorandum.docx").data)
+    assert image.startswith(b"\x89PNG") and b"<svg" not in image
+
+
+def test_a_stored_text_a_document_cannot_hold_is_a_422_naming_it(app, api, small_meeting):
+    """Input refuses control characters at the door; a note stored before that (or by another
+    way in) makes the build answer 422 naming the note, not a 500, and once it is corrected
+    the memorandum builds."""
+    from minutes.models import ItemNote
+    staff = api.as_user(small_meeting["staff"], PASSWORD)
+    meeting, item = small_meeting["meeting"], small_meeting["open_item"]
+    with app.app_context():
+        db.session.add(ItemNote(item_id=item, revision=9, text="Tabled\x0bby the chair.", created_at=_now()))
+        db.session.commit()
+    answer = staff.post(f"/meetings/{meeting}/memorandum")
+    assert answer.status_code == 422, answer.get_json()
+    (place, problems), = answer.get_json()["error"]["fields"].items()
+    assert place.endswith(".notes") and "U+000B" in problems[0]
+    assert staff.get(f"/meetings/{meeting}/memorandum").get_json() == []  # nothing kept
+    assert staff.put(f"/items/{item}/notes", json={"text": "Tabled by the chair."}).status_code == 200
+    assert staff.post(f"/meetings/{meeting}/memorandum").status_code == 201
+
+
+def _now():
+    from governance.dbtypes import utcnow
+    return utcnow()

@@ -1,10 +1,15 @@
 """Motions of every kind, and what their adoption changes in the organisation."""
+import base64
 import io
+import socket
 import struct
 import zlib
 
 import pytest
+from docx import Document
+from PIL import Image
 
+from motions.images import draw_svg
 from tests.voting.scene import CITIES, Room
 
 
@@ -159,3 +164,130 @@ def test_suspending_a_member_takes_its_vote_away(room):
     assert room.close(poll["id"])["status"] == "adopted"
     assert room.desk.get(f"/members/{hebron}").get_json()["status"] == "suspended"
     assert room.desk.get(f"/meetings/{room.meeting_id}/quorum").get_json()["voting_members"] == 11
+
+
+# --- uploads are decoded, not trusted ---------------------------------------------------------
+
+def jpeg(width=8, height=6, colour=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+TRUNCATED_PNG = png()[:33]  # the signature and the IHDR chunk, nothing else: Pillow cannot decode it
+
+
+@pytest.mark.parametrize("data, filename, mimetype", [
+    (TRUNCATED_PNG, "cut.png", "image/png"),
+    (png(64, 64)[:-30], "cut-end.png", "image/png"),      # IDAT cut short
+    (jpeg()[:60], "cut.jpg", "image/jpeg"),
+    (png().replace(b"IDAT", b"IDAX"), "damaged.png", "image/png"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "zeros.png", "image/png"),
+], ids=["signature-and-ihdr-only", "idat-cut-short", "jpeg-cut", "chunk-renamed", "zeros"])
+def test_an_image_that_does_not_decode_is_refused(room, data, filename, mimetype):
+    """Checked by decoding every pixel, not by the first bytes: the 33-byte PNG was accepted,
+    and once elected it made every memorandum build of every meeting fail."""
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new WeGO logo")
+    answer = upload(room, motion["id"], data, filename, mimetype)
+    assert answer.status_code == 422, answer.get_json()
+    assert answer.get_json()["error"]["code"] == "invalid_image" and "file" in answer.get_json()["error"]["fields"]
+    assert room.desk.get(f"/motions/{motion['id']}").get_json()["candidates"] == []
+
+
+def test_jpeg_is_accepted_and_the_size_limit_is_said(room):
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new WeGO logo")
+    photo = jpeg()
+    answer = upload(room, motion["id"], photo, "logo.jpg", "image/jpeg", "Red square")
+    assert answer.status_code == 201, answer.get_json()
+    shown = room.desk.get(answer.get_json()["image_url"].removeprefix("/api/v1"))
+    assert (shown.mimetype, shown.data) == ("image/jpeg", photo)
+    too_big = upload(room, motion["id"], png() + b"\x00" * (3 * 1024 * 1024), "big.png", "image/png")
+    assert too_big.status_code == 413 and "2 MiB" in too_big.get_json()["error"]["message"]
+
+
+# What slipped through the SVG filter before (each drawn, or refused: either way nothing of the
+# SVG reaches a browser except as a download).
+FILTER_BYPASSES = [
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><style>@import url(https://evil.example/x.css);'
+    b'</style><rect width="10" height="10"/></svg>',
+    b'<?xml-stylesheet href="https://evil.example/x.css"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
+    b'height="10"><rect width="10" height="10"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><style>rect{fill:u\\72l(https://evil.example/a)}'
+    b'</style><rect width="10" height="10"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><a><set attributeName="href" '
+    b'to="java&#9;script:alert(1)"/><rect width="10" height="10"/></a></svg>',
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" width="10" '
+    'height="10"><rect width="10" height="10"/></svg>'.encode("utf-16"),
+]
+
+
+def test_an_svg_is_drawn_into_a_png_and_its_original_is_only_a_download(room):
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new WeGO logo")
+    answer = upload(room, motion["id"], CLEAN_SVG, "mark.svg", "image/svg+xml", "Circle mark")
+    assert answer.status_code == 201, answer.get_json()
+    delegate = room.delegate("Almaty")
+    shown = delegate.get(answer.get_json()["image_url"].removeprefix("/api/v1"))
+    assert shown.mimetype == "image/png" and b"<svg" not in shown.data
+    assert max(Image.open(io.BytesIO(shown.data)).size) == 1024
+    original = delegate.get(answer.get_json()["original_url"].removeprefix("/api/v1"))
+    assert original.data == CLEAN_SVG and original.mimetype == "image/svg+xml"
+    assert original.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in original.headers["Content-Security-Policy"]
+    for index, svg in enumerate(FILTER_BYPASSES):
+        answer = upload(room, motion["id"], svg, f"bypass-{index}.svg", "image/svg+xml")
+        assert answer.status_code in (201, 422), answer.get_json()
+        if answer.status_code == 201:
+            shown = delegate.get(answer.get_json()["image_url"].removeprefix("/api/v1"))
+            assert shown.mimetype == "image/png"
+            Image.open(io.BytesIO(shown.data)).load()
+
+
+def test_drawing_an_svg_fetches_nothing_and_reads_no_file(tmp_path):
+    """Whatever the SVG names (an address on the network, a file on the server, a stylesheet),
+    the drawing is made from the file's own content: no connection is opened, no file is read."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    red = tmp_path / "red.png"
+    red.write_bytes(png(10, 10, (255, 0, 0)))
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" '
+           f'height="10"><style>@import url(http://127.0.0.1:{port}/a.css);</style>'
+           f'<image xlink:href="http://127.0.0.1:{port}/b.png" width="10" height="10"/>'
+           f'<image xlink:href="file://{red}" width="10" height="10"/>'
+           f'<image xlink:href="{red}" width="10" height="10"/></svg>').encode()
+    try:
+        picture = Image.open(io.BytesIO(draw_svg(svg))).convert("RGBA")
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()
+    assert (255, 0, 0, 255) not in _colours(picture)  # the red file was not read
+    inline = png(10, 10, (255, 0, 0))
+    with_data = svg.replace(f"file://{red}".encode(), b"data:image/png;base64," + base64.b64encode(inline))
+    assert (255, 0, 0, 255) in _colours(Image.open(io.BytesIO(draw_svg(with_data))).convert("RGBA"))
+
+
+def _colours(picture) -> set:
+    return {colour for _, colour in picture.getcolors(maxcolors=picture.width * picture.height)}
+
+
+def test_an_elected_svg_logo_is_the_memorandum_s_logo(room):
+    """Before, an SVG winner silently left the default logo in the memorandum."""
+    room.check_in(*CITIES)
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new WeGO logo")
+    svg = upload(room, motion["id"], CLEAN_SVG, "mark.svg", "image/svg+xml", "Circle mark").get_json()
+    upload(room, motion["id"], png(), "blue.png", "image/png", "Blue")
+    poll = room.open_poll(motion["id"]).get_json()
+    for city in CITIES:
+        room.vote(poll["id"], city, svg["value"])
+    assert room.close(poll["id"])["winner"] == svg["value"]
+    picture = room.desk.get(svg["image_url"].removeprefix("/api/v1")).data
+    logo = room.desk.get("/organisation/logo")
+    assert (logo.mimetype, logo.data) == ("image/png", picture)
+    assert room.desk.post(f"/meetings/{room.meeting_id}/memorandum").status_code == 201
+    document = Document(io.BytesIO(room.desk.get(f"/meetings/{room.meeting_id}/memorandum.docx").data))
+    header_images = [part.blob for part in document.sections[0].header.part.related_parts.values()
+                     if part.content_type.startswith("image/")]
+    assert header_images == [picture]

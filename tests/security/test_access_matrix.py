@@ -265,6 +265,10 @@ ROWS = [
         lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session"),
     Row("GET", "/api/v1/logos/<int:candidate_id>", CLOSED_READERS(),
         lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}}, "closed session"),
+    Row("GET", "/api/v1/logos/<int:candidate_id>/original", PARTICIPANTS(),
+        lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session"),
+    Row("GET", "/api/v1/logos/<int:candidate_id>/original", CLOSED_READERS(),
+        lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}}, "closed session"),
     # --- memoranda held outside the platform (put to the closed session in the scene) ---------
     Row("POST", "/api/v1/external-memoranda", SECRETARIAT_ONLY(201),
         lambda s, r: {"form": lambda: {"title": f"Memorandum by {r}",

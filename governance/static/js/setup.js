@@ -360,7 +360,7 @@
       el("label", {"for": labelId, text: t("logo_label")}),
       el("input", {id: labelId, name: "label", type: "text", maxlength: "200"}),
       el("label", {"for": fileId, text: t("logo_file")}),
-      el("input", {id: fileId, name: "file", type: "file", accept: "image/png,image/svg+xml,.png,.svg"}),
+      el("input", {id: fileId, name: "file", type: "file", accept: "image/png,image/jpeg,image/svg+xml,.png,.jpg,.jpeg,.svg"}),
       el("button", {type: "submit", className: "button small", text: t("upload")})
     ]);
     form.addEventListener("submit", function (event) {

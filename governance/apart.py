@@ -1,0 +1,105 @@
+"""Heavy work apart from the server's event loop: in a child process.
+
+`excom serve` answers every page, vote and socket of a process on one thread (gevent). A call
+that computes for seconds (the memorandum build, drawing an uploaded SVG) would hold all of them
+for its whole length, as a 100,000-character note once held every vote for 20 s. A worker thread
+would not be enough: it shares the interpreter lock with that one thread, and every request then
+waits for the lock at each of its reads and writes. A child process has an interpreter of its
+own; the request's greenlet only waits on a pipe, which gevent turns into a yield, so the other
+requests go on meanwhile.
+
+Under gevent SQLite's write lock must not be held across that wait either (see
+governance.boundary): `run_apart` ends the caller's transaction first. The caller must not have
+written anything yet, and reloads what it needs afterwards.
+
+Without gevent (the test client, `--async-mode threading`) there is no event loop to spare, and
+the work runs in the calling thread, after the same end of the transaction. So does it when
+EXCOM_APART=inline, which only `excom bench memorandum --inline` sets, to measure the difference.
+"""
+import importlib
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from governance.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+MOST_AT_ONCE = 2  # child processes per server process; more would only share the same cores
+TIMEOUT = 300.0  # seconds; a build of the largest meeting takes a few
+NICENESS = 10  # the child's scheduling priority below the server's
+_ROOT = str(Path(__file__).resolve().parent.parent)  # where governance, motions, minutes are
+_turns = threading.BoundedSemaphore(MOST_AT_ONCE)  # gevent's own once monkey-patched
+
+
+def _under_gevent() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("subprocess")
+
+
+def end_transaction() -> None:
+    """End the caller's database transaction, which must hold no change of its own."""
+    from governance.extensions import db
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("run_apart after a change: commit or flush-free reads only")
+    session.rollback()
+
+
+def run_apart(function, *args):
+    """`function(*args)`, computed in a child process under gevent, in this thread otherwise.
+    `function` is a module-level function; its arguments and result are pickled. An ApiError it
+    raises is raised here; any other exception too, when it can be pickled."""
+    end_transaction()
+    if not _under_gevent() or os.environ.get("EXCOM_APART") == "inline":
+        return function(*args)
+    payload = pickle.dumps((function.__module__, function.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
+    with _turns:
+        done = subprocess.run([sys.executable, "-m", "governance.apart"], input=payload, capture_output=True,
+                              timeout=TIMEOUT, env=env, check=False)
+    if done.returncode != 0 or not done.stdout:
+        raise RuntimeError(f"{function.__qualname__} failed apart (exit {done.returncode}): "
+                           f"{done.stderr.decode(errors='replace')[-2000:]}")
+    outcome, value = pickle.loads(done.stdout)
+    if outcome == "done":
+        return value
+    if outcome == "refused":
+        raise ApiError(*value)
+    if outcome == "raised":
+        raise value
+    raise RuntimeError(f"{function.__qualname__} failed apart: {value}")
+
+
+def _child() -> None:
+    """The child's side: read (module, function, args), write ("done", result), ("refused",
+    an ApiError's fields), ("raised", an exception) or ("failed", its traceback)."""
+    module, name, args = pickle.loads(sys.stdin.buffer.read())
+    try:
+        os.nice(NICENESS)  # the server's own requests (votes, pages) go first on a busy machine
+    except OSError:
+        pass
+    try:
+        answer = ("done", getattr(importlib.import_module(module), name)(*args))
+    except ApiError as refusal:
+        answer = ("refused", (refusal.status, refusal.code, refusal.message, refusal.fields))
+    except Exception as error:  # noqa: BLE001 (handed to the parent, which decides)
+        answer = ("raised", error)
+        try:
+            pickle.dumps(error)
+        except Exception:  # noqa: BLE001
+            answer = ("failed", traceback.format_exc())
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _child()
