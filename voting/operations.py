@@ -44,6 +44,8 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
 
 def open_poll(motion: Motion, *, actor) -> Poll:
     meeting = motion.meeting
+    if motion.status == "withdrawn":
+        raise conflict("withdrawn", "This motion was withdrawn; it cannot be put to the vote.")
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if meeting.adjourned_at is not None:

@@ -55,3 +55,9 @@ class BallotOut(Schema):
     receipt = fields.Str()
     choice = fields.Raw()
     member_id = fields.Int(allow_none=True)
+
+
+class RehearsalCleared(Schema):
+    polls = fields.Int(metadata={"description": "polls deleted"})
+    ballots = fields.Int(metadata={"description": "ballots deleted with them"})
+    motions_reset = fields.List(fields.Int(), metadata={"description": "ids of motions back to pending"})
