@@ -104,6 +104,8 @@ def plan_table(table: list[list[str]], columns: tuple[Column, ...], key: str) ->
     rows, seen = [], {}
     for offset, cells in enumerate(body):
         row = RowPlan(line=offset + 2, values={})
+        for field_name in missing:  # a row without a required column is never valid
+            row.problems[field_name] = ["Required."]
         for index, column in positions.items():
             text = cells[index].strip() if index < len(cells) and cells[index] is not None else ""
             if not text:

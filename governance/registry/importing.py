@@ -58,8 +58,8 @@ def refusal(plan: importing.TablePlan) -> ApiError:
         for column, problems in row.problems.items():
             fields[f"{row.line}.{column}"] = list(problems)
     bad = sum(1 for row in plan.rows if not row.valid)
-    message = (f"Nothing was imported: {bad} row(s) have problems." if bad else
-               "Nothing was imported: " + " ".join(plan.problems))
+    message = ("Nothing was imported: " + " ".join(plan.problems) if plan.problems else
+               f"Nothing was imported: {bad} row(s) have problems.")
     return ApiError(422, "import_invalid", message, fields)
 
 
