@@ -14,7 +14,7 @@ from governance.pages.i18n import js_messages
 from governance.pages.meeting import _sort_key
 from governance.pages.organisation import secretariat_page
 from governance.registry import queries
-from governance.registry.models import MEMBER_CATEGORIES, MEMBER_STATUSES, Member
+from governance.registry.models import MEMBER_CATEGORIES, MEMBER_STATUSES, Member, Organisation
 from governance.views import bp
 
 STATUS_LABELS = {"applicant": _l("applicant"), "active": _l("active"), "suspended": _l("suspended"),
@@ -58,7 +58,8 @@ def member_registry():
     if (refusal := secretariat_page()) is not None:
         return refusal
     members = sorted(db.session.scalars(db.select(Member)), key=lambda m: _sort_key(m.name))
-    return render_template("members.html", members=members, page_data={"messages": _messages()}, **_labels())
+    return render_template("members.html", members=members, page_data={"messages": _messages()}, **_labels(),
+                           organisation=Organisation.current())
 
 
 @bp.route("/members/<int:member_id>")
@@ -74,7 +75,7 @@ def member_page(member_id):
     delegates = db.session.scalars(db.select(User).where(User.member_id == member.id).order_by(User.name)).all()
     return render_template("member.html", member=member, history=history, meetings=meetings, delegates=delegates,
                            source_labels=SOURCE_LABELS, page_data={"messages": _messages(), "member_id": member.id},
-                           **_labels())
+                           organisation=Organisation.current(), **_labels())
 
 
 @bp.route("/people")
@@ -84,7 +85,7 @@ def people():
     users = sorted(db.session.scalars(db.select(User)), key=lambda u: (not u.active, _sort_key(u.name)))
     members = sorted(db.session.scalars(db.select(Member)), key=lambda m: _sort_key(m.name))
     return render_template("people.html", users=users, members=members, page_data={"messages": _messages()},
-                           **_labels())
+                           organisation=Organisation.current(), **_labels())
 
 
 @bp.route("/people/<int:user_id>")
@@ -95,5 +96,5 @@ def person_page(user_id):
     if person is None:
         abort(404)
     members = sorted(db.session.scalars(db.select(Member)), key=lambda m: _sort_key(m.name))
-    return render_template("person.html", person=person, members=members,
+    return render_template("person.html", person=person, members=members, organisation=Organisation.current(),
                            page_data={"messages": _messages(), "user_id": person.id}, **_labels())

@@ -19,6 +19,7 @@ from governance.pages.i18n import js_messages
 from governance.pages.meeting import (GROUP_LABELS, _render, _signed_in_or_login, _sort_key,
                                       _visible_meeting)
 from governance.pages.organisation import time_zones
+from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
 from governance.views import bp
 
@@ -118,7 +119,7 @@ def meeting_setup(meeting_id):
     members = sorted(db.session.scalars(db.select(Member)), key=lambda m: _sort_key(m.name))
     others = [m for m in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
               if m.id != meeting.id]
-    messages = {**js_messages(), **{key: str(text) for key, text in SETUP_MESSAGES.items()}}
+    messages = {**js_messages(), **{key: str(text) for key, text in {**IMPORT_MESSAGES, **SETUP_MESSAGES}.items()}}
     data = {"meeting_id": meeting.id, "timezone": meeting.timezone, "messages": messages,
             "members": {str(m.id): m.name for m in members},
             "participants": [{"user_id": p.user_id, "name": p.user.display_name} for p in participants],

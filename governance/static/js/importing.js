@@ -6,11 +6,13 @@
   "use strict";
   var X = window.Excom, t = X.t, el = X.el, show = X.show, F = X.form;
 
+  /* a row's values as a person reads them: yes/no, and a group, category or status in words */
   function describe(values) {
     return Object.keys(values).map(function (key) {
-      var value = values[key];
+      var value = values[key], word = key + "_" + value;
       if (value === true) value = t("yes");
-      if (value === false) value = "–";
+      else if (value === false) value = "–";
+      else if (t(word) !== word) value = t(word);
       return key + ": " + value;
     }).join(" · ");
   }
