@@ -65,8 +65,10 @@ def _register_models() -> None:
     """Import every table so that the metadata (and Alembic) sees the whole schema."""
     import governance.audit.models  # noqa: F401
     import governance.auth.models  # noqa: F401
+    import governance.documents.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.registry.models  # noqa: F401
+    import governance.speakers.models  # noqa: F401
     import minutes.models  # noqa: F401
     import motions.models  # noqa: F401
     import voting.models  # noqa: F401
@@ -81,14 +83,17 @@ def _register_blueprints(app: Flask) -> None:
     from governance import views
     from governance.auth import loading  # noqa: F401  (registers the Flask-Login loaders)
     from governance.auth.api import blp as auth_api
+    from governance.documents.api import blp as documents_api
     from governance.extensions import api
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
+    from governance.speakers.api import blp as speakers_api
 
     from minutes.api import blp as minutes_api
     from motions.api import blp as motions_api
     from voting.api import blp as voting_api
 
-    for blueprint in (auth_api, registry_api, meetings_api, motions_api, voting_api, minutes_api):
+    for blueprint in (auth_api, registry_api, meetings_api, documents_api, speakers_api, motions_api, voting_api,
+                      minutes_api):
         api.register_blueprint(blueprint)
     app.register_blueprint(views.bp)

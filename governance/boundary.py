@@ -1,8 +1,9 @@
 """The request boundary, as in Indico's RH: commit once when the handler succeeded, roll back
 otherwise. Operations only flush; broadcasts wait for this commit (see realtime)."""
+import json
 import re
 
-from flask import request
+from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 
@@ -12,6 +13,7 @@ from governance.extensions import db
 
 _JSON_TYPES = ("application/json",)
 _UPLOAD_TYPES = ("multipart/form-data",)
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 SECURITY_HEADERS = {
     # Every script and style comes from the app itself; no inline script is needed by the pages.
@@ -21,6 +23,25 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+_UPLOAD_LIMIT = "excom_upload_limit"
+MULTIPART_ROOM = 256 * 1024  # the form's other fields and the multipart boundaries around the file
+
+
+def upload_limit(limit, refusal):
+    """A route taking larger uploads than MAX_CONTENT_LENGTH: `limit()` gives the file's bytes,
+    `refusal()` the ApiError (413, stating the limit) for a body beyond it. Set on the request
+    before its body is read (see _read_body_first)."""
+    def mark(view):
+        setattr(view, _UPLOAD_LIMIT, (limit, refusal))
+        return view
+    return mark
+
+
+def upload_refusal():
+    """The route's own 413 for a body beyond its limit, or None (errors.py asks)."""
+    return g.get(_UPLOAD_LIMIT)
 
 
 def _read_body_first() -> None:
@@ -33,6 +54,10 @@ def _read_body_first() -> None:
     busy_timeout. Bodies are small (MAX_CONTENT_LENGTH), so reading them first costs nothing.
     """
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        if (special := getattr(view, _UPLOAD_LIMIT, None)) is not None:
+            request.max_content_length = special[0]() + MULTIPART_ROOM
+            g.excom_upload_limit = special[1]
         if request.mimetype.startswith("multipart/") or request.mimetype == "application/x-www-form-urlencoded":
             request.form  # noqa: B018  (parses, and so reads, the body)
         else:
@@ -53,13 +78,19 @@ def _check_api_body() -> None:
 # refuses (NUL): C0 controls other than tab, newline and carriage return; lone surrogates;
 # the two non-characters U+FFFE and U+FFFF. Refused at the door, for every field at once.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTER = "Contains a control character; send plain text."
+
+# Levels of arrays and objects a JSON body may nest: every schema needs three or four. Deeper
+# input only costs recursion: "[" * 50000 made the parser raise RecursionError, a 500.
+MOST_NESTED = 32
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def _fields_with_control_characters(value, path: str = "") -> dict:
     found = {}
     if isinstance(value, str):
         if _NOT_TEXT.search(value):
-            found[path or "_body"] = ["Contains a control character; send plain text."]
+            found[path or "_body"] = [CONTROL_CHARACTER]
     elif isinstance(value, dict):
         for key, item in value.items():
             found.update(_fields_with_control_characters(key, path or "_body"))
@@ -70,12 +101,61 @@ def _fields_with_control_characters(value, path: str = "") -> dict:
     return found
 
 
-def _check_text() -> None:
-    """JSON written to the API carries text, not control characters (see _NOT_TEXT)."""
-    if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH") \
-            or request.mimetype not in _JSON_TYPES:
-        return
-    found = _fields_with_control_characters(request.get_json(silent=True))
+def _nesting(value) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar is 0, [] is 1);
+    counted without recursion, and no further than one level past MOST_NESTED."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            if depth > MOST_NESTED:
+                break
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _json_body():
+    """The JSON body, parsed once at the door so that no handler, rate limiter or schema meets
+    what cannot be parsed safely: invalid JSON or JSON nested deeper than MOST_NESTED is a 400."""
+    data = request.get_data(cache=True)
+    if not data:
+        return None
+    too_deep = ApiError(400, "bad_request", f"The JSON body nests arrays and objects more than {MOST_NESTED} "
+                                            "levels deep.")
+    try:
+        body = json.loads(data)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError:  # also a body that is not UTF-8
+        raise ApiError(400, "bad_request", "The request body is not valid JSON.") from None
+    if _nesting(body) > MOST_NESTED:
+        raise too_deep
+    return body
+
+
+def _check_input() -> None:
+    """Every piece of text a request carries, whatever its content type, before anything reads
+    it: the query string (on every route), the route's own parts, form fields and file names
+    (the pages' forms, multipart uploads) and JSON bodies. One refusal for all: 422 naming each
+    field that holds a control character (see _NOT_TEXT), with API.md's body (an error page for
+    a browser)."""
+    found = {}
+    for key, value in request.args.items(multi=True):
+        found.update(_fields_with_control_characters(value, key))
+        found.update(_fields_with_control_characters(key, "_query"))
+    for key, value in (request.view_args or {}).items():
+        found.update(_fields_with_control_characters(value, key))
+    if request.method in _WRITES:
+        if request.mimetype in _JSON_TYPES:
+            found.update(_fields_with_control_characters(_json_body()))
+        elif request.mimetype in _FORM_TYPES:
+            for key, value in request.form.items(multi=True):
+                found.update(_fields_with_control_characters(value, key))
+                found.update(_fields_with_control_characters(key, "_form"))
+            for key, upload in request.files.items(multi=True):
+                found.update(_fields_with_control_characters(upload.filename or "", key))
+                found.update(_fields_with_control_characters(key, "_form"))
     if found:
         raise ApiError(422, "invalid", "Text may not contain control characters.", found)
 
@@ -102,9 +182,9 @@ def _security_headers(response):
 
 def init_app(app) -> None:
     # before Flask-Limiter's and Flask-Login's hooks, which may read the body or the database
-    app.before_request_funcs.setdefault(None, []).insert(0, _read_body_first)
+    first = app.before_request_funcs.setdefault(None, [])
+    first[0:0] = [_read_body_first, _check_input]
     app.before_request(_check_api_body)
-    app.before_request(_check_text)
     app.before_request(check_csrf_for_cookie_writes)
     app.after_request(_commit_once)
     app.after_request(_security_headers)

@@ -1,6 +1,7 @@
 """The `excom` command: init-db, demo, serve, audit, bench, minutes."""
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -141,18 +142,52 @@ def audit():
     """Check the audit trail."""
 
 
+def _anchor(ctx, param, values):
+    from governance.audit.chain import parse_anchor
+    try:
+        return [parse_anchor(value) for value in values]
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @audit.command("verify")
+@click.option("--head", "anchors", multiple=True, callback=_anchor, metavar="SEQ:HASH",
+              help="An audit head copied from outside the database (a distributed memorandum prints one): "
+                   "it must still be in the trail. Repeatable.")
 @with_appcontext
-def audit_verify():
-    """Walk the hash chain and report the first broken link, if any."""
+def audit_verify(anchors):
+    """Walk the hash chain and report the first broken link, if any (with EXCOM_AUDIT_KEY: the MACs too)."""
     from governance.audit.operations import verify_chain
 
-    report = verify_chain()
-    if report.intact:
-        click.echo(f"audit trail intact: {report.events} events, head {report.head}")
-        return
-    click.echo(f"audit trail BROKEN at event {report.broken_at}: {report.problem}", err=True)
-    sys.exit(1)
+    report = verify_chain(anchors)
+    for note in _chain_notes(report):
+        click.echo(note)
+    for seq, digest in anchors:
+        if not any(problem.startswith(f"anchor {seq}:{digest[:12]}") for problem in report.anchor_problems):
+            click.echo(f"anchor {seq}:{digest} is in the trail")
+    failed = False
+    if report.broken_at is not None:
+        click.echo(f"audit trail BROKEN at event {report.broken_at}: {report.problem}", err=True)
+        failed = True
+    for problem in report.anchor_problems:
+        click.echo(f"audit trail does NOT hold the {problem}", err=True)
+        failed = True
+    if failed:
+        sys.exit(1)
+    click.echo(f"audit trail intact: {report.events} events, head {report.head_seq}:{report.head}")
+
+
+def _chain_notes(report) -> list[str]:
+    notes = []
+    if report.legacy_events:
+        notes.append(f"{report.legacy_events} events were hashed by a version before the canonical form (scheme 1)"
+                     + (f", {report.local_offsets} of them with their time in a local offset (the same instant)"
+                        if report.local_offsets else ""))
+    if report.first_mac is not None and not report.unchecked_macs:
+        notes.append(f"keyed: every event from {report.first_mac} on carries a valid MAC")
+    if report.unchecked_macs:
+        notes.append(f"{report.unchecked_macs} events carry a MAC that was NOT checked: EXCOM_AUDIT_KEY is not set")
+    return notes
 
 
 @main.group("bench")
@@ -195,19 +230,132 @@ def bench_live_vote(voters, database, redis, servers, transport, connect_concurr
 @audit.command("recount")
 @with_appcontext
 def audit_recount():
-    """Recount every closed poll from its stored ballots and compare with its published result."""
+    """Recount every closed poll and cross-examine it with its result, its audit events, its
+    roll-call and the effects of its adoption; exit status 1 on any difference."""
     # The CLI composes the packages as create_app does; voting sits above governance.
+    from governance.audit.operations import verify_chain
     from voting.recount import recount_all
 
-    recounts = recount_all()
-    broken = [r for r in recounts if not r.holds]
-    for recount in broken:
-        for problem in recount.problems:
-            click.echo(f"poll {recount.poll_id}: {problem}", err=True)
-    if broken:
-        click.echo(f"recount FAILED for {len(broken)} of {len(recounts)} closed polls", err=True)
+    report = recount_all()
+    chain = verify_chain()
+    for finding in report.findings:
+        click.echo(str(finding), err=True)
+    if chain.broken_at is not None:
+        click.echo(f"the audit trail itself is BROKEN at event {chain.broken_at} ({chain.problem}): what the "
+                   "recount compared with it proves nothing from there on", err=True)
+    if report.findings or chain.broken_at is not None:
+        click.echo(f"recount FAILED: {len(report.findings)} differences ({report.polls} closed polls)", err=True)
         sys.exit(1)
-    click.echo(f"recount holds for all {len(recounts)} closed polls")
+    click.echo(f"recount holds for all {report.polls} closed polls, their motions and what their adoptions did")
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path):
+    """Write a consistent backup of the database to PATH while it serves.
+
+    SQLite: SQLite's online backup API; PostgreSQL: pg_dump --format=custom (the PostgreSQL
+    client must be installed). Prints the audit head the backup holds at least: keep it with
+    the backup's log, outside the database."""
+    from governance.audit.operations import head
+    from governance.backup import BackupError, backup
+    from governance.extensions import db
+
+    seq, digest = head()  # committed before the snapshot begins, so it is in the backup
+    db.session.remove()
+    try:
+        outcome = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written: {outcome.path} ({outcome.kind}, {outcome.size:,} bytes); it holds the audit "
+               f"trail up to event {seq} at least: {seq}:{digest}")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore_command(path, overwrite):
+    """Replace the configured database with the backup at PATH (stop the servers first).
+
+    Refuses when the database holds data, unless --overwrite. Then walks the restored trail."""
+    from governance.audit.operations import verify_chain
+    from governance.backup import BackupError, restore
+    from governance.extensions import db
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        outcome = restore(url, path, overwrite=overwrite)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    db.engine.dispose()
+    report = verify_chain()
+    state = "intact" if report.broken_at is None else f"BROKEN at event {report.broken_at}: {report.problem}"
+    click.echo(f"restored {outcome.path} ({outcome.kind}) into {_safe_url(url)}: audit trail {state}, "
+               f"{report.events} events, head {report.head_seq}:{report.head}")
+    click.echo("check it further with: excom audit verify --head SEQ:HASH; excom audit recount")
+    if report.broken_at is not None:
+        sys.exit(1)
+
+
+class _ArchiveGroup(click.Group):
+    """`excom archive MEETING_ID FILE.zip` writes; `excom archive verify FILE.zip` checks."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["write", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("archive", cls=_ArchiveGroup)
+def archive():
+    """A meeting's record as one ZIP file: `excom archive MEETING_ID FILE.zip`, `excom archive verify FILE.zip`."""
+
+
+@archive.command("write")
+@click.argument("meeting_id", type=int)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def archive_write(meeting_id, path):
+    """Write MEETING_ID's record, memoranda and audit events to PATH (a ZIP file)."""
+    from governance.extensions import db
+    from governance.meetings.models import Meeting
+    from minutes.archive.writer import write_archive  # minutes sits above governance
+
+    from governance.audit.trail import read_snapshot
+    read_snapshot()  # the meeting, its polls and its events as of one moment
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"no meeting has the id {meeting_id}")
+    written = write_archive(meeting, path)
+    click.echo(f"archive written: {written.path} ({written.files} files, {written.events} audit events, "
+               f"head {written.head[0]}:{written.head[1]})")
+
+
+@archive.command("verify")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--head", "anchors", multiple=True, callback=_anchor, metavar="SEQ:HASH",
+              help="An audit head copied from outside the archive (a signed memorandum prints one). Repeatable.")
+def archive_verify(path, anchors):
+    """Check an archive offline: file hashes, the chain segment, a recount from its ballots.
+
+    Needs no database. With EXCOM_AUDIT_KEY set, the events' MACs are checked too."""
+    from minutes.archive.checker import verify_archive
+
+    key = os.environ.get("EXCOM_AUDIT_KEY") or None
+    verdict = verify_archive(path, key=key.encode() if key else None, anchors=anchors)
+    for note in verdict.notes:
+        click.echo(note)
+    for finding in verdict.findings:
+        click.echo(finding, err=True)
+    if not verdict.holds:
+        click.echo(f"archive FAILED: {len(verdict.findings)} differences", err=True)
+        sys.exit(1)
+    click.echo(f"archive holds: every file as listed, {verdict.events} audit events chained up to "
+               f"{verdict.head[0]}:{verdict.head[1]}, {verdict.polls} closed polls recounted")
 
 
 @main.group("minutes")

@@ -114,12 +114,25 @@ def _http_error(exc: HTTPException):
     elif status == 405:
         message = f"{request.method} is not allowed here."
     elif status == 413:
-        message = "The upload or request body is too large."
+        from governance.boundary import upload_refusal
+        if (refusal := upload_refusal()) is not None:
+            return error_response(refusal())
+        limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"The upload or request body is too large: at most {_size(limit)}." if limit \
+            else "The upload or request body is too large."
     response = error_response(ApiError(status, code, message, fields))
     if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
         response = current_app.make_response(response)
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
+
+
+def _size(count: int) -> str:
+    """A byte count as a person reads it: "8 MiB", "512 KiB", "100 bytes"."""
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count} bytes"
 
 
 def _validation_error(exc: ValidationError):

@@ -9,6 +9,14 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 
 
+def id_or_none(value) -> int | None:
+    """`value` if it can name a row: a JSON integer (not a boolean) between 1 and MAX_ID. For
+    ids that arrive outside a schema (Socket.IO events); None is answered as "no such thing"."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return None
+    return value
+
+
 def Id(**kwargs) -> fields.Int:  # noqa: N802 (reads like a field class in a schema)
     return fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 

@@ -11,6 +11,8 @@ the caller stores the rows only when no row has a problem.
 import re
 from dataclasses import dataclass, field
 
+from governance.names import name_key
+
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "д"}
 FALSE_WORDS = {"no", "n", "false", "0", "", "нет", "н"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -116,7 +118,7 @@ def plan_table(table: list[list[str]], columns: tuple[Column, ...], key: str) ->
             row.values[column.field] = value
             if problem:
                 row.problems.setdefault(column.field, []).append(problem)
-        identity = str(row.values.get(key, "")).casefold()
+        identity = name_key(str(row.values.get(key, "")))  # as people read it: case, accents, spaces aside
         if identity:
             if identity in seen:
                 row.problems.setdefault(key, []).append(f"Also on line {seen[identity].line}.")

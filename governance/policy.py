@@ -88,11 +88,40 @@ def can_prepare(user) -> bool:
     return is_secretariat(user)
 
 
+def can_see_any_item(user, items) -> bool:
+    """A thing put to the vote under these items (a memorandum held outside the platform, say)
+    is visible to the secretariat and to whoever may see one of the items: a file referred to
+    only from the closed session stays as closed as that session."""
+    return is_secretariat(user) or any(can_see_item(user, item) for item in items)
+
+
+def can_read_drafts(user) -> bool:
+    """The revisions of an item's notes and who wrote them: the secretariat's working papers.
+    Everyone else who may see the item reads its current text only."""
+    return is_secretariat(user)
+
+
 def can_record_attendance(user, meeting: Meeting, person_id: int) -> bool:
     """The check-in desk, the chair, or a person checking themself in (online, say)."""
     if can_run_meeting(user, meeting):
         return True
     return participation(user, meeting) is not None and user.id == person_id
+
+
+def can_request_floor(user, item: AgendaItem) -> bool:
+    """A participant who may see the item asks to speak or asks a question, for themself."""
+    return can_see_item(user, item) and (is_secretariat(user) or participation(user, item.meeting) is not None)
+
+
+def may_raise_point_of_order(user, meeting: Meeting) -> bool:
+    """A point of order is a member's right (Robert's Rules, 23): the delegates of voting members,
+    the chair and the secretariat; observers and guests ask to speak or ask questions instead."""
+    return is_secretariat(user) or is_chair(user, meeting) or is_voting_delegate(user, meeting)
+
+
+def can_manage_speaker(user, speaker) -> bool:
+    """Withdraw a request: the person on the list, or whoever runs the meeting."""
+    return user.id == speaker.user_id or can_run_meeting(user, speaker.item.meeting)
 
 
 @event.listens_for(Session, "after_transaction_end")

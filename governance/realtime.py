@@ -22,6 +22,7 @@ from governance import policy
 from governance.auth.loading import LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
+from governance.fields import id_or_none
 from governance.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -351,7 +352,7 @@ def _link_token_hash(user) -> str | None:
     token_id = socket_session.get(LINK_TOKEN_KEY)
     if token_id is None:
         return None
-    token = db.session.get(AccessToken, token_id) if isinstance(token_id, int) else None
+    token = db.session.get(AccessToken, token_id) if id_or_none(token_id) is not None else None
     return token.token_hash if token is not None and token.user_id == user.id else None
 
 
@@ -389,8 +390,8 @@ def _join(user, data):
     from governance.meetings.models import Meeting
     from governance.meetings.schemas import current_item_payload
 
-    meeting_id = data.get("meeting_id")
-    meeting = db.session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
+    meeting_id = id_or_none(data.get("meeting_id"))  # 10**30 would overflow the database's integer
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id is not None else None
     if meeting is None or not policy.can_see_meeting(user, meeting):
         raise not_found("meeting")
     audience = "closed" if policy.can_see_closed_session(user, meeting) else "observers"
@@ -398,7 +399,10 @@ def _join(user, data):
         join_room(name)
     if policy.can_run_meeting(user, meeting):
         join_room(rooms(meeting.id, "chair")[0])
-    state = {"meeting_id": meeting.id, "item": current_item_payload(meeting, user)}
+    from governance.meetings.queries import open_stay
+    # whether this person is checked in: a delegate's phone offers "I am here" before the ballot
+    state = {"meeting_id": meeting.id, "item": current_item_payload(meeting, user),
+             "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
     for provide in state_providers:
         state.update(provide(meeting, user))
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)

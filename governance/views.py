@@ -18,20 +18,25 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def index():
-    meetings = db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    """The landing page: to someone signed in, the meetings they take part in (the secretariat:
+    all); to an anonymous visitor, none at all, not even whether there are any (a meeting a
+    person does not take part in does not exist for them)."""
     user = current_user if current_user.is_authenticated else None
+    meetings = []
     if user is not None:
-        meetings = [meeting for meeting in meetings if policy.can_see_meeting(user, meeting)]
+        meetings = [meeting for meeting in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
+                    if policy.can_see_meeting(user, meeting)]
     entries = [{"meeting": meeting,
-                "can_run": user is not None and policy.can_run_meeting(user, meeting),
-                "can_prepare": user is not None and policy.can_prepare(user),
-                "can_vote": user is not None and policy.is_voting_delegate(user, meeting)}
+                "can_run": policy.can_run_meeting(user, meeting),
+                "can_prepare": policy.can_prepare(user),
+                "can_vote": policy.is_voting_delegate(user, meeting)}
                for meeting in meetings]
     if (len(entries) == 1 and not (entries[0]["can_run"] or entries[0]["can_prepare"])
             and entries[0]["meeting"].adjourned_at is None):
         # a delegate or an observer with one meeting: straight to it, one tap less on the phone
         return redirect(url_for("pages.meeting_page", meeting_id=entries[0]["meeting"].id))
-    return render_template("index.html", organisation=Organisation.current(), meetings=meetings, entries=entries,
+    return render_template("index.html", organisation=Organisation.current(), entries=entries,
+                           can_prepare=user is not None and policy.can_prepare(user),
                            first_run=user is None and auth_ops.installation_is_new())
 
 

@@ -26,7 +26,13 @@ def _author(user) -> str | None:
     return user.name if user is not None else None
 
 
-def _notes_view(item: AgendaItem) -> dict:
+def _notes_view(item: AgendaItem, user) -> dict:
+    """The item's notes: for the secretariat with every revision and its author; for anyone
+    else the current text alone (drafts, their number and their authors are working papers)."""
+    if not policy.can_read_drafts(user):
+        newest = operations.newest_note(item)
+        return {"item_id": item.id, "revision": None, "text": newest.text if newest else "", "author": None,
+                "created_at": None, "history": []}
     history = operations.note_history(item)
     newest = history[-1] if history else None
     return {
@@ -40,8 +46,8 @@ def _notes_view(item: AgendaItem) -> dict:
 @blp.route("/items/<int:item_id>/notes")
 @blp.response(200, NotesOut)
 def get_notes(item_id):
-    item, _ = visible_item(item_id)
-    return _notes_view(item)
+    item, user = visible_item(item_id)
+    return _notes_view(item, user)
 
 
 @blp.route("/items/<int:item_id>/notes", methods=["PUT"])
@@ -51,7 +57,7 @@ def put_notes(args, item_id):
     item, user = visible_item(item_id)
     require_secretariat(user, "write the notes")
     operations.write_notes(item, args["text"], actor=user)
-    return _notes_view(item)
+    return _notes_view(item, user)
 
 
 def _distribution_view(row) -> dict:

@@ -39,6 +39,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from minutes.record import (
+    Amendment,
     Attendance,
     ItemRecord,
     Memorandum,
@@ -48,6 +49,7 @@ from minutes.record import (
     PollRecord,
     Quorum,
     SessionRecord,
+    SpeakerRecord,
 )
 
 Edition = Literal["full", "public"]
@@ -135,10 +137,13 @@ def build_memorandum(record: Memorandum, *, edition: Edition = "full") -> bytes:
     _add_quorum(doc, shown)
     _add_previous_minutes(doc, shown)
     _add_agenda(doc, shown.sessions, tz)
+    annexes = _annex_numbers(shown)
     for session in shown.sessions:
-        _add_session(doc, session, tz)
+        _add_session(doc, session, tz, annexes)
     _add_resolutions(doc, shown)
+    _add_annexes(doc, shown, annexes)
     _add_signatures(doc, shown)
+    _add_audit_head(doc, shown)
 
     out = io.BytesIO()
     doc.save(out)
@@ -666,20 +671,23 @@ def _add_agenda(doc: DocxDocument, sessions: Sequence[SessionRecord], tz: ZoneIn
 # --- proceedings -------------------------------------------------------------
 
 
-def _add_session(doc: DocxDocument, session: SessionRecord, tz: ZoneInfo) -> None:
+def _add_session(doc: DocxDocument, session: SessionRecord, tz: ZoneInfo,
+                 annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(session.title, level=1)
     line = _paragraph(doc, _session_line(session, tz), italic=True, color=GREY)
     line.paragraph_format.keep_with_next = True
     for item in session.items:
-        _add_item(doc, item, tz)
+        _add_item(doc, item, tz, annexes or {})
 
 
-def _add_item(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> None:
+def _add_item(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo, annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(item_heading(item), level=2)
     if item.closed:
         _paragraph(doc, "Taken in closed session.", italic=True, color=GREY)
     if item.notes:
         _notes(doc, item.notes)
+    _add_item_documents(doc, item, annexes or {})
+    _add_item_speakers(doc, item, tz)
     for motion in item.motions:
         _add_motion(doc, motion, tz)
 
@@ -697,9 +705,35 @@ def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
         facts.insert(0, ("Moved by", format_person(motion.moved_by)))
     for label, value in facts:
         _label_line(doc, label, value, keep_with_next=True)
+    if motion.amendment is not None:
+        _add_amendment(doc, motion.amendment)
     for poll in motion.polls:
         _add_poll(doc, poll, secret=motion.secret, tz=tz)
     _add_motion_outcome(doc, motion)
+
+
+DELETED_RED = RGBColor(0xA0, 0x10, 0x10)
+INSERTED_BLUE = RGBColor(0x10, 0x40, 0xA0)
+
+
+def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
+    """The current and the proposed text, then the proposed text with the changes marked as a
+    reader of minutes expects them: deleted words struck through, inserted words underlined."""
+    for label, text in (("Current text", amendment.current), ("Proposed text", amendment.proposed)):
+        _label_line(doc, label, "", keep_with_next=True)
+        quote = doc.add_paragraph(style="Quote")
+        quote.paragraph_format.keep_with_next = True
+        _run(quote, f"“{text}”")
+    _label_line(doc, "Changes", "struck through: deleted; underlined: inserted", keep_with_next=True)
+    marked = doc.add_paragraph(style="Quote")
+    for op, text in amendment.changes:
+        run = _run(marked, text)
+        if op == "delete":
+            run.font.strike = True
+            run.font.color.rgb = DELETED_RED
+        elif op == "insert":
+            run.font.underline = True
+            run.font.color.rgb = INSERTED_BLUE
 
 
 def _voting_method(motion: MotionRecord) -> str:
@@ -733,12 +767,19 @@ def _add_poll(doc: DocxDocument, poll: PollRecord, *, secret: bool, tz: ZoneInfo
 
 
 def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
+    """The counts in the words every screen uses: the choices, then votes cast (yes and no, or
+    the votes for candidates), abstentions, exhausted ballots (instant runoff), and ballots,
+    which is all of them; then the members eligible."""
     widths = (Cm(7.0), Cm(2.4), Cm(4.2))
     table = _new_table(doc, ("Choice", "Votes", "Share of votes cast"), widths, right_from=1)
     for count in poll.counts:
         _add_row(table, (count.choice, str(count.votes), _share(count.votes, poll.cast)), right_from=1)
-    _add_row(table, ("Abstentions (not counted as cast)", str(poll.abstentions), ""), right_from=1)
     _add_row(table, ("Votes cast", str(poll.cast), ""), bold=True, right_from=1)
+    _add_row(table, ("Abstentions", str(poll.abstentions), ""), right_from=1)
+    if poll.exhausted is not None:
+        _add_row(table, ("Exhausted ballots", str(poll.exhausted), ""), right_from=1)
+    ballots = poll.ballots if poll.ballots is not None else poll.cast + poll.abstentions + (poll.exhausted or 0)
+    _add_row(table, ("Ballots", str(ballots), ""), right_from=1)
     _add_row(table, ("Members eligible to vote", str(poll.eligible), ""), right_from=1)
     _spacer(doc)
 
@@ -776,6 +817,88 @@ def _add_motion_outcome(doc: DocxDocument, motion: MotionRecord) -> None:
         _run(paragraph, f" Resolution {motion.resolution_number}.", bold=True, color=NAVY)
     if motion.note:
         _paragraph(doc, motion.note, italic=True)
+
+
+# --- documents (annexes) and the speakers' list --------------------------------
+
+
+SPEAKER_KINDS = {"speech": "", "point_of_order": "point of order", "question": "question"}
+SPEAKER_MODES = {"in_person": "in the room", "online": "online"}
+
+
+def _annex_numbers(record: Memorandum) -> dict[int, int]:
+    """Annex numbers in agenda order, over what this edition shows (keyed by the record's id())."""
+    documents = [document for session in record.sessions for item in session.items for document in item.documents]
+    return {id(document): number for number, document in enumerate(documents, start=1)}
+
+
+def format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(round(size / 1024), 1)} kB"
+
+
+def _add_item_documents(doc: DocxDocument, item: ItemRecord, annexes: dict[int, int]) -> None:
+    if not item.documents:
+        return
+    paragraph = doc.add_paragraph()
+    _run(paragraph, "Documents: ", bold=True)
+    _run(paragraph, "; ".join(f"Annex {annexes.get(id(d), '?')} – {d.title}" for d in item.documents) + ".")
+
+
+def _speaker_time(speaker: SpeakerRecord, tz: ZoneInfo) -> str:
+    if speaker.started_at is None:
+        return ""
+    if speaker.ended_at is None:
+        return format_time(speaker.started_at, tz)
+    seconds = max(int((speaker.ended_at - speaker.started_at).total_seconds()), 0)
+    return f"{format_time(speaker.started_at, tz)}–{format_time(speaker.ended_at, tz)} ({seconds // 60}:{seconds % 60:02d})"
+
+
+def _add_item_speakers(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> None:
+    """Who took the floor, in order, and the questions asked in writing."""
+    spoke = [s for s in item.speakers if s.started_at is not None]
+    asked = [s for s in item.speakers if s.kind == "question" and s.text]
+    if spoke:
+        _caption(doc, f"Speakers ({len(spoke)})")
+        table = _new_table(doc, ("No.", "Speaker", "How", "Time"),
+                           (Cm(1.2), TEXT_WIDTH - Cm(9.4), Cm(4.0), Cm(4.2)))
+        for number, speaker in enumerate(spoke, start=1):
+            how = ", ".join(part for part in (SPEAKER_KINDS.get(speaker.kind, speaker.kind),
+                                             SPEAKER_MODES.get(speaker.mode, speaker.mode)) if part)
+            row = _add_row(table, (str(number), "", how, _speaker_time(speaker, tz)))
+            _write_person(row.cells[1], speaker.person)
+        _spacer(doc)
+    if asked:
+        _caption(doc, f"Questions asked in writing ({len(asked)})")
+        for question in asked:
+            paragraph = doc.add_paragraph(style="List Bullet")
+            _run(paragraph, format_person(question.person), bold=True)
+            _run(paragraph, f": “{question.text}”")
+            _run(paragraph, " (answered)" if question.answered else " (not answered at the meeting)", italic=True,
+                 color=GREY)
+
+
+def _add_annexes(doc: DocxDocument, record: Memorandum, annexes: dict[int, int]) -> None:
+    """Every document of the items shown, with the SHA-256 that identifies its bytes."""
+    listed = [(item, document) for session in record.sessions for item in session.items
+              for document in item.documents]
+    if not listed:
+        return
+    doc.add_heading("Annexes", level=1)
+    doc.add_paragraph("The documents laid before the meeting. Each is identified by the SHA-256 digest of "
+                      "its file: a copy whose digest differs is not the document the meeting had.")
+    table = _new_table(doc, ("Annex", "Document", "SHA-256"), (Cm(1.6), TEXT_WIDTH - Cm(11.2), Cm(9.6)),
+                       style=PLAIN_STYLE)
+    for item, document in listed:
+        row = _add_row(table, (str(annexes.get(id(document), "")), "", ""))
+        cell = row.cells[1].paragraphs[0]
+        _run(cell, document.title, bold=True)
+        details = row.cells[1].add_paragraph()
+        _run(details, f"{document.filename}, {format_size(document.size)}; {item_heading(item)}", size=8,
+             color=GREY)
+        _run(row.cells[2].paragraphs[0], document.sha256, size=7.5).font.name = "Courier New"
+    _spacer(doc)
 
 
 # --- resolutions and signatures ----------------------------------------------
@@ -833,6 +956,18 @@ def _signature_lines(people: Sequence[Person | None]) -> list[tuple[list[str], b
         ([p.title if p else "" for p in people], False, 0),
         (["Date: " + "_" * 20 for _ in people], False, 12),
     ]
+
+
+def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
+    """The audit trail's head at this build, under the signatures, in both editions: a copy of
+    the document outside the database anchors the trail (`excom audit verify --head`)."""
+    if record.audit_head is None:
+        return
+    head = record.audit_head
+    paragraph = _paragraph(doc, "Audit trail at this build: ", size=7.5, color=GREY)
+    paragraph.paragraph_format.space_before = Pt(18)
+    _run(paragraph, f"event {head.seq}, SHA-256 {head.hash}. ", size=7.5, color=GREY)
+    _run(paragraph, f"Check: excom audit verify --head {head.seq}:{head.hash}", size=7.5, color=GREY)
 
 
 # --- approval ----------------------------------------------------------------

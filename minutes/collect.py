@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from governance import quorum as quorum_rules
+from governance.audit.operations import head as audit_head
 from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.extensions import db
@@ -23,6 +24,7 @@ from governance.meetings.models import Attendance, Meeting, Participant
 from governance.registry.models import Member, Organisation
 from minutes import record as rec
 from minutes.models import ItemNote
+from motions import amendment
 from motions.models import Motion
 from voting.models import Participation, Poll
 
@@ -123,16 +125,20 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
                   "observer_media": "observer_institutions", "observer_corporate": "corporates",
                   "secretariat": "secretariat", "guest": "guests"}[participant.group]
         groups[target].append(person(user))
+    # Absent (or excused) are the board's voting members that no delegate represented: the
+    # same base as the quorum's (queries.voting_member_ids), so that "12 voting members,
+    # 4 present" in the quorum table reads "8 absent" here. A member is listed once, under
+    # its registered delegate(s) if it had any, else by its name alone.
+    board = queries.voting_member_ids(meeting)
     listed_members = set()
     for participant in absent_delegates:
         member_id = participant.user.member_id
-        if member_id in present_members:
-            continue  # the member was represented by another delegate
+        if member_id in present_members or member_id not in board or member_id in listed_members:
+            continue  # represented by another delegate, not a voting member, or listed already
         listed_members.add(member_id)
         groups["members_excused" if participant.excused else "members_absent"].append(person(participant.user))
-    # EXCOM members who sent nobody at all are absent too.
-    for member in db.session.scalars(select(Member).where(Member.excom.is_(True), Member.status == "active")
-                                     .order_by(Member.name)):
+    # Voting members that registered nobody at all are absent too.
+    for member in db.session.scalars(select(Member).where(Member.id.in_(board)).order_by(Member.name)):
         if member.id not in present_members and member.id not in listed_members:
             groups["members_absent"].append(rec.Person(name="", affiliation=member.name))
     return rec.Attendance(**{name: tuple(people) for name, people in groups.items()})
@@ -196,15 +202,68 @@ def _round_label(poll: Poll, single: bool) -> str:
 
 
 def _threshold_text(motion: Motion, result: dict) -> str:
-    if result.get("threshold_text"):
-        text = str(result["threshold_text"])
-        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-    rule = MAJORITY_WORDS.get(result.get("rule") or motion.majority, motion.majority)
-    if motion.multi_candidate:
-        rule = MULTI_CANDIDATE_MAJORITY
-    threshold = result.get("threshold")
-    needed = f": at least {threshold} votes needed" if threshold is not None else ""
-    return f"Required: {rule}{needed}. Abstentions are not counted as votes cast."
+    """ "Required: two-thirds of votes cast: yes at least twice no. Abstentions are not votes
+    cast." The rule in the words the live screens use (voting.results' `threshold_text`)."""
+    text = str(result.get("threshold_text") or "")
+    if not text:
+        rule = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(
+            result.get("rule") or motion.majority, motion.majority)
+        threshold = result.get("threshold")
+        text = rule + (f": at least {threshold}" if threshold is not None else "")
+    text = text.rstrip(".")
+    return f"Required: {text}. Abstentions are not votes cast."
+
+
+def _vote_label(poll: Poll, single: bool) -> str:
+    """An instant-runoff poll held more than once (void, or tied and put again) is numbered by
+    vote, its count rounds inside it: never three votes all called "round 1"."""
+    if single:
+        return ""
+    return f"Vote {poll.round}" + (" (repeated vote)" if poll.reason == "repeat" else "")
+
+
+def _names(motion: Motion, values) -> str:
+    labels = [_choice_label(motion, value) for value in values]
+    return ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
+
+
+def _irv_records(motion: Motion, poll: Poll, result: dict, *, quorum, eligible: int, votes, vote_label: str):
+    """One record per count round, each with its own votes cast (the ballots still counting),
+    exhausted ballots and threshold, and what settled its tie for last place."""
+    rounds = result["rounds"]
+    abstentions = int(result.get("abstain") or 0)
+    ballots = int(result.get("ballots") or (int(result.get("cast") or 0) + abstentions))
+    for number, irv_round in enumerate(rounds, start=1):
+        counts, _ = _counts(motion, irv_round.get("counts") or {})
+        counting = int(irv_round.get("counting", sum(c.votes for c in counts)))
+        threshold = int(irv_round.get("threshold", counting // 2 + 1))
+        exhausted = int(irv_round.get("exhausted") or 0)
+        last = number == len(rounds)
+        label = f"Instant-runoff count, round {number}"
+        if vote_label:
+            label = f"{vote_label}, instant-runoff count round {number}"
+        notes = []
+        level, casting = irv_round.get("level") or [], irv_round.get("casting_votes") or []
+        if level and casting:
+            notes.append(f"{_names(motion, level)} were level for last place and the earlier rounds did not "
+                         f"separate them; the chair's casting vote kept {_names(motion, casting)}.")
+        elif level:
+            notes.append(f"{_names(motion, level)} are level for last place and the earlier rounds do not "
+                         "separate them: the count awaits the chair's casting vote.")
+        eliminated = irv_round.get("eliminated") or ()
+        if eliminated and not last:
+            notes.append(f"Eliminated: {_names(motion, eliminated)}.")
+        if last and result.get("status") == "void":
+            notes.append("The vote was void: the meeting was not quorate when the poll closed.")
+        yield rec.PollRecord(
+            round_label=label, counts=counts, cast=counting, abstentions=abstentions, eligible=eligible,
+            threshold_text=(f"Required: more than half of the {counting} ballots still counting in this round: "
+                            f"at least {threshold}. Abstentions are not votes cast; exhausted ballots no longer "
+                            "count."),
+            outcome=_outcome(result.get("status")) if last else "runoff",
+            quorum=quorum if number == 1 else None, votes=votes if last else (),
+            elected=_choice_label(motion, result["winner"]) if last and result.get("winner") is not None else None,
+            taken_at=poll.closed_at, note=" ".join(notes) or None, ballots=ballots, exhausted=exhausted)
 
 
 def _cast_by(poll: Poll) -> dict[int, str]:
@@ -236,16 +295,20 @@ def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
     status = result.get("status")
     if status == "void":
         return "The vote was void: the meeting was not quorate when the poll closed."
-    if result.get("casting_vote") is not None and status == "elected":
-        return (f"The votes were tied; the chair gave the casting vote to "
-                f"{_choice_label(motion, result['casting_vote'])}.")
+    casting = result.get("casting_vote")
+    if casting is not None and status == "elected":
+        return f"The votes were tied; the chair gave the casting vote to {_choice_label(motion, casting)}."
+    kept = f"The votes were tied; the chair's casting vote kept {_choice_label(motion, casting)}. " \
+        if casting is not None else ""
     next_round = result.get("next_round") or {}
     if status in ("runoff", "tied") and next_round.get("candidates"):
-        labels = [_choice_label(motion, c) for c in next_round["candidates"]]
-        names = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
+        names = _names(motion, next_round["candidates"])
         if next_round.get("reason") == "tie_break":
-            return f"A tie for the fewest votes: a tie-break round among {names} follows."
-        return f"No candidate reached the threshold; the next round is between {names}."
+            return f"{kept}A tie for the fewest votes: a tie-break round among {names} follows."
+        return f"{kept}No candidate reached the threshold; the next round is between {names}."
+    if status == "tied" and result.get("level"):
+        return (f"{_names(motion, result['level'])} are level: the chair may give a casting vote, or the round "
+                "is held again.")
     return None
 
 
@@ -264,19 +327,8 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
                                         cast_by=voters.get(v.get("member_id"), ""))
                           for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
         if poll.method == "irv" and result.get("rounds"):
-            for number, irv_round in enumerate(result["rounds"], start=1):
-                counts, _ = _counts(motion, irv_round.get("counts") or {})
-                last = number == len(result["rounds"])
-                eliminated = [_choice_label(motion, c) for c in irv_round.get("eliminated") or ()]
-                records.append(rec.PollRecord(
-                    round_label=f"Instant-runoff count, round {number}", counts=counts,
-                    cast=sum(c.votes for c in counts), abstentions=int(result.get("abstain") or 0),
-                    eligible=eligible, threshold_text=_threshold_text(motion, result),
-                    outcome=_outcome(result.get("status")) if last else "runoff",
-                    quorum=quorum if number == 1 else None, votes=votes if last else (),
-                    elected=_choice_label(motion, result["winner"]) if last and result.get("winner") is not None
-                    else None, taken_at=poll.closed_at,
-                    note=(f"Eliminated: {', '.join(eliminated)}." if eliminated and not last else None)))
+            records.extend(_irv_records(motion, poll, result, quorum=quorum, eligible=eligible, votes=votes,
+                                        vote_label=_vote_label(poll, len(closed) == 1)))
             continue
         counts, abstentions = _counts(motion, result.get("counts") or {})
         if result.get("abstain") is not None:
@@ -285,6 +337,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
         records.append(rec.PollRecord(
             round_label=_round_label(poll, len(closed) == 1), counts=counts,
             cast=sum(c.votes for c in counts), abstentions=abstentions, eligible=eligible,
+            ballots=sum(c.votes for c in counts) + abstentions,
             threshold_text=_threshold_text(motion, result), outcome=_outcome(result.get("status")),
             quorum=quorum, votes=votes,
             elected=_choice_label(motion, winner) if winner is not None and result.get("status") == "elected"
@@ -294,14 +347,27 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
 
 
 def _motion_note(motion: Motion) -> str | None:
-    if motion.kind == "statutes_amendment" and (motion.current_text or motion.proposed_text):
-        return f"Current text: “{motion.current_text or '–'}” Proposed text: “{motion.proposed_text or '–'}”"
     if motion.kind == "membership" and motion.member is not None and motion.member.name not in motion.title:
         return f"{ACTION_WORDS.get(motion.action, motion.action or '').capitalize()} of {motion.member.name}."
-    if motion.kind == "minutes_approval" and motion.memorandum_meeting_id:
-        other = db.session.get(Meeting, motion.memorandum_meeting_id)
-        return f"The memorandum of {other.title}." if other else None
+    if motion.kind == "minutes_approval":
+        subject = memorandum_put_to_vote(motion)
+        return f"Put to the vote: {subject}." if subject else None
     return None
+
+
+def memorandum_put_to_vote(motion: Motion) -> str | None:
+    """ "the memorandum of EXCOM 2023, version 2" or "“Memorandum of the EXCOM Meeting 2023”,
+    held outside the platform (memorandum-2023.pdf, SHA-256 …)": exactly what the members were
+    asked to approve."""
+    if motion.external_memorandum is not None:
+        outside = motion.external_memorandum
+        return (f"“{outside.title}”, held outside the platform (file {outside.filename}, "
+                f"SHA-256 {outside.sha256})")
+    other = db.session.get(Meeting, motion.memorandum_meeting_id) if motion.memorandum_meeting_id else None
+    if other is None:
+        return None
+    version = f", version {motion.memorandum_version}" if motion.memorandum_version else ""
+    return f"the memorandum of {other.title}{version}"
 
 
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
@@ -313,7 +379,47 @@ def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
         moved_by=person(motion.moved_by), seconded_by=person(motion.seconded_by), majority=majority, outcome=status,
         secret=motion.secret,
         resolution_number=motion.resolution_number, polls=poll_records(motion, polls),
-        note=_motion_note(motion))
+        note=_motion_note(motion), amendment=_amendment(motion))
+
+
+def _amendment(motion: Motion) -> rec.Amendment | None:
+    if motion.kind != "statutes_amendment" or not (motion.current_text or motion.proposed_text):
+        return None
+    current, proposed = motion.current_text or "", motion.proposed_text or ""
+    return rec.Amendment(current=current, proposed=proposed,
+                         changes=tuple((c["op"], c["text"]) for c in amendment.changes(current, proposed)))
+
+
+# --- documents and the speakers' list --------------------------------------------------
+
+def documents_by_item(item_ids: list[int]) -> dict[int, tuple[rec.DocumentRecord, ...]]:
+    from governance.documents.models import ItemDocument
+    found: dict[int, list[rec.DocumentRecord]] = defaultdict(list)
+    if item_ids:
+        for document in db.session.scalars(select(ItemDocument).where(ItemDocument.item_id.in_(item_ids))
+                                           .order_by(ItemDocument.id)):
+            found[document.item_id].append(rec.DocumentRecord(
+                title=document.title, filename=document.filename, content_type=document.content_type,
+                size=document.size, sha256=document.sha256))
+    return {item_id: tuple(documents) for item_id, documents in found.items()}
+
+
+def speakers_by_item(item_ids: list[int]) -> dict[int, tuple[rec.SpeakerRecord, ...]]:
+    """Who spoke (in the order they took the floor) and every question asked in writing (answered
+    or not); requests withdrawn before the floor was given, and those still waiting, are left out."""
+    from governance.speakers.models import Speaker
+    found: dict[int, list[tuple]] = defaultdict(list)
+    if item_ids:
+        for row in db.session.scalars(select(Speaker).where(Speaker.item_id.in_(item_ids))):
+            spoke = row.started_at is not None
+            if not spoke and not (row.kind == "question" and row.status != "withdrawn"):
+                continue
+            found[row.item_id].append(((row.started_at or row.requested_at), row.id, rec.SpeakerRecord(
+                person=person(row.user), kind=row.kind, mode=row.mode, started_at=row.started_at,
+                ended_at=row.ended_at, text=row.text if row.kind == "question" else "",
+                answered=row.answered_at is not None)))
+    return {item_id: tuple(entry for *_, entry in sorted(rows, key=lambda r: (r[0], r[1])))
+            for item_id, rows in found.items()}
 
 
 # --- the whole memorandum --------------------------------------------------------------
@@ -349,8 +455,8 @@ def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMi
     approvals = [m for m in motions if m.kind == "minutes_approval"]
     if approvals:
         motion = approvals[-1]
-        other = db.session.get(Meeting, motion.memorandum_meeting_id) if motion.memorandum_meeting_id else None
-        what = f"The memorandum of {other.title if other else 'the previous meeting'}"
+        subject = memorandum_put_to_vote(motion) or "the memorandum of the previous meeting"
+        what = subject[:1].upper() + subject[1:]
         action = {"adopted": "was approved", "rejected": "was not approved",
                   "withdrawn": "was not put to the vote (motion withdrawn)"}.get(motion.status,
                                                                               "was reviewed; no decision was recorded")
@@ -392,12 +498,15 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         if motion.item_id in item_ids:
             motions_by_item[motion.item_id].append(motion)
 
+    documents = documents_by_item(item_ids)
+    speakers = speakers_by_item(item_ids)
     sessions = []
     for session in meeting.sessions:
         items = tuple(
             rec.ItemRecord(title=item.title, number=item.number, kind=item.kind, notes=notes.get(item.id, ""),
                            motions=tuple(motion_record(m, polls_by_motion[m.id]) for m in motions_by_item[item.id]),
-                           closed=item.closed)
+                           closed=item.closed, documents=documents.get(item.id, ()),
+                           speakers=speakers.get(item.id, ()))
             for item in session.items)
         sessions.append(rec.SessionRecord(
             title=session.title, kind=session.kind, starts_at=session.starts_at or meeting.starts_at,
@@ -421,5 +530,5 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
-        next_host=next_host)
+        next_host=next_host, audit_head=rec.AuditHead(*audit_head()))
 

@@ -28,6 +28,8 @@ from governance.extensions import db
 from governance.meetings import operations as meeting_ops
 from governance.meetings.models import AgendaItem, Meeting
 from governance.registry.models import Member
+from governance.speakers import operations as speaker_ops
+from governance.speakers.models import Speaker
 from minutes import operations as minutes_ops
 from motions import operations as motion_ops
 from motions.models import Motion
@@ -115,6 +117,22 @@ def logo_towers(size: int = 160) -> bytes:
                 return (0xF2, 0x8C, 0x28)
         return (0x1F, 0x3A, 0x68)
     return _png(size, colour)
+
+
+def memorandum_2023_stand_in() -> bytes:
+    """A small DOCX standing in for the memorandum of EXCOM 2023 that the members received by
+    e-mail before the platform was in use (the demo does not hold the real one)."""
+    import io
+
+    from docx import Document
+    document = Document()
+    document.add_heading("WeGO Executive Committee Meeting 2023 – Memorandum", level=1)
+    document.add_paragraph("Stand-in for the demo: the memorandum of the EXCOM Meeting 2023 as circulated by the "
+                           "Secretariat before this platform was in use.")
+    out = io.BytesIO()
+    document.core_properties.created = datetime(2023, 11, 1)
+    document.save(out)
+    return out.getvalue()
 
 
 # --- the play --------------------------------------------------------------------------------
@@ -220,6 +238,32 @@ class Play:
         self.clock.advance(1)
         return result
 
+    def speak(self, item_title: str, who: str, minutes: float, kind: str = "speech") -> None:
+        """`who` (an affiliation) asks for the floor from where they are checked in; the chair gives
+        it and ends it after `minutes`."""
+        person = self.user(self.emails[who])
+        entry = speaker_ops.request_floor(self.item(item_title), actor=person, person=person, kind=kind, mode=None,
+                                          text="")
+        self.commit()
+        entry_id = entry.id
+        self.clock.advance(0.5)
+        speaker_ops.start(db.session.get(Speaker, entry_id), actor=self.chair)
+        self.commit()
+        self.clock.advance(minutes)
+        speaker_ops.stop(db.session.get(Speaker, entry_id), actor=self.chair)
+        self.commit()
+
+    def ask(self, item_title: str, who: str, question: str, answered: bool = True) -> None:
+        """A question in writing (the program book's Q&A function), marked answered by the chair."""
+        person = self.user(self.emails[who])
+        entry = speaker_ops.request_floor(self.item(item_title), actor=person, person=person, kind="question",
+                                          mode=None, text=question)
+        self.commit()
+        if answered:
+            self.clock.advance(1)
+            speaker_ops.mark_answered(db.session.get(Speaker, entry.id), actor=self.chair)
+            self.commit()
+
     def ballots(self, **groups: list[str]) -> dict[str, str]:
         """yes=[...], no=[...], abstain=[...]; everyone else present votes yes."""
         chosen = {city: choice for choice, cities in groups.items() for city in cities}
@@ -294,6 +338,11 @@ def _play_open_session(run: Play) -> None:
         "capacity-building programmes and the Smart City Solution Guides.\n\n"
         "Members asked about the follow-up of the 2024 training programmes; the Secretariat will circulate a "
         "progress note. " + ILLUSTRATIVE), minutes=6)
+    run.speak("Review of 2024 WeGO Secretariat Annual Report", "São Paulo", minutes=2.5)  # online
+    run.speak("Review of 2024 WeGO Secretariat Annual Report", "Beyoğlu", minutes=2)  # in the room
+    run.ask("Review of 2024 WeGO Secretariat Annual Report", "Nairobi",
+            "Will the 2025 training programmes be open to observer cities? (Illustrative.)")
+    item = run.item("Review of 2024 WeGO Secretariat Annual Report")
     motion = run.motion(item, kind="general", title="Receipt of the 2024 Secretariat Annual Report",
                         text="That the Executive Committee receive the 2024 WeGO Secretariat Annual Report "
                              "as presented.", moved_by_id=run.delegate("Beyoğlu").id)
@@ -370,13 +419,19 @@ def _play_closed_session(run: Play) -> None:
 
     item = run.take_up("Review of Meeting Memorandum", (
         "The memorandum of the WeGO EXCOM Meeting 2023 was circulated by the Secretariat before this platform "
-        "was in use, so it holds no version of it to approve; the Executive Committee therefore took note of "
-        "it by a general motion rather than a minutes-approval motion."), minutes=4)
-    motion = run.motion(item, kind="general", title="Taking note of the memorandum of EXCOM 2023",
-                        text="That the Executive Committee take note of the memorandum of the WeGO EXCOM "
-                             "Meeting 2023 as circulated by the Secretariat.",
-                        moved_by_id=run.delegate("Almaty").id)
+        "was in use; the Secretariat recorded the file the members had received, and the Executive Committee "
+        "approved it as held outside the platform. The file in the demo is a stand-in: the demo does not hold "
+        "the real memorandum of 2023."), minutes=4)
+    outside = motion_ops.record_external_memorandum(
+        actor=run.staff, title="Memorandum of the WeGO EXCOM Meeting 2023, as circulated by the Secretariat",
+        data=memorandum_2023_stand_in(), filename="WeGO EXCOM 2023 memorandum.docx")
+    run.commit()
+    motion = run.motion(item, kind="minutes_approval", title="Approval of the memorandum of EXCOM 2023",
+                        text="That the Executive Committee approve the memorandum of the WeGO EXCOM Meeting 2023 "
+                             "as circulated by the Secretariat.",
+                        external_memorandum_id=outside.id, moved_by_id=run.delegate("Almaty").id)
     run.vote(motion, run.ballots())
+    echo("  the memorandum of EXCOM 2023 (held outside the platform) approved")
 
     run.take_up("Annual Assessment of WeGO Regional Offices", (
         "The Secretariat presented the annual assessment of the six regional offices (East Asia: Chengdu; "
@@ -386,6 +441,10 @@ def _play_closed_session(run: Play) -> None:
     run.take_up("Review of 2024 Financial Report", (
         "The Secretariat presented the 2024 Financial Report. Members asked for the breakdown of project funds "
         "by region to be annexed to the next report. " + ILLUSTRATIVE), minutes=10)
+    run.speak("Review of 2024 Financial Report", "Abu Dhabi", minutes=3)
+    run.speak("Review of 2024 Financial Report", "Kampala", minutes=1, kind="point_of_order")
+    run.ask("Review of 2024 Financial Report", "Kampala",
+            "Can the project funds be broken down by region in the next report? (Illustrative.)")
     run.take_up("Upcoming WeGO Activities for 2025", (
         "The Secretariat outlined the activities planned for 2025, including the next training programmes and "
         "the EXCOM Meeting 2025 in the elected host city. " + ILLUSTRATIVE), minutes=8)

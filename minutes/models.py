@@ -78,6 +78,18 @@ class MemorandumVersion(db.Model):
         return self.full_docx if edition == "full" else self.public_docx
 
 
+class MemorandumAnnex(db.Model):
+    """A document of the meeting listed as an annex (with its SHA-256) by one memorandum version.
+    A document listed by an approved version is kept for ever: it cannot be deleted."""
+
+    __tablename__ = "memorandum_annexes"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("memorandum_versions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("item_documents.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+
+
 class Distribution(db.Model):
     """One recipient of one version: recorded, or queued → sending → sent (or failed, to be
     queued again by the next distribution)."""

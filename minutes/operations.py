@@ -31,7 +31,7 @@ from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
 from minutes.builder import build_memorandum, format_date, stamp_approved
 from minutes.collect import collect
-from minutes.models import Distribution, ItemNote, MemorandumVersion
+from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
 
 log = logging.getLogger(__name__)
 
@@ -115,22 +115,66 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
                                 author_id=getattr(actor, "id", None), full_docx=full, public_docx=public)
     db.session.add(version)
     _flush_or_conflict("Another build of this memorandum finished a moment ago; try again.")
+    annexes = _record_annexes(meeting, version)
     record("memorandum.built", actor=actor, meeting=meeting, subject=version,
            after={"version": number, "status": "draft", "full_sha256": _sha256(full),
-                  "public_sha256": _sha256(public)})
+                  "public_sha256": _sha256(public), "annexes": annexes})
     announce("memorandum.built", {"meeting_id": meeting.id, "version": number, "status": "draft"},
              meeting_id=meeting.id, audience="closed")
     return version
 
 
-def approve(meeting_id: int, *, motion=None, actor=None) -> MemorandumVersion | None:
-    """Approve (and freeze) the newest version of a meeting's memorandum.
+def fix_version_put_to_vote(motion, actor) -> None:
+    """The opening hook of `minutes_approval` motions: the members approve the version they
+    were given, so the newest version when the approval poll first opens is written on the
+    motion, and that one is approved on adoption, whatever is built meanwhile (a version 2
+    built during the vote is not what was voted on). A repeated vote (after a void poll) asks
+    about the same version. No version at all: 409 no_memorandum, nothing to approve yet."""
+    if motion.memorandum_meeting_id is None or motion.memorandum_version is not None:
+        return
+    version = newest_version(motion.memorandum_meeting_id)
+    if version is None:
+        other = db.session.get(Meeting, motion.memorandum_meeting_id)
+        raise conflict("no_memorandum", f"{other.title if other else 'That meeting'} has no memorandum version to "
+                                        "approve yet; build one and circulate it first.")
+    motion.memorandum_version = version.version
+    db.session.flush()
+    record("motion.memorandum_fixed", actor=actor, meeting=motion.meeting_id, subject=motion,
+           after={"memorandum_meeting_id": motion.memorandum_meeting_id, "memorandum_version": version.version,
+                  "full_sha256": _sha256(version.full_docx)})
+
+
+def _record_annexes(meeting: Meeting, version: MemorandumVersion) -> list[str]:
+    """Which documents this version lists (the full edition lists them all): once the version is
+    approved they are kept for ever. Answers their digests, for the audit event."""
+    from governance.documents.models import ItemDocument
+    item_ids = [item.id for item in meeting.agenda()]
+    documents = list(db.session.scalars(select(ItemDocument).where(ItemDocument.item_id.in_(item_ids))
+                                        .order_by(ItemDocument.id))) if item_ids else []
+    for document in documents:
+        db.session.add(MemorandumAnnex(version_id=version.id, document_id=document.id))
+    db.session.flush()
+    return [document.sha256 for document in documents]
+
+
+def keep_annexes_of_approved_minutes(document) -> None:
+    """The documents' deletion guard: an approved memorandum's annexes stay with the meeting."""
+    approved = db.session.scalar(
+        select(MemorandumVersion.version).join(MemorandumAnnex, MemorandumAnnex.version_id == MemorandumVersion.id)
+        .where(MemorandumAnnex.document_id == document.id, MemorandumVersion.status == "approved").limit(1))
+    if approved is not None:
+        raise conflict("kept_with_minutes", f"This document is an annex of the approved memorandum "
+                                            f"(version {approved}); it is kept with the meeting.")
+
+
+def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = None) -> MemorandumVersion | None:
+    """Approve (and freeze) version `number` of a meeting's memorandum (the newest when None).
 
     The approved document is the draft that was circulated, with its DRAFT mark and version
     line turned into the approval; nothing else in it changes, and from then on its bytes
     never change again."""
-    version = newest_version(meeting_id)
     meeting = db.session.get(Meeting, meeting_id)
+    version = find_version(meeting, number) if meeting is not None else None
     reason = f"{motion.resolution_number}: {motion.title}" if motion is not None else None
     if version is None:
         # Adoption must not fail over it (the vote was taken); the trail says what happened.
@@ -161,7 +205,7 @@ def approve(meeting_id: int, *, motion=None, actor=None) -> MemorandumVersion | 
 def approve_from_motion(motion, actor) -> None:
     """The adoption hook of `minutes_approval` motions."""
     if motion.memorandum_meeting_id:
-        approve(motion.memorandum_meeting_id, motion=motion, actor=actor)
+        approve(motion.memorandum_meeting_id, motion=motion, actor=actor, number=motion.memorandum_version)
 
 
 def _register_hook() -> None:
@@ -171,9 +215,23 @@ def _register_hook() -> None:
         return
     if approve_from_motion not in adoption_hooks["minutes_approval"]:
         adoption_hooks["minutes_approval"].append(approve_from_motion)
+    from motions.operations import opening_hooks
+    if fix_version_put_to_vote not in opening_hooks["minutes_approval"]:
+        opening_hooks["minutes_approval"].append(fix_version_put_to_vote)
+    from minutes.examine import register  # what recount compares of the memorandum
+    register()
 
 
 _register_hook()
+
+
+def _register_guard() -> None:
+    from governance.documents.operations import deletion_guards
+    if keep_annexes_of_approved_minutes not in deletion_guards:
+        deletion_guards.append(keep_annexes_of_approved_minutes)
+
+
+_register_guard()
 
 
 # --- distribution ------------------------------------------------------------------------

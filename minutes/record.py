@@ -123,10 +123,22 @@ class PollRecord:
     elected: str | None = None  # the winning choice when outcome == "elected"
     taken_at: datetime | None = None  # when the poll closed
     note: str | None = None  # e.g. why a round was void or what the runoff decides
+    ballots: int | None = None  # every ballot: votes cast, abstentions (and exhausted, by instant runoff)
+    exhausted: int | None = None  # instant runoff: ballots ranking no candidate still standing
 
     def __post_init__(self) -> None:
         _require_choice(self.outcome, PollOutcome, "poll outcome")
         _require_aware(self.taken_at, "poll taken_at")
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A statutes amendment as the members voted on it: both texts and the changes between them
+    (motions.amendment), each change ("equal" | "delete" | "insert", text)."""
+
+    current: str
+    proposed: str
+    changes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,9 +154,38 @@ class MotionRecord:
     resolution_number: str | None = None  # "EXCOM 2024/R3" once adopted
     polls: tuple[PollRecord, ...] = ()  # empty when decided by general consent
     note: str | None = None  # e.g. "Adopted by general consent."
+    amendment: Amendment | None = None  # statutes amendments: what changes
 
     def __post_init__(self) -> None:
         _require_choice(self.outcome, MotionOutcome, "motion outcome")
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document on an agenda item, listed as an annex with the SHA-256 of its bytes."""
+
+    title: str
+    filename: str
+    content_type: str
+    size: int  # bytes
+    sha256: str  # hex digest: a reader checks the file they hold is the one the meeting had
+
+
+@dataclass(frozen=True)
+class SpeakerRecord:
+    """Who took the floor on an item, or asked a question in writing."""
+
+    person: Person
+    kind: str  # "speech", "question", "point_of_order"
+    mode: str  # "in_person", "online"
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    text: str = ""  # the written question
+    answered: bool = False
+
+    def __post_init__(self) -> None:
+        _require_aware(self.started_at, "speaker started_at")
+        _require_aware(self.ended_at, "speaker ended_at")
 
 
 @dataclass(frozen=True)
@@ -157,6 +198,8 @@ class ItemRecord:
     notes: str = ""  # paragraphs separated by blank lines
     motions: tuple[MotionRecord, ...] = ()
     closed: bool = False  # taken in closed session even if the session is open
+    documents: tuple[DocumentRecord, ...] = ()  # the annexes, in the order they were attached
+    speakers: tuple[SpeakerRecord, ...] = ()  # in the order they spoke or asked
 
 
 @dataclass(frozen=True)
@@ -198,6 +241,16 @@ class NextHost:
 
 
 @dataclass(frozen=True)
+class AuditHead:
+    """The newest audit event when the memorandum was built: printed in both editions, so that
+    a copy outside the database can later show the trail was not cut off or rewritten before it
+    (`excom audit verify --head SEQ:HASH`)."""
+
+    seq: int
+    hash: str  # 64 hex digits
+
+
+@dataclass(frozen=True)
 class Memorandum:
     organisation_name: str
     logo: Logo | None
@@ -220,6 +273,7 @@ class Memorandum:
     sessions: tuple[SessionRecord, ...] = ()
     resolutions: tuple[Resolution, ...] = ()
     next_host: NextHost | None = None
+    audit_head: AuditHead | None = None
 
     def __post_init__(self) -> None:
         _require_choice(self.status, Status, "status")

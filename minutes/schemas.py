@@ -20,6 +20,10 @@ class NoteRevisionOut(Schema):
 
 
 class NotesOut(Schema):
+    """An item's notes. Only the secretariat gets `revision`, `author`, `created_at` and the
+    `history` of drafts; anyone else who may see the item gets `text`, the current one, with
+    the rest null or empty."""
+
     item_id = fields.Int()
     revision = fields.Int(allow_none=True)
     text = fields.Str()

@@ -3,22 +3,16 @@ adds their rounds)."""
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from governance import policy
+from governance import files, policy
 from governance.auth.loading import signed_in_user
 from governance.errors import ApiError, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item
 from governance.registry.schemas import OrganisationOut
 from motions import operations
-from motions.models import Candidate, Motion
-from motions.schemas import (
-    CandidateOut,
-    LogoIn,
-    LogoPatch,
-    MotionIn,
-    MotionOut,
-    MotionPatch,
-)
+from motions.models import Candidate, ExternalMemorandum, Motion
+from motions.schemas import (CandidateOut, ExternalMemorandumIn, ExternalMemorandumOut, LogoIn, LogoPatch, MotionIn,
+                             MotionOut, MotionPatch)
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1", description="Motions and logo candidates")
 
@@ -157,3 +151,74 @@ def delete_organisation_logo():
     user = signed_in_user()
     require_secretariat(user, "change the organisation's logo")
     return operations.remove_organisation_logo(actor=user)
+
+
+# --- memoranda held outside the platform -------------------------------------------------
+
+DOCUMENT_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff",
+                    "Cache-Control": "private, max-age=3600"}
+
+
+def visible_external_memorandum(memorandum_id: int):
+    """(memorandum, caller): the secretariat's, and visible to whoever may see a motion that
+    puts it to the vote; to anyone else it does not exist (404)."""
+    user = signed_in_user()
+    memorandum = db.session.get(ExternalMemorandum, memorandum_id)
+    motions = [] if memorandum is None else db.session.scalars(
+        db.select(Motion).where(Motion.external_memorandum_id == memorandum.id)).all()
+    if memorandum is None or not policy.can_see_any_item(user, [m.item for m in motions]):
+        raise not_found("memorandum")
+    return memorandum, user
+
+
+@blp.route("/external-memoranda", methods=["POST"])
+@blp.arguments(ExternalMemorandumIn, location="form")
+@blp.response(201, ExternalMemorandumOut)
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["title", "file"],
+    "properties": {"title": {"type": "string", "maxLength": 300},
+                   "file": {"type": "string", "format": "binary", "description": "PDF or DOCX"}}}}}})
+def record_external_memorandum(args):
+    """Record a memorandum held outside the platform (the minutes of a meeting before it was
+    in use), so that a `minutes_approval` motion can approve it with `external_memorandum_id`.
+
+    Multipart: `title` and `file` (a PDF or a DOCX, judged from its bytes; 422 otherwise, 413
+    above the upload limit). The file is kept by its SHA-256 in the instance folder."""
+    user = signed_in_user()
+    require_secretariat(user, "record a memorandum")
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(422, "invalid", "Send the memorandum as the multipart field 'file'.", {"file": ["missing"]})
+    return operations.record_external_memorandum(actor=user, title=args["title"], data=upload.read(),
+                                                 filename=upload.filename or "")
+
+
+@blp.route("/external-memoranda")
+@blp.response(200, ExternalMemorandumOut(many=True))
+def list_external_memoranda():
+    user = signed_in_user()
+    require_secretariat(user, "list the memoranda held outside")
+    return db.session.scalars(db.select(ExternalMemorandum).order_by(ExternalMemorandum.id)).all()
+
+
+@blp.route("/external-memoranda/<int:memorandum_id>")
+@blp.response(200, ExternalMemorandumOut)
+def get_external_memorandum(memorandum_id):
+    memorandum, _ = visible_external_memorandum(memorandum_id)
+    return memorandum
+
+
+@blp.route("/external-memoranda/<int:memorandum_id>/file")
+@blp.doc(responses={"200": {"description": "the file as recorded (PDF or DOCX), as an attachment",
+                            "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                        for kind in (files.PDF, files.DOCX)}}})
+def external_memorandum_file(memorandum_id):
+    memorandum, _ = visible_external_memorandum(memorandum_id)
+    try:
+        data = files.read(memorandum.sha256)
+    except (OSError, ValueError):
+        raise ApiError(404, "file_missing", "The stored file of this memorandum is missing or altered; "
+                                            "the secretariat must record it again.") from None
+    return Response(data, mimetype=memorandum.content_type,
+                    headers={**DOCUMENT_HEADERS,
+                             "Content-Disposition": f'attachment; filename="{memorandum.filename}"'})

@@ -17,6 +17,7 @@ MAJORITIES = ("simple", "two_thirds", "absolute_present", "absolute_all", "two_t
 METHODS = ("yes_no", "exhaustive", "irv")
 # pending: not yet decided (no poll, a poll open, a runoff to come, or a void poll to repeat)
 MOTION_STATUSES = ("pending", "adopted", "rejected", "elected", "withdrawn")
+EXTERNAL_MEMORANDUM_STATUSES = ("received", "approved")
 
 
 class Motion(db.Model):
@@ -46,8 +47,13 @@ class Motion(db.Model):
     # membership motions
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     action: Mapped[str | None] = mapped_column(String(20))
-    # minutes approval: the meeting whose memorandum is approved
+    # minutes approval: the meeting whose memorandum is approved, and the version put to the
+    # vote (fixed when the approval poll opens: that version is the one approved) ...
     memorandum_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    memorandum_version: Mapped[int | None] = mapped_column()
+    # ... or a memorandum held outside the platform (a meeting before it was in use)
+    external_memorandum_id: Mapped[int | None] = mapped_column(
+        ForeignKey("external_memoranda.id", ondelete="RESTRICT"))
     # statutes amendments
     current_text: Mapped[str | None] = mapped_column(Text)
     proposed_text: Mapped[str | None] = mapped_column(Text)
@@ -67,6 +73,7 @@ class Motion(db.Model):
         back_populates="motion", order_by="Candidate.position", foreign_keys="Candidate.motion_id",
         cascade="all, delete-orphan")
     winner: Mapped["Candidate | None"] = relationship(foreign_keys=[winner_candidate_id], post_update=True)
+    external_memorandum: Mapped["ExternalMemorandum | None"] = relationship(foreign_keys=[external_memorandum_id])
 
     @property
     def multi_candidate(self) -> bool:
@@ -103,3 +110,31 @@ class Candidate(db.Model):
     @property
     def value(self) -> int:
         return self.member_id if self.member_id is not None else self.id
+
+
+class ExternalMemorandum(db.Model):
+    """A memorandum held outside the platform, put to a `minutes_approval` motion: the minutes
+    of a meeting before the platform was in use (the first meeting on it approves the
+    previous one's, which the platform never built). Kept as a title and the file the
+    members read, stored by its SHA-256 in the instance folder (governance.files), and
+    recorded as approved by the motion that adopted it."""
+
+    __tablename__ = "external_memoranda"
+    __table_args__ = (CheckConstraint(f"status IN {EXTERNAL_MEMORANDUM_STATUSES}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="received")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_motion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("motions.id", ondelete="SET NULL", use_alter=True))
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"

@@ -10,7 +10,9 @@ from typing import Callable
 
 from sqlalchemy import func, select, text
 
-from governance import numbering
+from werkzeug.utils import secure_filename
+
+from governance import files, numbering
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
 from governance.errors import conflict, invalid
@@ -20,7 +22,7 @@ from governance.meetings.models import AgendaItem, Meeting, Participant
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import checked_image
-from motions.models import Candidate, Motion
+from motions.models import Candidate, ExternalMemorandum, Motion
 
 # What each membership action does to a member, and from which statuses it may start.
 MEMBERSHIP_EFFECTS = {
@@ -35,19 +37,28 @@ DEFAULT_MAJORITY = {"statutes_amendment": "two_thirds"}
 # Packages that depend on motions add what adoption of a kind must also do, e.g. minutes
 # approves a memorandum when a minutes_approval motion is adopted: callables (motion, actor).
 adoption_hooks: dict[str, list[Callable]] = defaultdict(list)
+# ... and what putting a motion of a kind to the vote must fix first, e.g. minutes records
+# which version of a memorandum the members are asked to approve: callables (motion, actor)
+# that may refuse with an ApiError (then no poll opens).
+opening_hooks: dict[str, list[Callable]] = defaultdict(list)
 
 
 def _snapshot(motion: Motion) -> dict:
-    return {"kind": motion.kind, "title": motion.title, "majority": motion.majority, "method": motion.method,
-            "secret": motion.secret, "member_id": motion.member_id, "action": motion.action,
-            "candidates": [c.value for c in motion.candidates]}
+    snapshot = {"kind": motion.kind, "title": motion.title, "majority": motion.majority, "method": motion.method,
+                "secret": motion.secret, "member_id": motion.member_id, "action": motion.action,
+                "candidates": [c.value for c in motion.candidates]}
+    if motion.kind == "minutes_approval":
+        snapshot.update(memorandum_meeting_id=motion.memorandum_meeting_id,
+                        external_memorandum_id=motion.external_memorandum_id)
+    return snapshot
 
 
 def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str = "", majority: str | None = None,
                   secret: bool = False, moved_by_id: int | None = None, seconded_by_id: int | None = None,
                   member_id: int | None = None,
                   action: str | None = None, candidates: list[int] | None = None, method: str | None = None,
-                  memorandum_meeting_id: int | None = None, current_text: str | None = None,
+                  memorandum_meeting_id: int | None = None, external_memorandum_id: int | None = None,
+                  current_text: str | None = None,
                   proposed_text: str | None = None) -> Motion:
     motion = Motion(meeting_id=item.meeting.id, item=item, kind=kind, title=title, text=text, secret=secret,
                     moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
@@ -68,9 +79,18 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                 raise invalid({"candidates": [f"No member has the id {candidate_id}."]})
             motion.candidates.append(Candidate(member=member, label=member.name, position=position))
     if kind == "minutes_approval":
-        if db.session.get(Meeting, memorandum_meeting_id) is None:
-            raise invalid({"memorandum_meeting_id": ["No meeting has this id."]})
-        motion.memorandum_meeting_id = memorandum_meeting_id
+        if external_memorandum_id is not None:
+            outside = db.session.get(ExternalMemorandum, external_memorandum_id)
+            if outside is None:
+                raise invalid({"external_memorandum_id": ["No memorandum held outside has this id."]})
+            motion.external_memorandum = outside
+        else:
+            if memorandum_meeting_id == item.meeting.id:
+                raise invalid({"memorandum_meeting_id": ["A meeting approves the memorandum of an earlier meeting, "
+                                                         "not its own."]})
+            if db.session.get(Meeting, memorandum_meeting_id) is None:
+                raise invalid({"memorandum_meeting_id": ["No meeting has this id."]})
+            motion.memorandum_meeting_id = memorandum_meeting_id
     for name, user_id in (("moved_by_id", moved_by_id), ("seconded_by_id", seconded_by_id)):
         _check_person(item.meeting, name, user_id)
     motion.seconded_by_id = seconded_by_id
@@ -215,6 +235,35 @@ def remove_organisation_logo(*, actor) -> Organisation:
     return organisation
 
 
+def record_external_memorandum(*, actor, title: str, data: bytes, filename: str) -> ExternalMemorandum:
+    """Keep a memorandum held outside the platform (a PDF or DOCX of a meeting before it was in
+    use) so that a `minutes_approval` motion can put it to the vote. The file is judged from its
+    bytes and stored by its SHA-256 in the instance folder (governance.files); 422 for anything
+    but a PDF or a DOCX."""
+    try:
+        kind = files.sniff_document(data)
+    except files.NotADocument as refusal:
+        raise invalid({"file": [str(refusal)]}, "The file is not a PDF or DOCX document.") from None
+    stem = secure_filename(filename.rsplit(".", 1)[0] if "." in filename else filename)[:200] or "memorandum"
+    digest = files.store(data)
+    memorandum = ExternalMemorandum(title=title, filename=f"{stem}.{kind.extension}", content_type=kind.content_type,
+                                    size=len(data), sha256=digest, status="received",
+                                    uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(memorandum)
+    db.session.flush()
+    record("external_memorandum.recorded", actor=actor, subject=memorandum,
+           after={"title": title, "filename": memorandum.filename, "content_type": kind.content_type,
+                  "size": len(data), "sha256": digest})
+    return memorandum
+
+
+def put_to_vote(motion: Motion, *, actor) -> None:
+    """What must be fixed before a poll on `motion` opens (the kind's opening hooks); an
+    ApiError refuses the poll."""
+    for hook in opening_hooks.get(motion.kind, ()):
+        hook(motion, actor)
+
+
 def _has_polls(motion: Motion) -> bool:
     # motions may not import voting (it sits above motions), so the table is asked directly
     return db.session.execute(text("SELECT 1 FROM polls WHERE motion_id = :m LIMIT 1"),
@@ -280,6 +329,13 @@ def _apply(motion: Motion, actor) -> None:
     elif motion.kind == "agenda_adoption":
         meeting.agenda_locked_at = utcnow()
         record("agenda.adopted", actor=actor, meeting=meeting, subject=meeting, after={"reason": reason})
+    elif motion.kind == "minutes_approval" and motion.external_memorandum is not None:
+        outside = motion.external_memorandum
+        if not outside.approved:
+            outside.status, outside.approved_at, outside.approved_by_motion_id = "approved", utcnow(), motion.id
+            record("external_memorandum.approved", actor=actor, meeting=meeting, subject=outside,
+                   before={"status": "received"},
+                   after={"status": "approved", "motion_id": motion.id, "reason": reason, "sha256": outside.sha256})
     for hook in adoption_hooks.get(motion.kind, ()):
         hook(motion, actor)
 

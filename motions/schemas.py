@@ -1,6 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from governance.fields import Id
+from motions import amendment
 from motions.models import MAJORITIES, MEMBERSHIP_ACTIONS, MOTION_KINDS
 
 
@@ -17,6 +18,7 @@ class MotionIn(Schema):
     candidates = fields.List(Id(), validate=validate.Length(min=2, max=50))
     method = fields.Str(validate=validate.OneOf(("exhaustive", "irv")))
     memorandum_meeting_id = Id()
+    external_memorandum_id = Id()
     current_text = fields.Str(validate=validate.Length(min=1, max=50000))
     proposed_text = fields.Str(validate=validate.Length(min=1, max=50000))
 
@@ -24,12 +26,12 @@ class MotionIn(Schema):
     _NEEDS = {
         "membership": {"member_id", "action"},
         "host_city": {"candidates"},
-        "minutes_approval": {"memorandum_meeting_id"},
         "statutes_amendment": {"current_text", "proposed_text"},
     }
-    _KIND_FIELDS = {"member_id", "action", "candidates", "method", "memorandum_meeting_id", "current_text",
-                    "proposed_text"}
-    _ALLOWED = {**_NEEDS, "host_city": {"candidates", "method"}, "logo": {"method"}}
+    _KIND_FIELDS = {"member_id", "action", "candidates", "method", "memorandum_meeting_id", "external_memorandum_id",
+                    "current_text", "proposed_text"}
+    _ALLOWED = {**_NEEDS, "host_city": {"candidates", "method"}, "logo": {"method"},
+                "minutes_approval": {"memorandum_meeting_id", "external_memorandum_id"}}
 
     @validates_schema
     def _kind_fields(self, data, **_):
@@ -39,6 +41,10 @@ class MotionIn(Schema):
             problems[name] = [f"A {kind} motion needs this."]
         for name in (self._KIND_FIELDS & set(data)) - self._ALLOWED.get(kind, set()):
             problems[name] = [f"A {kind} motion does not take this."]
+        if kind == "minutes_approval" and len({"memorandum_meeting_id", "external_memorandum_id"} & set(data)) != 1:
+            problems["memorandum_meeting_id"] = ["A minutes_approval motion approves either a meeting's memorandum "
+                                                 "(memorandum_meeting_id) or one held outside the platform "
+                                                 "(external_memorandum_id): give exactly one."]
         if kind in ("host_city", "logo") and "majority" in data:
             problems["majority"] = ["A ballot between candidates is decided by its method, not a majority rule."]
         if "candidates" in data and len(set(data["candidates"])) != len(data["candidates"]):
@@ -74,12 +80,23 @@ class MotionOut(Schema):
     member_id = fields.Int(allow_none=True)
     action = fields.Str(allow_none=True)
     memorandum_meeting_id = fields.Int(allow_none=True)
+    # the version of that meeting's memorandum put to the vote: null until the approval poll opens
+    memorandum_version = fields.Int(allow_none=True)
+    external_memorandum = fields.Nested(lambda: ExternalMemorandumOut(), allow_none=True)
     current_text = fields.Str(allow_none=True)
     proposed_text = fields.Str(allow_none=True)
+    changes = fields.Method("_changes", metadata={
+        "description": "statutes amendments: the proposed text against the current one, word by word, as "
+                       "[{op: equal/delete/insert, text}] (plain text: never markup)"})
     resolution_number = fields.Str(allow_none=True)
     winner = fields.Method("_winner")
     decided_at = fields.DateTime(allow_none=True)
     candidates = fields.List(fields.Nested(CandidateOut))
+
+    def _changes(self, motion):
+        if motion.kind != "statutes_amendment":
+            return None
+        return amendment.changes(motion.current_text or "", motion.proposed_text or "")
 
     def _winner(self, motion):
         return motion.winner.value if motion.winner is not None else None
@@ -105,3 +122,26 @@ class MotionPatch(Schema):
 
 class LogoPatch(Schema):
     label = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ExternalMemorandumIn(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300),
+                       metadata={"description": "what the members approve, e.g. 'Memorandum of the EXCOM "
+                                                "Meeting 2023, as circulated on 15 October 2023'"})
+
+
+class ExternalMemorandumOut(Schema):
+    """A memorandum held outside the platform, as a `minutes_approval` motion puts it to the vote."""
+
+    id = fields.Int()
+    title = fields.Str()
+    filename = fields.Str()
+    content_type = fields.Str(metadata={"description": "application/pdf or the DOCX type, judged from the bytes"})
+    size = fields.Int(metadata={"description": "bytes"})
+    sha256 = fields.Str(metadata={"description": "of the file as stored; the memorandum prints it"})
+    status = fields.Str(metadata={"description": "received, or approved once a minutes_approval motion on it "
+                                                 "is adopted"})
+    created_at = fields.DateTime()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_motion_id = fields.Int(allow_none=True)
+    url = fields.Function(lambda memorandum: f"/api/v1/external-memoranda/{memorandum.id}/file")

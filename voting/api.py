@@ -10,9 +10,9 @@ from motions.api import visible_motion
 from motions.models import Motion
 from voting import operations, rehearsal
 from voting.models import Ballot
-from voting.queries import load_poll, motion_rounds, poll_view
+from voting.queries import load_poll, motion_rounds, poll_view, turnout
 from voting.schemas import (BallotOut, CastingVoteIn, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut,
-                            RehearsalCleared, VoteIn)
+                            RehearsalCleared, TurnoutOut, VoteIn)
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 
@@ -78,6 +78,16 @@ def open_poll(motion_id):
 def get_poll(poll_id):
     poll, user = visible_poll(poll_id)
     return poll_view(poll, user)
+
+
+@blp.route("/polls/<int:poll_id>/turnout")
+@blp.response(200, TurnoutOut)
+def poll_turnout(poll_id):
+    """Who has voted so far, for the chair (or the secretariat) deciding when to close: ballots,
+    eligible, present, present_voted, and for a named poll the present members still to vote."""
+    poll, user = visible_poll(poll_id)
+    require_chair(user, poll.motion.meeting, "watch who has voted")
+    return turnout(poll, with_names=True)
 
 
 @blp.route("/polls/<int:poll_id>/votes", methods=["POST"])

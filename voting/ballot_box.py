@@ -25,9 +25,10 @@ from sqlalchemy.orm import joinedload
 
 from governance import policy
 from governance.auth.models import AccessToken, User
-from governance.errors import ApiError, not_found
+from governance.errors import ApiError, invalid, not_found
 from governance.extensions import db, socketio
 from governance.realtime import OnePerApp
+from voting.choices import looks_like_a_choice, poll_id_of
 from voting.operations import cast_votes
 from voting.queries import load_poll
 
@@ -55,8 +56,7 @@ class Slip:
 
     @property
     def poll_id(self) -> int | None:
-        poll_id = self.data.get("poll_id")
-        return poll_id if isinstance(poll_id, int) and not isinstance(poll_id, bool) else None
+        return poll_id_of(self.data)
 
 
 class BallotBox(OnePerApp):
@@ -108,41 +108,81 @@ class BallotBox(OnePerApp):
         answers = [NOT_RECORDED.body()] * len(batch)
         if app is not None:
             with app.app_context():
-                try:
-                    answers = record_slips(batch)
-                    db.session.commit()
-                except Exception:  # the whole batch is refused: each phone may vote again
-                    db.session.rollback()
-                    log.exception("could not record a batch of %d votes", len(batch))
-                    answers = [NOT_RECORDED.body()] * len(batch)
+                answers = record_batch(batch)
         log.debug("a batch of %d votes took %.1f ms", len(batch), 1000 * (time.monotonic() - started))
         for slip, answer in zip(batch, answers):
             slip.answer = answer
             slip.recorded.set()
 
 
+def record_batch(slips: list[Slip]) -> list[dict]:
+    """Record a batch and commit; answers each slip's ack body. One message, one failure: if
+    the batch as a whole cannot be written (a slip the checks let through and the database
+    refuses), it is recorded again slip by slip, each in a savepoint of one transaction, so
+    that only the guilty slip fails and the others are counted (one commit still)."""
+    try:
+        answers = record_slips(slips)
+        db.session.commit()
+        return answers
+    except Exception:
+        db.session.rollback()
+        if len(slips) == 1:
+            log.exception("could not record a vote")
+            return [NOT_RECORDED.body()]
+        log.exception("could not record a batch of %d votes at once; recording them one by one", len(slips))
+    answers = []
+    for slip in slips:
+        try:
+            with db.session.begin_nested():
+                answer, = record_slips([slip])
+        except Exception:  # this slip alone: its savepoint is rolled back, the others stand
+            log.exception("could not record one vote of a batch")
+            answer = NOT_RECORDED.body()
+        answers.append(answer)
+    try:
+        db.session.commit()
+    except Exception:  # nothing was recorded: every phone may vote again
+        db.session.rollback()
+        log.exception("could not commit a batch of %d votes recorded one by one", len(slips))
+        return [NOT_RECORDED.body()] * len(slips)
+    return answers
+
+
+def _shape_refusal(slip: Slip) -> ApiError | None:
+    """What is wrong with a slip before anything is asked of the database: a poll id that
+    cannot name a poll (not an integer, or out of range: 10**30 would overflow the database's
+    integer) is a poll that does not exist; a choice no ballot could accept is invalid."""
+    if slip.poll_id is None:
+        return not_found("poll")
+    if "choice" not in slip.data:  # a dict: poll_id_of found one in it
+        return ApiError(422, "invalid", "Say what you vote.", {"choice": ["Missing data for required field."]})
+    if not looks_like_a_choice(slip.data["choice"]):
+        return invalid({"choice": ["This is not a choice on any ballot: vote yes, no or abstain, "
+                                   "a candidate's id, or a ranking of candidate ids."]})
+    return None
+
+
 def record_slips(slips: list[Slip]) -> list[dict]:
     """Record a batch of slips in the current transaction; answers each slip's ack body. The
-    checks and their order are those of one vote (socket_boundary, then voting.operations)."""
+    checks and their order are those of one vote (socket_boundary, then voting.operations).
+    Slips whose shape is wrong are answered before the database is asked anything about them."""
     users = _voters(slips)
     answers: list[dict | None] = [None] * len(slips)
-    by_poll: dict[int | None, list[int]] = defaultdict(list)
+    by_poll: dict[int, list[int]] = defaultdict(list)
     for index, slip in enumerate(slips):
-        by_poll[slip.poll_id].append(index)
+        refusal = SESSION_ENDED if users[index] is None else _shape_refusal(slip)
+        if refusal is not None:
+            answers[index] = refusal.body()
+        else:
+            by_poll[slip.poll_id].append(index)
     for poll_id, indexes in by_poll.items():
         poll = load_poll(poll_id)
         if poll is not None:
-            policy.remember_participations(poll.motion.meeting, [users[i] for i in indexes if users[i]])
+            policy.remember_participations(poll.motion.meeting, [users[i] for i in indexes])
         ready = []
         for index in indexes:
-            user, data = users[index], slips[index].data
-            if user is None:
-                answers[index] = SESSION_ENDED.body()
-            elif poll is None or not policy.can_see_item(user, poll.motion.item):
+            if poll is None or not policy.can_see_item(users[index], poll.motion.item):
                 answers[index] = not_found("poll").body()
-            elif "choice" not in data:
-                answers[index] = ApiError(422, "invalid", "Say what you vote.",
-                                          {"choice": ["Missing data for required field."]}).body()
             else:
                 ready.append(index)
         if not ready:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from governance import policy, realtime
 from governance.extensions import db, socketio
 from voting.models import Poll
-from voting.queries import audience, cast_count, open_poll_in, poll_view
+from voting.queries import audience, open_poll_in, poll_view, turnout
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,11 @@ class ProgressCoalescer(realtime.OnePerApp):
                     for poll_id in polls:
                         poll = db.session.get(Poll, poll_id)
                         if poll is not None and poll.is_open:
-                            progress.append(({"poll_id": poll.id, "cast": cast_count(poll),
-                                              "eligible": poll.eligible_count},
+                            count = turnout(poll)
+                            progress.append(({"poll_id": poll.id, "cast": count["ballots"],
+                                              "ballots": count["ballots"], "eligible": count["eligible"],
+                                              "present": count["present"],
+                                              "present_voted": count["present_voted"]},
                                              realtime.rooms(poll.meeting_id, audience(poll))))
                     # end the (read) transaction before sending: an emit may yield, and no greenlet
                     # may be parked while it holds SQLite's lock (see governance.boundary)

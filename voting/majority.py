@@ -86,22 +86,31 @@ class Outcome:
     no: int
     abstain: int
     cast: int  # yes + no: abstentions are not votes cast
+    present: int = 0  # voting members present at the close
+    voting_members: int = 0  # every voting member of the body
 
     def describe(self) -> str:
-        """The rule and what it needed, in words fit for the minutes."""
-        needed = f"at least {self.threshold} yes"
+        """The rule and what it needed, in words that read right to a delegate.
+
+        Where the threshold moves with the no votes (simple, two-thirds) the rule is said as
+        the comparison it is, never as a number: "Needed: 1" for an 11-0 vote reads as if
+        one vote had been enough for anything. Where it rests on a fixed base (members present,
+        all members) the base and the number are said. The minutes (Robert's Rules) and every
+        screen use these words."""
+        none_yet = ", and at least one yes" if self.yes == 0 and self.no == 0 else ""
         if self.rule == SIMPLE:
-            return f"simple majority of votes cast: {needed}"
+            return f"simple majority of votes cast: more yes than no{none_yet}"
         if self.rule == TWO_THIRDS:
-            return f"two-thirds of votes cast: {needed}"
+            return f"two-thirds of votes cast: yes at least twice no{none_yet}"
+        needed = f"at least {self.threshold} yes"
         if self.rule == ABSOLUTE_PRESENT:
-            return f"more than half of the voting members present: {needed}"
+            return f"more than half of the {self.present} voting members present: {needed}"
         if self.rule == ABSOLUTE_ALL:
-            return f"more than half of all voting members: {needed}"
+            return f"more than half of all {self.voting_members} voting members: {needed}"
         if self.rule == TWO_THIRDS_PRESENT:
-            return f"two-thirds of the voting members present: {needed}"
+            return f"two-thirds of the {self.present} voting members present: {needed}"
         if self.rule == UNANIMOUS_PRESENT:
-            return f"every voting member present: {needed}"
+            return f"every voting member present ({self.present}) votes yes: {needed}"
         raise UnknownRule(self.rule)
 
 
@@ -170,4 +179,6 @@ def decide(
         no=no,
         abstain=abstain,
         cast=yes + no,
+        present=present,
+        voting_members=voting_members,
     )

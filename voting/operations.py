@@ -15,14 +15,15 @@ from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, forbidden, invalid
 from governance.extensions import db
 from governance.meetings import queries as meeting_queries
+from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
-from motions.operations import decide_motion
-from voting import results, secrecy
+from motions.operations import decide_motion, put_to_vote
+from voting import results, seal, secrecy
+from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
-from voting.queries import audience, last_closed_poll, poll_view, standing_of_voters
-
-YES_NO = ("yes", "no", "abstain")
+from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
+                            standing_of_voters)
 
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
@@ -43,7 +44,7 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
 
 
 def open_poll(motion: Motion, *, actor) -> Poll:
-    meeting = motion.meeting
+    meeting = lock_meeting(motion.meeting)  # against an adjournment sent at the same moment
     if motion.status == "withdrawn":
         raise conflict("withdrawn", "This motion was withdrawn; it cannot be put to the vote.")
     if motion.decided:
@@ -58,6 +59,7 @@ def open_poll(motion: Motion, *, actor) -> Poll:
     if not quorum.quorate:
         raise conflict("no_quorum", f"No quorum: {quorum.present} of {quorum.voting_members} voting members "
                                     f"present, {quorum.required} needed.")
+    put_to_vote(motion, actor=actor)  # e.g. which memorandum version the members approve
     round_, reason, ballot, contest = _next_ballot(motion)
     poll = Poll(motion=motion, meeting_id=meeting.id, round=round_, reason=reason, secret=motion.secret,
                 method=motion.method, ballot=ballot, contest=contest, quorum_at_open=quorum.as_dict(),
@@ -81,24 +83,12 @@ def open_poll(motion: Motion, *, actor) -> Poll:
 
 
 def normalise_choice(poll: Poll, choice) -> str:
-    """The ballot as stored: "yes" / "no" / "abstain", a candidate's value, or an IRV ranking."""
-    if choice == "abstain":
-        return "abstain"
-    if poll.method == "yes_no":
-        if choice not in YES_NO:
-            raise invalid({"choice": ["Vote yes, no or abstain."]})
-        return choice
-    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else poll.ballot
-    if poll.method == "irv":
-        if (not isinstance(choice, list) or not choice or len(set(choice)) != len(choice)
-                or not all(isinstance(c, int) and not isinstance(c, bool) and c in candidates for c in choice)):
-            raise invalid({"choice": ["Rank one or more candidates of this ballot, each once."]})
-        return json.dumps(choice)
-    if isinstance(choice, str) and choice.isdigit():
-        choice = int(choice)
-    if isinstance(choice, bool) or not isinstance(choice, int) or choice not in candidates:
-        raise invalid({"choice": ["Vote for a candidate on this ballot, or abstain."]})
-    return str(choice)
+    """The ballot as stored (voting.choices.stored_choice), or 422 naming `choice`."""
+    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
+    try:
+        return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
+    except ChoiceRefused as refusal:
+        raise invalid({"choice": [str(refusal)]}) from None
 
 
 def cast_vote(poll: Poll, *, voter, choice) -> str:
@@ -210,9 +200,17 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
             raise invalid({"casting_vote": [str(refusal)]}) from None
     else:
         choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
-        result = results.irv_result(candidates=[c.value for c in motion.candidates], choices=choices,
-                                    electorate=electorate)
+        if casting_vote is not None and not isinstance(casting_vote, list):
+            casting_vote = [casting_vote]
+        try:
+            result = results.irv_result(candidates=[c.value for c in motion.candidates], choices=choices,
+                                        electorate=electorate, casting_votes=casting_vote)
+        except ValueError as refusal:
+            raise invalid({"casting_vote": [str(refusal)]}) from None
     result.update(round=poll.round, reason=poll.reason)
+    subject = approves(motion)
+    if subject is not None:
+        result["approves"] = subject  # the version put to the vote is the one approved
     if not poll.secret:
         result["votes"] = [{"member_id": member_id, "member": name, "choice": readable_choice(poll, choice)}
                            for member_id, name, choice in _named_votes(poll)]
@@ -244,23 +242,29 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     quorum = meeting_queries.meeting_quorum(meeting)
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
     result = poll_result(poll, electorate, casting_vote)
-    rows = secrecy.shuffle_ballots(poll.id) if poll.secret else [
-        (r, c) for r, c in db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll.id))]
-    poll.ballots_digest = secrecy.ballots_digest(rows)
-    result["ballots_digest"] = poll.ballots_digest
+    # sealed: the ballots (with a named ballot's member) and who took part, as voting.seal says
+    rows = [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
+        else ballot_rows(poll.id)
+    poll.ballots_digest = seal.ballots_digest(poll.id, rows)
+    participations = seal.participations_digest(poll.id, participation_rows(poll.id))
+    result["ballots_digest"], result["digest_scheme"] = poll.ballots_digest, seal.DIGEST_SCHEME
     poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
     poll.quorum_at_close, poll.result = quorum.as_dict(), result
     db.session.flush()
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
            after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
-                  "quorum": quorum.as_dict()})
+                  "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
+                  "ballots": len(rows), "quorum": quorum.as_dict(),
+                  **({"winner": result["winner"]} if "winner" in result else {})})
     _decide_and_announce(poll, result, actor=actor)
     return poll
 
 
 def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
     """The chair's casting vote for a round that closed `tied`: the same stored ballots judged
-    again, with the electorate and quorum recorded at the close, and the casting vote.
+    again, with the electorate and quorum recorded at the close, and the casting vote (for an
+    instant-runoff count: added to those given before, each settling one tie for last place,
+    after the earlier rounds failed to separate the candidates).
 
     Only the last round of a motion still undecided can take it: once the chair opened the
     round again, the tie was settled by the members instead. The members' counts stay as they
@@ -286,20 +290,28 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if motion.meeting.adjourned_at is not None:
         raise conflict("adjourned", "The meeting is adjourned.")
-    if poll.method != "exhaustive":
-        raise conflict("no_casting_vote", "An instant-runoff count that ends level takes no casting vote; "
-                                          "put the motion to the vote again.")
-    if not previous.get("cast"):
+    if poll.method == "yes_no":
+        raise conflict("no_casting_vote", "A yes/no vote that ties is not adopted; there is no casting vote.")
+    level = previous.get("level")
+    if level is None:  # a result stored before `level` was published
+        level = poll.ballot if poll.method == "exhaustive" and previous.get("cast") else []
+    if not previous.get("cast") or not level:
         raise conflict("not_tied", "No valid vote was cast: the members decided nothing, so the round is "
                                    "held again rather than settled by the chair.")
-    if casting_vote not in (poll.ballot or []):
+    if casting_vote not in level:
         raise invalid({"casting_vote": ["Give the casting vote to one of the candidates level in this round."]})
+    if poll.method == "irv":
+        # the count goes on from the tie with this casting vote added to those given before it;
+        # three level candidates take two (each keeps one), the count may also stop on a later tie
+        casting_vote = [*(previous.get("casting_vote") or []), casting_vote]
     at_close = poll.quorum_at_close or {}
     electorate = results.Electorate(eligible=poll.eligible_count,
                                     present=at_close.get("present", previous.get("present", 0)),
                                     quorate=at_close.get("quorate", previous.get("quorate", False)))
     result = poll_result(poll, electorate, casting_vote)
     result["ballots_digest"] = poll.ballots_digest
+    if "digest_scheme" in previous:
+        result["digest_scheme"] = previous["digest_scheme"]
     poll.result = result
     db.session.flush()
     record("poll.casting_vote", actor=actor, meeting=motion.meeting, subject=poll,

@@ -1,17 +1,20 @@
 """Reading polls as a given person may see them."""
+import unicodedata
+
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from governance.extensions import db
+from governance.fields import id_or_none
 from governance.meetings.models import AgendaItem, Attendance, MeetingSession
 from motions.models import Motion
-from voting.models import EligibleVoter, Participation, Poll
+from voting.models import Ballot, EligibleVoter, Participation, Poll
 
 
 def load_poll(poll_id) -> Poll | None:
     """A poll with its motion, item, session and meeting in one query: the vote path needs all
     four (access policy, audience) and would otherwise load them one by one."""
-    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+    if id_or_none(poll_id) is None:  # not an id, or out of the database's range
         return None
     chain = joinedload(Poll.motion).joinedload(Motion.item).joinedload(AgendaItem.session) \
         .joinedload(MeetingSession.meeting)
@@ -54,6 +57,55 @@ def cast_count(poll: Poll) -> int:
                              .where(Participation.poll_id == poll.id))
 
 
+def _present_eligible(poll: Poll):
+    """The eligible members of `poll` with a delegate checked in now, as registered EXCOM
+    delegates of its meeting (governance.meetings.queries.present_member_ids, per poll)."""
+    from governance.auth.models import User
+    from governance.meetings.models import Participant
+    checked_in = (select(literal(1)).select_from(Attendance)
+                  .join(User, User.id == Attendance.user_id)
+                  .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == poll.meeting_id))
+                  .where(Attendance.meeting_id == poll.meeting_id, Attendance.checked_out_at.is_(None),
+                         Participant.group == "excom_member", User.member_id == EligibleVoter.member_id))
+    return EligibleVoter.poll_id == poll.id, checked_in.exists()
+
+
+def turnout(poll: Poll, *, with_names: bool = False) -> dict:
+    """Who has voted, as the chair needs to know before closing: `ballots` (every member that
+    voted, abstentions included), `eligible` (the electorate fixed at opening), `present`
+    (eligible members with a delegate checked in now) and `present_voted` (of those, how many
+    have voted). "7 of 9 present have voted; 12 eligible." Two counting queries, whatever the
+    size of the assembly (every phone that joins asks this through poll_view).
+
+    With `with_names`, for a named poll, `waiting` lists the present eligible members who have
+    not voted yet (None for a secret poll: who abstains from a secret ballot by not voting is
+    not the chair's to watch)."""
+    ballots = db.session.scalar(select(func.count()).select_from(Participation)
+                                .where(Participation.poll_id == poll.id))
+    voted = (select(literal(1)).select_from(Participation)
+             .where(Participation.poll_id == poll.id, Participation.member_id == EligibleVoter.member_id).exists())
+    present, present_voted = db.session.execute(
+        select(func.count(), func.count().filter(voted)).select_from(EligibleVoter).where(*_present_eligible(poll))
+    ).one()
+    view = {"poll_id": poll.id, "ballots": ballots, "eligible": poll.eligible_count, "present": present,
+            "present_voted": present_voted}
+    if with_names:
+        view["waiting"] = None
+        if not poll.secret:
+            from governance.registry.models import Member
+            members = db.session.execute(
+                select(Member.id, Member.name).join(EligibleVoter, EligibleVoter.member_id == Member.id)
+                .where(*_present_eligible(poll), ~voted)).all()
+            # in the order people read a list of cities (São Paulo before Seoul), whatever the database's collation
+            members.sort(key=lambda row: _reading_order(row[1]))
+            view["waiting"] = [{"member_id": member_id, "member": name} for member_id, name in members]
+    return view
+
+
+def _reading_order(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def has_voted(poll: Poll, user) -> bool:
     if user is None or user.member_id is None:
         return False
@@ -72,18 +124,57 @@ def choices(poll: Poll) -> list[dict]:
     return options + [{"value": "abstain", "label": "Abstain"}]
 
 
+def approves(motion: Motion) -> dict | None:
+    """Which memorandum a `minutes_approval` motion puts to the vote, as the ballot, the result
+    and the memorandum say it: a meeting's memorandum and the version fixed when the approval
+    poll opened (None before that), or one held outside the platform."""
+    if motion.kind != "minutes_approval":
+        return None
+    if motion.external_memorandum is not None:
+        outside = motion.external_memorandum
+        return {"external_memorandum_id": outside.id, "title": outside.title, "filename": outside.filename,
+                "sha256": outside.sha256, "version": None, "meeting_id": None}
+    from governance.meetings.models import Meeting
+    meeting = db.session.get(Meeting, motion.memorandum_meeting_id) if motion.memorandum_meeting_id else None
+    return {"meeting_id": motion.memorandum_meeting_id, "version": motion.memorandum_version,
+            "title": f"Memorandum of {meeting.title}" if meeting else "Memorandum", "external_memorandum_id": None}
+
+
+def motion_brief(motion: Motion) -> dict:
+    """What a ballot shows of its motion: the words put to the vote, the majority it needs,
+    and for a statutes amendment the current and proposed text with the changes marked."""
+    brief = {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority,
+             "text": motion.text or ""}
+    subject = approves(motion)
+    if subject is not None:
+        brief["approves"] = subject
+    if motion.kind == "statutes_amendment":
+        from motions.amendment import changes
+        brief.update(current_text=motion.current_text or "", proposed_text=motion.proposed_text or "",
+                     changes=changes(motion.current_text or "", motion.proposed_text or ""))
+    return brief
+
+
 def poll_view(poll: Poll, user) -> dict:
     """The poll as API.md shows it; `voted` is about `user` (None in broadcasts)."""
     motion = poll.motion
     view = {
         "id": poll.id, "motion_id": motion.id, "meeting_id": poll.meeting_id, "item_id": motion.item_id,
-        "motion": {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority},
+        "motion": motion_brief(motion),
         "round": poll.round, "reason": poll.reason, "status": poll.status, "secret": poll.secret,
         "method": poll.method, "choices": choices(poll), "eligible": poll.eligible_count,
         "opened_at": poll.opened_at.isoformat(), "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
         "quorum_at_open": poll.quorum_at_open,
     }
-    view["cast"] = poll.result["ballots"] if poll.result else cast_count(poll)
+    if poll.result:
+        view["cast"] = view["ballots"] = poll.result["ballots"]
+    else:
+        # `cast` is API.md's name for the ballots received so far (abstentions included);
+        # `ballots` says it in the vocabulary of the screens; `present` and `present_voted`
+        # let them say "7 of 9 present have voted; 12 eligible"
+        count = turnout(poll)
+        view["cast"] = view["ballots"] = count["ballots"]
+        view["present"], view["present_voted"] = count["present"], count["present_voted"]
     if user is not None:
         view["voted"] = has_voted(poll, user)
     if not poll.is_open:
@@ -97,3 +188,15 @@ def motion_rounds(motion: Motion) -> list[dict]:
                                .order_by(Poll.round)).all()
     return [{"poll_id": p.id, "round": p.round, "reason": p.reason, "ballot": p.ballot, **(p.result or {})}
             for p in polls]
+
+
+def ballot_rows(poll_id: int) -> list[tuple[str, str, int | None, object]]:
+    """(receipt, choice, member_id, cast_at) of every stored ballot: what voting.seal digests."""
+    return [tuple(row) for row in db.session.execute(
+        select(Ballot.receipt, Ballot.choice, Ballot.member_id, Ballot.cast_at).where(Ballot.poll_id == poll_id))]
+
+
+def participation_rows(poll_id: int) -> list[tuple[int, int | None]]:
+    """(member_id, cast_by_id) of everyone who took part."""
+    return [tuple(row) for row in db.session.execute(
+        select(Participation.member_id, Participation.cast_by_id).where(Participation.poll_id == poll_id))]

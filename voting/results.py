@@ -39,30 +39,46 @@ def exhaustive_result(*, contest: list, ballot: list, counts: dict, tie_break: b
         "cast": step.valid, "abstain": abstain, "ballots": step.valid + abstain, "eligible": electorate.eligible,
         "present": electorate.present, "quorate": electorate.quorate, "rule": "exhaustive",
         "threshold": step.needed,
-        "threshold_text": ("tie-break round: the candidate with fewest votes is eliminated" if tie_break
-                           else f"more than half of the valid votes: at least {step.needed}"),
+        "threshold_text": ("tie-break round: the candidate with the fewest votes is eliminated" if tie_break
+                           else f"more than half of the {step.valid} votes cast: at least {step.needed}"),
         "winner": step.winner, "eliminated": list(step.eliminated), "contest": list(step.contest),
         "casting_vote": casting_vote,
     }
     if step.status == "runoff":
         result["next_round"] = {"candidates": list(step.next_candidates), "reason": step.next_reason}
+    # who the chair's casting vote may go to: everyone on a tied ballot, when votes were cast
+    result["level"] = list(ballot) if step.status == "tied" and step.valid else []
     if not electorate.quorate:
-        result.update(status="void", winner=None, eliminated=[], next_round=None)
+        result.update(status="void", winner=None, eliminated=[], next_round=None, level=[])
     return result
 
 
-def irv_result(*, candidates: list, choices: list[str], electorate: Electorate) -> dict:
+def irv_result(*, candidates: list, choices: list[str], electorate: Electorate, casting_votes=None) -> dict:
+    """The instant-runoff count in API.md's shape, every round published with its own count:
+    `rounds` = [{"round", "counts", "counting" (ballots still counting: that round's votes
+    cast), "exhausted", "threshold" (more than half of `counting`), "eliminated",
+    "continuing", "level" (tied for last and not separated by the earlier rounds),
+    "casting_votes" (the chair's, which settled that tie)}]. The top-level `counts`,
+    `threshold` and `exhausted` are those of the last round, the one that decided (or
+    stopped on a tie); `level` names who awaits the chair's casting vote when `status` is
+    "tied" ([] if no ballot counted); `casting_vote` is the list of casting votes given."""
     rankings = [json.loads(choice) for choice in choices if choice != "abstain"]
     abstain = len(choices) - len(rankings)
-    outcome = instant_runoff(candidates, rankings)
-    rounds = [{"counts": {str(c): n for c, n in r.counts.items()}, "exhausted": r.exhausted,
-               "eliminated": list(r.eliminated), "continuing": list(r.continuing)} for r in outcome.rounds]
-    first = rounds[0]["counts"] if rounds else {}
+    outcome = instant_runoff(candidates, rankings, casting_votes=casting_votes or ())
+    rounds = [{"round": number, "counts": {str(c): n for c, n in r.counts.items()}, "counting": r.counting,
+               "exhausted": r.exhausted, "threshold": r.threshold, "eliminated": list(r.eliminated),
+               "continuing": list(r.continuing), "level": list(r.level), "casting_votes": list(r.casting_votes)}
+              for number, r in enumerate(outcome.rounds, start=1)]
+    last = rounds[-1]
+    status = outcome.status if electorate.quorate else "void"
     return {
-        "status": outcome.status if electorate.quorate else "void",
-        "counts": {**first, "abstain": abstain}, "cast": len(rankings), "abstain": abstain,
-        "ballots": len(choices), "eligible": electorate.eligible, "present": electorate.present,
-        "quorate": electorate.quorate, "rule": "irv", "threshold": len(rankings) // 2 + 1,
-        "threshold_text": "more than half of the ballots still counting, by instant runoff",
+        "status": status, "counts": {**last["counts"], "abstain": abstain}, "cast": len(rankings),
+        "abstain": abstain, "ballots": len(choices), "eligible": electorate.eligible, "present": electorate.present,
+        "quorate": electorate.quorate, "rule": "irv", "threshold": last["threshold"],
+        "exhausted": last["exhausted"],
+        "threshold_text": f"more than half of the {last['counting']} ballots still counting in round {last['round']}: "
+                          f"at least {last['threshold']}",
         "winner": outcome.winner if electorate.quorate else None, "rounds": rounds,
+        "level": list(outcome.level) if status == "tied" else [],
+        "casting_vote": list(casting_votes) if casting_votes else None,
     }

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields
 
+from governance.fields import Id
 from motions.schemas import MotionOut
 
 
@@ -10,13 +11,13 @@ class VoteIn(Schema):
 
 
 class CloseIn(Schema):
-    casting_vote = fields.Int(strict=True, allow_none=True, load_default=None)
+    casting_vote = Id(allow_none=True, load_default=None)
 
 
 class CastingVoteIn(Schema):
     # a candidate's value (member id or logo id) among those level in the tied round:
     # checked against the poll by voting.operations.give_casting_vote
-    casting_vote = fields.Int(strict=True, required=True)
+    casting_vote = Id(required=True)
 
 
 class ReceiptOut(Schema):
@@ -39,7 +40,10 @@ class PollOut(Schema):
     method = fields.Str()
     choices = fields.List(fields.Dict())
     eligible = fields.Int()
-    cast = fields.Int()
+    cast = fields.Int(metadata={"description": "ballots received (abstentions included); API.md's name"})
+    ballots = fields.Int(metadata={"description": "the same number, in the words of the screens"})
+    present = fields.Int(metadata={"description": "while open: eligible members with a delegate checked in now"})
+    present_voted = fields.Int(metadata={"description": "while open: of those present, how many have voted"})
     voted = fields.Bool()
     opened_at = fields.Str()
     closed_at = fields.Str(allow_none=True)
@@ -61,3 +65,21 @@ class RehearsalCleared(Schema):
     polls = fields.Int(metadata={"description": "polls deleted"})
     ballots = fields.Int(metadata={"description": "ballots deleted with them"})
     motions_reset = fields.List(fields.Int(), metadata={"description": "ids of motions back to pending"})
+
+
+class WaitingMember(Schema):
+    member_id = fields.Int()
+    member = fields.Str()
+
+
+class TurnoutOut(Schema):
+    """Who has voted, for the chair deciding when to close: "7 of 9 present have voted; 12 eligible"."""
+
+    poll_id = fields.Int()
+    ballots = fields.Int(metadata={"description": "members that voted, abstentions included"})
+    eligible = fields.Int(metadata={"description": "the electorate fixed when the poll opened"})
+    present = fields.Int(metadata={"description": "eligible members with a delegate checked in now"})
+    present_voted = fields.Int(metadata={"description": "of those present, how many have voted"})
+    waiting = fields.List(fields.Nested(WaitingMember), allow_none=True,
+                          metadata={"description": "named polls: present eligible members who have not voted "
+                                                   "yet, by name; null for a secret poll"})

@@ -6,7 +6,6 @@ rows, and on PostgreSQL the transaction id (xmin) each row carries. When a secre
 closes, its ballots are deleted and written again in a shuffled order in the closing
 transaction: afterwards every ballot has the same xmin, and their order says nothing.
 """
-import hashlib
 import secrets
 
 from sqlalchemy import delete, insert, select
@@ -23,15 +22,6 @@ def new_receipt() -> str:
 
 def shuffle_in_place(rows: list) -> None:
     _shuffler.shuffle(rows)
-
-
-def ballots_digest(rows: list[tuple[str, str]]) -> str:
-    """SHA-256 over the sorted (receipt, choice) list: published with the result and
-    written into the audit trail, so a recount can show the ballots are those counted."""
-    hasher = hashlib.sha256()
-    for receipt, choice in sorted(rows):
-        hasher.update(f"{receipt}\t{choice}\n".encode())
-    return hasher.hexdigest()
 
 
 def shuffle_ballots(poll_id: int) -> list[tuple[str, str]]:

@@ -253,12 +253,30 @@ def _refuse_casting_vote(casting_vote: object, why: str) -> None:
 
 @dataclass(frozen=True)
 class IrvRound:
-    """One round of an instant-runoff count."""
+    """One round of an instant-runoff count.
+
+    ``level`` is set when this round's tie for last place was not separated by
+    the earlier rounds: the candidates left level, whom only the chair's
+    casting vote can separate. ``casting_votes`` are those given in this round,
+    in order; each keeps its candidate in the count.
+    """
 
     counts: dict  # candidate -> ballots counting for them, every standing candidate
     exhausted: int  # ballots that rank no standing candidate
     eliminated: tuple  # candidates eliminated at the end of this round
     continuing: tuple  # candidates left after this round
+    level: tuple = ()  # tied for last, not separated by the earlier rounds
+    casting_votes: tuple = ()  # the chair's casting votes that settled that tie
+
+    @property
+    def counting(self) -> int:
+        """Ballots still counting for a standing candidate: this round's votes cast."""
+        return sum(self.counts.values())
+
+    @property
+    def threshold(self) -> int:
+        """Votes that elect in this round: more than half of the ballots still counting."""
+        return self.counting // 2 + 1
 
 
 @dataclass(frozen=True)
@@ -266,6 +284,7 @@ class IrvResult:
     status: str  # "elected" | "tied"
     winner: object | None
     rounds: tuple[IrvRound, ...]
+    level: tuple = ()  # when tied: who awaits the chair's casting vote; () if no ballot counts
 
 
 def _checked_ranking(ranking: Sequence, standing: set) -> tuple:
@@ -291,8 +310,8 @@ def _first_choices(rankings: list[tuple], standing: tuple) -> tuple[dict, int]:
     return counts, exhausted
 
 
-def _last_place(counts: dict, history: list[IrvRound]) -> tuple:
-    """Who is eliminated at the end of a round with these counts; () if nobody can be.
+def _last_place(counts: dict, history: list[IrvRound]) -> tuple[tuple, tuple]:
+    """(who is eliminated at the end of a round with these counts, who is left level).
 
     One candidate with the fewest votes goes. A tie for the fewest is broken
     by the earlier rounds: going back one round at a time, keep only those
@@ -301,24 +320,25 @@ def _last_place(counts: dict, history: list[IrvRound]) -> tuple:
     together provided their combined votes are fewer than any other
     candidate's: taking them out one at a time, in any order, could then not
     change the result, because none of them could overtake anybody else.
-    Otherwise, nobody can be eliminated without an arbitrary choice.
+    Otherwise nobody is eliminated yet: ((), the candidates still level),
+    for the chair's casting vote.
     """
     last = _fewest(counts)
     if len(last) == 1:
-        return last
+        return last, ()
     narrowed = last
     for earlier in reversed(history):
         lowest = min(earlier.counts[c] for c in narrowed)
         narrowed = tuple(c for c in narrowed if earlier.counts[c] == lowest)
         if len(narrowed) == 1:
-            return narrowed
+            return narrowed, ()
     others = [votes for c, votes in counts.items() if c not in last]
     if others and sum(counts[c] for c in last) < min(others):
-        return last
-    return ()
+        return last, ()
+    return (), narrowed
 
 
-def instant_runoff(candidates: Sequence, ballots: Iterable[Sequence]) -> IrvResult:
+def instant_runoff(candidates: Sequence, ballots: Iterable[Sequence], casting_votes: Sequence = ()) -> IrvResult:
     """Count ranked ballots by instant-runoff.
 
     Each ballot ranks candidates, first preference first; it may stop early (a
@@ -327,16 +347,25 @@ def instant_runoff(candidates: Sequence, ballots: Iterable[Sequence]) -> IrvResu
 
     In every round each ballot counts for its highest-ranked candidate still
     standing; a ballot ranking none of them is exhausted. A candidate with more
-    than half of the ballots that still count is elected. Otherwise the
-    candidate with the fewest votes is eliminated. A tie for the fewest is
-    broken by the earlier rounds: the fewest votes in the most recent round
-    where the tied candidates differ (repeated further back if that still
-    leaves several of them level); failing that, candidates tied for the
-    fewest are eliminated together if, together, they have fewer votes than
-    any other candidate (typically several candidates nobody ranked first),
-    because the order of their elimination then cannot matter. Any other tie
-    stops the count with status "tied" and no winner, for the body to settle
-    by its own rules; the same happens if no ballot counts for anyone.
+    than half of the ballots that still count is elected: each round has its
+    own threshold (``IrvRound.threshold``), since exhausted ballots no longer
+    count. Otherwise the candidate with the fewest votes is eliminated. A tie
+    for the fewest is broken by the earlier rounds: the fewest votes in the
+    most recent round where the tied candidates differ (repeated further back
+    if that still leaves several of them level); failing that, candidates tied
+    for the fewest are eliminated together if, together, they have fewer votes
+    than any other candidate (typically several candidates nobody ranked
+    first), because the order of their elimination then cannot matter.
+
+    Any other tie is for the chair's casting vote, as in an exhaustive ballot:
+    the count stops with status "tied", no winner, and ``level`` naming the
+    candidates still level. Counted again with ``casting_votes`` (the chair's,
+    in the order given), each casting vote keeps one of the level candidates;
+    when one candidate is left it is eliminated and the count goes on. Three
+    level candidates thus take two casting votes. A casting vote for someone
+    not level, or one left over when no tie needs it, is a ValueError. If no
+    ballot counts for anyone the count stops "tied" with ``level`` empty: the
+    members decided nothing, and the chair does not decide for them.
 
     In each ``IrvRound``, ``continuing`` is who is left after that round: the
     others after an elimination, the winner alone in the deciding round,
@@ -344,17 +373,32 @@ def instant_runoff(candidates: Sequence, ballots: Iterable[Sequence]) -> IrvResu
     """
     standing = _unique("candidates", candidates)
     rankings = [_checked_ranking(ranking, set(standing)) for ranking in ballots]
+    casting = list(casting_votes)
     history: list[IrvRound] = []
     while True:
         counts, exhausted = _first_choices(rankings, standing)
         counting = sum(counts.values())
         leader = max(counts, key=counts.__getitem__)
         if counting > 0 and counts[leader] > counting // 2:
+            _refuse_casting_vote(casting[0] if casting else None, "no tie is left to break")
             history.append(IrvRound(counts, exhausted, (), (leader,)))
             return IrvResult(ELECTED, leader, tuple(history))
-        losers = _last_place(counts, history)
-        if not losers or len(losers) == len(standing):
+        if counting == 0:
+            _refuse_casting_vote(casting[0] if casting else None, "no ballot counts for any candidate")
             history.append(IrvRound(counts, exhausted, (), standing))
             return IrvResult(TIED, None, tuple(history))
+        losers, level = _last_place(counts, history)
+        tie, given = level, []
+        while not losers:
+            if not casting:
+                history.append(IrvRound(counts, exhausted, (), standing, tie, tuple(given)))
+                return IrvResult(TIED, None, tuple(history), level)
+            vote = casting.pop(0)
+            if vote not in level:
+                raise ValueError(f"casting vote for {vote!r}, who is not level in this tie: {level}")
+            given.append(vote)
+            level = _without(level, [vote])
+            if len(level) == 1:
+                losers = level
         standing = _without(standing, losers)
-        history.append(IrvRound(counts, exhausted, losers, standing))
+        history.append(IrvRound(counts, exhausted, losers, standing, tie, tuple(given)))

@@ -1,9 +1,9 @@
 """Writing and checking the audit trail."""
-from dataclasses import dataclass
-
+from flask import current_app, has_app_context
 from sqlalchemy import text
 
-from governance.audit.models import GENESIS, AuditEvent
+from governance.audit import chain
+from governance.audit.models import AuditEvent
 from governance.dbtypes import utcnow
 from governance.extensions import db
 
@@ -21,9 +21,18 @@ def _lock_chain() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
 
 
+def audit_key() -> bytes | None:
+    """EXCOM_AUDIT_KEY (kept outside the database), as bytes; None when not configured."""
+    key = current_app.config.get("EXCOM_AUDIT_KEY") if has_app_context() else None
+    return key.encode() if isinstance(key, str) and key else (key or None)
+
+
 def record(action: str, *, actor=None, meeting=None, subject=None, before: dict | None = None,
            after: dict | None = None) -> AuditEvent:
-    """Append an event to the trail in the current transaction (it commits with the change)."""
+    """Append an event to the trail in the current transaction (it commits with the change).
+
+    `before` and `after` are stored as they come back from JSON (what is hashed is what is
+    stored); the time is hashed as UTC, whatever offset the clock gave it."""
     _lock_chain()
     last = db.session.scalar(db.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
     event = AuditEvent(
@@ -34,41 +43,31 @@ def record(action: str, *, actor=None, meeting=None, subject=None, before: dict 
         action=action,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=getattr(subject, "id", None),
-        before=before,
-        after=after,
-        prev_hash=last.hash if last else GENESIS,
+        before=chain.json_value(before),
+        after=chain.json_value(after),
+        prev_hash=last.hash if last else chain.GENESIS,
+        scheme=chain.CANONICAL,
     )
-    event.hash = event.compute_hash()
+    event.hash = chain.link_hash(event.seq, event.prev_hash, chain.content_digest(event.content()))
+    key = audit_key()
+    event.mac = chain.mac(key, event.seq, event.hash) if key else None
     db.session.add(event)
     db.session.flush()
     return event
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    events: int
-    head: str                 # the newest hash: write it down to detect a truncated trail later
-    broken_at: int | None     # seq of the first event that does not hold, if any
-    problem: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
+def head() -> tuple[int, str]:
+    """(seq, hash) of the newest event; (0, GENESIS) for an empty trail."""
+    last = db.session.execute(db.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc())
+                              .limit(1)).first()
+    return (last.seq, last.hash) if last else (0, chain.GENESIS)
 
 
-def verify_chain() -> ChainReport:
-    """Walk the trail oldest first and report the first link that does not hold."""
-    previous_hash, expected_seq, count = GENESIS, 1, 0
+def verify_chain(anchors=(), key: bytes | None = None) -> chain.Walk:
+    """Walk the trail oldest first (chain.walk): the first link that does not hold, and
+    whether each anchor (seq, hash) copied from outside the database is still in it.
+
+    `key` defaults to EXCOM_AUDIT_KEY."""
     query = db.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    for event in db.session.scalars(query):
-        count += 1
-        if event.seq != expected_seq:
-            return ChainReport(count, previous_hash, expected_seq,
-                               f"event {expected_seq} is missing (found {event.seq} next)")
-        if event.prev_hash != previous_hash:
-            return ChainReport(count, previous_hash, event.seq,
-                               "does not follow the event before it (deleted, inserted or reordered)")
-        if event.compute_hash() != event.hash:
-            return ChainReport(count, previous_hash, event.seq, "its content was changed after it was written")
-        previous_hash, expected_seq = event.hash, expected_seq + 1
-    return ChainReport(count, previous_hash, None, None)
+    links = (event.link() for event in db.session.scalars(query))
+    return chain.walk(links, key=key if key is not None else audit_key(), anchors=anchors)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from governance.auth.models import AccessToken, User
 from governance.errors import ApiError
 from governance.extensions import csrf, db, login_manager
+from governance.fields import id_or_none
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 LINK_TOKEN_KEY = "excom_link_token"
@@ -17,9 +18,11 @@ LINK_TOKEN_KEY = "excom_link_token"
 
 @login_manager.user_loader
 def _load_from_cookie(user_id: str):
-    if not user_id.isdigit():
+    # signed by us, but an id all the same: ASCII digits within range (str.isdigit takes "²")
+    user_id = id_or_none(int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 else None
+    if user_id is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None
     if LINK_TOKEN_KEY in session and not _link_still_valid(session[LINK_TOKEN_KEY], user):
@@ -29,7 +32,7 @@ def _load_from_cookie(user_id: str):
 
 def _link_still_valid(token_id, user: User) -> bool:
     """The access link this browser signed in with is still the user's and not revoked."""
-    if isinstance(token_id, bool) or not isinstance(token_id, int):
+    if id_or_none(token_id) is None:
         return False
     token = db.session.get(AccessToken, token_id)
     return token is not None and token.user_id == user.id and token.revoked_at is None

@@ -5,11 +5,12 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.dbtypes import UTCDateTime, utcnow
 from governance.extensions import db
+from governance.names import name_key
 from governance.registry.models import Member
 
 ROLES = ("secretariat",)
@@ -23,6 +24,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # the address as people read it (governance.names): unique, so one person, one address
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(256))
     title: Mapped[str] = mapped_column(String(300), default="")
     # Where the person comes from when it is not a member (an observer city, a newspaper).
@@ -33,6 +36,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped[Member | None] = relationship()
+
+    @validates("email")
+    def _keep_email_key(self, _key, value: str) -> str:
+        value = value.strip().lower()
+        self.email_key = email_key(value)
+        return value
 
     def set_password(self, password: str) -> None:
         # scrypt by default; tests choose a cheaper method through the app config
@@ -58,6 +67,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+def email_key(address: str) -> str:
+    """How two e-mail addresses are compared: as names are (NFC, case folded, no spaces)."""
+    return name_key(address)
 
 
 def hash_token(token: str) -> str:

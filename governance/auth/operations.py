@@ -3,7 +3,9 @@ the boundary commits."""
 import secrets
 
 from governance.audit.operations import record
-from governance.auth.models import AccessToken, SetupToken, User, hash_token
+from sqlalchemy.exc import IntegrityError
+
+from governance.auth.models import AccessToken, SetupToken, User, email_key, hash_token
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, invalid
 from governance.extensions import db
@@ -25,17 +27,28 @@ def _check_member(member_id: int | None) -> None:
 def create_user(*, actor: User | None, name: str, email: str, password: str | None = None, title: str = "",
                 affiliation: str = "", member_id: int | None = None, roles: list | None = None) -> User:
     email = email.strip().lower()
-    if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
-        raise ApiError(409, "email_taken", "Somebody already has this e-mail address.", {"email": ["taken"]})
+    # compared as people read them (governance.names); the unique key settles two desks at once
+    if db.session.scalar(db.select(User.id).where(User.email_key == email_key(email))) is not None:
+        raise _email_taken()
     _check_member(member_id)
     user = User(name=name, email=email, title=title, affiliation=affiliation, member_id=member_id,
                 roles=sorted(set(roles or [])))
     if password:
         user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise _email_taken() from None
     record("user.created", actor=actor, subject=user, after=_snapshot(user))
     return user
+
+
+def _email_taken() -> ApiError:
+    return ApiError(409, "email_taken", "Somebody already has this e-mail address (addresses are compared "
+                                        "without regard to capitals or accents written either way).",
+                    {"email": ["taken"]})
 
 
 def update_user(user: User, changes: dict, *, actor: User) -> User:
@@ -75,7 +88,7 @@ def _keep_one_secretariat() -> None:
 
 def authenticate(email: str, password: str, *, via: str) -> User:
     """The user behind these credentials, or 401. `via` says where (api, page) for the trail."""
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(db.select(User).where(User.email_key == email_key(email)))
     # The same answer whether the address is unknown or the password wrong: no account probing.
     if user is None or not user.active or not user.check_password(password):
         raise ApiError(401, "bad_credentials", "The e-mail address or the password is wrong.")

@@ -119,6 +119,18 @@ def _refuse_real_data(facts: dict) -> None:
                           "of its own (set EXCOM_DATABASE_URL to a fresh one)")
 
 
+def _attach_documents(meeting: Meeting) -> None:
+    """The annual report on Agenda 1 (open session) and the financial report on Agenda 6 (closed
+    session), unless they are already there."""
+    from governance.demo.documents import DEMO_DOCUMENTS
+    from governance.documents.operations import attach_document
+    items = {item.number: item for item in meeting.agenda() if item.number}
+    for number, title, filename, make in DEMO_DOCUMENTS:
+        item = items.get(number)
+        if item is not None and all(document.title != title for document in item.documents):
+            attach_document(item, actor=None, title=title, filename=filename, data=make())
+
+
 def load_demo(password: str) -> DemoReport:
     """Load the EXCOM 2024 meeting; flushes only, the caller commits. DemoRefused on a database
     that holds other meetings or accounts."""
@@ -131,6 +143,7 @@ def load_demo(password: str) -> DemoReport:
     created = meeting is None
     if created:
         meeting = _create_meeting(facts, users)
+    _attach_documents(meeting)
     chair = _chair_email(facts)
     secretariat = next(p for p in facts["participants"] if p["group"] == "secretariat")
     delegate = next(p for p in facts["participants"] if p["group"] == "excom_member" and p["email"] != chair)

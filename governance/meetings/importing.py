@@ -8,10 +8,11 @@ delegate of an EXCOM member, to the observer group of the member's category othe
 """
 from governance import importing
 from governance.auth import operations as auth_ops
-from governance.auth.models import User
+from governance.auth.models import User, email_key
 from governance.extensions import db
 from governance.meetings import operations
 from governance.meetings.models import GROUPS, Meeting, Participant
+from governance.names import name_key
 from governance.registry.importing import refusal
 from governance.registry.models import Member
 
@@ -40,20 +41,19 @@ def plan_participants(meeting: Meeting, table: list[list[str]]) -> importing.Tab
     """What importing `table` into `meeting` would do, row by row: create (a new person),
     add (a known person), update (group, chair or apologies), unchanged; changes nothing."""
     plan = importing.plan_table(table, COLUMNS, key="email")
-    members = {member.name.casefold(): member for member in db.session.scalars(db.select(Member))}
-    users = {user.email: user for user in db.session.scalars(db.select(User))}
+    members = {member.name_key: member for member in db.session.scalars(db.select(Member))}
+    users = {user.email_key: user for user in db.session.scalars(db.select(User))}
     taking_part = {p.user_id: p for p in meeting.participants}
     chairs = [row for row in plan.rows if row.values.get("chair")]
     for row in chairs[1:]:
         row.problems.setdefault("chair", []).append(f"A meeting has one chair; line {chairs[0].line} names one.")
     for row in plan.rows:
         values = row.values
-        email = str(values.get("email", "")).strip().lower()
-        values["email"] = email
-        user = users.get(email)
+        values["email"] = str(values.get("email", "")).strip()
+        user = users.get(email_key(values["email"]))
         member = None
         if values.get("member"):
-            member = members.get(values["member"].casefold())
+            member = members.get(name_key(values["member"]))
             if member is None:
                 row.problems.setdefault("member", []).append("No member of the registry has this name.")
             else:
@@ -96,7 +96,7 @@ def import_participants(meeting: Meeting, table: list[list[str]], *, actor) -> i
             member = members.get(values.get("member"))
             auth_ops.create_user(actor=actor, name=values["name"], email=values["email"], title=values.get("title", ""),
                                  affiliation=values.get("affiliation", ""), member_id=member.id if member else None)
-        user = db.session.scalar(db.select(User).where(User.email == values["email"]))
+        user = db.session.scalar(db.select(User).where(User.email_key == email_key(values["email"])))
         if row.action in ("create", "add"):
             operations.add_participant(meeting, actor=actor, user_id=user.id, group=values["group"],
                                        chair=values.get("chair", False), excused=values.get("excused", False))

@@ -39,6 +39,8 @@ class Meeting(db.Model):
     adjourned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The member that hosts the next meeting, as this meeting's host-city vote decided.
     next_host_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    # Each speaker's time on the floor, in seconds (the projector's timer counts against it).
+    speaking_time: Mapped[int] = mapped_column(default=180, server_default="180")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sessions: Mapped[list["MeetingSession"]] = relationship(
@@ -99,6 +101,9 @@ class AgendaItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     session: Mapped[MeetingSession] = relationship(back_populates="items")
+    # governance.documents.models: visible exactly as the item is
+    documents: Mapped[list["ItemDocument"]] = relationship(  # noqa: F821
+        back_populates="item", order_by="ItemDocument.id", cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def meeting(self) -> Meeting:

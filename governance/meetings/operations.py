@@ -3,7 +3,7 @@
 Each operation flushes, appends its audit event and queues its broadcast; the request
 (or socket event) boundary commits once, and only then do the broadcasts go out.
 """
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 from sqlalchemy.exc import IntegrityError
 
 from governance import policy
@@ -22,7 +22,8 @@ from governance.registry.models import Organisation
 def _meeting_snapshot(meeting: Meeting) -> dict:
     return {"title": meeting.title, "reference": meeting.reference, "kind": meeting.kind, "venue": meeting.venue,
             "timezone": meeting.timezone, "starts_at": meeting.starts_at.isoformat(),
-            "quorum_rule": meeting.quorum_rule, "quorum_count": meeting.quorum_count}
+            "quorum_rule": meeting.quorum_rule, "quorum_count": meeting.quorum_count,
+            "speaking_time": meeting.speaking_time}
 
 
 def _apply_meeting_fields(meeting: Meeting, fields: dict) -> None:
@@ -102,8 +103,40 @@ def update_item(item: AgendaItem, changes: dict, *, actor: User) -> AgendaItem:
     return item
 
 
+# The polls table as the meetings see it: governance may not import voting (DESIGN.md's
+# layout), and a meeting only needs to know whether a vote is under way.
+_polls = table("polls", column("id"), column("meeting_id"), column("motion_id"), column("status"))
+
+
+def poll_under_way(meeting: Meeting) -> int | None:
+    """The id of the poll open in this meeting, if any (at most one: a unique index)."""
+    return db.session.scalar(select(_polls.c.id).where(_polls.c.meeting_id == meeting.id,
+                                                       _polls.c.status == "open"))
+
+
+def lock_meeting(meeting: Meeting) -> Meeting:
+    """Serialise the meeting's procedural changes (current item, poll opening, adjournment):
+    on PostgreSQL the row is locked until the commit, so an adjournment and a poll opening
+    sent at the same moment see each other; SQLite's single writer does this already."""
+    db.session.get(Meeting, meeting.id, with_for_update=True, populate_existing=True)
+    return meeting
+
+
+def _refuse_while_voting(meeting: Meeting, what: str) -> None:
+    if poll_under_way(meeting) is not None:
+        raise conflict("poll_open", f"A vote is under way; close the poll before {what}.")
+
+
 def activate_item(item: AgendaItem, *, actor: User) -> AgendaItem:
-    meeting = item.meeting
+    """Make `item` the current one. Refused once the meeting is adjourned (409 adjourned) and
+    while a poll is open (409 poll_open): the phones show the current item above the ballot,
+    and a ballot under another item's title misleads the voter. Making the current item
+    current again changes nothing and is allowed."""
+    meeting = lock_meeting(item.meeting)
+    if meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; its agenda can no longer be taken up.")
+    if meeting.current_item_id != item.id:
+        _refuse_while_voting(meeting, "taking up another item")
     before = meeting.current_item_id
     meeting.current_item = item
     if meeting.opened_at is None:
@@ -130,8 +163,13 @@ def _announce_item_if_current(item: AgendaItem) -> None:
 
 
 def adjourn(meeting: Meeting, *, actor: User) -> Meeting:
+    """Close the meeting. Adjournment cannot interrupt a vote (Robert's Rules: a motion to
+    adjourn is not in order while a vote is being taken): 409 poll_open until the chair
+    closes the poll, so no vote is taken and no resolution numbered after the meeting ended."""
+    lock_meeting(meeting)
     if meeting.adjourned_at is not None:
         raise conflict("adjourned", "The meeting is already adjourned.")
+    _refuse_while_voting(meeting, "adjourning")
     meeting.adjourned_at = utcnow()
     meeting.current_item = None
     db.session.flush()
@@ -238,6 +276,13 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
             announce("quorum.changed", QuorumOut().dump(quorum_after.as_dict()), meeting_id=meeting.id,
                      audience="open")
     return state
+
+
+def announce_quorum_of_sitting_meetings() -> None:
+    """The registry changed who is a voting member: every meeting not yet adjourned hears its
+    quorum again (the base is the board, see queries.voting_member_ids)."""
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.adjourned_at.is_(None))):
+        _announce_quorum(meeting)
 
 
 def _announce_quorum(meeting: Meeting) -> None:

@@ -8,19 +8,25 @@ from governance.meetings.models import Attendance, Meeting, Participant
 from governance.registry.models import Member
 
 
-def voting_member_ids(meeting: Meeting) -> set[int]:
-    """Active EXCOM members with a delegate in this meeting: one vote each, whatever the
-    number of delegates they sent."""
-    query = (select(Member.id).distinct()
-             .join(User, User.member_id == Member.id)
-             .join(Participant, Participant.user_id == User.id)
-             .where(Participant.meeting_id == meeting.id, Participant.group == "excom_member",
-                    Member.excom.is_(True), Member.status == "active"))
+def voting_member_ids(meeting: Meeting | None = None) -> set[int]:
+    """Every voting member of the board: the active EXCOM members of the registry, whether
+    or not they registered a delegate for this sitting. One vote each, whatever the number
+    of delegates they sent.
+
+    A board's quorum is a majority of its members, not of those who announced they would
+    come (Robert's Rules of Order: unless the rules say otherwise, the quorum of a board is a
+    majority of its membership);
+    the same base is that of `absolute_all` and the electorate written when a poll opens.
+    The memorandum's list of absent members is drawn from it too, so the two agree.
+    `meeting` is accepted for the callers' symmetry; the board is the registry's."""
+    query = select(Member.id).where(Member.excom.is_(True), Member.status == "active")
     return set(db.session.scalars(query))
 
 
 def present_member_ids(meeting: Meeting) -> set[int]:
-    """Members with at least one delegate checked in (in the room or online) right now."""
+    """Members with at least one delegate checked in (in the room or online) right now, as a
+    registered EXCOM delegate of this meeting (an observer's badge does not make a member
+    present)."""
     query = (select(User.member_id).distinct()
              .join(Attendance, Attendance.user_id == User.id)
              .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))

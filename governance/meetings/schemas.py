@@ -24,6 +24,8 @@ class MeetingIn(Schema):
     timezone = fields.Str(load_default=None, validate=_known_timezone)
     starts_at = fields.AwareDateTime(required=True)
     quorum = fields.Nested(QuorumRuleIn, load_default=lambda: {"rule": "majority", "count": None})
+    speaking_time = fields.Int(strict=True, load_default=180, validate=validate.Range(min=15, max=3600),
+                               metadata={"description": "each speaker's time on the floor, in seconds"})
 
 
 class MeetingPatch(Schema):
@@ -34,6 +36,8 @@ class MeetingPatch(Schema):
     timezone = fields.Str(validate=_known_timezone)
     starts_at = fields.AwareDateTime()
     quorum = fields.Nested(QuorumRuleIn)
+    speaking_time = fields.Int(strict=True, validate=validate.Range(min=15, max=3600),
+                               metadata={"description": "each speaker's time on the floor, in seconds"})
 
 
 class SessionIn(Schema):
@@ -109,6 +113,18 @@ class AttendanceIn(Schema):
     present = fields.Bool(load_default=True)
 
 
+class ItemDocumentOut(Schema):
+    """A document on the item, as governance.documents.schemas.DocumentOut (visible as the item is)."""
+
+    id = fields.Int()
+    title = fields.Str()
+    filename = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int()
+    sha256 = fields.Str()
+    url = fields.Str()
+
+
 class ItemOut(Schema):
     id = fields.Int()
     session_id = fields.Int()
@@ -116,6 +132,7 @@ class ItemOut(Schema):
     title = fields.Str()
     kind = fields.Str()
     position = fields.Int()
+    documents = fields.List(fields.Nested(ItemDocumentOut))
 
 
 class SessionOut(Schema):
@@ -151,6 +168,7 @@ class MeetingOut(MeetingBrief):
     opened_at = fields.DateTime(allow_none=True)
     adjourned_at = fields.DateTime(allow_none=True)
     next_host_id = fields.Int(allow_none=True)
+    speaking_time = fields.Int(metadata={"description": "each speaker's time on the floor, in seconds"})
     current_item = fields.Nested(ItemOut, allow_none=True)
     sessions = fields.List(fields.Nested(SessionOut))
 
@@ -195,15 +213,34 @@ def current_item_payload(meeting, user) -> dict | None:
     return ItemOut().dump(item)
 
 
+def load_documents(items) -> None:
+    """Every item's documents in one query instead of one per item."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from governance.documents.models import ItemDocument
+    from governance.extensions import db
+    items = [item for item in items if "documents" not in item.__dict__]
+    if not items:
+        return
+    found = {item.id: [] for item in items}
+    for document in db.session.scalars(db.select(ItemDocument).where(ItemDocument.item_id.in_(list(found)))
+                                       .order_by(ItemDocument.id)):
+        found[document.item_id].append(document)
+    for item in items:
+        set_committed_value(item, "documents", found[item.id])
+
+
 def meeting_view(meeting, user) -> dict:
     """The meeting with only the sessions, items and current item this user may see
     (for MeetingOut to dump)."""
+    load_documents([item for session in policy.visible_sessions(user, meeting) for item in session.items])
     return {
         "id": meeting.id, "title": meeting.title, "reference": meeting.reference, "kind": meeting.kind,
         "venue": meeting.venue, "timezone": meeting.timezone, "starts_at": meeting.starts_at,
         "quorum": {"rule": meeting.quorum_rule, "count": meeting.quorum_count},
         "agenda_locked": meeting.agenda_locked, "opened_at": meeting.opened_at,
         "adjourned_at": meeting.adjourned_at, "next_host_id": meeting.next_host_id,
+        "speaking_time": meeting.speaking_time,
         "current_item": (meeting.current_item if meeting.current_item is not None
                          and policy.can_see_item(user, meeting.current_item) else None),
         "sessions": policy.visible_sessions(user, meeting),

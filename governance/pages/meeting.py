@@ -15,6 +15,7 @@ from governance import policy
 from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import Meeting
+from governance.meetings.schemas import load_documents
 from governance.pages.i18n import js_messages
 from governance.registry.models import Member, Organisation
 from governance.views import bp
@@ -42,10 +43,13 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 def _agenda(meeting: Meeting) -> list[dict]:
     """The sessions and items this person may see; the closed session is simply absent."""
     sessions = []
-    for session in policy.visible_sessions(current_user, meeting):
+    visible = policy.visible_sessions(current_user, meeting)
+    load_documents([item for session in visible for item in session.items])
+    for session in visible:
         sessions.append({"id": session.id, "title": session.title, "kind": session.kind,
                          "starts_at": session.starts_at, "ends_at": session.ends_at, "venue": session.venue,
-                         "items": [{"id": item.id, "number": item.number, "title": item.title, "kind": item.kind}
+                         "items": [{"id": item.id, "number": item.number, "title": item.title, "kind": item.kind,
+                                    "documents": item.documents}
                                    for item in session.items]})
     return sessions
 
@@ -95,11 +99,12 @@ def meeting_page(meeting_id):
         return login
     meeting = _visible_meeting(meeting_id)
     roles = _roles(meeting)
-    data = _page_data(meeting, can_vote=roles["can_vote"])
+    present = queries.open_stay(meeting, current_user.id) is not None
+    data = _page_data(meeting, can_vote=roles["can_vote"], present=present)
     place = policy.participation(current_user, meeting)
     # before the call to order a participant may send apologies from here (and take them back)
     apologies = {"excused": place.excused} if place is not None and meeting.opened_at is None else None
-    return _render("meeting.html", meeting, page_data=data, apologies=apologies)
+    return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies)
 
 
 @bp.route("/meetings/<int:meeting_id>/chair")

@@ -67,6 +67,7 @@ SETUP_MESSAGES = {
     "upload": _l("Upload"),
     "logo_alt": _l("Logo candidate: %(label)s"),
     "choose_file": _l("Choose an image file first."),
+    "choose_document": _l("Choose the memorandum's file (PDF or DOCX) first."),
     "secret": _l("secret ballot"),
     "method_exhaustive": _l("exhaustive ballot"),
     "method_irv": _l("instant runoff"),

@@ -1,6 +1,6 @@
 """The member registry from a CSV or XLSX file, and back out to one.
 
-Members are matched by name (whatever the case): a known member's row updates what it names,
+Members are matched by name as people read it (governance.names: case, accents, spaces aside): a known member's row updates what it names,
 an unknown one is created (an applicant, not on the EXCOM, unless the row says otherwise).
 `plan_members` changes nothing; `import_members` stores every row or, if any row has a
 problem, none (422 with each problem by line and column).
@@ -8,6 +8,7 @@ problem, none (422 with each problem by line and column).
 from governance import importing, spreadsheets
 from governance.errors import ApiError
 from governance.extensions import db
+from governance.names import name_key
 from governance.registry import operations
 from governance.registry.models import MEMBER_CATEGORIES, MEMBER_STATUSES, Member
 
@@ -36,12 +37,12 @@ def read(data: bytes) -> list[list[str]]:
 def plan_members(table: list[list[str]]) -> importing.TablePlan:
     """What importing `table` would do, row by row (each row's `action`); changes nothing."""
     plan = importing.plan_table(table, COLUMNS, key="name")
-    stored = {member.name.casefold(): member for member in db.session.scalars(db.select(Member))}
+    stored = {member.name_key: member for member in db.session.scalars(db.select(Member))}
     for row in plan.rows:
         if not row.valid:
             row.action = "error"
             continue
-        member = stored.get(row.values["name"].casefold())
+        member = stored.get(name_key(row.values["name"]))
         if member is None:
             row.action = "create"
         else:
@@ -68,13 +69,13 @@ def import_members(table: list[list[str]], *, actor, source: str = "") -> import
     plan = plan_members(table)
     if not plan.valid:
         raise refusal(plan)
-    stored = {member.name.casefold(): member for member in db.session.scalars(db.select(Member))}
+    stored = {member.name_key: member for member in db.session.scalars(db.select(Member))}
     for row in plan.rows:
         if row.action == "create":
             member = operations.create_member(actor=actor, **{**DEFAULTS, **row.values})
-            stored[member.name.casefold()] = member
+            stored[member.name_key] = member
         elif row.action == "update":
-            member = stored[row.values["name"].casefold()]
+            member = stored[name_key(row.values["name"])]
             changes = {k: v for k, v in row.values.items() if getattr(member, k) != v}
             operations.update_member(member, changes, actor=actor, reason=f"imported from {source or 'a file'}")
     return plan

@@ -1,10 +1,11 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from governance.dbtypes import UTCDateTime, utcnow
 from governance.extensions import db
+from governance.names import name_key, tidy
 
 MEMBER_STATUSES = ("applicant", "active", "suspended", "withdrawn", "terminated")
 MEMBER_CATEGORIES = ("city", "institution", "corporate")
@@ -24,12 +25,20 @@ class Member(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # the name as people read it (governance.names): unique, so no two members print alike
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     country: Mapped[str] = mapped_column(String(120), default="")
     category: Mapped[str] = mapped_column(String(20), default="city")
     status: Mapped[str] = mapped_column(String(20), default="applicant")
     excom: Mapped[bool] = mapped_column(default=False)  # holds a seat on the Executive Committee
     office: Mapped[str | None] = mapped_column(String(120))  # President, Executive Vice-President...
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_name_key(self, _key, value: str) -> str:
+        value = tidy(value)
+        self.name_key = name_key(value)
+        return value
 
     @property
     def is_voting(self) -> bool:

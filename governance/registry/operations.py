@@ -1,7 +1,10 @@
 """Changes to the member registry."""
+from sqlalchemy.exc import IntegrityError
+
 from governance.audit.operations import record
-from governance.errors import ApiError
+from governance.errors import ApiError, invalid
 from governance.extensions import db
+from governance.names import name_key, tidy
 from governance.registry.models import Member, Organisation
 
 _FIELDS = ("name", "country", "category", "status", "excom", "office")
@@ -11,18 +14,38 @@ def snapshot(member: Member) -> dict:
     return {field: getattr(member, field) for field in _FIELDS}
 
 
+def _name_taken(name: str) -> ApiError:
+    return ApiError(409, "name_taken", f"A member is already called {tidy(name)} (names are compared as people "
+                                       "read them: capitals, accents written either way and spaces aside).",
+                    {"name": ["taken"]})
+
+
 def _check_name_free(name: str, member: Member | None = None) -> None:
-    other = db.session.scalar(db.select(Member).where(Member.name == name))
+    """A name that reads like another member's is refused, here with a clear answer and in
+    the database by the unique key (two desks at once)."""
+    if not tidy(name):
+        raise invalid({"name": ["A name cannot be only spaces."]})
+    other = db.session.scalar(db.select(Member).where(Member.name_key == name_key(name)))
     if other is not None and other is not member:
-        raise ApiError(409, "name_taken", f"A member is already called {name}.", {"name": ["taken"]})
+        raise _name_taken(other.name)
+
+
+def _flush_named(name: str) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same name from another desk a moment ago
+        raise _name_taken(name) from None
 
 
 def create_member(*, actor, **fields) -> Member:
     _check_name_free(fields["name"])
     member = Member(**fields)
     db.session.add(member)
-    db.session.flush()
+    _flush_named(fields["name"])
     record("member.created", actor=actor, subject=member, after=snapshot(member))
+    if member.is_voting:
+        _board_changed()
     return member
 
 
@@ -36,13 +59,14 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
     before = snapshot(member)
     for field, value in changes.items():
         setattr(member, field, value)
-    db.session.flush()
+    _flush_named(member.name)
     after = snapshot(member)
     changed = {k for k in _FIELDS if before[k] != after[k]}
     if changed & {"status", "excom"}:
         from governance.auth.models import User
         from governance.realtime import rooms_may_have_changed
         rooms_may_have_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
+        _board_changed()
     if changed:
         decision = ({"motion_id": motion.id, "resolution_number": motion.resolution_number}
                     if motion is not None else {})
@@ -69,3 +93,10 @@ def update_organisation(changes: dict, *, actor) -> Organisation:
         record("organisation.updated", actor=actor, subject=organisation,
                before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return organisation
+
+
+def _board_changed() -> None:
+    """The board's voting members are every meeting's quorum base: the meetings still sitting
+    hear their new quorum (after the commit, as every broadcast)."""
+    from governance.meetings.operations import announce_quorum_of_sitting_meetings
+    announce_quorum_of_sitting_meetings()

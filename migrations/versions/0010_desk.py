@@ -1,7 +1,7 @@
 """The secretariat's desk: the first-run key, the organisation's settings, a motion's seconder.
 
 Revision ID: 0010_desk
-Revises: 0004_outbox
+Revises: 0011_agenda_documents_speakers
 Create Date: 2026-12-07
 
 Written by hand:
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_desk'
-down_revision = '0004_outbox'
+down_revision = '0011_agenda_documents_speakers'
 branch_labels = None
 depends_on = None
 

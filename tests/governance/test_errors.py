@@ -1,4 +1,5 @@
 """Bad input of every kind gets a 4xx with API.md's error body, and nothing changes."""
+import io
 import json
 
 import pytest
@@ -150,3 +151,70 @@ def test_a_refused_write_leaves_no_audit_event(demo, api):
     assert chair.post("/members", json={"name": "Atlantis"}).status_code == 403
     assert secretariat.get(f"/meetings/{demo}/audit").get_json() == trail
     assert "Atlantis" not in json.dumps(secretariat.get("/members").get_json())
+
+
+DEEP_BODIES = ["[" * 50000, "[" * 5000 + "]" * 5000, '{"a":' * 40 + "1" + "}" * 40, '{"name": ' + "[" * 33 + "]" * 33 + "}"]
+
+
+def _every_write(app, meeting_id):
+    """(method, path) of every route that takes a body, with ids that exist where it matters."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        values = {name: (meeting_id if "int" in type(converter).__name__.lower() or name.endswith("_id") else "x")
+                  for name, converter in rule._converters.items()}
+        path = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+            yield method, path
+
+
+def test_deeply_nested_json_is_a_400_on_every_route_and_changes_nothing(demo, api, app):
+    """A parser's recursion is not a way to make a 500: "[" * 50000 (and valid JSON nested past
+    32 levels) answers 400 with API.md's body, wherever it is sent, signed in or not."""
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    before = _state(secretariat, demo)
+    writes = list(_every_write(app, demo))
+    assert len(writes) > 20 and ("POST", "/api/v1/auth/login") in writes and ("POST", "/login") in writes
+    for method, path in writes:
+        for body in DEEP_BODIES:
+            for headers in (secretariat._headers(), {}):
+                response = secretariat.client.open(path, method=method, data=body, headers={
+                    **headers, "Content-Type": "application/json"})
+                error = _assert_error_body(response, 400)
+                assert error["code"] == "bad_request", (method, path)
+    assert _state(secretariat, demo) == before
+    shallow = secretariat.post("/members", json={"name": "Atlantis", "unexpected": [[[[1]]]]})
+    assert shallow.status_code == 422  # nested, but within bounds: the schema answers
+
+
+def test_control_characters_are_refused_whatever_the_content_type(demo, api, app, client):
+    """The refusal JSON bodies get also covers multipart fields and file names, the pages' form
+    posts, query strings and the route's own parts: one check at the door, naming the field."""
+    secretariat = api.as_user("secretary-general@excom.example.org", DEMO_PASSWORD)
+    item_id = secretariat.get(f"/meetings/{demo}").get_json()["sessions"][0]["items"][0]["id"]
+    motion = secretariat.post(f"/items/{item_id}/motions", json={"kind": "logo", "title": "Logo"}).get_json()
+    before = _state(secretariat, demo)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+           b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+    def upload(label, filename="logo.png"):
+        return secretariat.post(f"/motions/{motion['id']}/logos", json=None, content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(png), filename, "image/png"), "label": label})
+
+    cases = [
+        (upload("Blue\x0bwave"), {"label"}),
+        (upload("Blue wave", "logo\x00.png"), {"file"}),
+        (secretariat.get(f"/meetings/{demo}/memorandum.docx?edition=public%0B"), {"edition"}),
+        (secretariat.get(f"/meetings/{demo}?lang%07=en"), {"_query"}),
+        (client.get("/language/en?next=/meetings%00"), {"next"}),
+        (client.post("/login", data={"email": "seoul@excom.example.org\x1b", "password": "excom-demo"}), {"email"}),
+        (client.get("/login/link/abc%01def"), {"token"}),
+    ]
+    for response, fields in cases:
+        error = _assert_error_body(response, 422)
+        assert set(error["fields"]) == fields, error
+        assert error["fields"][next(iter(fields))] == ["Contains a control character; send plain text."]
+    assert _state(secretariat, demo) == before
+    assert secretariat.get(f"/motions/{motion['id']}").get_json()["candidates"] == []
+    assert upload("Blue wave\ttab\nnewline").status_code == 201  # tab and newline are text
+    assert secretariat.post(f"/meetings/{demo}/memorandum").status_code == 201

@@ -91,5 +91,65 @@ def test_a_two_thirds_or_fixed_quorum(app, make, api):
     assert desk.get(f"/meetings/{fixed_id}/quorum").get_json()["required"] == 2
     desk.post(f"/meetings/{fixed_id}/attendance", json={"user_id": delegate_ids[0]})
     desk.post(f"/meetings/{fixed_id}/attendance", json={"user_id": delegate_ids[1]})
+    # the base is the board (six active EXCOM members), not the three registered for this sitting
     assert desk.get(f"/meetings/{fixed_id}/quorum").get_json() == {
-        "voting_members": 3, "present": 2, "required": 2, "quorate": True}
+        "voting_members": 6, "present": 2, "required": 2, "quorate": True}
+
+
+def test_the_quorum_base_is_the_whole_board_registered_or_not(app, make, api):
+    """12 active EXCOM members in the registry; delegates of 7 are registered and 4 check in:
+    a majority of 12 is 7, so no poll can open, and the memorandum lists the other 8 as
+    absent, the 5 who registered nobody by their name."""
+    from governance.meetings.models import Meeting
+    from minutes.collect import collect
+    from motions import operations as motion_ops
+    from governance.extensions import db as _db
+
+    with app.app_context():
+        meeting = make.meeting()
+        delegates = [make.delegate(meeting, f"Board city {n:02d}") for n in range(7)]
+        for n in range(7, 12):
+            make.member(f"Board city {n:02d}")
+        make.member("Applicant city", status="applicant")
+        make.member("Former board city", status="suspended")
+        make.member("Plain member city", excom=False)
+        make.user(email="desk@example.org", roles=["secretariat"])
+        item = meeting.sessions[0].items[0]
+        motion = motion_ops.create_motion(item, actor=None, kind="general", title="To note")
+        _db.session.commit()
+        meeting_id, motion_id, delegate_ids = meeting.id, motion.id, [d.id for d in delegates]
+    desk = api.as_user("desk@example.org")
+    for user_id in delegate_ids[:4]:
+        assert desk.post(f"/meetings/{meeting_id}/attendance", json={"user_id": user_id}).status_code == 200
+    assert desk.get(f"/meetings/{meeting_id}/quorum").get_json() == {
+        "voting_members": 12, "present": 4, "required": 7, "quorate": False}
+    refused = desk.post(f"/motions/{motion_id}/polls")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "no_quorum"
+    assert "4 of 12 voting members" in refused.get_json()["error"]["message"]
+
+    first_item = desk.get(f"/meetings/{meeting_id}").get_json()["sessions"][0]["items"][0]["id"]
+    assert desk.post(f"/items/{first_item}/activate").status_code == 200
+    with app.app_context():
+        record = collect(_db.session.get(Meeting, meeting_id), version=1, status="draft", generated_by="t")
+        people = record.attendance
+        present = len(people.members_in_person) + len(people.members_online)
+        absent = people.members_absent + people.members_excused
+        assert (present, len(absent)) == (4, 8)
+        assert present + len(absent) == record.quorum_at_opening.voting_members == 12
+        assert sorted(p.affiliation for p in absent) == [f"Board city {n:02d}" for n in range(4, 12)]
+        assert (record.quorum_at_opening.required, record.quorum_at_opening.quorate) == (7, False)
+
+
+def test_a_change_in_the_registry_moves_the_quorum_of_a_sitting_meeting(app, make, api):
+    with app.app_context():
+        meeting = make.meeting()
+        delegates = [make.delegate(meeting, f"Seat {n}") for n in range(3)]
+        spare = make.member("Seat 3")
+        make.user(email="desk@example.org", roles=["secretariat"])
+        meeting_id, spare_id, first = meeting.id, spare.id, delegates[0].id
+    desk = api.as_user("desk@example.org")
+    desk.post(f"/meetings/{meeting_id}/attendance", json={"user_id": first})
+    assert desk.get(f"/meetings/{meeting_id}/quorum").get_json()["voting_members"] == 4
+    assert desk.patch(f"/members/{spare_id}", json={"status": "suspended"}).status_code == 200
+    assert desk.get(f"/meetings/{meeting_id}/quorum").get_json() == {
+        "voting_members": 3, "present": 1, "required": 2, "quorate": False}

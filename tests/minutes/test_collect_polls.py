@@ -28,19 +28,46 @@ def poll(result, *, method="exhaustive", round_=1, reason="first", secret=True):
                            closed_at=CLOSED, id=round_)
 
 
-def test_an_instant_runoff_shows_every_round_and_the_winner():
-    result = {"status": "elected", "counts": {"1": 5, "2": 4, "3": 2, "abstain": 1}, "cast": 11, "abstain": 1,
-              "eligible": 12, "threshold": 6, "winner": 1, "rule": "irv",
-              "threshold_text": "more than half of the ballots still counting, by instant runoff",
-              "rounds": [{"counts": {"1": 5, "2": 4, "3": 2}, "exhausted": 0, "eliminated": [3]},
-                         {"counts": {"1": 6, "2": 5}, "exhausted": 0, "eliminated": []}]}
+def test_an_instant_runoff_shows_every_round_with_its_own_threshold_and_the_winner():
+    result = {"status": "elected", "counts": {"1": 6, "2": 4, "abstain": 1}, "cast": 11, "abstain": 1,
+              "ballots": 12, "eligible": 12, "threshold": 6, "winner": 1, "rule": "irv",
+              "rounds": [{"round": 1, "counts": {"1": 5, "2": 4, "3": 2}, "counting": 11, "exhausted": 0,
+                          "threshold": 6, "eliminated": [3], "level": [], "casting_votes": []},
+                         {"round": 2, "counts": {"1": 6, "2": 4}, "counting": 10, "exhausted": 1,
+                          "threshold": 6, "eliminated": [], "level": [], "casting_votes": []}]}
     records = poll_records(motion(method="irv"), [poll(result, method="irv")])
     assert [r.round_label for r in records] == ["Instant-runoff count, round 1", "Instant-runoff count, round 2"]
     assert [(c.choice, c.votes) for c in records[0].counts] == [("Makati", 5), ("Abuja", 4), ("Cuenca", 2)]
     assert records[0].outcome == "runoff" and records[0].note == "Eliminated: Cuenca."
     assert records[1].outcome == "elected" and records[1].elected == "Makati"
     assert records[0].quorum.present == 11 and records[1].quorum is None
-    assert records[0].threshold_text == "More than half of the ballots still counting, by instant runoff."
+    assert [(r.cast, r.exhausted, r.abstentions, r.ballots) for r in records] == [(11, 0, 1, 12), (10, 1, 1, 12)]
+    assert records[1].threshold_text.startswith(
+        "Required: more than half of the 10 ballots still counting in this round: at least 6.")
+
+
+def test_repeated_instant_runoff_votes_are_numbered_and_a_casting_vote_is_recorded():
+    level = {"status": "tied", "counts": {"1": 4, "2": 3, "3": 3, "abstain": 0}, "cast": 10, "abstain": 0,
+             "ballots": 10, "threshold": 6, "winner": None, "level": [2, 3],
+             "rounds": [{"round": 1, "counts": {"1": 4, "2": 3, "3": 3}, "counting": 10, "exhausted": 0,
+                         "threshold": 6, "eliminated": [], "level": [2, 3], "casting_votes": []}]}
+    settled = {**level, "status": "elected", "winner": 3, "level": [], "casting_vote": [3],
+               "rounds": [{**level["rounds"][0], "eliminated": [2], "casting_votes": [3]},
+                          {"round": 2, "counts": {"1": 4, "3": 6}, "counting": 10, "exhausted": 0,
+                           "threshold": 6, "eliminated": [], "level": [], "casting_votes": []}]}
+    void = {**level, "status": "void", "level": []}
+    records = poll_records(motion(method="irv"), [poll(void, method="irv"),
+                                                  poll(level, method="irv", round_=2, reason="repeat"),
+                                                  poll(settled, method="irv", round_=3, reason="repeat")])
+    assert [r.round_label for r in records] == [
+        "Vote 1, instant-runoff count round 1", "Vote 2 (repeated vote), instant-runoff count round 1",
+        "Vote 3 (repeated vote), instant-runoff count round 1", "Vote 3 (repeated vote), instant-runoff count round 2"]
+    assert records[1].outcome == "tied"
+    assert records[1].note == ("Abuja and Cuenca are level for last place and the earlier rounds do not separate "
+                               "them: the count awaits the chair's casting vote.")
+    assert records[2].note == ("Abuja and Cuenca were level for last place and the earlier rounds did not separate "
+                               "them; the chair's casting vote kept Cuenca. Eliminated: Abuja.")
+    assert (records[3].outcome, records[3].elected) == ("elected", "Cuenca")
 
 
 def test_exhaustive_rounds_with_a_tie_break_and_a_void_yes_no_vote():
@@ -64,6 +91,8 @@ def test_exhaustive_rounds_with_a_tie_break_and_a_void_yes_no_vote():
     assert [(c.choice, c.votes) for c in record.polls[0].counts] == [("Yes", 3), ("No", 1)]
     assert "not quorate" in record.polls[0].note
     assert record.majority == "simple majority of the votes cast"
+    assert record.polls[0].threshold_text == ("Required: simple majority of votes cast: at least 2 yes. "
+                                              "Abstentions are not votes cast.")
 
 
 def test_a_round_the_chair_settled_by_casting_vote_says_so():

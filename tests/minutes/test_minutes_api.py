@@ -37,6 +37,21 @@ def test_notes_keep_their_history_and_follow_the_item_s_visibility(app, api, sma
     assert member.put(f"/items/{item}/notes", json={"text": "chair edits"}).status_code == 403
 
 
+def test_only_the_secretariat_reads_the_drafts_of_a_note_and_who_wrote_them(app, api, small_meeting):
+    """Observers, the press and the members read the current text; the superseded drafts, their
+    number and their authors are the secretariat's working papers."""
+    item = small_meeting["open_item"]
+    current = "The chair opened the meeting.\n\nAll members were welcomed."
+    for who in ("press", "observer", "chair"):
+        body = api.as_user(small_meeting[who], PASSWORD).get(f"/items/{item}/notes").get_json()
+        assert body == {"item_id": item, "revision": None, "text": current, "author": None,
+                        "created_at": None, "history": []}, who
+    staff = api.as_user(small_meeting["staff"], PASSWORD).get(f"/items/{item}/notes").get_json()
+    assert [(n["text"][:11], n["author"]) for n in staff["history"]] == [("First draft", "Sam Secretary"),
+                                                                        ("The chair o", "Sam Secretary")]
+    assert (staff["revision"], staff["author"]) == (2, "Sam Secretary")
+
+
 def test_versions_editions_and_who_may_download_them(app, api, small_meeting):
     meeting = small_meeting["meeting"]
     staff = api.as_user(small_meeting["staff"], PASSWORD)

@@ -79,7 +79,7 @@ def test_the_memorandum_of_the_played_meeting_holds_the_whole_meeting(app, api, 
     heading_1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert heading_1 == ["Attendance", "Quorum", "Memorandum of the previous meeting", "Agenda as adopted",
                          "WeGO EXCOM Meeting (Open Session)", "WeGO EXCOM Meeting (Closed Session)",
-                         "Resolutions", "Signatures"]
+                         "Resolutions", "Annexes", "Signatures"]
     motion_headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
     assert motion_headings == [f"Motion: {title}" for title, *_ in motions]
 
@@ -93,18 +93,29 @@ def test_the_memorandum_of_the_played_meeting_holds_the_whole_meeting(app, api, 
     assert len(polls) == 10  # eight yes/no motions, the host-city ballot's two rounds, the logo
     for _, result, candidates in polls:
         labels = {str(value): label for value, label in candidates}
-        text = result["threshold_text"]
-        assert text[:1].upper() + text[1:] + "." in paragraphs
+        # the threshold in the words the screens use, the counts in one vocabulary
+        assert f"Required: {result['threshold_text']}. Abstentions are not votes cast." in paragraphs
+        assert ("Ballots", str(result["ballots"]), "") in rows
         for choice, votes in result["counts"].items():
             if choice == "abstain":
-                assert ("Abstentions (not counted as cast)", str(votes), "") in rows
+                assert ("Abstentions", str(votes), "") in rows
             else:
                 label = labels.get(choice, choice.capitalize())
                 assert any(row[:2] == (label, str(votes)) for row in rows), (label, votes)
         assert ("Votes cast", str(result["cast"]), "") in rows
     assert "Result: Makati elected." in paragraphs and "Result: Globe elected." in paragraphs
     assert "Result: Rejected." in paragraphs  # the statutes amendment missed two-thirds
-    assert "Two-thirds of votes cast: at least 8 yes." in paragraphs
+    assert "Required: two-thirds of votes cast: yes at least twice no. Abstentions are not votes cast." in paragraphs
+    # the amendment as the members saw it: both texts and the changes marked
+    changes = next(p for p in doc.paragraphs if "or online; a member attending online" in p.text
+                   and any(run.font.underline for run in p.runs))
+    inserted = "".join(run.text for run in changes.runs if run.font.underline)
+    assert inserted == " or online; a member attending online counts towards the quorum and votes"
+    # the previous memorandum, approved from the file the members read
+    previous = paragraphs[paragraphs.index("Memorandum of the previous meeting") + 1]
+    assert previous.startswith("“Memorandum of the WeGO EXCOM Meeting 2023, as circulated by the Secretariat”, "
+                               "held outside the platform (file WeGO_EXCOM_2023_memorandum.docx, SHA-256 ")
+    assert previous.endswith(") was approved (Resolution EXCOM 2024/R7).")
     # named votes list every member; secret ballots never do
     assert sum(p.startswith("Named vote: how each member voted (12)") for p in paragraphs) == 6
     assert "Named vote: how each member voted (11)" in paragraphs  # Hebron had left
@@ -129,6 +140,44 @@ def test_the_memorandum_of_the_played_meeting_holds_the_whole_meeting(app, api, 
     assert header_images == [logo_globe()]
     assert "DRAFT" in all_text(response.data)
     assert "Chair" in body and "Hong-seok Koo" in body and "Jung Sook Park" in body
+
+
+def _documents(app, meeting_id):
+    from governance.documents.models import ItemDocument
+    from governance.meetings.models import AgendaItem, MeetingSession
+    with app.app_context():
+        rows = db.session.execute(db.select(ItemDocument.title, ItemDocument.filename, ItemDocument.sha256,
+                                            MeetingSession.kind)
+                                  .join(AgendaItem, AgendaItem.id == ItemDocument.item_id)
+                                  .join(MeetingSession, MeetingSession.id == AgendaItem.session_id)
+                                  .where(MeetingSession.meeting_id == meeting_id).order_by(ItemDocument.id)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_each_edition_lists_its_annexes_with_their_sha256_and_who_spoke(app, api, played):
+    meeting_id, _ = played
+    documents = _documents(app, meeting_id)
+    assert [(title, kind) for title, _, _, kind in documents] == [
+        ("2024 WeGO Secretariat Annual Report", "open"), ("2024 Financial Report", "closed")]
+    staff, observer = api.as_user(SECRETARIAT, DEMO_PASSWORD), api.as_user(OBSERVER, DEMO_PASSWORD)
+    for client, edition, shown in ((staff, "full", documents), (observer, "public", documents[:1])):
+        doc = Document(io.BytesIO(client.get(f"/meetings/{meeting_id}/memorandum.docx?edition={edition}").data))
+        rows, paragraphs = _rows(doc), _paragraphs(doc)
+        annexes = [row for row in rows if len(row) == 3 and row[0].isdigit() and len(row[2]) == 64]
+        assert [(row[0], row[2]) for row in annexes] == [(str(n), sha) for n, (_, _, sha, _) in
+                                                          enumerate(shown, start=1)], edition
+        assert all(title in row[1] and filename in row[1] for row, (title, filename, _, _) in zip(annexes, shown))
+        assert "Documents: Annex 1 – 2024 WeGO Secretariat Annual Report." in paragraphs
+        assert ("Documents: Annex 2 – 2024 Financial Report." in paragraphs) is (edition == "full")
+        # who spoke on Agenda 1, in order, in the room or online, and the question asked in writing
+        speakers = [row for row in rows if len(row) == 4 and row[0].isdigit()]
+        assert [(row[1].split(" (")[0], row[2]) for row in speakers][:2] == [
+            ("João Lucas Melonio", "online"), ("İnan Güney", "in the room")]
+        assert any("Will the 2025 training programmes be open to observer cities?" in p and "(answered)" in p
+                   for p in paragraphs)
+        closed_question = any("broken down by region" in p for p in paragraphs)
+        assert closed_question is (edition == "full")
+        assert any(row[2] == "point of order, in the room" for row in speakers) is (edition == "full")
 
 
 def test_the_public_edition_holds_nothing_of_the_closed_session(app, api, played):
@@ -195,3 +244,20 @@ def test_libreoffice_opens_the_played_memorandum_and_the_attendance_is_in_the_pd
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
                        check=True, capture_output=True, timeout=60)
         assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_played_meeting_s_trail_verifies_and_every_poll_recounts(played, runner, tmp_path):
+    """The play runs on Almaty's clock (+05:00): its events are hashed as UTC, as stored
+    (the trail used to be called broken at event 88). Its archive verifies offline too."""
+    from governance.cli import main
+    from tests.minutes.test_archive import verify_offline
+    verify = runner.invoke(main, ["audit", "verify"])
+    assert verify.exit_code == 0, verify.output
+    assert "audit trail intact" in verify.output and "scheme 1" not in verify.output
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 0, recount.output
+    assert "recount holds for all 10 closed polls" in recount.output
+    archive = runner.invoke(main, ["archive", str(played[0]), str(tmp_path / "excom-2024.zip")])
+    assert archive.exit_code == 0, archive.output
+    code, output = verify_offline(tmp_path / "excom-2024.zip")
+    assert code == 0 and "10 closed polls recounted" in output, output

@@ -115,6 +115,9 @@ def test_an_instant_runoff_host_city_vote_computes_every_round_at_once(room):
     assert (result["status"], result["winner"]) == ("elected", b)
     assert [r["counts"] for r in result["rounds"]] == [
         {str(a): 5, str(b): 4, str(c): 3}, {str(a): 5, str(b): 7}]
+    # each round with its own threshold; the result's is the deciding round's, with its counts
+    assert [(r["counting"], r["threshold"], r["exhausted"]) for r in result["rounds"]] == [(12, 7, 0), (12, 7, 0)]
+    assert (result["threshold"], result["counts"]) == (7, {str(a): 5, str(b): 7, "abstain": 0})
 
 
 @pytest.mark.parametrize("fields, problem", [

@@ -87,8 +87,10 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     expect(observer.locator("#ballot")).to_have_text("You are following this poll; you do not vote in it.")
     expect(observer.locator(".choice")).to_have_count(0)
     expect(phone.locator('.choice[data-choice="yes"]')).to_be_visible()
-    expect(console.locator("#poll-count")).to_have_text("0 of 12 votes cast")
-    expect(phone.locator("#poll-text")).to_have_text(motion["text"])  # what the delegate votes on
+    expect(console.locator("#poll-count")).to_have_text("0 of 12 present have voted; 12 eligible")
+    expect(phone.locator("#poll-detail .motion-text")).to_have_text(motion["text"])  # what the delegate votes on
+    expect(phone.locator("#poll-detail .motion-majority")).to_have_text(
+        "Needs: Simple majority of votes cast: more yes than no")
     screenshot(phone, "delegate-phone-ballot")
 
     # one tap, a confirmation, the receipt
@@ -99,10 +101,10 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     expect(phone.locator("#receipt")).to_have_text(re.compile(r"^[\w-]{6,}$"))
     expect(phone.locator("#voted-title")).to_have_text("Your vote was recorded.")
     receipt = phone.locator("#receipt").inner_text()
-    expect(phone.locator("#poll-count")).to_have_text("1 of 12 votes cast")  # the phone's count follows too
+    expect(phone.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")  # the phone's count follows too
     screenshot(phone, "delegate-phone-receipt")
-    expect(console.locator("#poll-count")).to_have_text("1 of 12 votes cast")
-    expect(screen.locator("#poll-count")).to_have_text("1 of 12 votes cast")
+    expect(console.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")
+    expect(screen.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")
 
     # the Russian delegate's whole path is in Russian
     _open_poll_id(russian)
@@ -120,12 +122,12 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     expect(russian.locator("#voted-title")).to_have_text("Ваш голос записан.")
     screenshot(russian, "delegate-phone-russian")
     assert_all_russian(russian, data_strings + [motion["title"], motion["text"]])
-    expect(console.locator("#poll-count")).to_have_text("2 of 12 votes cast")
+    expect(console.locator("#poll-count")).to_have_text("2 of 12 present have voted; 12 eligible")
 
     _vote_by_api(live_api, room, poll_id, {"Abu Dhabi": "yes", "Beyoğlu": "yes", "Chengdu": "yes", "Cuenca": "yes",
                                       "Hebron": "abstain", "Kampala": "no", "Makati": "yes"})
-    expect(console.locator("#poll-count")).to_have_text("9 of 12 votes cast")
-    expect(screen.locator("#poll-count")).to_have_text("9 of 12 votes cast")
+    expect(console.locator("#poll-count")).to_have_text("9 of 12 present have voted; 12 eligible")
+    expect(screen.locator("#poll-count")).to_have_text("9 of 12 present have voted; 12 eligible")
     screenshot(console, "chair-console-live")
 
     # a second vote of the same member is refused, and the phone says so instead of a receipt
@@ -136,8 +138,14 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     assert refused.status_code == 409
 
     console.click("#close-poll")
+    expect(console.locator("#close-question")).to_have_text(
+        "Close the poll now? 9 of 12 present voting members have voted (12 eligible). The result takes effect at once.")
+    expect(console.locator("#close-waiting")).to_have_text("Not voted yet: São Paulo, Seberang Perai, Seoul")
+    console.click("#close-yes")
     expect(console.locator("#result .result-status")).to_have_text("Adopted")
-    expect(console.locator("#result .result-meta")).to_contain_text("Needed: ")
+    expect(console.locator("#result .result-threshold")).to_have_text("Simple majority of votes cast: more yes than no")
+    expect(console.locator("#result .result-counts")).to_have_text(
+        "Ballots: 9 · Votes cast: 8 · Abstentions: 1 · Eligible: 12")
     expect(console.locator("#result .bar-row")).to_have_count(3)
     expect(phone.locator("#result .result-status")).to_have_text("Adopted")
     expect(phone.locator("#voted-title")).to_have_text("Your vote was recorded.")  # the receipt stays
@@ -186,8 +194,9 @@ def test_a_host_city_ballot_goes_to_a_next_round_from_the_console(open_page, liv
                                       "Cuenca": ids["Cuenca"], "Hebron": ids["Cuenca"], "Kampala": ids["Cuenca"],
                                       "São Paulo": ids["Cuenca"], "Makati": ids["Makati"],
                                       "Seberang Perai": ids["Makati"], "Seoul": ids["Makati"]})
-    expect(console.locator("#poll-count")).to_have_text("11 of 12 votes cast")
+    expect(console.locator("#poll-count")).to_have_text("11 of 12 present have voted; 12 eligible")
     console.click("#close-poll")
+    console.click("#close-yes")
     expect(console.locator("#result .result-status")).to_have_text("No majority: another round is needed")
     expect(console.locator("#result .result-next")).to_have_text("Next round: Chengdu, Cuenca")
     expect(phone.locator("#result .result-status")).to_have_text("No majority: another round is needed")
@@ -204,8 +213,9 @@ def test_a_host_city_ballot_goes_to_a_next_round_from_the_console(open_page, liv
     phone.click("#confirm-yes")
     expect(phone.locator("#receipt")).not_to_be_empty()
     _vote_by_api(live_api, room, round_two, {city: ids["Cuenca"] for city in ("Abu Dhabi", "Abuja", "Hebron", "Kampala", "Seoul")})
-    expect(console.locator("#poll-count")).to_have_text("6 of 12 votes cast")
+    expect(console.locator("#poll-count")).to_have_text("6 of 12 present have voted; 12 eligible")
     console.click("#close-poll")
+    console.click("#close-yes")
     expect(console.locator("#result .result-status")).to_have_text("Elected: Cuenca")
     expect(phone.locator("#result .result-status")).to_have_text("Elected: Cuenca")
     assert not console.errors and not phone.errors
@@ -312,7 +322,7 @@ def test_an_observer_hears_nothing_of_a_closed_session_vote(open_page, live_api,
     OPENED.append(poll["id"])
     expect(member.locator("#poll-meta")).to_contain_text("Secret ballot")
     _vote_by_api(live_api, room, poll["id"], {"Abuja": "yes", "Cuenca": "yes", "Hebron": "no"})
-    expect(member.locator("#poll-count")).to_have_text("3 of 12 votes cast")
+    expect(member.locator("#poll-count")).to_have_text("3 of 12 present have voted; 12 eligible")
     chair.post(f"/polls/{poll['id']}/close")
     expect(member.locator("#result .result-status")).to_have_text("Adopted")
 

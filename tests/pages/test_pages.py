@@ -15,10 +15,10 @@ DELEGATE = "almaty@excom.example.org"
 OBSERVER = "yonhap@excom.example.org"
 
 
-def sign_in(client, email):
+def sign_in(client, email, password=DEMO_PASSWORD):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token})
+    answer = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
     assert answer.status_code == 302
     return client
 
@@ -48,6 +48,43 @@ def test_meeting_pages_send_a_stranger_to_sign_in(demo, client):
         answer = client.get(f"/meetings/{demo}{page}")
         assert answer.status_code == 302
         assert answer.headers["Location"].startswith("/login?next=")
+
+
+def test_the_landing_page_lists_a_person_s_own_meetings_and_none_to_an_anonymous_visitor(demo, app, api):
+    """A meeting a person does not take part in does not exist for them, on the landing page too:
+    an anonymous visitor learns of no meeting (not even whether there is one), a signed-in
+    person sees the meetings they take part in."""
+    desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    demo_meeting = desk.get(f"/meetings/{demo}").get_json()
+    users = {u["email"]: u["id"] for u in desk.get("/users").get_json()}
+    shared = desk.post("/meetings", json={"title": "Shared Regional Forum", "venue": "Hall of Many",
+                                          "starts_at": "2025-05-01T09:00:00+00:00"}).get_json()
+    assert desk.post(f"/meetings/{shared['id']}/participants",
+                     json={"user_id": users[OBSERVER], "group": "observer_media"}).status_code == 201
+    assert desk.post("/meetings", json={"title": "Private Budget Retreat", "venue": "Secret Villa",
+                                        "starts_at": "2025-06-01T09:00:00+00:00"}).status_code == 201
+    assert desk.post("/users", json={"name": "Nobody Special", "email": "nobody@example.org",
+                                     "password": "correct horse battery"}).status_code == 201
+
+    status, text = html(app.test_client(), "/")
+    assert status == 200 and "Sign in" in text
+    for secret in (demo_meeting["title"], demo_meeting["venue"], "Shared Regional Forum", "Private Budget Retreat",
+                   "Secret Villa", "No meeting yet"):
+        assert secret not in text, secret
+
+    observer = sign_in(app.test_client(), OBSERVER)
+    status, text = html(observer, "/")
+    assert status == 200
+    assert demo_meeting["title"] in text and "Shared Regional Forum" in text
+    assert "Private Budget Retreat" not in text and "Secret Villa" not in text
+
+    stranger = sign_in(app.test_client(), "nobody@example.org", "correct horse battery")
+    status, text = html(stranger, "/")
+    assert status == 200 and "No meeting yet" in text and not [title for title in (demo_meeting["title"], "Shared Regional Forum", "Private Budget Retreat")
+                if title in text]
+
+    staff = sign_in(app.test_client(), SECRETARIAT)
+    assert all(title in html(staff, "/")[1] for title in (demo_meeting["title"], "Private Budget Retreat"))
 
 
 def test_each_person_gets_their_pages_and_no_other(demo, app):

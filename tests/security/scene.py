@@ -43,6 +43,9 @@ OUTSIDERS = ("suspended", "observer", "stranger", "anonymous")
 _serial = itertools.count(1)
 
 
+EXTERNAL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
 def png(side: int = 1) -> bytes:
     """A real, tiny PNG (grey pixels)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -156,6 +159,9 @@ class Scene:
         self.open_closed_poll = ok(chair.post(f"/motions/{self.open_closed_motion['id']}/polls"), 201)
         ok(delegates["Almaty"].post(f"/polls/{self.open_closed_poll['id']}/votes", {"choice": "yes"}), 201)
         ok(chair.post(f"/polls/{self.open_closed_poll['id']}/close"))
+        # the closed session on the screen: made current before the last poll opens (no item
+        # changes while a poll is open)
+        ok(chair.post(f"/items/{self.closed_items['Annual Assessment of WeGO Regional Offices']['id']}/activate"))
         self.open_motion = ok(desk.post(f"/items/{self.open_item['id']}/motions", {
             "kind": "general", "title": "Thank the Secretariat for its report"}), 201)
         self.open_poll = ok(chair.post(f"/motions/{self.open_motion['id']}/polls"), 201)
@@ -167,18 +173,35 @@ class Scene:
                                                {"kind": "logo", "title": "CLOSED-LOGO-MOTION: mascot"}), 201)
         self.closed_logo = self.upload_logo(self.closed_logo_motion["id"], "CLOSED-LOGO-LABEL: the secret mascot")
 
-        # notes in both sessions, a memorandum version, and the closed session on the screen
+        # the previous meeting's memorandum, held outside the platform, put to the closed session
+        self.closed_external = ok(self.client.post(
+            "/api/v1/external-memoranda", data={"title": "CLOSED-MEMORANDUM of EXCOM 2023",
+                                                "file": (io.BytesIO(EXTERNAL_PDF), "excom-2023.pdf", "application/pdf")},
+            headers={"Authorization": f"Bearer {desk.token}"}, content_type="multipart/form-data"), 201)
+        memorandum_item = self.closed_items["Review of Meeting Memorandum of WeGO EXCOM 2023"]
+        self.closed_approval_motion = ok(desk.post(f"/items/{memorandum_item['id']}/motions", {
+            "kind": "minutes_approval", "title": "CLOSED-APPROVAL of the 2023 memorandum",
+            "external_memorandum_id": self.closed_external["id"]}), 201)
+
+        # notes in both sessions and a memorandum version
         ok(desk.put(f"/items/{self.open_item['id']}/notes", {"text": "The report was presented."}))
         ok(desk.put(f"/items/{self.closed_item['id']}/notes", {"text": "CLOSED-NOTE: the auditors were worried."}))
         ok(desk.post(f"/meetings/{meeting_id}/memorandum"), 201)
-        ok(chair.post(f"/items/{self.closed_items['Annual Assessment of WeGO Regional Offices']['id']}/activate"))
+
+        # the demo's board pack: the annual report (open session) and the financial report (closed)
+        self.open_document = ok(desk.get(f"/items/{self.open_item['id']}/documents"))[0]
+        financial = self.closed_items["Review of 2024 Financial Report"]
+        self.closed_document = ok(desk.get(f"/items/{financial['id']}/documents"))[0]
 
         # what an outsider must never read, in any answer
-        self.closed_markers = [closed_session["title"], *self.closed_items, "CLOSED-"]
+        self.closed_markers = [closed_session["title"], *self.closed_items, "CLOSED-",
+                               self.closed_document["title"], self.closed_document["filename"],
+                               self.closed_document["sha256"]]
         self.closed_ids = {
             "session_id": {self.closed_session_id},
             "item_id": {i["id"] for i in self.closed_items.values()},
-            "motion_id": {self.closed_motion["id"], self.closed_logo_motion["id"]},
+            "motion_id": {self.closed_motion["id"], self.closed_logo_motion["id"], self.closed_approval_motion["id"]},
+            "external_memorandum_id": {self.closed_external["id"]},
             "poll_id": {self.closed_poll["id"]},
         }
         # and what a stranger must not read either: that the meeting exists at all

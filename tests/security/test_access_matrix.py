@@ -38,7 +38,8 @@ from docx import Document
 
 from governance.extensions import socketio
 from tests.factories import wipe_database
-from tests.security.scene import OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate, ok, png
+from tests.security.scene import (EXTERNAL_PDF, OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate,
+                                  ok, png)
 from governance import create_app
 
 _n = itertools.count(1)
@@ -99,6 +100,42 @@ class Row:
     @property
     def id(self):
         return f"{self.method} {self.rule.removeprefix('/api/v1')}" + (f" [{self.variant}]" if self.variant else "")
+
+
+def _document_form(title):
+    from governance.demo.documents import pdf
+    return lambda: {"title": title, "file": (io.BytesIO(pdf(title, ["matrix"])), "paper.pdf", "application/pdf")}
+
+
+def _fresh_document(s, item_id):
+    response = s.client.post(f"/api/v1/items/{item_id}/documents", data=_document_form(f"Spare {next(_n)}")(),
+                             headers={"Authorization": f"Bearer {s.desk.token}"}, content_type="multipart/form-data")
+    return ok(response, 201)["id"]
+
+
+def _cached(s, key, make):
+    """Kept until `spends` throws it away (the scene's scratch cache): refused roles share one."""
+    if key not in s._scratch:
+        s._scratch[key] = make()
+    return s._scratch[key]
+
+
+def _added(s, item_id, user_id, kind="question"):
+    """A request on the list for someone, put there by the desk."""
+    return ok(s.desk.post(f"/items/{item_id}/speakers", {"kind": kind, "text": f"Asked {next(_n)}",
+                                                          "user_id": user_id}), 201)["id"]
+
+
+def _scratch_speaker(s, session, status):
+    """A scratch meeting whose item in `session` is current, with the delegate on its list
+    (waiting, or already speaking)."""
+    meeting = s.scratch()
+    item = meeting.items[session]
+    ok(s.desk.post(f"/items/{item}/activate"))
+    speaker = _added(s, item, s.user_ids["delegate"], kind="speech")
+    if status == "speaking":
+        ok(s.desk.post(f"/speakers/{speaker}/start"))
+    return speaker
 
 
 def _logo_form(label):
@@ -206,10 +243,14 @@ ROWS = [
     Row("PATCH", "/api/v1/items/<int:item_id>", SECRETARIAT_IN_CLOSED(200),
         lambda s, r: {"args": {"item_id": s.closed_item["id"]}, "json": {"number": s.closed_item["number"]}},
         "closed session"),
+    # in a meeting with no poll open: while one is, no role may change the item (409 poll_open)
     Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_OPEN(200),
-        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "open session"),
+        lambda s, r: {"args": {"item_id": s.scratch("activate").items["open"]}}, "open session, no poll open"),
     Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_CLOSED(200),
-        lambda s, r: {"args": {"item_id": s.closed_item["id"]}}, "closed session"),
+        lambda s, r: {"args": {"item_id": s.scratch("activate").items["closed"]}}, "closed session, no poll open"),
+    # the scene's open poll is on the open item while the closed one is current: 409 poll_open
+    Row("POST", "/api/v1/items/<int:item_id>/activate", CHAIR_OPEN(409),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "another item while a poll is open"),
     # --- participants, attendance, quorum, audit --------------------------------------------
     Row("GET", M + "/participants", PARTICIPANTS(), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
     Row("POST", M + "/participants", SECRETARIAT_IN_MEETING(201),
@@ -245,6 +286,91 @@ ROWS = [
         lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session"),
     Row("GET", "/api/v1/logos/<int:candidate_id>", CLOSED_READERS(),
         lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}}, "closed session"),
+    # --- memoranda held outside the platform (put to the closed session in the scene) ---------
+    Row("POST", "/api/v1/external-memoranda", SECRETARIAT_ONLY(201),
+        lambda s, r: {"form": lambda: {"title": f"Memorandum by {r}",
+                                       "file": (io.BytesIO(EXTERNAL_PDF), "memo.pdf", "application/pdf")}}),
+    Row("GET", "/api/v1/external-memoranda", SECRETARIAT_ONLY(200), lambda s, r: {}),
+    Row("GET", "/api/v1/external-memoranda/<int:memorandum_id>", CLOSED_READERS(),
+        lambda s, r: {"args": {"memorandum_id": s.closed_external["id"]}}, "put to the closed session"),
+    Row("GET", "/api/v1/external-memoranda/<int:memorandum_id>/file", CLOSED_READERS(),
+        lambda s, r: {"args": {"memorandum_id": s.closed_external["id"]}}, "put to the closed session"),
+    # --- documents on agenda items ----------------------------------------------------------
+    Row("POST", "/api/v1/items/<int:item_id>/documents", SECRETARIAT_IN_MEETING(201),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}, "form": _document_form(f"Paper by {r}")},
+        "open session"),
+    Row("POST", "/api/v1/items/<int:item_id>/documents", SECRETARIAT_IN_CLOSED(201),
+        lambda s, r: {"args": {"item_id": s.closed_item["id"]}, "form": _document_form(f"CLOSED-DOC by {r}")},
+        "closed session"),
+    Row("GET", "/api/v1/items/<int:item_id>/documents", PARTICIPANTS(),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "open session"),
+    Row("GET", "/api/v1/items/<int:item_id>/documents", CLOSED_READERS(),
+        lambda s, r: {"args": {"item_id": s.closed_item["id"]}}, "closed session"),
+    Row("GET", "/api/v1/documents/<int:document_id>", PARTICIPANTS(),
+        lambda s, r: {"args": {"document_id": s.open_document["id"]}}, "open session: the annual report"),
+    Row("GET", "/api/v1/documents/<int:document_id>", CLOSED_READERS(),
+        lambda s, r: {"args": {"document_id": s.closed_document["id"]}}, "closed session: the financial report"),
+    Row("DELETE", "/api/v1/documents/<int:document_id>", SECRETARIAT_IN_MEETING(204),
+        lambda s, r: {"args": {"document_id": _cached(s, "doc-open", lambda: _fresh_document(s, s.open_item["id"]))}},
+        "open session, a spare document", spends="doc-open"),
+    Row("DELETE", "/api/v1/documents/<int:document_id>", SECRETARIAT_IN_CLOSED(204),
+        lambda s, r: {"args": {"document_id": _cached(s, "doc-closed",
+                                                      lambda: _fresh_document(s, s.closed_item["id"]))}},
+        "closed session, a spare document", spends="doc-closed"),
+    # --- the speakers' list -------------------------------------------------------------------
+    Row("GET", "/api/v1/items/<int:item_id>/speakers", PARTICIPANTS(),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "open session"),
+    Row("GET", "/api/v1/items/<int:item_id>/speakers", CLOSED_READERS(),
+        lambda s, r: {"args": {"item_id": s.closed_item["id"]}}, "closed session"),
+    Row("POST", "/api/v1/items/<int:item_id>/speakers", S(201, 201, 201, 201, 201, 404, 401),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}, "json": {"kind": "question", "text": f"By {r}?"}},
+        "themself, open session"),
+    Row("POST", "/api/v1/items/<int:item_id>/speakers", S(201, 201, 201, 404, 404, 404, 401),
+        lambda s, r: {"args": {"item_id": s.closed_item["id"]},
+                      "json": {"kind": "question", "text": f"CLOSED-QUESTION by {r}?"}}, "themself, closed session"),
+    Row("POST", "/api/v1/items/<int:item_id>/speakers", CHAIR_OPEN(201),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]},
+                      "json": {"kind": "question", "text": f"Added by {r}?",
+                               "user_id": s.other_delegate_id if r == "chair" else s.victim_id}},
+        "someone else, open session"),
+    Row("POST", "/api/v1/items/<int:item_id>/speakers", CHAIR_CLOSED(201),
+        lambda s, r: {"args": {"item_id": s.closed_item["id"]},
+                      "json": {"kind": "question", "text": f"CLOSED-ADDED by {r}?", "user_id": s.other_delegate_id}},
+        "someone else, closed session"),
+    Row("POST", "/api/v1/speakers/<int:speaker_id>/start", CHAIR_OPEN(200),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "start-open", lambda: _scratch_speaker(s, "open", "waiting"))}},
+        "open session, scratch meeting", spends="start-open"),
+    Row("POST", "/api/v1/speakers/<int:speaker_id>/start", CHAIR_CLOSED(200),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "start-closed",
+                                                     lambda: _scratch_speaker(s, "closed", "waiting"))}},
+        "closed session, scratch meeting", spends="start-closed"),
+    Row("POST", "/api/v1/speakers/<int:speaker_id>/stop", CHAIR_OPEN(200),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "stop-open", lambda: _scratch_speaker(s, "open", "speaking"))}},
+        "open session, scratch meeting", spends="stop-open"),
+    Row("POST", "/api/v1/speakers/<int:speaker_id>/stop", CHAIR_CLOSED(200),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "stop-closed",
+                                                     lambda: _scratch_speaker(s, "closed", "speaking"))}},
+        "closed session, scratch meeting", spends="stop-closed"),
+    Row("POST", "/api/v1/speakers/<int:speaker_id>/answered", CHAIR_OPEN(200),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "answer-open",
+                                                     lambda: _added(s, s.open_item["id"], s.victim_id))}},
+        "a question, open session", spends="answer-open"),
+    Row("POST", "/api/v1/speakers/<int:speaker_id>/answered", CHAIR_CLOSED(200),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "answer-closed",
+                                                     lambda: _added(s, s.closed_item["id"], s.other_delegate_id))}},
+        "a question, closed session", spends="answer-closed"),
+    Row("DELETE", "/api/v1/speakers/<int:speaker_id>", S(204, 204, 204, 204, 204, 404, 401),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "someone-else-s", lambda: _added(s, s.open_item["id"], s.victim_id))
+                               if r in ("stranger", "anonymous") else _added(s, s.open_item["id"], s.user_ids[r])}},
+        "their own, open session (the stranger's and the anonymous': someone else's)"),
+    Row("DELETE", "/api/v1/speakers/<int:speaker_id>", CHAIR_OPEN(204),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "withdraw-open",
+                                                     lambda: _added(s, s.open_item["id"], s.other_delegate_id))}},
+        "someone else's, open session", spends="withdraw-open"),
+    Row("DELETE", "/api/v1/speakers/<int:speaker_id>", CHAIR_CLOSED(204),
+        lambda s, r: {"args": {"speaker_id": _cached(s, "withdraw-closed", lambda: _added(
+            s, s.closed_item["id"], s.other_delegate_id, kind="speech"))}},
+        "someone else's, closed session", spends="withdraw-closed"),
     # --- motions' rounds, polls, votes, ballots ---------------------------------------------
     Row("GET", "/api/v1/motions/<int:motion_id>", PARTICIPANTS(),
         lambda s, r: {"args": {"motion_id": s.open_motion["id"]}}, "open session"),
@@ -261,6 +387,10 @@ ROWS = [
     Row("GET", "/api/v1/polls/<int:poll_id>", PARTICIPANTS(),
         lambda s, r: {"args": {"poll_id": s.open_poll["id"]}}, "open session"),
     Row("GET", "/api/v1/polls/<int:poll_id>", CLOSED_READERS(),
+        lambda s, r: {"args": {"poll_id": s.closed_poll["id"]}}, "closed session"),
+    Row("GET", "/api/v1/polls/<int:poll_id>/turnout", CHAIR_OPEN(200),
+        lambda s, r: {"args": {"poll_id": s.open_poll["id"]}}, "open session"),
+    Row("GET", "/api/v1/polls/<int:poll_id>/turnout", CHAIR_CLOSED(200),
         lambda s, r: {"args": {"poll_id": s.closed_poll["id"]}}, "closed session"),
     # one vote per member: the chair (Seoul) and the delegate (Abu Dhabi) vote for different members
     Row("POST", "/api/v1/polls/<int:poll_id>/votes", S(403, 201, 201, 403, 403, 404, 401),
@@ -521,8 +651,12 @@ def test_the_scene_is_what_the_table_assumes(scene):
     """Guards against a vacuous matrix: the closed item is the current one, the observer is told
     nothing of it, the delegate is, and the public memorandum really is a document."""
     desk, observer, delegate = (scene.clients[r] for r in ("secretariat", "observer", "delegate"))
-    ok(scene.clients["chair"].post(f"/items/{scene.closed_item['id']}/activate"))
-    assert ok(delegate.get(f"/meetings/{scene.meeting_id}"))["current_item"]["id"] == scene.closed_item["id"]
+    # the scene made the closed item current before its last poll opened; while that poll is
+    # open, the item cannot change (so the rows that change it use a meeting of their own)
+    refused = scene.clients["chair"].post(f"/items/{scene.open_item['id']}/activate")
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "poll_open")
+    current = scene.closed_items["Annual Assessment of WeGO Regional Offices"]["id"]
+    assert ok(delegate.get(f"/meetings/{scene.meeting_id}"))["current_item"]["id"] == current
     seen = ok(observer.get(f"/meetings/{scene.meeting_id}"))
     assert seen["current_item"] is None and {x["kind"] for x in seen["sessions"]} == {"open"}
     assert [m["id"] for m in ok(observer.get(f"/meetings/{scene.meeting_id}/motions"))] == sorted(

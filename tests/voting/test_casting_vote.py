@@ -88,9 +88,9 @@ def test_the_chair_breaks_a_two_all_tie_and_abuja_hosts(room, app, runner):
     assert verify.exit_code == 0, verify.output
 
 
-def test_the_recount_counts_with_the_casting_vote_it_published(room, app, runner):
-    """The recount judges the ballots with the result's casting_vote: had the chair's vote gone
-    to Makati, Abuja's election would not be reproduced."""
+def test_the_recount_counts_with_the_casting_vote_the_trail_recorded(room, app, runner):
+    """The recount judges the ballots with the casting vote of the `poll.casting_vote` event:
+    a result doctored to name another casting vote (and its winner) is not reproduced."""
     from voting.models import Poll
     from voting.recount import recount_poll
     makati, abuja = room.members["Makati"], room.members["Abuja"]
@@ -98,11 +98,14 @@ def test_the_recount_counts_with_the_casting_vote_it_published(room, app, runner
     assert casting_vote(room.chair, poll["id"], abuja).status_code == 200
     with app.app_context():
         stored = db.session.get(Poll, poll["id"])
-        assert recount_poll(stored).holds
-        stored.result = {**stored.result, "casting_vote": makati}  # the published result doctored
+        assert recount_poll(stored) == []
+        stored.result = {**stored.result, "casting_vote": makati, "winner": makati}  # the published result doctored
         db.session.commit()
-        assert recount_poll(stored).problems == (f"winner: published {abuja!r}, recounted {makati!r}",)
-    assert runner.invoke(main, ["audit", "recount"]).exit_code == 1
+        assert recount_poll(stored) == [f"winner: published {makati!r}, recounted {abuja!r}",
+                                        f"casting_vote: published {makati!r}, recounted {abuja!r}"]
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 1
+    assert f"casting_vote: published {makati!r}, recounted {abuja!r}" in recount.output
 
 
 def test_a_three_way_tie_keeps_the_chairs_candidate_and_the_others_go_to_a_tie_break(room, runner):
@@ -198,11 +201,70 @@ def test_the_casting_vote_goes_to_a_level_candidate(room):
     assert room.desk.get(f"/motions/{motion['id']}").get_json()["status"] == "pending"
 
 
-def test_an_instant_runoff_tie_takes_no_casting_vote(room):
-    makati = room.members["Makati"]
-    _, poll, result = host_city_round(room, ["Makati", "Abuja", "Makati", "Abuja"], method="irv")
-    assert result["status"] == "tied"
-    assert refusal(casting_vote(room.chair, poll["id"], makati)) == (409, "no_casting_vote")
+def ranked_round(room, rankings):
+    """An instant-runoff host-city motion between Makati, Abuja and Cuenca; `rankings` (lists
+    of names, or "abstain") cast by the first cities in turn; the poll closed."""
+    ids = {name: room.members[name] for name in ("Makati", "Abuja", "Cuenca")}
+    motion = room.motion("Approval of Host City of the EXCOM Meeting 2025", kind="host_city", title="Host city",
+                         candidates=list(ids.values()), method="irv", secret=True)
+    poll = room.open_poll(motion["id"]).get_json()
+    for city, ranking in zip(CITIES, rankings):
+        choice = "abstain" if ranking == "abstain" else [ids[name] for name in ranking]
+        assert room.vote(poll["id"], city, choice).status_code == 201
+    return motion, poll, room.close(poll["id"]), ids
+
+
+def test_an_instant_runoff_tie_for_last_is_settled_by_the_chair(room, runner):
+    """Abuja and Cuenca tie for last with 3 each and there is no earlier round to separate them:
+    the count stops and says who is level; the chair keeps Cuenca, Abuja is eliminated, and
+    Abuja's ballots elect Cuenca in round 2, each round with its own threshold."""
+    rankings = [["Makati"]] * 4 + [["Abuja", "Cuenca"]] * 3 + [["Cuenca", "Abuja"]] * 3 + ["abstain"] * 2
+    motion, poll, tied, ids = ranked_round(room, rankings)
+    assert (tied["status"], tied["winner"]) == ("tied", None)
+    assert tied["level"] == [ids["Abuja"], ids["Cuenca"]]
+    assert tied["rounds"] == [{"round": 1, "counts": {str(ids["Makati"]): 4, str(ids["Abuja"]): 3,
+                                                      str(ids["Cuenca"]): 3},
+                               "counting": 10, "exhausted": 0, "threshold": 6, "eliminated": [],
+                               "continuing": list(ids.values()), "level": [ids["Abuja"], ids["Cuenca"]],
+                               "casting_votes": []}]
+    assert refusal(casting_vote(room.chair, poll["id"], ids["Makati"])) == (422, "invalid")  # Makati is not level
+
+    decided = casting_vote(room.chair, poll["id"], ids["Cuenca"])
+    assert decided.status_code == 200, decided.get_json()
+    result = decided.get_json()["result"]
+    assert (result["status"], result["winner"], result["casting_vote"]) == ("elected", ids["Cuenca"], [ids["Cuenca"]])
+    first, second = result["rounds"]
+    assert (first["eliminated"], first["casting_votes"], first["threshold"]) == ([ids["Abuja"]], [ids["Cuenca"]], 6)
+    assert second["counts"] == {str(ids["Makati"]): 4, str(ids["Cuenca"]): 6}
+    assert (second["counting"], second["threshold"], second["exhausted"]) == (10, 6, 0)
+    # the published threshold is the deciding round's, with its counts: the winner is not below the line
+    assert (result["threshold"], result["counts"][str(ids["Cuenca"])]) == (6, 6)
+    assert (result["ballots"], result["cast"], result["abstain"]) == (12, 10, 2)
+    motion = room.desk.get(f"/motions/{motion['id']}").get_json()
+    assert (motion["status"], motion["winner"]) == ("elected", ids["Cuenca"])
+    assert refusal(casting_vote(room.chair, poll["id"], ids["Cuenca"])) == (409, "already_decided")
+    recount = runner.invoke(main, ["audit", "recount"])
+    assert recount.exit_code == 0, recount.output
+
+
+def test_three_level_candidates_take_two_casting_votes(room):
+    rankings = [["Makati", "Abuja"]] * 3 + [["Abuja", "Cuenca"]] * 3 + [["Cuenca", "Makati"]] * 3
+    _, poll, tied, ids = ranked_round(room, rankings)
+    assert tied["level"] == list(ids.values())
+    still = casting_vote(room.chair, poll["id"], ids["Abuja"]).get_json()["result"]
+    assert (still["status"], still["level"], still["casting_vote"]) == (
+        "tied", [ids["Makati"], ids["Cuenca"]], [ids["Abuja"]])
+    assert refusal(casting_vote(room.chair, poll["id"], ids["Abuja"])) == (422, "invalid")  # no longer level
+    done = casting_vote(room.chair, poll["id"], ids["Makati"]).get_json()["result"]
+    assert [r["eliminated"] for r in done["rounds"]] == [[ids["Cuenca"]], []]
+    assert done["rounds"][0]["casting_votes"] == [ids["Abuja"], ids["Makati"]]
+    assert (done["status"], done["winner"]) == ("elected", ids["Makati"])  # Cuenca's 3 went to Makati: 6 of 9
+
+
+def test_an_instant_runoff_without_a_counted_ballot_takes_no_casting_vote(room):
+    _, poll, tied, ids = ranked_round(room, ["abstain"] * 4)
+    assert (tied["status"], tied["level"]) == ("tied", [])
+    assert refusal(casting_vote(room.chair, poll["id"], ids["Makati"])) == (409, "not_tied")
 
 
 def test_closing_an_instant_runoff_with_a_casting_vote_is_refused(room):

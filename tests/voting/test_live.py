@@ -392,3 +392,83 @@ def test_a_page_on_another_site_cannot_open_a_live_connection(live):
     own = websocket.create_connection(url, origin=live.url, timeout=10)
     assert own.recv().startswith("0{")  # Engine.IO's open packet: the handshake went through
     own.close()
+
+
+HOSTILE_VOTES = [{"poll_id": 10**30, "choice": "yes"}, {"poll_id": -1, "choice": "yes"}, {"poll_id": 2**63},
+                 {"poll_id": "1", "choice": "yes"}, {"poll_id": True, "choice": "yes"}, {"poll_id": 1.5},
+                 [1, 2], "vote", None, 10**30]
+
+
+def test_a_hostile_phone_costs_no_honest_delegate_their_vote(live, room):
+    """While the twelve delegates vote, the press fires votes for polls that cannot exist
+    (10**30, which no database integer holds) and a delegate's second phone fires choices no
+    ballot accepts ("²", [[9]], a 5,000-digit number) and a deeply nested frame: each of those
+    gets its own error, and all twelve honest votes are recorded and acknowledged."""
+    motion = _motion(live, room, room["open_item"])
+    poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+    phones = {city: Phone(live, token) for city, token in room["tokens"].items()}
+    press = Phone(live, live.login(OBSERVER))
+    careless = Phone(live, room["tokens"]["Almaty"])  # the same delegate, a second phone
+    bad_choices = ["²", "①", "1" * 5000, True, [[9]], [{"a": 1}], {"a": 1}, 10**30, "yes " * 100]
+    hostile_acks, done = [], threading.Event()
+
+    def fire():
+        for n in range(400):
+            if done.is_set() and n >= 40:
+                return
+            press.client.emit("vote", HOSTILE_VOTES[n % len(HOSTILE_VOTES)], callback=hostile_acks.append)
+            careless.client.emit("vote", {"poll_id": poll["id"], "choice": bad_choices[n % len(bad_choices)]},
+                                 callback=hostile_acks.append)
+            if n % 20 == 0:  # a frame nested too deeply for any JSON parser's recursion
+                careless.client.eio.send("2" + '["vote",' + "[" * 50000 + "]" * 50000 + "]")
+                press.client.emit("join", {"meeting_id": 10**30}, callback=hostile_acks.append)
+            time.sleep(0.002)
+
+    try:
+        attacker = threading.Thread(target=fire)
+        attacker.start()
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            acks = dict(zip(CITIES, pool.map(lambda city: phones[city].vote(poll["id"], "yes"), CITIES)))
+        done.set()
+        attacker.join(60)
+        assert {city: ack.get("ok") for city, ack in acks.items()} == {city: True for city in CITIES}, acks
+        deadline = time.monotonic() + 30
+        while len(hostile_acks) < 80 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        codes = {ack["error"]["code"] for ack in hostile_acks}
+        assert len(hostile_acks) >= 80 and codes <= {"not_found", "invalid", "already_voted"}, codes
+        result = live.api("POST", f"/polls/{poll['id']}/close", room["chair"]).json()["result"]
+        assert result["counts"] == {"yes": 12, "no": 0, "abstain": 0}
+        assert live.process.poll() is None  # the server is still there
+    finally:
+        hang_up(*phones.values(), press, careless)
+
+
+def test_live_events_with_ids_out_of_range_are_answered_not_found(live, room):
+    phone = Phone(live, room["tokens"]["Cuenca"])
+    try:
+        for meeting_id in (10**30, 2**63, 2**31, -1, 0, "1", True, 1.5, None, [1], {"id": 1}):
+            answer = phone.join(meeting_id)
+            assert answer["error"]["code"] == "not_found", (meeting_id, answer)
+        for poll_id in (10**30, 2**63, 2**31, -1, 0, "1", True, 1.5, None):
+            answer = phone.vote(poll_id, "yes")
+            assert answer["error"]["code"] == "not_found", (poll_id, answer)
+        assert phone.join(room["meeting"])["ok"] is True  # the same connection, still good
+    finally:
+        hang_up(phone)
+
+
+def test_deeply_nested_bodies_are_refused_and_the_server_carries_on(live, room):
+    """"[" * 50000 to a real server (gevent, one process): a 400 each time, and the next vote
+    and page are answered as usual."""
+    deep = "[" * 50000
+    for path in ("/members", "/auth/login", f"/meetings/{room['meeting']}/attendance", "/polls/1/votes"):
+        answer = requests.post(f"{live.url}/api/v1{path}", data=deep, timeout=60, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {room['desk']}"})
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_request", answer.text
+    motion = _motion(live, room, room["open_item"])
+    poll = live.api("POST", f"/motions/{motion}/polls", room["chair"]).json()
+    vote = live.api("POST", f"/polls/{poll['id']}/votes", room["tokens"]["Kampala"], json={"choice": "no"})
+    assert vote.status_code == 201
+    assert requests.get(f"{live.url}/login", timeout=10).status_code == 200
+    assert live.process.poll() is None

@@ -75,6 +75,8 @@ def test_worked_case(rule, yes, no, abstain, present, voting_members, adopted, t
         no=no,
         abstain=abstain,
         cast=yes + no,
+        present=present,
+        voting_members=voting_members,
     )
 
 
@@ -97,30 +99,30 @@ def test_rules_are_the_six_of_the_contract():
 @pytest.mark.parametrize(
     "rule, counts, text",
     [
-        pytest.param("simple", dict(yes=5, no=4), "simple majority of votes cast: at least 5 yes", id="simple"),
-        pytest.param("two_thirds", dict(yes=2, no=4), "two-thirds of votes cast: at least 8 yes", id="two_thirds"),
+        pytest.param("simple", dict(yes=5, no=4), "simple majority of votes cast: more yes than no", id="simple"),
+        pytest.param("two_thirds", dict(yes=2, no=4), "two-thirds of votes cast: yes at least twice no", id="two_thirds"),
         pytest.param(
             "absolute_present",
             dict(yes=5, no=4),
-            "more than half of the voting members present: at least 5 yes",
+            "more than half of the 9 voting members present: at least 5 yes",
             id="absolute_present",
         ),
         pytest.param(
             "absolute_all",
             dict(yes=5, no=4),
-            "more than half of all voting members: at least 7 yes",
+            "more than half of all 12 voting members: at least 7 yes",
             id="absolute_all",
         ),
         pytest.param(
             "two_thirds_present",
             dict(yes=5, no=4),
-            "two-thirds of the voting members present: at least 6 yes",
+            "two-thirds of the 9 voting members present: at least 6 yes",
             id="two_thirds_present",
         ),
         pytest.param(
             "unanimous_present",
             dict(yes=5, no=4),
-            "every voting member present: at least 9 yes",
+            "every voting member present (9) votes yes: at least 9 yes",
             id="unanimous_present",
         ),
     ],
@@ -296,6 +298,26 @@ def test_absolute_thresholds_are_the_smallest_number_over_half(poll):
 
 
 @given(rules, polls())
-def test_describe_always_states_the_threshold(rule, poll):
+def test_describe_states_what_adopts_the_motion_in_words_a_delegate_can_check(rule, poll):
+    """A fixed base is said with its number; a threshold that moves with the no votes is said
+    as the comparison ("yes at least twice no"), never as "at least 1 yes" for an 11-0 vote."""
     outcome = decide(rule, **poll)
-    assert outcome.describe().endswith(f"at least {outcome.threshold} yes")
+    text = outcome.describe()
+    if rule in ("simple", "two_thirds"):
+        assert "at least" not in text.split(":")[1].replace("at least one yes", "").replace("at least twice", "")
+        assert text.endswith(("more yes than no", "yes at least twice no", "and at least one yes"))
+    else:
+        assert text.endswith(f"at least {outcome.threshold} yes")
+        base = poll["voting_members"] if rule == "absolute_all" else poll["present"]
+        assert f" {base} " in f" {text} " or f"({base})" in text
+
+
+@pytest.mark.parametrize("rule, yes, no, text", [
+    ("simple", 11, 0, "simple majority of votes cast: more yes than no"),
+    ("two_thirds", 7, 3, "two-thirds of votes cast: yes at least twice no"),
+    ("two_thirds", 0, 0, "two-thirds of votes cast: yes at least twice no, and at least one yes"),
+])
+def test_the_thresholds_the_issue_found_misleading_read_right(rule, yes, no, text):
+    outcome = decide(rule, yes=yes, no=no, present=12, voting_members=12)
+    assert outcome.describe() == text
+    assert outcome.adopted == (yes > 0 and (yes > no if rule == "simple" else yes >= 2 * no))

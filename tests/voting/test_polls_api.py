@@ -203,3 +203,25 @@ def test_closed_session_motions_and_polls_do_not_exist_for_observers(room, api):
     assert observer.get(f"/polls/{poll['id']}").status_code == 404
     assert observer.get(f"/meetings/{room.meeting_id}/motions").get_json() == []
     assert observer.post(f"/polls/{poll['id']}/votes", json={"choice": "yes"}).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["exhaustive", "irv"])
+def test_a_choice_no_ballot_accepts_is_422_naming_choice_and_records_nothing(room, method):
+    """Unicode digits that str.isdigit accepts and int refuses, a 5,000-digit number, a boolean,
+    nested rankings: each is the voter's mistake (422 naming `choice`), never a 500, and the
+    voter may then vote properly."""
+    room.check_in(*CITIES)
+    candidates = [room.members[city] for city in ("Makati", "Abuja", "Cuenca")]
+    motion = room.motion("Approval of Host City of the EXCOM Meeting 2025", kind="host_city", title="Host 2025",
+                         candidates=candidates, method=method)
+    poll = room.open_poll(motion["id"]).get_json()
+    first = candidates[0]
+    hostile = ["²", "①", "٣", "1" * 5000, True, 1.0, None, {"a": 1}, [[first]], [{"a": 1}], [first, first],
+               [first, True], [str(first), first], 2**63, -first, 10**30, "", [], [first] * 5000]
+    for choice in hostile:
+        answer = room.vote(poll["id"], "Almaty", choice)
+        assert answer.status_code == 422, (choice, answer.get_json())
+        assert list(answer.get_json()["error"]["fields"]) == ["choice"], choice
+    assert room.chair.get(f"/polls/{poll['id']}").get_json()["cast"] == 0
+    valid = [first, str(candidates[1])] if method == "irv" else str(first)
+    assert room.vote(poll["id"], "Almaty", valid).status_code == 201

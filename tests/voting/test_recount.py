@@ -6,6 +6,9 @@ from governance.cli import main
 from governance.extensions import db
 from tests.voting.scene import CITIES, Room
 
+MEMBERSHIP_ITEM = ("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since EXCOM "
+                   "Meeting 2023")
+
 
 @pytest.fixture
 def voted(demo, api):
@@ -57,3 +60,139 @@ def test_the_recount_finds_tampering(voted, app, runner, tampering):
     result = runner.invoke(main, ["audit", "recount"])
     assert result.exit_code == 1
     assert "recount FAILED" in result.output
+
+
+# --- the auditor with write access: each tampering of issue 14, with the project's own functions ---
+
+def _recount(runner):
+    result = runner.invoke(main, ["audit", "recount"])
+    return result.exit_code, result.output + (result.stderr if result.stderr_bytes else "")
+
+
+@pytest.fixture
+def suspension(demo, api):
+    """Kampala suspended by a named vote, 9 yes, 3 no."""
+    room = Room(api, demo)
+    room.check_in(*CITIES)
+    kampala = room.members["Kampala"]
+    motion = room.motion(MEMBERSHIP_ITEM, kind="membership", title="Suspension of Kampala",
+                         member_id=kampala, action="suspend")
+    poll = room.open_poll(motion["id"]).get_json()
+    for city, choice in zip(CITIES, ["yes"] * 9 + ["no"] * 3):
+        assert room.vote(poll["id"], city, choice).status_code == 201
+    assert room.close(poll["id"])["status"] == "adopted"
+    assert room.desk.get(f"/members/{kampala}").get_json()["status"] == "suspended"
+    room.poll_id, room.motion_id, room.kampala = poll["id"], motion["id"], kampala
+    return room
+
+
+def _closing_event(app, poll_id):
+    from tests import tampering
+    with app.app_context():
+        return tampering.event_of("poll.closed", poll_id).seq
+
+
+def test_flipped_ballots_resealed_with_the_motion_rejected_and_the_member_active_again(suspension, app, runner):
+    from governance.registry.models import Member
+    from motions.models import Motion
+    from tests import tampering
+    from voting.models import Ballot
+    assert _recount(runner)[0] == 0
+    seq = _closing_event(app, suspension.poll_id)
+    with app.app_context():
+        db.session.execute(db.update(Ballot).where(Ballot.poll_id == suspension.poll_id, Ballot.choice == "yes")
+                           .values(choice="no"))
+        db.session.commit()
+        assert tampering.reseal_poll(suspension.poll_id)["status"] == "rejected"
+        motion = db.session.get(Motion, suspension.motion_id)
+        motion.status, motion.resolution_number = "rejected", None
+        db.session.get(Member, suspension.kampala).status = "active"
+        db.session.commit()
+    assert runner.invoke(main, ["audit", "verify"]).exit_code == 0  # no event was touched
+    code, output = _recount(runner)
+    assert code == 1
+    assert f"status: the poll.closed event (event {seq}) recorded 'adopted', the ballots give 'rejected'" in output
+    assert "counts: the poll.closed event" in output and "'yes': 9" in output
+    assert "the roll-call too) are not those sealed at closing" in output
+    assert "it is marked rejected, but the audit trail recorded it adopted" in output
+    assert (f"member {suspension.kampala} (Kampala): its status is 'active' in the registry, but its status "
+            "history in the audit trail ends with 'suspended'") in output
+
+
+@pytest.mark.parametrize("edit", ["swap two members' ballots", "name a member who did not vote"])
+def test_an_edited_roll_call_is_found(suspension, app, runner, edit):
+    from tests import tampering
+    from voting.models import Ballot, Participation
+    with app.app_context():
+        ballots = db.session.scalars(db.select(Ballot).where(Ballot.poll_id == suspension.poll_id)
+                                     .order_by(Ballot.choice, Ballot.member_id)).all()
+        voted_no, voted_yes = ballots[0], ballots[-1]
+        if edit == "swap two members' ballots":
+            voted_no.member_id, voted_yes.member_id = voted_yes.member_id, voted_no.member_id
+            db.session.commit()
+            tampering.reseal_poll(suspension.poll_id)  # the published roll-call agrees with the edit
+        else:
+            outsider = db.session.execute(db.text("SELECT id FROM members WHERE name = 'Cali'")).scalar()
+            db.session.execute(db.delete(Participation).where(Participation.poll_id == suspension.poll_id,
+                                                              Participation.member_id == voted_no.member_id))
+            db.session.add(Participation(poll_id=suspension.poll_id, member_id=outsider,
+                                         cast_by_id=None))
+            voted_no.member_id = outsider
+            db.session.commit()
+            tampering.reseal_poll(suspension.poll_id)
+    code, output = _recount(runner)
+    assert code == 1
+    assert "(in this named poll, the roll-call too) are not those sealed at closing" in output
+    if edit == "name a member who did not vote":
+        assert "who took part, or which delegate cast a member's vote (\"voted by\"), is not what" in output
+
+
+def test_an_edited_voted_by_is_found(suspension, app, runner):
+    from voting.models import Participation
+    with app.app_context():
+        row = db.session.scalars(db.select(Participation).where(Participation.poll_id == suspension.poll_id)).first()
+        other = db.session.execute(db.text("SELECT id FROM users WHERE email = 'seoul@excom.example.org'")).scalar()
+        assert row.cast_by_id != other
+        row.cast_by_id = other
+        db.session.commit()
+    code, output = _recount(runner)
+    assert code == 1
+    assert "which delegate cast a member's vote (\"voted by\"), is not what the poll.closed event" in output
+
+
+@pytest.mark.parametrize("change", ["member status", "next host"])
+def test_a_changed_member_status_or_next_host_is_found(voted, app, runner, change):
+    from governance.meetings.models import Meeting
+    from governance.registry.models import Member
+    with app.app_context():
+        if change == "member status":
+            db.session.execute(db.update(Member).where(Member.name == "Hebron").values(status="terminated"))
+            expected = "(Hebron): its status is 'terminated' in the registry, but its status history in the " \
+                       "audit trail ends with 'active'"
+        else:
+            meeting = db.session.scalar(db.select(Meeting))
+            assert meeting.next_host_id == voted.members["Makati"]
+            meeting.next_host_id = voted.members["Abuja"]
+            expected = (f"its next host is member {voted.members['Abuja']}, but the audit trail recorded member "
+                        f"{voted.members['Makati']}")
+        db.session.commit()
+    code, output = _recount(runner)
+    assert code == 1 and expected in output
+
+
+def test_a_deleted_vote_resealed_is_found(suspension, app, runner):
+    from tests import tampering
+    from voting.models import Ballot, Participation
+    seq = _closing_event(app, suspension.poll_id)
+    with app.app_context():
+        gone = db.session.scalars(db.select(Ballot).where(Ballot.poll_id == suspension.poll_id,
+                                                          Ballot.choice == "no")).first()
+        db.session.execute(db.delete(Participation).where(Participation.poll_id == suspension.poll_id,
+                                                          Participation.member_id == gone.member_id))
+        db.session.delete(gone)
+        db.session.commit()
+        tampering.reseal_poll(suspension.poll_id)
+    code, output = _recount(runner)
+    assert code == 1
+    assert f"the poll.closed event (event {seq}) counted 12 ballots; the box holds 11" in output
+    assert f"counts: the poll.closed event (event {seq}) recorded {{'yes': 9, 'no': 3, 'abstain': 0}}" in output

@@ -462,20 +462,63 @@ def test_irv_candidates_nobody_ranked_first_leave_together():
     assert result.winner == "B"
 
 
-def test_irv_unbreakable_tie_stops_the_count():
+def test_irv_unbreakable_tie_stops_the_count_for_the_chair():
     result = instant_runoff(["A", "B", "C"], [("A",)] * 3 + [("B",)] * 3 + [("C", "A")] * 3)
-    assert (result.status, result.winner) == ("tied", None)
+    assert (result.status, result.winner, result.level) == ("tied", None, ("A", "B", "C"))
     assert result.rounds == (
-        IrvRound({"A": 3, "B": 3, "C": 3}, 0, (), ("A", "B", "C")),
+        IrvRound({"A": 3, "B": 3, "C": 3}, 0, (), ("A", "B", "C"), level=("A", "B", "C")),
     )
 
 
-def test_irv_tie_among_some_that_cannot_leave_together_stops_the_count():
+def test_irv_three_level_take_two_casting_votes():
+    ballots = [("A",)] * 3 + [("B",)] * 3 + [("C", "A")] * 3
+    once = instant_runoff(["A", "B", "C"], ballots, casting_votes=["B"])
+    assert (once.status, once.level) == ("tied", ("A", "C"))  # B kept; A and C still level
+    assert once.rounds[-1].casting_votes == ("B",)
+    twice = instant_runoff(["A", "B", "C"], ballots, casting_votes=["B", "A"])  # A kept too: C goes
+    assert [r.eliminated for r in twice.rounds] == [("C",), ()]
+    assert twice.rounds[0] == IrvRound({"A": 3, "B": 3, "C": 3}, 0, ("C",), ("A", "B"), ("A", "B", "C"), ("B", "A"))
+    assert (twice.status, twice.winner) == ("elected", "A")  # C's ballots went to A: 6 of 9
+
+
+def test_irv_tie_among_some_that_cannot_leave_together_goes_to_the_chair():
     # B and C tie for last with 2 each; there is no earlier round to look back
     # on, and together (4) they outnumber A (3), so eliminating both at once
-    # could change the result: no safe choice exists.
-    result = instant_runoff(["A", "B", "C"], [("A",)] * 3 + [("B",)] * 2 + [("C",)] * 2)
-    assert (result.status, result.winner) == ("tied", None)
+    # could change the result: only the chair's casting vote can settle it.
+    ballots = [("A",)] * 3 + [("B", "C")] * 2 + [("C", "A")] * 2
+    result = instant_runoff(["A", "B", "C"], ballots)
+    assert (result.status, result.winner, result.level) == ("tied", None, ("B", "C"))
+    kept_c = instant_runoff(["A", "B", "C"], ballots, casting_votes=["C"])
+    assert [r.eliminated for r in kept_c.rounds] == [("B",), ()]
+    assert (kept_c.winner, kept_c.rounds[1].counts) == ("C", {"A": 3, "C": 4})
+    kept_b = instant_runoff(["A", "B", "C"], ballots, casting_votes=["B"])
+    assert (kept_b.winner, kept_b.rounds[1].counts) == ("A", {"A": 5, "B": 2})
+
+
+def test_irv_each_round_has_its_own_threshold():
+    # 9 ballots; two rank only C and are exhausted once C is out: round 2 needs 4 of 7, not 5 of 9
+    ballots = [("A",)] * 4 + [("B",)] * 3 + [("C",)] * 2
+    result = instant_runoff(["A", "B", "C"], ballots)
+    first, second = result.rounds
+    assert (first.counting, first.threshold, first.exhausted) == (9, 5, 0)
+    assert (second.counting, second.threshold, second.exhausted) == (7, 4, 2)
+    assert (result.winner, second.counts["A"]) == ("A", 4)
+
+
+@pytest.mark.parametrize("casting_votes, why", [
+    (["B"], "not level"),                # A and C are level, B is not in the tie
+    (["C", "A"], "left over"),           # one casting vote settles a tie of two
+])
+def test_irv_casting_votes_must_be_needed_and_for_a_level_candidate(casting_votes, why):
+    ballots = [("A",)] * 2 + [("B",)] * 5 + [("C",)] * 2
+    with pytest.raises(ValueError):
+        instant_runoff(["A", "B", "C"], ballots, casting_votes=casting_votes)
+
+
+def test_irv_no_casting_vote_when_nothing_counts():
+    with pytest.raises(ValueError):
+        instant_runoff(["A", "B"], [(), ()], casting_votes=["A"])
+    assert instant_runoff(["A", "B"], [(), ()]).level == ()
 
 
 def test_irv_blank_ballots_are_exhausted_from_the_start():
@@ -577,3 +620,32 @@ def test_irv_first_preference_majority_always_wins_round_one(election, data):
     extra = [(favourite,)] * (len(others) + 1)
     result = instant_runoff(candidates, ballots + extra)
     assert (result.status, result.winner, len(result.rounds)) == ("elected", favourite, 1)
+
+
+@given(elections())
+def test_irv_every_round_publishes_its_own_threshold(election):
+    candidates, ballots = election
+    for round_ in instant_runoff(candidates, ballots).rounds:
+        assert round_.counting == len(ballots) - round_.exhausted
+        assert 2 * round_.threshold > round_.counting >= 2 * (round_.threshold - 1)
+
+
+@given(elections(), st.data())
+def test_irv_casting_votes_always_bring_the_count_to_an_end(election, data):
+    """Whatever level candidate the chair keeps each time, the count ends: elected, or tied
+    only because no ballot counts; and a tie settled never changes the rounds before it."""
+    candidates, ballots = election
+    given_votes: list = []
+    result = instant_runoff(candidates, ballots)
+    for _ in range(len(candidates) * len(candidates) + 1):
+        if result.status == "elected" or not result.level:
+            break
+        before = result.rounds[:-1]
+        given_votes.append(data.draw(st.sampled_from(result.level)))
+        result = instant_runoff(candidates, ballots, casting_votes=given_votes)
+        assert result.rounds[:len(before)] == before
+        kept = given_votes[-1]
+        assert kept not in result.rounds[len(before)].eliminated
+    assert result.status == "elected" or (result.level == () and result.rounds[-1].counting == 0)
+    if result.status == "elected":
+        assert result.rounds[-1].counts[result.winner] >= result.rounds[-1].threshold

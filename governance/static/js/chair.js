@@ -5,7 +5,9 @@
   "use strict";
   var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
   var meetingId = X.data.meeting_id;
-  var poll = null, lastClosed = null, motionList = null, busy = false;
+  var poll = null, lastClosed = null, motionList = null, busy = false, turnout = null, turnoutAsked = 0;
+
+  function adjourned() { return !!X.data.adjourned; }
 
   function fail(answer) {
     $("chair-error").textContent = t("error", {reason: X.errorText(answer)});
@@ -38,11 +40,22 @@
 
   /* --- agenda ------------------------------------------------------------------------- */
 
+  /* While a poll is open the current item stays (409 poll_open); after adjournment nothing
+     is taken up any more (409 adjourned): the buttons say so before the API has to. */
+  function setAgendaButtons() {
+    document.querySelectorAll("[data-activate]").forEach(function (button) {
+      show(button, !adjourned());
+      button.disabled = adjourned() || !!poll;
+      if (poll && !adjourned()) button.setAttribute("title", t("item_locked_by_poll"));
+      else button.removeAttribute("title");
+    });
+  }
+
   document.querySelectorAll("[data-activate]").forEach(function (button) {
     button.addEventListener("click", function () {
       button.disabled = true;
       X.api("POST", "/items/" + button.getAttribute("data-activate") + "/activate").then(function (answer) {
-        button.disabled = false;
+        setAgendaButtons();
         if (!answer.ok) { fail(answer); return; }
         ok();
         X.setCurrentItem(answer.body);
@@ -74,9 +87,9 @@
     mine.forEach(function (motion) {
       var status = motion.status || "pending";
       var next = needsNextRound(motion);
-      var canOpen = !poll && status === "pending";
+      var canOpen = !poll && status === "pending" && !adjourned();
       var button = null, voting = !!(poll && poll.motion_id === motion.id);
-      if (status === "pending" && !voting) {  // a decided motion has nothing left to open
+      if (status === "pending" && !voting && !adjourned()) {  // a decided motion has nothing left to open
         button = el("button", {type: "button", className: "button primary", "data-open-poll": String(motion.id),
                                disabled: !canOpen}, [next ? t("next_round") : t("open_poll")]);
         button.addEventListener("click", function () { openPoll(motion.id, button); });
@@ -122,14 +135,22 @@
     var heading = X.pollHeading(shown, null);
     $("poll-meta").textContent = heading.meta;
     $("poll-title").textContent = heading.title;
-    setCount(shown.cast || 0, shown.eligible || 0);
+    X.renderMotionDetail($("poll-detail"), shown, {candidates: false});
+    show($("poll-count"), !!poll);
+    show(document.querySelector(".chair-poll .progress"), !!poll);
+    if (poll) setCount(poll); else { show($("poll-waiting"), false); turnout = null; }
     show($("close-poll"), !!poll);
     $("close-poll").disabled = false;
+    show($("close-confirm"), false);
     var result = shown.status === "closed" ? shown.result : null;
     X.renderResult($("result"), shown, result);
     renderCasting(shown, result);
-    // a run-off goes on with the next ballot; a tie nobody broke is held again with the same one
-    show($("next-round"), !!(result && (result.status === "runoff" || result.status === "tied")));
+    // a run-off goes on with the next ballot; a tie nobody broke is held again with the same one;
+    // the button is usable again each time it is offered (it is disabled while a round opens)
+    show($("next-round"), !!(result && (result.status === "runoff" || result.status === "tied")) && !adjourned());
+    $("next-round").disabled = false;
+    if (poll) askTurnout();
+    setAgendaButtons();
     renderMotions();
   }
 
@@ -138,12 +159,11 @@
      because it decides the round for good; or opens the round again (which the API then
      treats as the tie settled by the members: 409 superseded). */
   function levelCandidates(closed, result) {
-    if (poll || !closed || !result || result.status !== "tied" || closed.method !== "exhaustive" || !result.cast) return [];
-    var counts = result.counts || {}, top = -1;
-    Object.keys(counts).forEach(function (key) { if (key !== "abstain" && counts[key] > top) top = counts[key]; });
-    return (closed.choices || []).filter(function (c) {
-      return c.value !== "abstain" && counts[String(c.value)] === top;
-    });
+    // the result names who is level (`level`): every candidate of a tied exhaustive round, or
+    // those tied for last in an instant-runoff count that the earlier rounds did not separate
+    if (poll || adjourned() || !closed || !result || result.status !== "tied" || !result.level) return [];
+    var level = result.level.map(String);
+    return (closed.choices || []).filter(function (c) { return level.indexOf(String(c.value)) >= 0; });
   }
 
   function renderCasting(closed, result) {
@@ -152,6 +172,7 @@
     show($("casting-confirm"), false);
     var candidates = levelCandidates(closed, result);
     show($("casting"), candidates.length >= 2);
+    $("casting-hint").textContent = closed && closed.method === "irv" ? t("casting_hint_irv") : t("casting_hint");
     candidates.forEach(function (choice) {
       var button = el("button", {type: "button", className: "button", "data-casting-vote": String(choice.value)},
                       [t("casting_vote_for", {name: choice.label})]);
@@ -189,14 +210,69 @@
     });
   }
 
-  function setCount(cast, eligible) {
-    $("poll-count").textContent = X.countText(cast, eligible);
-    X.setProgress($("poll-progress"), cast, eligible);
+  /* "7 of 9 present have voted; 12 eligible", and for a named poll who has not voted yet. */
+  function setCount(p) {
+    $("poll-count").textContent = X.turnoutText(p);
+    var share = X.turnoutShare(p);
+    X.setProgress($("poll-progress"), share[0], share[1]);
+  }
+
+  function waitingText(answer) {
+    if (!answer || !answer.waiting) return "";
+    if (!answer.waiting.length) return answer.present ? t("everyone_voted") : "";
+    return t("waiting_for", {names: answer.waiting.map(function (w) { return w.member; }).join(", ")});
+  }
+
+  function fetchTurnout() {
+    if (!poll) return Promise.resolve(null);
+    var asked = poll.id;
+    return X.api("GET", "/polls/" + asked + "/turnout").then(function (answer) {
+      if (!answer.ok || !poll || poll.id !== asked) return null;
+      turnout = answer.body;
+      Object.assign(poll, {ballots: turnout.ballots, cast: turnout.ballots, present: turnout.present,
+                           present_voted: turnout.present_voted, eligible: turnout.eligible});
+      setCount(poll);
+      var waiting = waitingText(turnout);
+      $("poll-waiting").textContent = waiting;
+      show($("poll-waiting"), !!waiting);
+      return turnout;
+    });
+  }
+
+  // progress arrives a few times a second under a burst: the names are asked at most once a second
+  function askTurnout() {
+    var now = Date.now();
+    if (now - turnoutAsked < 1000) {
+      if (!askTurnout.pending) askTurnout.pending = setTimeout(function () { askTurnout.pending = null; askTurnout(); }, 1000);
+      return;
+    }
+    turnoutAsked = now;
+    fetchTurnout();
+  }
+
+  /* Closing applies the result at once (a member admitted, a logo replaced): the chair sees
+     how many present voting members have voted, and who has not, before confirming. */
+  function askClose() {
+    if (!poll || busy) return;
+    $("close-poll").disabled = true;
+    fetchTurnout().then(function (answer) {
+      $("close-poll").disabled = false;
+      var p = answer || poll;
+      if (!poll) return;
+      $("close-question").textContent = t("close_confirm", {voted: p.present_voted || 0, present: p.present || 0,
+                                                            eligible: p.eligible || 0});
+      var waiting = waitingText(answer);
+      $("close-waiting").textContent = waiting;
+      show($("close-waiting"), !!waiting);
+      show($("close-confirm"), true);
+      $("close-yes").focus();
+    });
   }
 
   function closePoll() {
     if (!poll || busy) return;
     busy = true;
+    show($("close-confirm"), false);
     $("close-poll").disabled = true;
     var closing = poll;
     X.api("POST", "/polls/" + closing.id + "/close").then(function (answer) {
@@ -209,11 +285,22 @@
     });
   }
 
-  $("close-poll").addEventListener("click", closePoll);
+  $("close-poll").addEventListener("click", askClose);
+  $("close-yes").addEventListener("click", closePoll);
+  $("close-no").addEventListener("click", function () { show($("close-confirm"), false); $("close-poll").focus(); });
 
   $("next-round").addEventListener("click", function () {
     if (lastClosed) openPoll(lastClosed.motion_id, $("next-round"));
   });
+
+  function setAdjourned() {
+    X.data.adjourned = true;
+    $("adjourn").disabled = true;
+    show($("next-round"), false);
+    show($("casting"), false);
+    setAgendaButtons();
+    renderMotions();
+  }
 
   /* --- adjournment -------------------------------------------------------------------- */
 
@@ -223,14 +310,15 @@
     X.api("POST", "/meetings/" + meetingId + "/adjourn").then(function (answer) {
       show($("adjourn-confirm"), false);
       if (!answer.ok) { fail(answer); return; }
-      $("adjourn").disabled = true;
       show($("adjourned"), true);
+      setAdjourned();
     });
   });
 
   /* --- live --------------------------------------------------------------------------- */
 
   setQuorum(X.data.quorum);
+  setAgendaButtons();
   loadMotions();
   // a motion the secretariat has just put on the item shows up without a reload (there is no event for it)
   setInterval(function () { if (!poll && document.visibilityState === "visible") loadMotions(); }, 10000);
@@ -249,6 +337,7 @@
         });
       }
       if (state.quorum) setQuorum(state.quorum);
+      if (state.adjourned) setAdjourned();
       X.api("GET", "/meetings/" + meetingId + "/quorum").then(function (a) { if (a.ok) setQuorum(a.body); });
       loadMotions();
     },
@@ -258,10 +347,14 @@
       renderMotions();
     },
     "quorum.changed": setQuorum,
-    "attendance.changed": setPresence,
+    "attendance.changed": function (payload) { setPresence(payload); if (poll) askTurnout(); },
     "poll.opened": function (payload) { if (payload.poll) setPoll(payload.poll); },
     "poll.progress": function (payload) {
-      if (poll && poll.id === payload.poll_id) { poll.cast = payload.cast; poll.eligible = payload.eligible; setCount(payload.cast, payload.eligible); }
+      if (poll && poll.id === payload.poll_id) {
+        Object.assign(poll, payload, {id: poll.id});
+        setCount(poll);
+        if (!poll.secret) askTurnout();  // the names of who has not voted yet
+      }
     },
     "poll.closed": function (payload) {
       var base = (poll && poll.id === payload.poll_id) ? poll : (lastClosed && lastClosed.id === payload.poll_id ? lastClosed : null);
@@ -269,6 +362,6 @@
       else X.api("GET", "/polls/" + payload.poll_id).then(function (a) { if (a.ok) setPoll(a.body); });
       loadMotions();
     },
-    "meeting.adjourned": function () { $("adjourn").disabled = true; }
+    "meeting.adjourned": setAdjourned
   });
 })();

@@ -165,6 +165,60 @@
     });
   }
 
+  /* --- one vocabulary of counts: ballots, votes cast, abstentions ----------------------- */
+
+  /* While a poll is open: "7 of 9 present have voted; 12 eligible" (and the ballots when a
+     voter has left since). `p` is a poll, a poll.progress payload or a turnout answer. */
+  function turnoutText(p) {
+    if (!p) return "";
+    var ballots = p.ballots !== undefined ? p.ballots : (p.cast || 0);
+    if (p.present === undefined) return t("ballots_of_eligible", {n: ballots, eligible: p.eligible || 0});
+    var text = t("turnout", {voted: p.present_voted || 0, present: p.present, eligible: p.eligible || 0});
+    if (ballots !== (p.present_voted || 0)) text += " · " + t("ballots_n", {n: ballots});
+    return text;
+  }
+
+  function turnoutShare(p) {
+    if (!p) return [0, 0];
+    if (p.present !== undefined) return [p.present_voted || 0, p.present];
+    return [p.ballots !== undefined ? p.ballots : (p.cast || 0), p.eligible || 0];
+  }
+
+  /* After the close: "Ballots: 12 · Votes cast: 11 · Abstentions: 1" (+ exhausted, by IRV). */
+  function countsText(result) {
+    var ballots = result.ballots !== undefined ? result.ballots : (result.cast || 0) + (result.abstain || 0);
+    var text = t("counts_line", {ballots: ballots, cast: result.cast || 0, abstain: result.abstain || 0});
+    if (result.rule === "irv" && result.exhausted !== undefined) text += " · " + t("exhausted_n", {n: result.exhausted});
+    return text + " · " + t("eligible_n", {n: result.eligible || 0});
+  }
+
+  /* The majority a motion needs, before the vote, in words a delegate reads right. */
+  function majorityText(poll) {
+    if (!poll) return "";
+    if (poll.method === "irv") return t("rule_irv");
+    if (poll.method === "exhaustive") return poll.reason === "tie_break" ? t("threshold_tie_break") : t("rule_exhaustive");
+    var rule = (poll.motion && poll.motion.majority) || "simple";
+    var n = Math.floor((poll.eligible || 0) / 2) + 1;
+    return t("rule_" + rule, {members: poll.eligible || 0, n: n});
+  }
+
+  /* The threshold of a result, with its numbers where the rule rests on a fixed base. */
+  function thresholdText(poll, result) {
+    var n = result.threshold;
+    switch (result.rule) {
+      case "simple": case "two_thirds": return t("rule_" + result.rule);
+      case "absolute_all": return t("rule_absolute_all", {members: result.eligible, n: n});
+      case "absolute_present": case "two_thirds_present": case "unanimous_present":
+        return t("threshold_" + result.rule, {present: result.present, n: n});
+      case "exhaustive":
+        return poll && poll.reason === "tie_break" ? t("threshold_tie_break") : t("threshold_exhaustive", {cast: result.cast || 0, n: n});
+      case "irv":
+        var rounds = result.rounds || [], last = rounds[rounds.length - 1] || {};
+        return t("threshold_irv", {counting: last.counting !== undefined ? last.counting : result.cast, round: last.round || rounds.length || 1, n: n});
+      default: return "";
+    }
+  }
+
   function choiceLabel(poll, value) {
     var key = String(value);
     if (key === "yes" || key === "no" || key === "abstain") return t(key);
@@ -175,7 +229,9 @@
     return key;
   }
 
-  function countText(cast, eligible) { return t("cast_of", {cast: cast, eligible: eligible}); }
+  function names(poll, values) {
+    return (values || []).map(function (v) { return choiceLabel(poll, v); }).join(", ");
+  }
 
   function statusLine(poll, result) {
     switch (result.status) {
@@ -184,7 +240,7 @@
       case "elected": return t("elected", {name: choiceLabel(poll, result.winner)});
       case "runoff": return t("runoff");
       case "void": return t("void");
-      case "tied": return t("tied");
+      case "tied": return (result.level && result.level.length) ? t("tied") : t("tied_nothing_counted");
       default: return result.status || "";
     }
   }
@@ -198,19 +254,22 @@
     return keys;
   }
 
-  /* A plain HTML/CSS bar chart: widths are set through the CSSOM, which the CSP allows. */
-  function barChart(poll, counts, threshold) {
+  /* A plain HTML/CSS bar chart: widths are set through the CSSOM, which the CSP allows. The
+     dashed line is what a choice must reach: the yes bar's for a motion, every candidate's for
+     a ballot (the deciding round's threshold, by instant runoff). */
+  function barChart(poll, counts, threshold, thresholdLabel) {
     var keys = orderedCounts(poll, counts);
     var total = keys.reduce(function (sum, key) { return sum + (Number(counts[key]) || 0); }, 0);
     var scale = Math.max(total, Number(threshold) || 0, 1);
+    var candidates = poll && poll.method && poll.method !== "yes_no";
     var list = el("ul", {className: "bars"});
     keys.forEach(function (key) {
       var n = Number(counts[key]) || 0;
       var fill = el("span", {className: "bar-fill bar-" + key.replace(/[^a-z0-9_-]/gi, "")});
       fill.style.width = (100 * n / scale).toFixed(1) + "%";
       var track = el("span", {className: "bar-track"}, [fill]);
-      if (threshold && key === "yes") {
-        var mark = el("span", {className: "bar-threshold", title: t("threshold", {n: threshold})});
+      if (threshold && (key === "yes" || (candidates && key !== "abstain"))) {
+        var mark = el("span", {className: "bar-threshold", title: thresholdLabel || ""});
         mark.style.left = (100 * threshold / scale).toFixed(1) + "%";
         track.appendChild(mark);
       }
@@ -223,30 +282,109 @@
     return list;
   }
 
+  /* Every round of an instant-runoff count, each with its own votes cast (the ballots still
+     counting), threshold and exhausted ballots, and what settled its tie for last place. */
+  function roundsTable(poll, result) {
+    var rounds = result.rounds || [];
+    if (result.rule !== "irv" || !rounds.length) return null;
+    var candidates = orderedCounts(poll, rounds[0].counts || {});
+    var head = el("tr", {}, [el("th", {scope: "col", text: t("round_col")})].concat(
+      candidates.map(function (key) { return el("th", {scope: "col", text: choiceLabel(poll, key)}); }),
+      [el("th", {scope: "col", text: t("counting_col")}), el("th", {scope: "col", text: t("needed_col")}),
+       el("th", {scope: "col", text: t("exhausted_col")}), el("th", {scope: "col", text: t("outcome_col")})]));
+    var body = el("tbody");
+    rounds.forEach(function (round, index) {
+      var counts = round.counts || {}, what = [];
+      if (round.level && round.level.length) what.push(t("irv_level", {names: names(poll, round.level)}));
+      if (round.casting_votes && round.casting_votes.length) what.push(t("irv_casting", {names: names(poll, round.casting_votes)}));
+      if (round.eliminated && round.eliminated.length) what.push(t("irv_eliminated", {names: names(poll, round.eliminated)}));
+      if (index === rounds.length - 1 && result.status === "elected") what.push(t("elected", {name: choiceLabel(poll, result.winner)}));
+      body.appendChild(el("tr", {"data-round": String(round.round || index + 1)}, [
+        el("th", {scope: "row", text: t("irv_round", {n: round.round || index + 1})})].concat(
+        candidates.map(function (key) {
+          return el("td", {text: Object.prototype.hasOwnProperty.call(counts, key) ? String(counts[key]) : "–"});
+        }),
+        [el("td", {text: String(round.counting)}), el("td", {text: String(round.threshold)}),
+         el("td", {text: String(round.exhausted)}), el("td", {text: what.join(" ")})])));
+    });
+    return el("table", {className: "rounds"}, [el("caption", {text: t("rounds_heading")}), el("thead", {}, [head]), body]);
+  }
+
   function renderResult(container, poll, result) {
     if (!container) return;
     container.textContent = "";
     if (!result) { show(container, false); return; }
     container.appendChild(el("p", {className: "result-status status-" + result.status, text: statusLine(poll, result)}));
-    if (result.counts) container.appendChild(barChart(poll, result.counts, result.threshold));
-    var meta = [];
-    if (result.threshold) meta.push(t("threshold", {n: result.threshold}));
-    var ballots = result.ballots !== undefined ? result.ballots : result.cast;
-    if (ballots !== undefined) meta.push(countText(ballots, result.eligible));
+    var threshold = thresholdText(poll, result);
+    if (result.counts) container.appendChild(barChart(poll, result.counts, result.threshold, threshold));
+    container.appendChild(el("p", {className: "result-counts", text: countsText(result)}));
+    if (threshold) container.appendChild(el("p", {className: "result-threshold", text: threshold}));
+    var meta = [t("abstentions_not_cast")];
     if (result.quorate !== undefined) meta.push(result.quorate ? t("quorate") : t("not_quorate"));
     container.appendChild(el("p", {className: "result-meta", text: meta.join(" · ")}));
-    if (result.casting_vote !== undefined && result.casting_vote !== null) {
+    var table = roundsTable(poll, result);
+    if (table) container.appendChild(table);
+    if (result.casting_vote !== undefined && result.casting_vote !== null && result.rule !== "irv") {
       container.appendChild(el("p", {className: "result-next result-casting", text: t("casting_vote_given", {name: choiceLabel(poll, result.casting_vote)})}));
     }
-    var level = result.status === "tied" && result.counts
-      ? Object.keys(result.counts).filter(function (key) { return key !== "abstain"; }).map(function (key) { return choiceLabel(poll, key); }) : [];
-    if (level.length) {
-      container.appendChild(el("p", {className: "result-next", text: t("tied_between", {names: level.join(", ")})}));
+    if (result.status === "tied" && result.level && result.level.length) {
+      container.appendChild(el("p", {className: "result-next", text: t("tied_between", {names: names(poll, result.level)})}));
     }
     if (result.status === "runoff" && result.next_round && result.next_round.candidates) {
-      var names = result.next_round.candidates.map(function (c) { return choiceLabel(poll, c && c.id !== undefined ? c.id : c); });
-      container.appendChild(el("p", {className: "result-next", text: t("next_round_candidates", {names: names.join(", ")})}));
+      container.appendChild(el("p", {className: "result-next", text: t("next_round_candidates", {names: names(poll, result.next_round.candidates)})}));
     }
+    if (result.approves) container.appendChild(el("p", {className: "result-approves", text: approvesText(result.approves)}));
+    show(container, true);
+  }
+
+  /* Which memorandum a minutes approval puts to the vote (and, once adopted, approved). */
+  function approvesText(subject) {
+    if (!subject) return "";
+    if (subject.external_memorandum_id) return t("approves_external", {title: subject.title, filename: subject.filename});
+    if (subject.version) return t("approves_version", {title: subject.title, version: subject.version});
+    return subject.title || "";
+  }
+
+  /* The proposed text with the changes marked: <del> and <ins> holding plain text only. */
+  function changesNode(changes) {
+    var box = el("p", {className: "changes"});
+    (changes || []).forEach(function (segment) {
+      var tag = segment.op === "delete" ? "del" : (segment.op === "insert" ? "ins" : "span");
+      box.appendChild(el(tag, {text: segment.text}));
+    });
+    return box;
+  }
+
+  /* What a voter sees above the ballot (phones) or beside the count (projector): the motion's
+     words, the majority it needs, a statutes amendment's texts with its changes, the memorandum
+     a minutes approval puts to the vote, and the candidates of a ballot. */
+  function renderMotionDetail(container, poll, options) {
+    if (!container) return;
+    container.textContent = "";
+    if (!poll) { show(container, false); return; }
+    var motion = poll.motion || {};
+    if (motion.text && motion.text !== motion.title) container.appendChild(el("p", {className: "motion-text", text: motion.text}));
+    if (motion.approves) container.appendChild(el("p", {className: "motion-approves", text: approvesText(motion.approves)}));
+    if (motion.kind === "statutes_amendment") {
+      var amendment = el("div", {className: "amendment"}, [
+        el("h3", {text: t("current_text")}), el("blockquote", {className: "amendment-current", text: motion.current_text || ""}),
+        el("h3", {text: t("proposed_text")}), el("blockquote", {className: "amendment-proposed", text: motion.proposed_text || ""}),
+        el("h3", {text: t("changes_marked")})]);
+      amendment.appendChild(changesNode(motion.changes));
+      container.appendChild(amendment);
+    }
+    if (options && options.candidates && poll.method !== "yes_no") {
+      var list = el("ul", {className: "screen-candidates"});
+      (poll.choices || []).forEach(function (choice) {
+        if (choice.value === "abstain") return;
+        var item = el("li", {"data-choice": String(choice.value)});
+        if (choice.image_url) item.appendChild(el("img", {src: choice.image_url, alt: "", className: "candidate-logo"}));
+        item.appendChild(el("span", {className: "candidate-name", text: choice.label}));
+        list.appendChild(item);
+      });
+      container.appendChild(list);
+    }
+    container.appendChild(el("p", {className: "motion-majority", text: t("needs", {rule: majorityText(poll)})}));
     show(container, true);
   }
 
@@ -258,12 +396,14 @@
     return {title: title, text: (motion && motion.text) || "", meta: meta.join(" · ")};
   }
 
-  function setProgress(node, cast, eligible) {
-    if (node) node.style.width = (eligible ? (100 * cast / eligible) : 0).toFixed(1) + "%";
+  function setProgress(node, done, of) {
+    if (node) node.style.width = (of ? (100 * Math.min(done, of) / of) : 0).toFixed(1) + "%";
   }
 
   window.Excom = {data: data, t: t, $: $, el: el, show: show, api: api, errorText: errorText, live: live,
                   setCurrentItem: setCurrentItem, loadMotion: loadMotion, lastClosedPoll: lastClosedPoll, choiceLabel: choiceLabel,
-                  countText: countText, renderResult: renderResult, pollHeading: pollHeading,
+                  names: names, turnoutText: turnoutText, turnoutShare: turnoutShare, countsText: countsText,
+                  majorityText: majorityText, thresholdText: thresholdText, renderResult: renderResult,
+                  renderMotionDetail: renderMotionDetail, approvesText: approvesText, pollHeading: pollHeading,
                   setProgress: setProgress};
 })();

@@ -4,7 +4,40 @@
   "use strict";
   var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
   var canVote = !!X.data.can_vote;
+  var present = !!X.data.present, checkingIn = false;
   var poll = null, motion = null, pending = null, ranking = [], sending = false, socket = null;
+
+  /* --- "I am here (online)": a delegate not checked in says so before the ballot ---------- */
+
+  function setPresent(now) {
+    var was = present;
+    present = !!now;
+    show($("here"), canVote && !present && !X.data.adjourned);
+    if (was !== present && poll && poll.status === "open" && canVote && !poll.voted) renderBallot();
+  }
+
+  function checkIn(button) {
+    if (checkingIn) return;
+    checkingIn = true;
+    button.disabled = true;
+    show($("here-error"), false);
+    X.api("POST", "/meetings/" + X.data.meeting_id + "/attendance",
+          {user_id: X.data.user_id, mode: "online", present: true}).then(function (answer) {
+      checkingIn = false;
+      button.disabled = false;
+      if (!answer.ok) {
+        $("here-error").textContent = t("error", {reason: X.errorText(answer)});
+        show($("here-error"), true);
+        return;
+      }
+      setPresent(true);
+      $("announce").textContent = t("checked_in");
+      var first = document.querySelector("#ballot button");
+      if (first) first.focus();
+    });
+  }
+
+  $("here-button").addEventListener("click", function () { checkIn($("here-button")); });
 
   function receiptKey(pollId) { return "excom-receipt-" + X.data.user_id + "-" + pollId; }
   function storedReceipt(pollId) { try { return localStorage.getItem(receiptKey(pollId)); } catch (e) { return null; } }
@@ -18,9 +51,8 @@
   function showHeading() {
     var heading = X.pollHeading(poll, motion);
     $("poll-title").textContent = heading.title;
-    $("poll-text").textContent = heading.text;
-    show($("poll-text"), !!heading.text);
     $("poll-meta").textContent = heading.meta;
+    X.renderMotionDetail($("poll-detail"), poll, {candidates: false});
   }
 
   function applyPoll(newPoll, voted) {
@@ -52,7 +84,7 @@
     }
     $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
     $("poll").classList.toggle("is-closed", !open);
-    $("poll-count").textContent = X.countText(poll.cast || 0, poll.eligible || 0);
+    $("poll-count").textContent = open ? X.turnoutText(poll) : "";
     var hasVoted = !!(voted || poll.voted), receipt = storedReceipt(poll.id);
     if (!samePoll) show($("vote-error"), false);
     if (open && hasVoted) {
@@ -87,6 +119,14 @@
     ballot.textContent = "";
     show($("confirm"), false);
     show(ballot, true);
+    if (!present) {
+      // before the ballot, not after the confirmation: a vote needs the voter checked in
+      ballot.appendChild(el("p", {className: "ballot-help", text: t("check_in_needed")}));
+      var here = el("button", {type: "button", className: "button primary big", id: "ballot-here"}, [t("i_am_here")]);
+      here.addEventListener("click", function () { checkIn(here); });
+      ballot.appendChild(here);
+      return;
+    }
     var choices = poll.choices || [];
     if (poll.method === "irv") { renderRanking(ballot, choices); return; }
     ballot.appendChild(el("p", {className: "ballot-help", text: t("choose")}));
@@ -207,9 +247,11 @@
   $("confirm-yes").addEventListener("click", send);
   $("confirm-change").addEventListener("click", function () { pending = null; renderBallot(); });
 
+  setPresent(present);
   socket = X.live({
     state: function (state) {
       X.setCurrentItem(state.item || null);
+      if (state.present !== undefined) setPresent(state.present);
       if (state.poll) { applyPoll(state.poll, !!state.voted); return; }
       // no open poll: show the newest result on the current item (it may have closed while we were away)
       var itemId = state.item ? state.item.id : null;
@@ -228,9 +270,13 @@
     "poll.opened": function (payload) { if (payload.poll) applyPoll(payload.poll, !!payload.poll.voted); },
     "poll.progress": function (payload) {
       if (!poll || poll.id !== payload.poll_id) return;
-      poll.cast = payload.cast; poll.eligible = payload.eligible;
-      $("poll-count").textContent = X.countText(payload.cast, payload.eligible);
+      Object.assign(poll, payload, {id: poll.id});
+      $("poll-count").textContent = X.turnoutText(poll);
     },
+    "attendance.changed": function (payload) {
+      if (payload.user_id === X.data.user_id) setPresent(payload.present);
+    },
+    "meeting.adjourned": function () { X.data.adjourned = true; setPresent(present); },
     "poll.closed": function (payload) {
       if (poll && poll.id === payload.poll_id) {
         poll.status = "closed"; poll.result = payload.result;

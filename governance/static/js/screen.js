@@ -1,4 +1,6 @@
-/* The projector: the current item, the live count of votes cast, the result as bars. */
+/* The projector: the current item; during a vote what is voted on (the motion's words, the
+   majority it needs, a statutes amendment's changes, the candidates with their logos) and the
+   live count in the words every screen uses; then the result as bars, round by round. */
 (function () {
   "use strict";
   var X = window.Excom, t = X.t, $ = X.$, show = X.show;
@@ -10,19 +12,24 @@
     document.querySelector(".screen").classList.toggle("has-poll", !!poll);
     if (!poll) return;
     var open = poll.status === "open";
-    // Once closed, the chart says it all (the count is in its last line): room for the bars.
+    // Once closed, the chart says it all (the counts are in its lines): room for the bars.
     show($("poll-count"), open);
     show(document.querySelector(".screen-poll .progress"), open);
+    $("poll").setAttribute("data-poll-id", String(poll.id));
+    $("poll").setAttribute("data-status", poll.status);
     $("poll-state").textContent = open ? t("poll_open") : t("poll_closed");
     $("poll-title").textContent = X.pollHeading(poll, null).title;
-    setCount(poll.cast || 0, poll.eligible || 0);
+    if (open) X.renderMotionDetail($("poll-detail"), poll, {candidates: true});
+    else show($("poll-detail"), false);
+    setCount(poll);
     X.renderResult($("result"), poll, open ? null : poll.result);
     $("poll").classList.toggle("is-closed", !open);
   }
 
-  function setCount(cast, eligible) {
-    $("poll-count").textContent = X.countText(cast, eligible);
-    X.setProgress($("poll-progress"), cast, eligible);
+  function setCount(p) {
+    $("poll-count").textContent = X.turnoutText(p);
+    var share = X.turnoutShare(p);
+    X.setProgress($("poll-progress"), share[0], share[1]);
   }
 
   X.live({
@@ -42,7 +49,7 @@
     },
     "poll.opened": function (payload) { if (payload.poll) setPoll(payload.poll); },
     "poll.progress": function (payload) {
-      if (poll && poll.id === payload.poll_id) { poll.cast = payload.cast; poll.eligible = payload.eligible; setCount(payload.cast, payload.eligible); }
+      if (poll && poll.id === payload.poll_id) { Object.assign(poll, payload, {id: poll.id}); setCount(poll); }
     },
     "poll.closed": function (payload) {
       if (poll && poll.id === payload.poll_id) setPoll(Object.assign({}, poll, {status: "closed", result: payload.result}));

@@ -270,6 +270,45 @@
   $("sm-kind").addEventListener("change", showKindFields);
   showKindFields();
 
+  /* A minutes approval approves a meeting's memorandum on the platform, or one held outside it
+     (the meeting before the platform was in use): a title and the file the members received. */
+  function memoOutside() { return $("sm-memo-source-outside").checked; }
+  function showMemoSource() {
+    show($("sm-memo-meeting-box"), !memoOutside());
+    show($("sm-memo-outside-box"), memoOutside());
+  }
+  ["sm-memo-source-meeting", "sm-memo-source-outside"].forEach(function (id) { $(id).addEventListener("change", showMemoSource); });
+  showMemoSource();
+
+  /* multipart, so not X.api (which sends JSON); the same cookie and CSRF header */
+  function postForm(path, data) {
+    return fetch("/api/v1" + path, {method: "POST", credentials: "same-origin", body: data,
+                                    headers: {"Accept": "application/json", "X-CSRFToken": csrfToken}})
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (json) {
+          return {ok: response.ok, status: response.status, body: json};
+        });
+      })
+      .catch(function () { return {ok: false, status: 0, body: {error: {code: "network", message: t("offline")}}}; });
+  }
+
+  /* Resolves to the motion's body, with the outside memorandum recorded first when there is one. */
+  function motionBodyReady() {
+    var body = motionBody();
+    if (body.kind !== "minutes_approval" || !memoOutside()) return Promise.resolve({ok: true, body: body});
+    delete body.memorandum_meeting_id;
+    var input = $("sm-memo-file");
+    if (!input.files.length) return Promise.resolve({ok: false, body: {error: {message: t("choose_document")}}});
+    var data = new FormData();
+    data.append("title", $("sm-memo-title").value.trim());
+    data.append("file", input.files[0]);
+    return postForm("/external-memoranda", data).then(function (answer) {
+      if (!answer.ok) return answer;
+      body.external_memorandum_id = answer.body.id;
+      return {ok: true, body: body};
+    });
+  }
+
   function motionBody() {
     var kind = $("sm-kind").value;
     var body = {kind: kind, title: $("sm-title").value.trim(), text: $("sm-text").value, secret: $("sm-secret").checked};
@@ -289,7 +328,9 @@
     var form = this, itemId = $("sm-item").value;
     if (!itemId) { refused(form, "sm-error", {body: {error: {message: t("invalid_fields", {fields: fieldLabel(form, "item")})}}}); return; }
     busy(form, true);
-    X.api("POST", "/items/" + itemId + "/motions", motionBody()).then(function (answer) {
+    motionBodyReady().then(function (ready) {
+      return ready.ok ? X.api("POST", "/items/" + itemId + "/motions", ready.body) : ready;
+    }).then(function (answer) {
       busy(form, false);
       if (!answer.ok) { refused(form, "sm-error", answer); return; }
       accepted(form, "sm-error", "sm-done", t("motion_added", {title: answer.body.title}));
@@ -298,6 +339,7 @@
       $("sm-kind").value = kind;
       $("sm-item").value = item;
       showKindFields();
+      showMemoSource();
       loadMotions();
     });
   });
@@ -335,15 +377,7 @@
       data.append("file", input.files[0]);
       data.append("label", form.querySelector("input[name=label]").value.trim());
       busy(form, true);
-      // multipart, so not X.api (which sends JSON); the same cookie and CSRF header
-      fetch("/api/v1/motions/" + motion.id + "/logos", {method: "POST", credentials: "same-origin", body: data,
-                                                        headers: {"Accept": "application/json", "X-CSRFToken": csrfToken}})
-        .then(function (response) {
-          return response.json().catch(function () { return {}; }).then(function (json) {
-            return {ok: response.ok, status: response.status, body: json};
-          });
-        })
-        .catch(function () { return {ok: false, status: 0, body: {error: {code: "network", message: t("offline")}}}; })
+      postForm("/motions/" + motion.id + "/logos", data)
         .then(function (answer) {
           busy(form, false);
           if (!answer.ok) { refused(form, "logo-error", answer); return; }
