@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo (accounts with a published password) goes only into the default SQLite database, and
+# only while it holds nothing of its own: `excom demo --if-fresh` leaves any other data alone.
 run: install
 	$(BIN)/excom init-db
-	$(BIN)/excom demo
+	@if [ -z "$$EXCOM_DATABASE_URL" ]; then $(BIN)/excom demo --if-fresh; \
+	else echo "EXCOM_DATABASE_URL is set: no demo loaded (open /first-run with the key above, or see README)"; fi
 	$(BIN)/excom serve
 
 test: install

@@ -7,6 +7,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from governance.auth.models import ROLES
+
 
 def _create_app():
     from governance import create_app
@@ -23,20 +25,90 @@ def main():
 def init_db():
     """Create or upgrade the schema with the Alembic migrations."""
     from flask_migrate import upgrade
+
+    from governance.auth.operations import installation_is_new, issue_setup_key
+    from governance.extensions import db
     upgrade()
     click.echo(f"database ready: {_safe_url(current_app.config['SQLALCHEMY_DATABASE_URI'])}")
+    if installation_is_new():
+        key = issue_setup_key()
+        db.session.commit()
+        click.echo("no account yet. To set the installation up, open /first-run on the server (e.g. "
+                   f"http://{os.environ.get('EXCOM_HOST', '127.0.0.1')}:{os.environ.get('EXCOM_PORT', '5000')}"
+                   "/first-run) and give this one-time key:")
+        click.echo(f"  {key}")
+        click.echo("(or `excom create-user --role secretariat` from a script; `excom demo` loads the "
+                   "EXCOM 2024 demo meeting instead)")
+
+
+@main.command("create-user")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--email", required=True, help="E-mail address: the sign-in name.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES),
+              help="A role (repeat for several); none for a delegate or an observer.")
+@click.option("--member", default=None, help="The member (city, institution) this person is a delegate of, by name.")
+@click.option("--title", default="", help="Position, e.g. Secretary General.")
+@click.option("--affiliation", default="", help="Organisation, when not a member.")
+@click.option("--password", default=None, envvar="EXCOM_NEW_PASSWORD",
+              help="Read from EXCOM_NEW_PASSWORD, else asked (not echoed). --no-password for an "
+                   "account that signs in by a personal access link only.")
+@click.option("--no-password", is_flag=True, help="No password: the person signs in by an access link.")
+@with_appcontext
+def create_user(name, email, roles, member, title, affiliation, password, no_password):
+    """Make an account, e.g. the first secretariat account, from a script."""
+    from marshmallow import ValidationError
+
+    from governance.auth import operations
+    from governance.auth.schemas import UserIn
+    from governance.errors import ApiError
+    from governance.extensions import db
+    from governance.registry.models import Member
+
+    if not no_password and password is None:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    member_id = None
+    if member:
+        found = db.session.scalar(db.select(Member).where(Member.name == member))
+        if found is None:
+            raise click.ClickException(f"no member is called {member!r}")
+        member_id = found.id
+    body = {"name": name, "email": email, "title": title, "affiliation": affiliation, "member_id": member_id,
+            "roles": list(roles), **({} if no_password else {"password": password})}
+    try:
+        fields = UserIn().load(body)
+        user = operations.create_user(actor=None, **fields)
+    except ValidationError as error:
+        problems = "; ".join(f"{field}: {' '.join(map(str, texts))}" for field, texts in error.messages.items())
+        raise click.ClickException(problems) from None
+    except ApiError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"user {user.id} created: {user.email}" + (f" ({', '.join(user.roles)})" if user.roles else ""))
 
 
 @main.command("demo")
 @click.option("--play", is_flag=True, help="Also play the meeting through: check-ins, votes, the memorandum.")
+@click.option("--if-fresh", is_flag=True,
+              help="On a database that holds anything but the demo, say so and change nothing, without "
+                   "failing (`make run`).")
 @with_appcontext
-def demo(play):
-    """Load the EXCOM 2024 Almaty meeting and print the demo accounts."""
-    from governance.demo.loader import load_demo
+def demo(play, if_fresh):
+    """Load the EXCOM 2024 Almaty meeting and print the demo accounts.
+
+    Only into a database of its own: one that holds other meetings or accounts is refused, since
+    the demo's accounts share one known password."""
+    from governance.demo.loader import DemoRefused, load_demo
     from governance.extensions import db
 
     password = current_app.config["EXCOM_DEMO_PASSWORD"]
-    report = load_demo(password)
+    try:
+        report = load_demo(password)
+    except DemoRefused as refusal:
+        db.session.rollback()
+        if if_fresh:
+            click.echo(f"demo not loaded: {refusal}")
+            return
+        raise click.ClickException(str(refusal)) from None
     db.session.commit()
     if play:
         from minutes.demo_play import play as play_meeting  # minutes sits above governance: imported late

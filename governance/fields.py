@@ -1,5 +1,7 @@
 """Shapes shared by every package's schemas and routes."""
-from marshmallow import fields, validate
+from zoneinfo import ZoneInfo
+
+from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
 # Ids are PostgreSQL `integer`s: anything larger cannot name a row, and must be a 404 or a
@@ -26,3 +28,11 @@ class IdConverter(IntegerConverter):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+def known_timezone(name: str) -> None:
+    """A validator: an IANA time zone name such as Asia/Almaty."""
+    try:
+        ZoneInfo(name)
+    except Exception as error:  # ZoneInfoNotFoundError, ValueError for "../x" and the like
+        raise ValidationError("Not a time zone name such as Asia/Almaty.") from error

@@ -36,7 +36,8 @@ def index():
         # a delegate or an observer with one meeting: straight to it, one tap less on the phone
         return redirect(url_for("pages.meeting_page", meeting_id=entries[0]["meeting"].id))
     return render_template("index.html", organisation=Organisation.current(), entries=entries,
-                           can_prepare=user is not None and policy.can_prepare(user))
+                           can_prepare=user is not None and policy.can_prepare(user),
+                           first_run=user is None and auth_ops.installation_is_new())
 
 
 def _login_page_key() -> str:
@@ -65,7 +66,7 @@ def login():
             return redirect(_after_login())
     status = 401 if error else 200
     return render_template("login.html", organisation=Organisation.current(), error=error,
-                           next=request.values.get("next", "")), status
+                           next=request.values.get("next", ""), first_run=auth_ops.installation_is_new()), status
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
@@ -99,5 +100,6 @@ def _signed_in():
     return {"signed_in_user": current_user if current_user.is_authenticated else None}
 
 
-# The meeting pages and the languages add their routes to `bp` (imported last: they import it).
-from governance.pages import i18n, meeting, setup  # noqa: E402,F401
+# The meeting pages, the secretariat's pages and the languages add their routes to `bp`
+# (imported last: they import it).
+from governance.pages import calendar, first_run, i18n, meeting, organisation, registry, setup  # noqa: E402,F401

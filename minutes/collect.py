@@ -376,7 +376,8 @@ def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
                                                                                            motion.majority)
     return rec.MotionRecord(
         title=motion.title, text=motion.text or motion.title, kind=MOTION_KIND_WORDS.get(motion.kind, motion.kind),
-        moved_by=person(motion.moved_by), majority=majority, outcome=status, secret=motion.secret,
+        moved_by=person(motion.moved_by), seconded_by=person(motion.seconded_by), majority=majority, outcome=status,
+        secret=motion.secret,
         resolution_number=motion.resolution_number, polls=poll_records(motion, polls),
         note=_motion_note(motion), amendment=_amendment(motion))
 

@@ -26,7 +26,8 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
-from governance.meetings.models import AgendaItem, Meeting
+from governance.meetings.dependents import closes_record, depends_on, named, record_closed
+from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
 from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
@@ -61,7 +62,10 @@ def note_history(item: AgendaItem) -> list[ItemNote]:
 
 
 def write_notes(item: AgendaItem, text: str, *, actor) -> ItemNote:
-    """A new revision of the item's notes; earlier ones stay as its history."""
+    """A new revision of the item's notes, for any item at any time until the meeting's
+    memorandum is approved (409 `minutes_approved`); earlier revisions stay as its history."""
+    if (closed := record_closed(item.meeting)):
+        raise conflict("minutes_approved", f"{closed}: its notes can no longer change.")
     previous = newest_note(item)
     if previous is not None and previous.text == text:
         return previous  # the same text again (a double save) is no new revision
@@ -436,3 +440,30 @@ def _wake_sender_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_wake_after_rollback(session: Session) -> None:
     session.info.pop(OUTBOX_WAKE, None)
+
+
+# --- the record a meeting's minutes hold (governance.meetings.dependents) ----------------------
+
+@closes_record
+def _approved(meeting: Meeting) -> str | None:
+    version = db.session.scalar(select(MemorandumVersion.version).where(
+        MemorandumVersion.meeting_id == meeting.id, MemorandumVersion.status == "approved").limit(1))
+    return f"The memorandum of {meeting.title} was approved (version {version})" if version else None
+
+
+@depends_on("item")
+def _notes_of(item: AgendaItem) -> list[str]:
+    revisions = db.session.scalar(select(func.count()).select_from(ItemNote).where(ItemNote.item_id == item.id))
+    return [f"its notes ({revisions} revision(s))"] if revisions else []
+
+
+@depends_on("meeting")
+def _minutes_of(meeting: Meeting) -> list[str]:
+    notes = db.session.scalar(select(func.count()).select_from(ItemNote)
+                              .join(AgendaItem, AgendaItem.id == ItemNote.item_id)
+                              .join(MeetingSession, MeetingSession.id == AgendaItem.session_id)
+                              .where(MeetingSession.meeting_id == meeting.id))
+    versions = [f"version {v}" for v in db.session.scalars(select(MemorandumVersion.version).where(
+        MemorandumVersion.meeting_id == meeting.id).order_by(MemorandumVersion.version))]
+    return ([f"{notes} note revision(s)"] if notes else []) + named(("memorandum version", "memorandum versions"),
+                                                                     versions)

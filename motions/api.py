@@ -9,11 +9,12 @@ from governance.auth.loading import signed_in_user
 from governance.errors import ApiError, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item
+from governance.registry.schemas import OrganisationOut
 from motions import operations
 from motions.images import checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
-from motions.schemas import (CandidateOut, ExternalMemorandumIn, ExternalMemorandumOut, LogoIn, MotionIn,
-                             MotionOut)
+from motions.schemas import (CandidateOut, ExternalMemorandumIn, ExternalMemorandumOut, LogoIn, LogoPatch, MotionIn,
+                             MotionOut, MotionPatch)
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1", description="Motions and logo candidates")
 
@@ -41,6 +42,39 @@ def create_motion(args, item_id):
     item, user = visible_item(item_id)
     require_secretariat(user, "put motions on the agenda")
     return operations.create_motion(item, actor=user, **args)
+
+
+def _motion_to_prepare(motion_id: int, what: str):
+    motion, user = visible_motion(motion_id)
+    require_secretariat(user, what)
+    return motion, user
+
+
+@blp.route("/motions/<int:motion_id>", methods=["PATCH"])
+@blp.arguments(MotionPatch)
+@blp.response(200, MotionOut)
+def update_motion(changes, motion_id):
+    """The wording until the motion is put to the vote (409 `voting_started`); who moved and
+    seconded it until the meeting's memorandum is approved (409 `minutes_approved`)."""
+    motion, user = _motion_to_prepare(motion_id, "correct motions")
+    return operations.update_motion(motion, changes, actor=user)
+
+
+@blp.route("/motions/<int:motion_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_motion(motion_id):
+    """A motion put by mistake, never put to the vote (409 `in_use` otherwise: withdraw it)."""
+    motion, user = _motion_to_prepare(motion_id, "correct motions")
+    operations.delete_motion(motion, actor=user)
+
+
+@blp.route("/motions/<int:motion_id>/withdraw", methods=["POST"])
+@blp.response(200, MotionOut)
+def withdraw_motion(motion_id):
+    """Withdrawn by its mover: the memorandum says so, and it can no longer be put to the vote.
+    409 `poll_open` while a vote on it is open, `already_decided` once decided."""
+    motion, user = _motion_to_prepare(motion_id, "record a withdrawal")
+    return operations.withdraw_motion(motion, actor=user)
 
 
 @blp.route("/motions/<int:motion_id>/logos", methods=["POST"])
@@ -80,6 +114,32 @@ def download(data: bytes, mimetype: str, name: str) -> Response:
         **IMAGE_HEADERS, "Content-Disposition": f'attachment; filename="{name}.{extension}"'})
 
 
+def _logo_to_prepare(candidate_id: int):
+    user = signed_in_user()
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None or candidate.image is None or not policy.can_see_item(user, candidate.motion.item):
+        raise not_found("logo")
+    require_secretariat(user, "correct logo candidates")
+    return candidate, user
+
+
+@blp.route("/logos/<int:candidate_id>", methods=["PATCH"])
+@blp.arguments(LogoPatch)
+@blp.response(200, CandidateOut)
+def rename_logo(args, candidate_id):
+    """The design's name, until the ballot begins (409 `voting_started`)."""
+    candidate, user = _logo_to_prepare(candidate_id)
+    return operations.rename_logo(candidate, args["label"], actor=user)
+
+
+@blp.route("/logos/<int:candidate_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_logo(candidate_id):
+    """A logo candidate taken off the ballot before it begins (409 `voting_started`)."""
+    candidate, user = _logo_to_prepare(candidate_id)
+    operations.delete_logo(candidate, actor=user)
+
+
 @blp.route("/logos/<int:candidate_id>")
 @blp.doc(responses=IMAGE_RESPONSE)
 def logo_image(candidate_id):
@@ -103,6 +163,35 @@ def logo_original(candidate_id):
     return download(candidate.image, candidate.image_mimetype or "application/octet-stream",
                     f"logo-{candidate.id}")
 
+
+
+def _uploaded_file():
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(422, "invalid", "Send the image as the multipart field 'file'.", {"file": ["missing"]})
+    return upload
+
+
+@blp.route("/organisation/logo", methods=["PUT"])
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}})
+@blp.response(200, OrganisationOut)
+def put_organisation_logo():
+    """The organisation's logo, uploaded by the secretariat (multipart `file`, PNG or SVG, checked
+    as logo candidates are); 413 when too large, 422 when not an acceptable image."""
+    user = signed_in_user()
+    require_secretariat(user, "change the organisation's logo")
+    upload = _uploaded_file()
+    return operations.set_organisation_logo(actor=user, data=upload.read(), mimetype=upload.mimetype or "")
+
+
+@blp.route("/organisation/logo", methods=["DELETE"])
+@blp.response(200, OrganisationOut)
+def delete_organisation_logo():
+    """No logo any more (the memorandum uses its built-in one)."""
+    user = signed_in_user()
+    require_secretariat(user, "change the organisation's logo")
+    return operations.remove_organisation_logo(actor=user)
 
 
 # --- memoranda held outside the platform -------------------------------------------------

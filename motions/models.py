@@ -43,6 +43,7 @@ class Motion(db.Model):
     secret: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    seconded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # membership motions
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     action: Mapped[str | None] = mapped_column(String(20))
@@ -65,7 +66,8 @@ class Motion(db.Model):
 
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
     item: Mapped[AgendaItem] = relationship()
-    moved_by: Mapped[User | None] = relationship()
+    moved_by: Mapped[User | None] = relationship(foreign_keys=[moved_by_id])
+    seconded_by: Mapped[User | None] = relationship(foreign_keys=[seconded_by_id])
     member: Mapped[Member | None] = relationship()
     candidates: Mapped[list["Candidate"]] = relationship(
         back_populates="motion", order_by="Candidate.position", foreign_keys="Candidate.motion_id",

@@ -4,6 +4,7 @@
 the member's status, the next host, the logo, the agenda lock or the approval of a
 memorandum change together with the result, or not at all.
 """
+import hashlib
 from collections import defaultdict
 from typing import Callable
 
@@ -11,13 +12,13 @@ from sqlalchemy import func, select, text
 
 from werkzeug.utils import secure_filename
 
-from governance import files
+from governance import files, numbering
 from governance.audit.operations import record
-from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import conflict, invalid
 from governance.extensions import db
-from governance.meetings.models import AgendaItem, Meeting
+from governance.meetings.dependents import depends_on, named, record_closed
+from governance.meetings.models import AgendaItem, Meeting, Participant
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
@@ -53,7 +54,8 @@ def _snapshot(motion: Motion) -> dict:
 
 
 def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str = "", majority: str | None = None,
-                  secret: bool = False, moved_by_id: int | None = None, member_id: int | None = None,
+                  secret: bool = False, moved_by_id: int | None = None, seconded_by_id: int | None = None,
+                  member_id: int | None = None,
                   action: str | None = None, candidates: list[int] | None = None, method: str | None = None,
                   memorandum_meeting_id: int | None = None, external_memorandum_id: int | None = None,
                   current_text: str | None = None,
@@ -89,12 +91,102 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
             if db.session.get(Meeting, memorandum_meeting_id) is None:
                 raise invalid({"memorandum_meeting_id": ["No meeting has this id."]})
             motion.memorandum_meeting_id = memorandum_meeting_id
-    if moved_by_id is not None and db.session.get(User, moved_by_id) is None:
-        raise invalid({"moved_by_id": ["No user has this id."]})
+    for name, user_id in (("moved_by_id", moved_by_id), ("seconded_by_id", seconded_by_id)):
+        _check_person(item.meeting, name, user_id)
+    motion.seconded_by_id = seconded_by_id
     db.session.add(motion)
     db.session.flush()
     record("motion.created", actor=actor, meeting=motion.meeting_id, subject=motion, after=_snapshot(motion))
     return motion
+
+
+def _check_person(meeting: Meeting, field: str, user_id: int | None) -> None:
+    """A mover or seconder is someone taking part in the meeting."""
+    if user_id is None:
+        return
+    if db.session.scalar(select(Participant.id).where(Participant.meeting_id == meeting.id,
+                                                      Participant.user_id == user_id)) is None:
+        raise invalid({field: ["This person does not take part in this meeting."]})
+
+
+WORDING = ("title", "text", "majority", "secret", "current_text", "proposed_text")
+PEOPLE = ("moved_by_id", "seconded_by_id")
+
+
+def update_motion(motion: Motion, changes: dict, *, actor) -> Motion:
+    """The wording (title, text, majority, secret, statutes' texts) until the motion is put to the
+    vote; who moved and seconded it until the meeting's memorandum is approved."""
+    if set(changes) & set(WORDING) and (motion.decided or _has_polls(motion)):
+        raise conflict("voting_started", "The motion was put to the vote: its wording stays as it was voted.")
+    if set(changes) & set(PEOPLE) and (closed := record_closed(motion.meeting)):
+        raise conflict("minutes_approved", f"{closed}: its record can no longer change.")
+    if "majority" in changes and motion.multi_candidate:
+        raise invalid({"majority": ["A ballot between candidates is decided by its method, not a majority rule."]})
+    if motion.kind != "statutes_amendment" and set(changes) & {"current_text", "proposed_text"}:
+        raise invalid({name: [f"A {motion.kind} motion does not take this."]
+                       for name in set(changes) & {"current_text", "proposed_text"}})
+    for name in PEOPLE:
+        if name in changes:
+            _check_person(motion.meeting, name, changes[name])
+    before = {name: getattr(motion, name) for name in changes}
+    for name, value in changes.items():
+        setattr(motion, name, value)
+    db.session.flush()
+    changed = {name for name in changes if before[name] != getattr(motion, name)}
+    if changed:
+        record("motion.updated", actor=actor, meeting=motion.meeting_id, subject=motion,
+               before={k: before[k] for k in changed}, after={k: getattr(motion, k) for k in changed})
+    return motion
+
+
+def withdraw_motion(motion: Motion, *, actor) -> Motion:
+    """The mover withdraws it (Robert's Rules, RONR 33): recorded as "withdrawn", never put to
+    the vote again. Not while a vote on it is open, nor once it was decided."""
+    if motion.status == "withdrawn":
+        return motion
+    if motion.decided:
+        raise conflict("already_decided", f"This motion was {motion.status}; it can no longer be withdrawn.")
+    if db.session.execute(text("SELECT 1 FROM polls WHERE motion_id = :m AND status = 'open' LIMIT 1"),
+                          {"m": motion.id}).first() is not None:
+        raise conflict("poll_open", "A vote on this motion is open; close it first.")
+    motion.status, motion.decided_at = "withdrawn", utcnow()
+    db.session.flush()
+    record("motion.withdrawn", actor=actor, meeting=motion.meeting_id, subject=motion, after={"status": "withdrawn"})
+    return motion
+
+
+def delete_motion(motion: Motion, *, actor) -> None:
+    """A motion put by mistake, before any vote on it (withdraw it otherwise: the record keeps it)."""
+    if _has_polls(motion) or motion.decided:
+        raise conflict("in_use", "This motion was put to the vote or decided; withdraw it instead, so that the "
+                                 "record keeps it.")
+    record("motion.deleted", actor=actor, meeting=motion.meeting_id, subject=motion, before=_snapshot(motion))
+    db.session.delete(motion)
+    db.session.flush()
+
+
+def _check_candidates_open(motion: Motion) -> None:
+    if motion.decided or _has_polls(motion):
+        raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
+
+
+def rename_logo(candidate: Candidate, label: str, *, actor) -> Candidate:
+    _check_candidates_open(candidate.motion)
+    before = candidate.label
+    candidate.label = label
+    db.session.flush()
+    record("logo.renamed", actor=actor, meeting=candidate.motion.meeting_id, subject=candidate,
+           before={"label": before}, after={"label": label})
+    return candidate
+
+
+def delete_logo(candidate: Candidate, *, actor) -> None:
+    motion = candidate.motion
+    _check_candidates_open(motion)
+    record("logo.deleted", actor=actor, meeting=motion.meeting_id, subject=candidate,
+           before={"motion_id": motion.id, "label": candidate.label, "sha256": candidate.image_sha256})
+    motion.candidates.remove(candidate)
+    db.session.flush()
 
 
 def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: str = "", label: str) -> Candidate:
@@ -102,8 +194,7 @@ def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: s
     or already checked (a CheckedImage, checked where it could not hold a transaction)."""
     if motion.kind != "logo":
         raise conflict("not_a_logo_motion", "Logos are candidates of a logo motion only.")
-    if motion.decided or _has_polls(motion):
-        raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
+    _check_candidates_open(motion)
     image = data if isinstance(data, CheckedImage) else checked_image(data, mimetype)
     position = (db.session.scalar(select(func.max(Candidate.position)).where(Candidate.motion_id == motion.id))
                 or 0) + 1
@@ -116,6 +207,37 @@ def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: s
            after={"motion_id": motion.id, "label": candidate.label, "sha256": image.sha256,
                   "mimetype": image.mimetype})
     return candidate
+
+
+def _logo_digest(organisation: Organisation) -> str | None:
+    return hashlib.sha256(organisation.logo).hexdigest() if organisation.logo is not None else None
+
+
+def set_organisation_logo(*, actor, data: bytes, mimetype: str) -> Organisation:
+    """The secretariat uploads the organisation's logo (PNG or SVG, checked as a logo
+    candidate is: motions.images). A later logo motion's winner replaces it again."""
+    image = checked_image(data, mimetype)
+    organisation = Organisation.ensure()
+    before = _logo_digest(organisation)
+    organisation.logo, organisation.logo_mimetype, organisation.logo_picture = image.data, image.mimetype, image.picture
+    organisation.logo_changed_at = utcnow()
+    db.session.flush()
+    record("organisation.logo", actor=actor, subject=organisation, before={"sha256": before},
+           after={"sha256": image.sha256, "mimetype": image.mimetype, "reason": "uploaded by the secretariat"})
+    return organisation
+
+
+def remove_organisation_logo(*, actor) -> Organisation:
+    """Back to no logo (the memorandum then uses its built-in one)."""
+    organisation = Organisation.ensure()
+    before = _logo_digest(organisation)
+    if before is not None:
+        organisation.logo = organisation.logo_mimetype = organisation.logo_picture = None
+        organisation.logo_changed_at = utcnow()
+        db.session.flush()
+        record("organisation.logo", actor=actor, subject=organisation, before={"sha256": before},
+               after={"sha256": None, "reason": "removed by the secretariat"})
+    return organisation
 
 
 def record_external_memorandum(*, actor, title: str, data: bytes, filename: str) -> ExternalMemorandum:
@@ -154,9 +276,19 @@ def _has_polls(motion: Motion) -> bool:
 
 
 def _next_resolution_number(meeting: Meeting) -> str:
-    decided = db.session.scalar(select(func.count()).select_from(Motion).where(
-        Motion.meeting_id == meeting.id, Motion.resolution_number.is_not(None)))
-    return f"{meeting.reference}/R{decided + 1}"
+    """The next number in the organisation's pattern (governance.numbering). A pattern changed
+    during the meeting could meet a number already given: the count goes on until it is free."""
+    organisation = Organisation.current()
+    taken = set(db.session.scalars(select(Motion.resolution_number).where(
+        Motion.meeting_id == meeting.id, Motion.resolution_number.is_not(None))))
+    n = len(taken) + 1
+    while True:
+        number = numbering.resolution_number(
+            organisation.resolution_format, reference=meeting.reference, year=meeting.local(meeting.starts_at).year,
+            n=n, short_name=organisation.short_name or "")
+        if number not in taken:
+            return number
+        n += 1
 
 
 def decide_motion(motion: Motion, *, outcome: str, actor, winner_value: int | None = None) -> Motion:
@@ -186,7 +318,7 @@ def _apply(motion: Motion, actor) -> None:
             raise conflict("member_status_changed",
                            f"{motion.member.name} is now {motion.member.status}; the motion cannot apply.")
         registry_ops.update_member(motion.member, {"status": new_status}, actor=actor, meeting=meeting,
-                                   reason=reason)
+                                   reason=reason, motion=motion)
     elif motion.kind == "host_city":
         before = meeting.next_host_id
         meeting.next_host_id = motion.winner.member_id
@@ -212,3 +344,27 @@ def _apply(motion: Motion, actor) -> None:
                    after={"status": "approved", "motion_id": motion.id, "reason": reason, "sha256": outside.sha256})
     for hook in adoption_hooks.get(motion.kind, ()):
         hook(motion, actor)
+
+
+# --- what depends on a thing of a meeting, as motions know it (governance.meetings.dependents) ---
+
+@depends_on("item")
+def _motions_of(item: AgendaItem) -> list[str]:
+    return named(("motion", "motions"), list(db.session.scalars(
+        select(Motion.title).where(Motion.item_id == item.id).order_by(Motion.id))))
+
+
+@depends_on("participant")
+def _moved_or_seconded(participant: Participant) -> list[str]:
+    return named(("motion moved or seconded", "motions moved or seconded"), list(db.session.scalars(
+        select(Motion.title).where(Motion.meeting_id == participant.meeting_id,
+                                   (Motion.moved_by_id == participant.user_id)
+                                   | (Motion.seconded_by_id == participant.user_id)).order_by(Motion.id))))
+
+
+@depends_on("meeting")
+def _approvals_of(meeting: Meeting) -> list[str]:
+    return named(("motion of another meeting approving its memorandum",
+                  "motions of other meetings approving its memorandum"), list(db.session.scalars(
+                      select(Motion.title).where(Motion.memorandum_meeting_id == meeting.id,
+                                                 Motion.meeting_id != meeting.id))))

@@ -12,6 +12,7 @@ class MotionIn(Schema):
     majority = fields.Str(validate=validate.OneOf(MAJORITIES))
     secret = fields.Bool(load_default=False)
     moved_by_id = Id(allow_none=True, load_default=None)
+    seconded_by_id = Id(allow_none=True, load_default=None)
     member_id = Id()
     action = fields.Str(validate=validate.OneOf(MEMBERSHIP_ACTIONS))
     candidates = fields.List(Id(), validate=validate.Length(min=2, max=50))
@@ -79,6 +80,7 @@ class MotionOut(Schema):
     secret = fields.Bool()
     status = fields.Str()
     moved_by_id = fields.Int(allow_none=True)
+    seconded_by_id = fields.Int(allow_none=True)
     member_id = fields.Int(allow_none=True)
     action = fields.Str(allow_none=True)
     memorandum_meeting_id = fields.Int(allow_none=True)
@@ -106,6 +108,24 @@ class MotionOut(Schema):
 
 class LogoIn(Schema):
     label = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class MotionPatch(Schema):
+    """The wording until the motion is put to the vote; mover and seconder until the meeting's
+    memorandum is approved (user ids of participants, or null)."""
+
+    title = fields.Str(validate=validate.Length(min=1, max=500))
+    text = fields.Str(validate=validate.Length(max=20000))
+    majority = fields.Str(validate=validate.OneOf(MAJORITIES))
+    secret = fields.Bool()
+    current_text = fields.Str(validate=validate.Length(min=1, max=50000))
+    proposed_text = fields.Str(validate=validate.Length(min=1, max=50000))
+    moved_by_id = Id(allow_none=True)
+    seconded_by_id = Id(allow_none=True)
+
+
+class LogoPatch(Schema):
+    label = fields.Str(required=True, validate=validate.Length(min=1, max=200))
 
 
 class ExternalMemorandumIn(Schema):

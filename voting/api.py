@@ -5,14 +5,14 @@ from governance import policy
 from governance.auth.loading import signed_in_user
 from governance.errors import ErrorBody, conflict, not_found
 from governance.extensions import db
-from governance.lookup import require_chair, visible_item, visible_meeting
+from governance.lookup import require_chair, require_secretariat, visible_item, visible_meeting
 from motions.api import visible_motion
 from motions.models import Motion
-from voting import operations
+from voting import operations, rehearsal
 from voting.models import Ballot
 from voting.queries import load_poll, motion_rounds, poll_view, turnout
 from voting.schemas import (BallotOut, CastingVoteIn, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut,
-                            TurnoutOut, VoteIn)
+                            RehearsalCleared, TurnoutOut, VoteIn)
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 
@@ -51,6 +51,18 @@ def meeting_motions(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     motions = db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.id))
     return [_with_rounds(m) for m in motions if policy.can_see_item(user, m.item)]
+
+
+@blp.route("/meetings/<int:meeting_id>/polls", methods=["DELETE"])
+@blp.response(200, RehearsalCleared)
+def clear_rehearsal(meeting_id):
+    """Clear the rehearsal: before the meeting is called to order, every poll of it goes with its
+    ballots (the audit trail keeps their events), and the motions they decided are pending again.
+    409 `meeting_started`, `poll_open`, or `rehearsal_decided` when a rehearsal adoption changed
+    more than its motion (a member's status, the next host, the logo, the agenda, a memorandum)."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "clear rehearsal polls")
+    return rehearsal.clear_rehearsal_polls(meeting, actor=user)
 
 
 @blp.route("/motions/<int:motion_id>/polls", methods=["POST"])

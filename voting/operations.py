@@ -45,6 +45,8 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
 
 def open_poll(motion: Motion, *, actor) -> Poll:
     meeting = lock_meeting(motion.meeting)  # against an adjournment sent at the same moment
+    if motion.status == "withdrawn":
+        raise conflict("withdrawn", "This motion was withdrawn; it cannot be put to the vote.")
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if meeting.adjourned_at is not None:

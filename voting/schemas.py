@@ -76,6 +76,12 @@ class BallotOut(Schema):
     member_id = fields.Int(allow_none=True)
 
 
+class RehearsalCleared(Schema):
+    polls = fields.Int(metadata={"description": "polls deleted"})
+    ballots = fields.Int(metadata={"description": "ballots deleted with them"})
+    motions_reset = fields.List(fields.Int(), metadata={"description": "ids of motions back to pending"})
+
+
 class WaitingMember(Schema):
     member_id = fields.Int()
     member = fields.Str()

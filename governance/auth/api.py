@@ -6,7 +6,8 @@ from governance import policy
 from governance.auth import operations
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User, hash_token
-from governance.auth.schemas import LoginIn, LoginOut, MeOut, TokenIn, TokenOut, UserIn, UserOut, UserPatch
+from governance.auth.schemas import (FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut, TokenIn, TokenOut,
+                                     UserIn, UserOut, UserPatch)
 from governance.errors import not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat
@@ -40,6 +41,27 @@ def _secretariat():
 def login(args):
     user, token = operations.sign_in(args["email"], args["password"])
     return {"token": token, "user": user}
+
+
+@blp.route("/first-run")
+@blp.response(200, FirstRunState)
+def first_run_state():
+    """Whether the installation still waits for its first run (no account yet)."""
+    return {"open": operations.installation_is_new()}
+
+
+@blp.route("/first-run", methods=["POST"])
+@limiter.limit(_login_limit, key_func=lambda: f"first-run:{request.remote_addr}",
+               deduct_when=lambda response: response.status_code == 401)
+@blp.arguments(FirstRunIn)
+@blp.response(201, LoginOut)
+def first_run(args):
+    """The first run: with the one-time key `excom init-db` printed, name the organisation and
+    make the first secretariat account; answers a bearer token for it. 401 `bad_setup_key`,
+    409 `already_set_up` once any account exists."""
+    user = operations.set_up_installation(**args)
+    _token, secret = AccessToken.issue(user, "login")
+    return {"token": secret, "user": user}
 
 
 @blp.route("/auth/logout", methods=["POST"])

@@ -123,3 +123,16 @@ class AccessToken(db.Model):
         tokens = db.session.scalars(db.select(cls).where(cls.token_hash.in_(set(token_hashes)))
                                     .options(joinedload(cls.user).joinedload(User.member)))
         return {token.token_hash: token.user for token in tokens if token.usable}
+
+
+class SetupToken(db.Model):
+    """The one-time key of the first-run page, printed by `excom init-db` while the database
+    holds no account. Only its SHA-256 is kept; it is spent by the set-up it allows, and a
+    newer key (the next `excom init-db`) replaces any older one."""
+
+    __tablename__ = "setup_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

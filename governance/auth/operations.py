@@ -1,8 +1,11 @@
-"""Changes to users and tokens. Each flushes and writes its audit event; the boundary commits."""
+"""Changes to users and tokens, and the first run. Each flushes and writes its audit event;
+the boundary commits."""
+import secrets
+
 from governance.audit.operations import record
 from sqlalchemy.exc import IntegrityError
 
-from governance.auth.models import AccessToken, User, email_key
+from governance.auth.models import AccessToken, SetupToken, User, email_key, hash_token
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, invalid
 from governance.extensions import db
@@ -65,9 +68,22 @@ def update_user(user: User, changes: dict, *, actor: User) -> User:
     if "password" in changes:
         after["password"] = "changed"
     record("user.updated", actor=actor, subject=user, before=before, after=after)
+    if before["active"] and "secretariat" in before["roles"] and not (user.active and user.is_secretariat):
+        # after record(): it holds the trail's lock to the commit, so two desks removing the last
+        # two secretariat accounts at once are judged one after the other, not both against the old state
+        _keep_one_secretariat()
     if was_active and not user.active:
         account_closed(user.id)
     return user
+
+
+def _keep_one_secretariat() -> None:
+    """Somebody must still be able to sign in and keep the installation: the last active
+    secretariat account cannot be deactivated or lose its role."""
+    others = [u for u in db.session.scalars(db.select(User).where(User.active.is_(True))) if u.is_secretariat]
+    if not others:
+        raise ApiError(409, "last_secretariat", "This is the last active secretariat account; make another one "
+                                                "first, or nobody could keep the installation.")
 
 
 def authenticate(email: str, password: str, *, via: str) -> User:
@@ -102,3 +118,46 @@ def revoke_token(token: AccessToken, *, actor: User) -> AccessToken:
         record("token.revoked", actor=actor, subject=token, after={"user_id": token.user_id})
         token_revoked(token.token_hash)
     return token
+
+
+# --- the first run: an empty database, a one-time key, the first secretariat account -------
+
+def installation_is_new() -> bool:
+    """No account yet: only the first-run page (with the key from `excom init-db`) can make one."""
+    return db.session.scalar(db.select(User.id).limit(1)) is None
+
+
+def issue_setup_key() -> str:
+    """A fresh first-run key (only its hash is kept); any earlier unused key stops working."""
+    db.session.execute(db.delete(SetupToken).where(SetupToken.used_at.is_(None)))
+    secret = secrets.token_urlsafe(24)
+    db.session.add(SetupToken(token_hash=hash_token(secret)))
+    db.session.flush()
+    record("installation.setup_key_issued", after={"by": "excom init-db"})
+    return secret
+
+
+def _spend_setup_key(secret: str) -> None:
+    """Mark the key used, once: of two set-ups racing with one key, the database lets one through."""
+    spent = db.session.execute(
+        db.update(SetupToken).where(SetupToken.token_hash == hash_token(secret or ""), SetupToken.used_at.is_(None))
+        .values(used_at=utcnow()))
+    if spent.rowcount != 1:
+        raise ApiError(401, "bad_setup_key", "This set-up key is wrong or was already used; "
+                                             "`excom init-db` prints a new one.", {"key": ["wrong or used"]})
+
+
+def set_up_installation(*, key: str, organisation: dict, account: dict) -> User:
+    """The first run: name the organisation and make the first secretariat account.
+
+    organisation: {"name", "short_name", "timezone", "languages"}; account: {"name", "email",
+    "password"}. 409 `already_set_up` once any account exists; 401 `bad_setup_key` for a wrong or
+    spent key. The caller commits (and signs the person in)."""
+    from governance.registry import operations as registry_ops
+    if not installation_is_new():
+        raise ApiError(409, "already_set_up", "This installation is already set up; sign in instead.")
+    _spend_setup_key(key)
+    registry_ops.update_organisation(organisation, actor=None)
+    user = create_user(actor=None, roles=["secretariat"], **account)
+    record("installation.set_up", actor=user, subject=user, after={"organisation": organisation["name"]})
+    return user

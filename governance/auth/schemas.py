@@ -2,6 +2,7 @@ from governance.fields import Id
 from marshmallow import Schema, fields, validate
 
 from governance.auth.models import ROLES
+from governance.registry.schemas import OrganisationPatch
 
 
 class LoginIn(Schema):
@@ -69,3 +70,26 @@ class TokenOut(Schema):
     label = fields.Str()
     created_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+
+
+class FirstRunOrganisation(OrganisationPatch):
+    class Meta:
+        fields = ("name", "short_name", "languages", "timezone")
+
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class FirstRunAccount(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+
+
+class FirstRunIn(Schema):
+    key = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    organisation = fields.Nested(FirstRunOrganisation, required=True)
+    account = fields.Nested(FirstRunAccount, required=True)
+
+
+class FirstRunState(Schema):
+    open = fields.Bool(metadata={"description": "true while the database holds no account"})

@@ -98,6 +98,27 @@ def _create_meeting(facts: dict, users: dict[str, User]) -> Meeting:
     return meeting
 
 
+class DemoRefused(Exception):
+    """The database holds data of its own: the demo (whose accounts share one known password)
+    is not mixed into it."""
+
+
+def _refuse_real_data(facts: dict) -> None:
+    """Meetings other than the demo's, or accounts that are not the demo's, are somebody's real
+    data: demo accounts with a published password must never sit beside them."""
+    others = db.session.scalars(db.select(Meeting.title).where(Meeting.title != facts["meeting"]["title"])
+                                .limit(3)).all()
+    if others:
+        raise DemoRefused(f"this database already holds other meetings ({', '.join(others)}); the demo is "
+                          "loaded only into a database of its own (set EXCOM_DATABASE_URL to a fresh one)")
+    demo_emails = {person["email"] for person in facts["participants"]}
+    strangers = [email for email in db.session.scalars(db.select(User.email)) if email not in demo_emails]
+    if strangers:
+        raise DemoRefused(f"this database already holds accounts of its own ({', '.join(strangers[:3])}); "
+                          "the demo's accounts share a known password and are loaded only into a database "
+                          "of its own (set EXCOM_DATABASE_URL to a fresh one)")
+
+
 def _attach_documents(meeting: Meeting) -> None:
     """The annual report on Agenda 1 (open session) and the financial report on Agenda 6 (closed
     session), unless they are already there."""
@@ -111,8 +132,10 @@ def _attach_documents(meeting: Meeting) -> None:
 
 
 def load_demo(password: str) -> DemoReport:
-    """Load the EXCOM 2024 meeting; flushes only, the caller commits."""
+    """Load the EXCOM 2024 meeting; flushes only, the caller commits. DemoRefused on a database
+    that holds other meetings or accounts."""
     facts = load_facts()
+    _refuse_real_data(facts)
     _ensure_organisation(facts)
     members = _ensure_members(facts)
     users = _ensure_users(facts, members, password)

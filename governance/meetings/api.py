@@ -12,11 +12,15 @@ from governance.auth.loading import signed_in_user
 from governance.errors import forbidden, not_found
 from governance.extensions import db
 from governance.lookup import get_or_404, require_chair, require_secretariat, visible_item, visible_meeting
-from governance.meetings import operations, queries
+from governance.meetings import copying, corrections, importing, operations, queries
 from governance.meetings.models import Meeting, MeetingSession, Participant
-from governance.meetings.schemas import (AttendanceIn, AttendanceOut, ItemIn, ItemOut, ItemPatch, MeetingBrief,
-                                         MeetingIn, MeetingOut, MeetingPatch, ParticipantIn, ParticipantOut,
-                                         ParticipantPatch, QuorumOut, SessionIn, SessionOut, meeting_view)
+from governance.meetings.schemas import (ApologiesIn, AttendanceIn, AttendanceOut, CopyIn, ItemIn, ItemOut, ItemPatch,
+                                         MeetingBrief, MeetingIn, MeetingOut, MeetingPatch, ParticipantIn,
+                                         ParticipantOut, ParticipantPatch, QuorumOut, SessionIn, SessionOut,
+                                         SessionPatch, meeting_view)
+from governance.registry.importing import read as read_table
+from governance.registry.schemas import ExportQuery, ImportReport, import_report
+from governance.uploads import FILE_BODY, TABLE_RESPONSE, table_file, uploaded_file
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1",
                 description="Meetings, sessions, agenda, participants, attendance and quorum")
@@ -55,6 +59,28 @@ def update_meeting(changes, meeting_id):
     return meeting_view(operations.update_meeting(meeting, changes, actor=user), user)
 
 
+@blp.route("/meetings/<int:meeting_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_meeting(meeting_id):
+    """Only while nothing has happened in it (not called to order, nobody checked in, no poll,
+    notes or memorandum: 409 `in_use` says what has); its sessions, agenda, participants and
+    prepared motions go with it."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user)
+    corrections.delete_meeting(meeting, actor=user)
+
+
+@blp.route("/meetings/<int:meeting_id>/copy", methods=["POST"])
+@blp.arguments(CopyIn)
+@blp.response(201, MeetingOut)
+def copy_meeting(args, meeting_id):
+    """A new meeting from this one: its sessions (moved by as much as the start moves), their
+    items and the participants, as asked; nothing of what happened in it."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user)
+    return meeting_view(copying.copy_meeting(meeting, actor=user, **args), user)
+
+
 @blp.route("/meetings/<int:meeting_id>/adjourn", methods=["POST"])
 @blp.response(200, MeetingOut)
 def adjourn(meeting_id):
@@ -77,6 +103,33 @@ def create_session(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user)
     return operations.add_session(meeting, actor=user, **args)
+
+
+def _session_to_prepare(session_id: int):
+    user = signed_in_user()
+    session = db.session.get(MeetingSession, session_id)
+    if session is None or not policy.can_see_session(user, session):
+        raise not_found("session")
+    require_secretariat(user)
+    return session, user
+
+
+@blp.route("/sessions/<int:session_id>", methods=["PATCH"])
+@blp.arguments(SessionPatch)
+@blp.response(200, SessionOut)
+def update_session(changes, session_id):
+    """Title, times, venue, order; open or closed only before the meeting is called to order and
+    while nothing is recorded under its items (409)."""
+    session, user = _session_to_prepare(session_id)
+    return corrections.update_session(session, changes, actor=user)
+
+
+@blp.route("/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_session(session_id):
+    """An empty session only (409 `in_use` names its items)."""
+    session, user = _session_to_prepare(session_id)
+    corrections.delete_session(session, actor=user)
 
 
 @blp.route("/sessions/<int:session_id>/items", methods=["POST"])
@@ -105,6 +158,16 @@ def update_item(changes, item_id):
     item, user = visible_item(item_id)
     require_secretariat(user)
     return operations.update_item(item, changes, actor=user)
+
+
+@blp.route("/items/<int:item_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_item(item_id):
+    """Before the agenda is adopted, and while nothing depends on the item (409 `in_use` names
+    its motions, notes, or that it is the current item)."""
+    item, user = visible_item(item_id)
+    require_secretariat(user)
+    corrections.delete_item(item, actor=user)
 
 
 @blp.route("/items/<int:item_id>/activate", methods=["POST"])
@@ -150,6 +213,66 @@ def update_participant(changes, participant_id):
     require_secretariat(user)
     operations.update_participant(participant, changes, actor=user)
     return _participant_view(participant, queries.open_stays(meeting))
+
+
+@blp.route("/participants/<int:participant_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_participant(participant_id):
+    """While nothing depends on the participation (409 `in_use` names check-ins, votes cast,
+    motions moved or seconded)."""
+    participant = get_or_404(Participant, participant_id, "participant")
+    _meeting, user = visible_meeting(participant.meeting_id)
+    require_secretariat(user)
+    corrections.delete_participant(participant, actor=user)
+
+
+@blp.route("/meetings/<int:meeting_id>/apologies", methods=["POST"])
+@blp.arguments(ApologiesIn, required=False)
+@blp.response(200, ParticipantOut)
+def send_apologies(args, meeting_id):
+    """A participant's own apologies ("excused" in the memorandum), before the meeting is called
+    to order (409 `meeting_started` after); `{"excused": false}` takes them back."""
+    meeting, user = visible_meeting(meeting_id)
+    participant = policy.participation(user, meeting)
+    if participant is None:
+        raise forbidden("Only a participant sends apologies, for themself.")
+    operations.send_apologies(participant, excused=(args or {}).get("excused", True), actor=user)
+    return _participant_view(participant, queries.open_stays(meeting))
+
+
+@blp.route("/meetings/<int:meeting_id>/participants/import/preview", methods=["POST"])
+@blp.doc(**FILE_BODY)
+@blp.response(200, ImportReport)
+def preview_participant_import(meeting_id):
+    """What importing this CSV or XLSX list (multipart `file`; columns email, name, member,
+    affiliation, title, group, chair, excused) would do, row by row; changes nothing."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user)
+    data, _name = uploaded_file()
+    return import_report(importing.plan_participants(meeting, read_table(data)))
+
+
+@blp.route("/meetings/<int:meeting_id>/participants/import", methods=["POST"])
+@blp.doc(**FILE_BODY)
+@blp.response(200, ImportReport)
+def import_participants(meeting_id):
+    """Import the list: every row (new accounts without a password, participations, changes) or,
+    with 422 `import_invalid` naming each problem as "line.column", none."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user)
+    data, _name = uploaded_file()
+    return import_report(importing.import_participants(meeting, read_table(data), actor=user))
+
+
+@blp.route("/meetings/<int:meeting_id>/participants/export")
+@blp.arguments(ExportQuery, location="query")
+@blp.doc(**TABLE_RESPONSE)
+def export_participants(args, meeting_id):
+    """The participants as CSV or XLSX (`?format=xlsx`), in the columns the import reads."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user)
+    header, rows = importing.export_rows(meeting)
+    return table_file(header, rows, name="participants", format=args["format"])
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])

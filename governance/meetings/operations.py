@@ -16,6 +16,7 @@ from governance.meetings import queries
 from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
 from governance.realtime import announce, rooms_may_have_changed
+from governance.registry.models import Organisation
 
 
 def _meeting_snapshot(meeting: Meeting) -> dict:
@@ -35,6 +36,8 @@ def _apply_meeting_fields(meeting: Meeting, fields: dict) -> None:
 
 
 def create_meeting(*, actor: User, **fields) -> Meeting:
+    if not fields.get("timezone"):
+        fields["timezone"] = Organisation.current().timezone or "UTC"
     meeting = Meeting()
     _apply_meeting_fields(meeting, fields)
     if not meeting.reference:
@@ -286,3 +289,20 @@ def _announce_quorum(meeting: Meeting) -> None:
     announce("quorum.changed", QuorumOut().dump(queries.meeting_quorum(meeting).as_dict()),
              meeting_id=meeting.id, audience="open")
 
+
+
+# --- apologies ----------------------------------------------------------------------------
+
+def send_apologies(participant: Participant, *, excused: bool, actor: User) -> Participant:
+    """A person's own apologies for a meeting ("excused" in the memorandum rather than "absent"),
+    sent from their page before the meeting is called to order; the desk records them any time
+    (update_participant)."""
+    meeting = participant.meeting
+    if meeting.opened_at is not None:
+        raise conflict("meeting_started", "The meeting was called to order; tell the secretariat instead.")
+    if participant.excused != excused:
+        participant.excused = excused
+        db.session.flush()
+        record("participant.apologies", actor=actor, meeting=meeting, subject=participant,
+               before={"excused": not excused}, after={"excused": excused, "by": "themself"})
+    return participant

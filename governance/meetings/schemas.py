@@ -1,17 +1,8 @@
-from zoneinfo import ZoneInfo
-
-from governance.fields import Id
+from governance.fields import Id, known_timezone as _known_timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from governance import policy
 from governance.meetings.models import ATTENDANCE_MODES, GROUPS, ITEM_KINDS, QUORUM_RULES, SESSION_KINDS
-
-
-def _known_timezone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except Exception as error:  # ZoneInfoNotFoundError, ValueError for "../x" and the like
-        raise ValidationError("Not a time zone name such as Asia/Almaty.") from error
 
 
 class QuorumRuleIn(Schema):
@@ -29,7 +20,8 @@ class MeetingIn(Schema):
     reference = fields.Str(load_default="", validate=validate.Length(max=60))
     kind = fields.Str(load_default="Executive Committee meeting", validate=validate.Length(max=60))
     venue = fields.Str(load_default="", validate=validate.Length(max=300))
-    timezone = fields.Str(load_default="UTC", validate=_known_timezone)
+    # missing: the organisation's time zone (its settings), else UTC
+    timezone = fields.Str(load_default=None, validate=_known_timezone)
     starts_at = fields.AwareDateTime(required=True)
     quorum = fields.Nested(QuorumRuleIn, load_default=lambda: {"rule": "majority", "count": None})
     speaking_time = fields.Int(strict=True, load_default=180, validate=validate.Range(min=15, max=3600),
@@ -60,6 +52,32 @@ class SessionIn(Schema):
     def _ends_after_start(self, data, **_):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
             raise ValidationError({"ends_at": ["A session cannot end before it starts."]})
+
+
+class SessionPatch(Schema):
+    title = fields.Str(validate=validate.Length(min=1, max=300))
+    kind = fields.Str(validate=validate.OneOf(SESSION_KINDS))
+    starts_at = fields.AwareDateTime(allow_none=True)
+    ends_at = fields.AwareDateTime(allow_none=True)
+    venue = fields.Str(validate=validate.Length(max=300))
+    position = fields.Int(strict=True, validate=validate.Range(min=0, max=10000))
+
+
+class CopyIn(Schema):
+    """A new meeting from this one: what to take along (sessions move with the start)."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    starts_at = fields.AwareDateTime(required=True)
+    venue = fields.Str(validate=validate.Length(max=300))
+    timezone = fields.Str(validate=_known_timezone)
+    reference = fields.Str(validate=validate.Length(max=60))
+    sessions = fields.Bool(load_default=True)
+    agenda = fields.Bool(load_default=True, metadata={"description": "the items of each session (with sessions)"})
+    participants = fields.Bool(load_default=True)
+
+
+class ApologiesIn(Schema):
+    excused = fields.Bool(load_default=True, metadata={"description": "false takes the apologies back"})
 
 
 class ItemIn(Schema):

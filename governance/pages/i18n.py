@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from babel.dates import format_datetime as babel_format_datetime
 from flask import redirect, request
 from flask_babel import Babel, get_locale, lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from governance.views import bp
 
@@ -19,11 +20,22 @@ LANGUAGE_COOKIE = "excom_lang"
 babel = Babel()
 
 
+def offered_languages() -> dict[str, str]:
+    """The languages the organisation offers (its settings), its default first."""
+    from governance.registry.models import Organisation
+    try:
+        codes = [code for code in (Organisation.current().languages or []) if code in LANGUAGES]
+    except SQLAlchemyError:  # the error page must still render when the database is what failed
+        codes = []
+    return {code: LANGUAGES[code] for code in codes or LANGUAGES}
+
+
 def select_locale() -> str:
+    offered = list(offered_languages())
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGES:
+    if chosen in offered:
         return chosen
-    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+    return request.accept_languages.best_match(offered, default=offered[0])
 
 
 @bp.record_once
@@ -32,6 +44,7 @@ def _init_babel(state) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["meeting_time"] = meeting_time
+    app.jinja_env.filters["date_time"] = organisation_time
 
 
 def meeting_time(moment: datetime | None, meeting, pattern: str = "medium") -> str:
@@ -40,6 +53,17 @@ def meeting_time(moment: datetime | None, meeting, pattern: str = "medium") -> s
         return ""
     patterns = {"time": "HH:mm", "date": "d MMMM y", "medium": "d MMMM y, HH:mm", "weekday": "EEEE d MMMM y"}
     return babel_format_datetime(moment, patterns.get(pattern, pattern), tzinfo=meeting.zone,
+                                 locale=str(get_locale() or "en"))
+
+
+def organisation_time(moment: datetime | None) -> str:
+    """A moment outside any meeting (a registry change), in the organisation's time zone."""
+    from zoneinfo import ZoneInfo
+
+    from governance.registry.models import Organisation
+    if moment is None:
+        return ""
+    return babel_format_datetime(moment, "d MMMM y, HH:mm", tzinfo=ZoneInfo(Organisation.current().timezone or "UTC"),
                                  locale=str(get_locale() or "en"))
 
 
@@ -64,7 +88,7 @@ def switch_language(code):
 @bp.app_context_processor
 def _language_context():
     current = str(get_locale() or "en")
-    return {"lang": current, "languages": LANGUAGES, "safe_next": _safe_next}
+    return {"lang": current, "languages": offered_languages(), "safe_next": _safe_next}
 
 
 # The words the page scripts show, translated on the server and handed to them as JSON

@@ -61,6 +61,20 @@ def _current_item_id(meeting: Meeting) -> int | None:
     return item.id
 
 
+# The desk's own words (minutes work on any item, apologies), on top of the shared ones.
+DESK_MESSAGES = {
+    "moved_by": _l("Moved by"), "seconded_by": _l("Seconded by"), "nobody": _l("Nobody recorded"),
+    "withdraw": _l("Withdraw"), "withdraw_question": _l("Withdraw “%(title)s”? It can no longer be put to the vote."),
+    "withdraw_yes": _l("Yes, withdraw it"), "cancel": _l("Cancel"), "saved": _l("Saved."),
+    "excused": _l("Excused"), "excused_label": _l("%(name)s: sent apologies (excused)"),
+    "motions_of_item": _l("Motions of this item"),
+}
+
+
+def _words(messages: dict) -> dict:
+    return {key: str(text) for key, text in messages.items()}
+
+
 def _page_data(meeting: Meeting, **extra) -> dict:
     return {"meeting_id": meeting.id, "user_id": current_user.id, "current_item_id": _current_item_id(meeting),
             "adjourned": meeting.adjourned_at is not None, "messages": js_messages(), **extra}
@@ -87,7 +101,10 @@ def meeting_page(meeting_id):
     roles = _roles(meeting)
     present = queries.open_stay(meeting, current_user.id) is not None
     data = _page_data(meeting, can_vote=roles["can_vote"], present=present)
-    return _render("meeting.html", meeting, page_data=data, present=present)
+    place = policy.participation(current_user, meeting)
+    # before the call to order a participant may send apologies from here (and take them back)
+    apologies = {"excused": place.excused} if place is not None and meeting.opened_at is None else None
+    return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies)
 
 
 @bp.route("/meetings/<int:meeting_id>/chair")
@@ -119,7 +136,9 @@ def secretariat_desk(meeting_id):
     people.sort(key=lambda person: (person["group"] != "excom_member", _sort_key(person["name"])))
     registry = sorted(db.session.scalars(db.select(Member)), key=lambda member: _sort_key(member.name))
     quorum = queries.meeting_quorum(meeting).as_dict()
-    data = _page_data(meeting, quorum=quorum)
+    data = _page_data(meeting, quorum=quorum, messages={**js_messages(), **_words(DESK_MESSAGES)},
+                      participants=[{"user_id": p["user_id"], "name": f"{p['name']} ({p['affiliation']})"
+                                     if p["affiliation"] else p["name"]} for p in people])
     return _render("desk.html", meeting, page_data=data, people=people, registry=registry, quorum=quorum)
 
 
@@ -141,4 +160,5 @@ def _person(participant, stays: dict) -> dict:
     return {"user_id": user.id, "name": user.name, "title": user.title,
             "affiliation": user.member.name if user.member else (user.affiliation or ""),
             "group": participant.group, "group_label": str(GROUP_LABELS.get(participant.group, participant.group)),
-            "chair": participant.chair, "present": stay is not None, "mode": stay.mode if stay else None}
+            "chair": participant.chair, "present": stay is not None, "mode": stay.mode if stay else None,
+            "participant_id": participant.id, "excused": participant.excused}

@@ -14,9 +14,12 @@ from governance import policy
 from governance.auth.models import User
 from governance.extensions import db
 from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
+from governance.pages.calendar import QUORUM_LABELS
 from governance.pages.i18n import js_messages
 from governance.pages.meeting import (GROUP_LABELS, _render, _signed_in_or_login, _sort_key,
                                       _visible_meeting)
+from governance.pages.organisation import time_zones
+from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
 from governance.views import bp
 
@@ -75,6 +78,25 @@ SETUP_MESSAGES = {
     "majority_two_thirds_present": _l("two thirds of those present"),
     "majority_unanimous_present": _l("unanimity of those present"),
     "invalid_fields": _l("Check these fields: %(fields)s"),
+    # corrections (corrections.js)
+    "edit": _l("Edit"), "delete": _l("Delete"), "save": _l("Save"), "cancel": _l("Cancel"), "saved": _l("Saved."),
+    "edit_thing": _l("Edit: %(title)s"), "delete_thing": _l("Delete: %(title)s"),
+    "delete_question": _l("Delete “%(title)s”?"), "delete_yes": _l("Yes, delete it"),
+    "deleted": _l("Deleted: %(title)s."), "excused": _l("excused"),
+    "remove_participant": _l("Remove %(name)s from the meeting"), "removed": _l("%(name)s no longer takes part."),
+    "title": _l("Title"), "kind": _l("Kind"), "venue": _l("Venue"), "date": _l("Date"), "starts": _l("Starts"),
+    "ends": _l("Ends"), "number": _l("Number"), "group": _l("Takes part as"), "chair_flag": _l("Chairs the meeting"),
+    "excused_flag": _l("Sent apologies (excused)"), "label": _l("Name of the design"),
+    "moved_by": _l("Moved by"), "seconded_by": _l("Seconded by"), "nobody": _l("Nobody recorded"),
+    "withdraw": _l("Withdraw"), "withdraw_question": _l("Withdraw “%(title)s”? It can no longer be put to the vote."),
+    "withdraw_yes": _l("Yes, withdraw it"), "withdrawn": _l("Withdrawn: %(title)s."),
+    "open_kind": _l("Open session (observers follow it)"), "closed_kind": _l("Closed session (EXCOM members and secretariat only)"),
+    "rehearsal_question": _l("Delete every poll of this meeting, with its ballots?"),
+    "rehearsal_yes": _l("Yes, clear them"),
+    "rehearsal_cleared": _l("Cleared: %(polls)s polls, %(ballots)s ballots; %(motions)s motions are pending again."),
+    "meeting_delete_question": _l("Delete this meeting with its sessions, agenda and participants?"),
+    "meeting_deleted": _l("The meeting is deleted."),
+    "rename": _l("Rename"),
     **{f"group_{key}": label for key, label in GROUP_LABELS.items()},
     **{f"item_kind_{key}": label for key, label in ITEM_KIND_LABELS.items()},
     **{f"motion_kind_{key}": label for key, label in MOTION_KIND_LABELS.items()},
@@ -98,10 +120,13 @@ def meeting_setup(meeting_id):
     members = sorted(db.session.scalars(db.select(Member)), key=lambda m: _sort_key(m.name))
     others = [m for m in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
               if m.id != meeting.id]
-    messages = {**js_messages(), **{key: str(text) for key, text in SETUP_MESSAGES.items()}}
+    messages = {**js_messages(), **{key: str(text) for key, text in {**IMPORT_MESSAGES, **SETUP_MESSAGES}.items()}}
     data = {"meeting_id": meeting.id, "timezone": meeting.timezone, "messages": messages,
-            "members": {str(m.id): m.name for m in members}}
+            "members": {str(m.id): m.name for m in members},
+            "participants": [{"user_id": p.user_id, "name": p.user.display_name} for p in participants],
+            "groups": list(GROUPS), "item_kinds": list(ITEM_KINDS)}
     return _render("setup.html", meeting, page_data=data, sessions=meeting.sessions, participants=participants,
                    people=people, members=members, other_meetings=others, groups=GROUPS,
                    group_labels=GROUP_LABELS, item_kinds=ITEM_KINDS, item_kind_labels=ITEM_KIND_LABELS,
-                   motion_kind_labels=MOTION_KIND_LABELS, action_labels=MEMBERSHIP_ACTION_LABELS)
+                   motion_kind_labels=MOTION_KIND_LABELS, action_labels=MEMBERSHIP_ACTION_LABELS,
+                   quorum_labels=QUORUM_LABELS, zones=time_zones())

@@ -6,9 +6,11 @@ from governance.auth.loading import signed_in_user
 from governance.errors import not_found
 from governance.extensions import db
 from governance.lookup import get_or_404, require_secretariat
-from governance.registry import operations
+from governance.registry import importing, operations, queries
 from governance.registry.models import Member, Organisation
-from governance.registry.schemas import MemberIn, MemberOut, MemberPatch, OrganisationOut
+from governance.registry.schemas import (ExportQuery, ImportReport, MemberIn, MemberOut, MemberPatch, OrganisationOut,
+                                         OrganisationPatch, StatusChangeOut, import_report)
+from governance.uploads import FILE_BODY, TABLE_RESPONSE, table_file, uploaded_file
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="The organisation and its members")
 
@@ -50,10 +52,62 @@ def update_member(changes, member_id):
     return operations.update_member(member, changes, actor=actor)
 
 
+@blp.route("/members/<int:member_id>/history")
+@blp.response(200, StatusChangeOut(many=True))
+def member_history(member_id):
+    """The member's entry in the registry and each change of its status or EXCOM seat, oldest
+    first, with the decision (meeting, motion, resolution) or the desk that made it."""
+    _secretariat()
+    return queries.status_history(get_or_404(Member, member_id, "member"))
+
+
+@blp.route("/members/import/preview", methods=["POST"])
+@blp.doc(**FILE_BODY)
+@blp.response(200, ImportReport)
+def preview_member_import():
+    """What importing this CSV or XLSX file (multipart `file`; a header row naming the columns
+    name, country, category, status, excom, office) would do, row by row; changes nothing."""
+    _secretariat()
+    data, _name = uploaded_file()
+    return import_report(importing.plan_members(importing.read(data)))
+
+
+@blp.route("/members/import", methods=["POST"])
+@blp.doc(**FILE_BODY)
+@blp.response(200, ImportReport)
+def import_members():
+    """Import the file: every row, or (422 `import_invalid`, each problem under "line.column")
+    none. Members are matched by name; unknown ones are created."""
+    actor = _secretariat()
+    data, name = uploaded_file()
+    return import_report(importing.import_members(importing.read(data), actor=actor, source=name))
+
+
+@blp.route("/members/export")
+@blp.arguments(ExportQuery, location="query")
+@blp.doc(**TABLE_RESPONSE)
+def export_members(args):
+    """The registry as CSV or XLSX (`?format=xlsx`), in the columns the import reads."""
+    _secretariat()
+    header, rows = importing.export_rows()
+    return table_file(header, rows, name="members", format=args["format"])
+
+
 @blp.route("/organisation")
 @blp.response(200, OrganisationOut)
 def organisation():
     return Organisation.current()
+
+
+@blp.route("/organisation", methods=["PATCH"])
+@blp.arguments(OrganisationPatch)
+@blp.response(200, OrganisationOut)
+def update_organisation(changes):
+    """Name, short name, the page languages offered (the first is the default), the time zone new
+    meetings start from, and the pattern of resolution numbers (placeholders {reference}, {year},
+    {n}, {short_name}; {n} required), e.g. "{reference}/R{n}" → "EXCOM 2024/R3"."""
+    actor = _secretariat()
+    return operations.update_organisation(changes, actor=actor)
 
 
 @blp.route("/organisation/logo")

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from governance.dbtypes import UTCDateTime, utcnow
@@ -9,6 +9,9 @@ from governance.names import name_key, tidy
 
 MEMBER_STATUSES = ("applicant", "active", "suspended", "withdrawn", "terminated")
 MEMBER_CATEGORIES = ("city", "institution", "corporate")
+# The languages the pages can speak (governance/translations); an organisation offers some of them.
+PAGE_LANGUAGES = ("en", "ru")
+DEFAULT_RESOLUTION_FORMAT = "{reference}/R{n}"
 
 
 class Member(db.Model):
@@ -47,7 +50,8 @@ class Member(db.Model):
 
 
 class Organisation(db.Model):
-    """The one organisation this installation serves: its name and current logo.
+    """The one organisation this installation serves: its name, current logo, the languages
+    its pages offer, the time zone new meetings start from, and how resolutions are numbered.
 
     The logo is kept as bytes here (not as a reference to a logo motion's candidate) so
     that the core does not depend on the motions package that adopts it.
@@ -64,6 +68,11 @@ class Organisation(db.Model):
     logo_picture: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     secretariat_city: Mapped[str] = mapped_column(String(120), default="")
+    # the page languages offered, the first one being the default (a subset of PAGE_LANGUAGES)
+    languages: Mapped[list] = mapped_column(JSON, default=lambda: list(PAGE_LANGUAGES))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # governance.numbering: "{reference}/R{n}" gives "EXCOM 2024/R3"
+    resolution_format: Mapped[str] = mapped_column(String(80), default=DEFAULT_RESOLUTION_FORMAT)
 
     @property
     def shown_logo(self) -> tuple[bytes, str] | None:
@@ -78,7 +87,8 @@ class Organisation(db.Model):
     @classmethod
     def current(cls) -> "Organisation":
         """The stored organisation, or an unsaved stand-in before `excom demo` or set-up named it."""
-        return db.session.get(cls, 1) or cls(id=1, name="Organisation", short_name="")
+        return db.session.get(cls, 1) or cls(id=1, name="Organisation", short_name="", languages=list(PAGE_LANGUAGES),
+                                             timezone="UTC", resolution_format=DEFAULT_RESOLUTION_FORMAT)
 
     @classmethod
     def ensure(cls) -> "Organisation":

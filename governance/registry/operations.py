@@ -5,7 +5,7 @@ from governance.audit.operations import record
 from governance.errors import ApiError, invalid
 from governance.extensions import db
 from governance.names import name_key, tidy
-from governance.registry.models import Member
+from governance.registry.models import Member, Organisation
 
 _FIELDS = ("name", "country", "category", "status", "excom", "office")
 
@@ -49,9 +49,11 @@ def create_member(*, actor, **fields) -> Member:
     return member
 
 
-def update_member(member: Member, changes: dict, *, actor, meeting=None, reason: str | None = None) -> Member:
+def update_member(member: Member, changes: dict, *, actor, meeting=None, reason: str | None = None,
+                  motion=None) -> Member:
     """Edit the registry. Motions that change a member's status come through here too, with
-    the meeting and the resolution as the reason, so the trail tells why a status changed."""
+    the meeting, the motion and its resolution as the reason, so the trail (and the member's
+    status history, registry.queries) tells which decision changed it."""
     if "name" in changes:
         _check_name_free(changes["name"], member)
     before = snapshot(member)
@@ -66,10 +68,31 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
         rooms_may_have_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
         _board_changed()
     if changed:
+        decision = ({"motion_id": motion.id, "resolution_number": motion.resolution_number}
+                    if motion is not None else {})
         record("member.updated", actor=actor, meeting=meeting, subject=member,
                before={k: before[k] for k in changed},
-               after={**{k: after[k] for k in changed}, **({"reason": reason} if reason else {})})
+               after={**{k: after[k] for k in changed}, **({"reason": reason} if reason else {}), **decision})
     return member
+
+
+_ORGANISATION_FIELDS = ("name", "short_name", "languages", "timezone", "resolution_format")
+
+
+def update_organisation(changes: dict, *, actor) -> Organisation:
+    """Name, short name, page languages, default time zone, resolution numbers (fields of
+    OrganisationPatch, already valid). The first run calls it too, before any account exists."""
+    organisation = Organisation.ensure()
+    before = {field: getattr(organisation, field) for field in _ORGANISATION_FIELDS}
+    for field, value in changes.items():
+        setattr(organisation, field, list(value) if field == "languages" else value)
+    db.session.flush()
+    after = {field: getattr(organisation, field) for field in _ORGANISATION_FIELDS}
+    changed = [field for field in _ORGANISATION_FIELDS if before[field] != after[field]]
+    if changed:
+        record("organisation.updated", actor=actor, subject=organisation,
+               before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return organisation
 
 
 def _board_changed() -> None:

@@ -16,7 +16,7 @@ def motion(**fields):
     base = dict(kind="host_city", title="Host city", text="That ...", majority="simple", secret=True,
                 multi_candidate=True, candidates=[candidate(1, "Makati"), candidate(2, "Abuja"),
                                                   candidate(3, "Cuenca")],
-                status="elected", moved_by=None, resolution_number="EXCOM 2024/R2", member=None,
+                status="elected", moved_by=None, seconded_by=None, resolution_number="EXCOM 2024/R2", member=None,
                 current_text=None, proposed_text=None, memorandum_meeting_id=None)
     base.update(fields)
     return SimpleNamespace(**base)

@@ -125,6 +125,7 @@ class Scene:
         open_session, closed_session = meeting["sessions"]
         assert (open_session["kind"], closed_session["kind"]) == ("open", "closed")
         self.open_session_id, self.closed_session_id = open_session["id"], closed_session["id"]
+        self.open_session_title, self.closed_session_title = open_session["title"], closed_session["title"]
         self.open_items = {i["title"]: i for i in open_session["items"]}
         self.closed_items = {i["title"]: i for i in closed_session["items"]}
         self.open_item = self.open_items["Review of 2024 WeGO Secretariat Annual Report"]

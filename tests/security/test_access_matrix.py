@@ -156,6 +156,27 @@ def _credentials(s, role):
     return {"email": s.emails[role], "password": s.passwords[role]}
 
 
+def _csv(text):
+    return lambda: {"file": (io.BytesIO(text.encode()), "list.csv", "text/csv")}
+
+
+def _fresh_participant(s, role):
+    """A guest added for this role alone, so that deleting it leaves the others' rows alone."""
+    user_id = s.new_user()
+    return ok(s.desk.post(f"/meetings/{s.meeting_id}/participants", {"user_id": user_id, "group": "guest"}), 201)["id"]
+
+
+def _fresh_closed_logo(s, role):
+    return s.upload_logo(s.closed_logo_motion["id"], f"CLOSED-LOGO to delete by {role}")["id"]
+
+
+def _logo_back(s):
+    """The organisation's logo again, before each role's attempt to remove it."""
+    ok(s.client.put("/api/v1/organisation/logo", data={"file": (io.BytesIO(png()), "logo.png", "image/png")},
+                    headers={"Authorization": f"Bearer {s.desk.token}"}, content_type="multipart/form-data"))
+    return {}
+
+
 M = "/api/v1/meetings/<int:meeting_id>"
 ROWS = [
     # --- sign in, users, tokens -------------------------------------------------------------
@@ -382,6 +403,83 @@ ROWS = [
     Row("POST", "/api/v1/polls/<int:poll_id>/votes", S(409, 409, 409, 404, 404, 404, 401),
         lambda s, r: {"args": {"poll_id": s.closed_poll["id"]}, "json": {"choice": "yes"}},
         "closed session, poll closed"),
+    # --- the desk's own calls (issue 17): first run, organisation, registry, corrections -----
+    Row("GET", "/api/v1/first-run", PUBLIC(200), lambda s, r: {}, "public: whether set-up is still open"),
+    Row("POST", "/api/v1/first-run", PUBLIC(409),
+        lambda s, r: {"json": {"key": "anything", "organisation": {"name": "Take-over"},
+                               "account": {"name": "Mallory", "email": f"mallory-{r}@example.org",
+                                           "password": PASSWORD}}}, "accounts exist: closed to everyone"),
+    Row("PATCH", "/api/v1/organisation", SECRETARIAT_ONLY(200),
+        lambda s, r: {"json": {"resolution_format": "{reference}/R{n}"}}, "the value already there"),
+    Row("PUT", "/api/v1/organisation/logo", SECRETARIAT_ONLY(200),
+        lambda s, r: {"form": lambda: {"file": (io.BytesIO(png()), "logo.png", "image/png")}}),
+    Row("DELETE", "/api/v1/organisation/logo", SECRETARIAT_ONLY(200),
+        lambda s, r: _logo_back(s), "the logo put back before each role"),
+    Row("GET", "/api/v1/members/<int:member_id>/history", SECRETARIAT_ONLY(200),
+        lambda s, r: {"args": {"member_id": s.members["Hebron"]}}),
+    Row("POST", "/api/v1/members/import/preview", SECRETARIAT_ONLY(200),
+        lambda s, r: {"form": _csv(f"name,country\nPreviewed by {r},Nowhere\n")}),
+    Row("POST", "/api/v1/members/import", SECRETARIAT_ONLY(200),
+        lambda s, r: {"form": _csv(f"name,category\nImported by {r} {next(_n)},city\n")}),
+    Row("GET", "/api/v1/members/export", SECRETARIAT_ONLY(200), lambda s, r: {"query": {"format": "xlsx"}}),
+    Row("DELETE", M, SECRETARIAT_IN_MEETING(409), lambda s, r: {"args": {"meeting_id": s.meeting_id}},
+        "it has happened: 409 in_use"),
+    Row("POST", M + "/copy", SECRETARIAT_IN_MEETING(201),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id},
+                      "json": {"title": f"Copy by {r}", "starts_at": "2025-09-01T09:00:00+05:00",
+                               "sessions": False, "participants": False}}),
+    Row("PATCH", "/api/v1/sessions/<int:session_id>", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"session_id": s.open_session_id}, "json": {"title": s.open_session_title}},
+        "open session"),
+    Row("PATCH", "/api/v1/sessions/<int:session_id>", SECRETARIAT_IN_CLOSED(200),
+        lambda s, r: {"args": {"session_id": s.closed_session_id}, "json": {"title": s.closed_session_title}},
+        "closed session"),
+    Row("DELETE", "/api/v1/sessions/<int:session_id>", SECRETARIAT_IN_MEETING(409),
+        lambda s, r: {"args": {"session_id": s.open_session_id}}, "open session, has items"),
+    Row("DELETE", "/api/v1/sessions/<int:session_id>", SECRETARIAT_IN_CLOSED(409),
+        lambda s, r: {"args": {"session_id": s.closed_session_id}}, "closed session, has items"),
+    Row("DELETE", "/api/v1/items/<int:item_id>", SECRETARIAT_IN_MEETING(409),
+        lambda s, r: {"args": {"item_id": s.open_item["id"]}}, "open session, has motions"),
+    Row("DELETE", "/api/v1/items/<int:item_id>", SECRETARIAT_IN_CLOSED(409),
+        lambda s, r: {"args": {"item_id": s.closed_item["id"]}}, "closed session, has motions"),
+    Row("DELETE", "/api/v1/participants/<int:participant_id>", SECRETARIAT_IN_MEETING(204),
+        lambda s, r: {"args": {"participant_id": _fresh_participant(s, r)}}, "a guest added for each role"),
+    Row("POST", M + "/apologies", PARTICIPANTS(200),
+        lambda s, r: {"args": {"meeting_id": s.scratch("apologies").meeting_id}, "json": {"excused": False}},
+        "themself, before the call to order"),
+    Row("POST", M + "/participants/import/preview", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id},
+                      "form": _csv(f"email,name\npreview-{r}@example.org,Preview\n")}),
+    Row("POST", M + "/participants/import", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id},
+                      "form": _csv(f"email,name,group\nimported-{r}-{next(_n)}@example.org,Imported,guest\n")}),
+    Row("GET", M + "/participants/export", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id}, "query": {"format": "csv"}}),
+    Row("PATCH", "/api/v1/motions/<int:motion_id>", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"motion_id": s.open_motion["id"]}, "json": {"seconded_by_id": None}}, "open session"),
+    Row("PATCH", "/api/v1/motions/<int:motion_id>", SECRETARIAT_IN_CLOSED(200),
+        lambda s, r: {"args": {"motion_id": s.closed_motion["id"]}, "json": {"seconded_by_id": None}},
+        "closed session"),
+    Row("DELETE", "/api/v1/motions/<int:motion_id>", SECRETARIAT_IN_MEETING(409),
+        lambda s, r: {"args": {"motion_id": s.open_motion["id"]}}, "open session, put to the vote"),
+    Row("DELETE", "/api/v1/motions/<int:motion_id>", SECRETARIAT_IN_CLOSED(409),
+        lambda s, r: {"args": {"motion_id": s.closed_motion["id"]}}, "closed session, decided"),
+    Row("POST", "/api/v1/motions/<int:motion_id>/withdraw", SECRETARIAT_IN_MEETING(409),
+        lambda s, r: {"args": {"motion_id": s.open_motion["id"]}}, "open session, its poll open"),
+    Row("POST", "/api/v1/motions/<int:motion_id>/withdraw", SECRETARIAT_IN_CLOSED(409),
+        lambda s, r: {"args": {"motion_id": s.closed_motion["id"]}}, "closed session, decided"),
+    Row("PATCH", "/api/v1/logos/<int:candidate_id>", SECRETARIAT_IN_MEETING(409),
+        lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}, "json": {"label": "Blue logo"}},
+        "open session, ballot decided"),
+    Row("PATCH", "/api/v1/logos/<int:candidate_id>", SECRETARIAT_IN_CLOSED(200),
+        lambda s, r: {"args": {"candidate_id": s.closed_logo["id"]}, "json": {"label": s.closed_logo["label"]}},
+        "closed session, the label already there"),
+    Row("DELETE", "/api/v1/logos/<int:candidate_id>", SECRETARIAT_IN_MEETING(409),
+        lambda s, r: {"args": {"candidate_id": s.open_logo["id"]}}, "open session, ballot decided"),
+    Row("DELETE", "/api/v1/logos/<int:candidate_id>", SECRETARIAT_IN_CLOSED(204),
+        lambda s, r: {"args": {"candidate_id": _fresh_closed_logo(s, r)}}, "closed session, one uploaded per role"),
+    Row("DELETE", M + "/polls", SECRETARIAT_IN_MEETING(409), lambda s, r: {"args": {"meeting_id": s.meeting_id}},
+        "called to order: 409 meeting_started"),
     Row("POST", "/api/v1/polls/<int:poll_id>/close", CHAIR_OPEN(200),
         lambda s, r: {"args": {"poll_id": s.scratch("close-open", poll_in="open").polls["open"]}},
         "open session, scratch meeting", spends="close-open"),

@@ -21,6 +21,20 @@
     row.classList.toggle("is-absent", !change.present);
     row.querySelector("[data-presence]").textContent =
       change.present ? (change.mode === "online" ? t("online_mode") : t("in_person")) : t("absent");
+    row.querySelector("[data-excused]").addEventListener("click", function () {
+      var button = this, excused = button.getAttribute("aria-pressed") !== "true";
+      button.disabled = true;
+      X.api("PATCH", "/participants/" + button.getAttribute("data-excused"), {excused: excused}).then(function (answer) {
+        button.disabled = false;
+        if (!answer.ok) {
+          $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
+          show($("desk-error"), true);
+          return;
+        }
+        show($("desk-error"), false);
+        button.setAttribute("aria-pressed", answer.body.excused ? "true" : "false");
+      });
+    });
     row.querySelectorAll("[data-checkin]").forEach(function (button) {
       var what = button.getAttribute("data-checkin");
       if (what === "out") button.disabled = !change.present;
@@ -64,6 +78,20 @@
         input.select();
       });
     });
+    row.querySelector("[data-excused]").addEventListener("click", function () {
+      var button = this, excused = button.getAttribute("aria-pressed") !== "true";
+      button.disabled = true;
+      X.api("PATCH", "/participants/" + button.getAttribute("data-excused"), {excused: excused}).then(function (answer) {
+        button.disabled = false;
+        if (!answer.ok) {
+          $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
+          show($("desk-error"), true);
+          return;
+        }
+        show($("desk-error"), false);
+        button.setAttribute("aria-pressed", answer.body.excused ? "true" : "false");
+      });
+    });
     row.querySelectorAll("[data-checkin]").forEach(function (button) {
       button.addEventListener("click", function () {
         var what = button.getAttribute("data-checkin");
@@ -102,7 +130,8 @@
   });
 })();
 
-/* The secretariat's work on the current item (notes, a motion) and the memorandum. */
+/* The secretariat's minutes work on the current item, or any item chosen (notes, motions with their mover
+   and seconder, a withdrawal), and the memorandum. */
 (function () {
   "use strict";
   var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
@@ -125,10 +154,15 @@
     });
   }
 
+  /* the item the notes and motions are about: the one chosen, else the chair's current item */
+  function target() {
+    return $("notes-item").value ? Number($("notes-item").value) : X.data.current_item_id;
+  }
+
   function loadNotes() {
-    var itemId = X.data.current_item_id;
+    var itemId = target();
     if (itemId === notesItemId) return;
-    // the chair moved on while notes were being typed: they are kept, on the item they were about
+    // the chair moved on (or another item was chosen) while notes were being typed: they are kept, on their item
     if (notesDirty && notesItemId) saveNotes(notesItemId, $("notes").value);
     notesItemId = itemId;
     notesDirty = false;
@@ -136,11 +170,67 @@
     show($("motion-form"), !!itemId);
     $("notes").value = "";
     $("notes-meta").textContent = "";
+    loadItemMotions();
     if (!itemId) return;
     X.api("GET", "/items/" + itemId + "/notes").then(function (answer) {
-      if (!answer.ok || X.data.current_item_id !== itemId) return;
+      if (!answer.ok || target() !== itemId) return;
       $("notes").value = answer.body.text || "";
       if (answer.body.revision) $("notes-meta").textContent = t("notes_revision", {n: answer.body.revision, author: answer.body.author || ""});
+    });
+  }
+  $("notes-item").addEventListener("change", loadNotes);
+
+  /* the motions of that item: who moved and seconded each (for the memorandum), a withdrawal */
+  function personSelect(motion, field, label) {
+    var id = "m" + motion.id + "-" + field;
+    var select = el("select", {id: id}, [el("option", {value: "", text: t("nobody")})].concat(
+      (X.data.participants || []).map(function (p) {
+        return el("option", {value: String(p.user_id), text: p.name, selected: motion[field] === p.user_id});
+      })));
+    select.addEventListener("change", function () {
+      var body = {};
+      body[field] = Number(select.value) || null;
+      X.api("PATCH", "/motions/" + motion.id, body).then(function (answer) {
+        if (!answer.ok) { problem(answer); return; }
+        show($("desk-error"), false);
+        $("motion-done").textContent = t("saved");
+      });
+    });
+    return el("span", {className: "field"}, [el("label", {"for": id, text: label}), select]);
+  }
+
+  function loadItemMotions() {
+    var box = $("item-motions"), itemId = notesItemId;
+    box.textContent = "";
+    if (!itemId) return;
+    X.api("GET", "/items/" + itemId + "/motions").then(function (answer) {
+      if (!answer.ok || notesItemId !== itemId || !answer.body.length) return;
+      box.appendChild(el("h3", {text: t("motions_of_item")}));
+      var list = el("ul", {className: "setup-list"});
+      answer.body.forEach(function (motion) {
+        var status = t("status_" + motion.status) !== "status_" + motion.status ? t("status_" + motion.status) : motion.status;
+        var row = el("li", {"data-motion-id": String(motion.id)}, [
+          el("span", {className: "setup-name", text: motion.title}), " ",
+          el("span", {className: "badge", text: status}),
+          el("span", {className: "field-row"}, [personSelect(motion, "moved_by_id", t("moved_by")),
+                                                personSelect(motion, "seconded_by_id", t("seconded_by"))])
+        ]);
+        if (motion.status === "pending") {
+          var button = el("button", {type: "button", className: "button small", text: t("withdraw"),
+                                     "aria-label": t("withdraw") + ": " + motion.title});
+          button.addEventListener("click", function () {
+            X.form.confirmInline(button, t("withdraw_question", {title: motion.title}), t("withdraw_yes"), function () {
+              X.api("POST", "/motions/" + motion.id + "/withdraw").then(function (done) {
+                if (!done.ok) { problem(done); return; }
+                loadItemMotions();
+              });
+            });
+          });
+          row.appendChild(el("span", {className: "row-tools"}, [button]));
+        }
+        list.appendChild(row);
+      });
+      box.appendChild(list);
     });
   }
 
@@ -153,11 +243,12 @@
     event.preventDefault();
     var body = {kind: "general", title: $("motion-title").value, text: $("motion-text").value,
                 majority: $("motion-majority").value, secret: $("motion-secret").checked};
-    X.api("POST", "/items/" + X.data.current_item_id + "/motions", body).then(function (answer) {
+    X.api("POST", "/items/" + target() + "/motions", body).then(function (answer) {
       if (!answer.ok) { problem(answer); return; }
       show($("desk-error"), false);
       $("motion-form").reset();
       $("motion-done").textContent = t("motion_put");
+      loadItemMotions();
     });
   });
 

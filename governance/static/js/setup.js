@@ -9,6 +9,12 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
+  /* corrections.js (loaded first) adds its edit and delete tools to each row made here */
+  function hook(kind, node, thing) {
+    if (X.setupHooks && X.setupHooks[kind]) X.setupHooks[kind](node, thing);
+    return node;
+  }
+
   /* --- showing what the API answered ---------------------------------------------------- */
 
   function fieldLabel(form, name) {
@@ -104,11 +110,11 @@
 
   function addSession(session) {
     var when = session.starts_at ? meetingTime(session.starts_at, true) + (session.ends_at ? "–" + meetingTime(session.ends_at, false) : "") : "";
-    $("session-list").appendChild(el("li", {"data-session-id": String(session.id)}, [
+    $("session-list").appendChild(hook("session", el("li", {"data-session-id": String(session.id)}, [
       el("span", {className: "setup-name", text: session.title}), " ",
       el("span", {className: "badge", text: t(session.kind === "closed" ? "closed_session" : "open_session")}), " ",
       el("span", {className: "setup-sub", text: when + (session.venue ? " · " + session.venue : "")})
-    ]));
+    ]), session));
     var heading = el("h3", {className: "session-title", "data-session-heading": String(session.id)}, [session.title]);
     if (session.kind === "closed") heading.appendChild(el("span", {className: "badge", text: t("closed_session")}));
     $("setup-agenda").appendChild(heading);
@@ -141,7 +147,7 @@
 
   function itemRow(item) {
     var kindLabel = t("item_kind_" + item.kind);
-    return el("li", {className: "agenda-item", "data-item-id": String(item.id), "data-position": String(item.position)}, [
+    return hook("item", el("li", {className: "agenda-item", "data-item-id": String(item.id), "data-position": String(item.position)}, [
       el("span", {className: "item-text"}, [
         item.number ? el("span", {className: "item-number", text: item.number}) : null, item.number ? " " : null,
         el("span", {className: "item-title", text: item.title}), " ",
@@ -151,7 +157,7 @@
         el("button", {type: "button", className: "button small", "data-move": "up", "aria-label": t("move_up_item", {title: item.title}), text: "↑"}),
         el("button", {type: "button", className: "button small", "data-move": "down", "aria-label": t("move_down_item", {title: item.title}), text: "↓"})
       ])
-    ]);
+    ]), item);
   }
 
   function addItem(item) {
@@ -223,10 +229,10 @@
       if (!answer.ok) { refused(form, "participant-error", answer); return; }
       var p = answer.body, group = t("group_" + p.group);
       accepted(form, "participant-error", "participant-done", t("participant_added", {name: p.name, group: group}));
-      $("participant-list").appendChild(el("li", {className: "person", "data-user-id": String(p.user_id)}, [
+      $("participant-list").appendChild(hook("participant", el("li", {className: "person", "data-user-id": String(p.user_id)}, [
         el("span", {className: "person-name", text: p.name}),
         el("span", {className: "person-sub", text: [p.affiliation, group].filter(Boolean).join(" · ") + (p.chair ? " · " + t("chair") : "")})
-      ]));
+      ]), p));
       var option = select.querySelector('option[value="' + p.user_id + '"]');
       if (option) option.remove();
       form.reset();
@@ -401,7 +407,7 @@
     } else if (candidates.length) {
       children.push(el("span", {className: "setup-sub", text: t("candidates", {names: candidates.map(function (c) { return c.label; }).join(", ")})}));
     }
-    return el("li", {className: "setup-motion", "data-motion-id": String(motion.id)}, children);
+    return hook("motion", el("li", {className: "setup-motion", "data-motion-id": String(motion.id)}, children), motion);
   }
 
   function loadMotions() {
@@ -417,6 +423,7 @@
     });
   }
 
+  X.reloadMotions = loadMotions;  // for corrections.js, after a withdrawal or a deleted candidate
   refreshOrderButtons();
   loadMotions();
 })();

@@ -1,0 +1,393 @@
+"""A new secretariat, from an empty database, with nothing but the pages: the first run, the
+organisation, the members imported from an XLSX file, a meeting with its sessions, agenda,
+participants (a list of delegates) and motions, and a few corrections. A server of its own
+(`excom init-db`, no demo) in a real browser; English, then the same pages in Russian."""
+import io
+import os
+import re
+import subprocess
+import time
+
+import pytest
+import requests
+
+pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
+from openpyxl import Workbook  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+from tests.pages.conftest import TIMEOUT, _excom, _free_port, screenshot  # noqa: E402
+from tests.pages.test_live_pages import assert_all_russian  # noqa: E402
+from tests.pages.test_live_setup import _png  # noqa: E402
+
+pytestmark = pytest.mark.live
+
+EMAIL, PASSWORD = "park@wego.example.org", "a long pass phrase for the desk"
+MEMBERS = [
+    ("Seoul", "Republic of Korea", "city", "active", "yes", "President"),
+    ("Almaty", "Kazakhstan", "city", "active", "yes", "Vice-President"),
+    ("Chengdu", "China", "city", "active", "yes", None),
+    ("Cuenca", "Ecuador", "city", "active", "yes", None),
+    ("Cali", "Colombia", "city", "applicant", "no", None),
+    ("Seoul Institute", "Republic of Korea", "institution", "active", "no", None),
+]
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory, request):
+    """(base URL, one-time key) of `excom serve` on an empty database: `excom init-db` only."""
+    instance = tmp_path_factory.mktemp("fresh-instance")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
+    env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_LOGIN_RATE_LIMIT="1000 per minute",
+               EXCOM_SECRET_KEY="fresh-test", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000")
+    done = subprocess.run(_excom() + ["init-db"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    key = re.search(r"one-time key:\n\s+(\S+)", done.stdout).group(1)
+    port = _free_port()
+    log = open(instance / "serve.log", "w")
+    server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if requests.get(f"{base}/login", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
+        time.sleep(0.2)
+    yield base, key
+    if request.session.testsfailed:
+        print((instance / "serve.log").read_text(errors="replace")[-6000:])
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def _xlsx(rows) -> bytes:
+    book = Workbook()
+    book.active.append(["Name", "Country", "Category", "Status", "EXCOM", "Office"])
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _api(base):
+    token = requests.post(f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD},
+                          timeout=TIMEOUT).json()["token"]
+    return lambda path: requests.get(f"{base}/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
+                                     timeout=TIMEOUT).json()
+
+
+def _new_context(browser, base, **options):
+    context = browser.new_context(base_url=base, **options)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return context, page
+
+
+def test_from_an_empty_database_to_a_prepared_meeting(browser, fresh_server):
+    base, key = fresh_server
+    russian, page = _new_context(browser, base, viewport={"width": 390, "height": 900}, locale="ru-RU")
+    page.goto("/first-run")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    assert_all_russian(page, ["EXCOM", "excom init-db", "excom create-user --role secretariat", "Asia/Almaty",
+                              "Organisation"])  # the stand-in name until set-up names it
+    russian.close()
+    context, page = _new_context(browser, base, viewport={"width": 1280, "height": 1000}, locale="en-GB")
+
+    # --- the first run -------------------------------------------------------------------
+    page.goto("/")
+    page.get_by_role("link", name="Set up the installation").click()
+    expect(page).to_have_url(re.compile(r"/first-run$"))
+    page.set_viewport_size({"width": 390, "height": 1480})  # a phone, the whole form
+    screenshot(page, "first-run")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.get_by_label("Set-up key").fill("not the key")
+    page.get_by_label("Name of the organisation").fill("World Smart Sustainable Cities Organization")
+    page.get_by_label("Short name").fill("WeGO")
+    page.get_by_label("Time zone").fill("Asia/Almaty")
+    page.get_by_label("Your full name").fill("Jung Sook Park")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("The password again").fill(PASSWORD)
+    page.get_by_role("button", name="Set up and sign in").click()
+    expect(page.locator("#first-run-error")).to_contain_text("This set-up key is wrong or was already used")
+    page.get_by_label("Set-up key").fill(key)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("The password again").fill(PASSWORD)
+    page.get_by_role("button", name="Set up and sign in").click()
+    expect(page).to_have_url(re.compile(r"/organisation\?welcome=1$"))
+    expect(page.locator(".welcome")).to_contain_text("The installation is set up, and you are signed in.")
+
+    # --- the organisation --------------------------------------------------------------
+    page.get_by_label("Numbers of resolutions").fill("{short_name} {year}/R{n}")
+    expect(page.locator("#resolution-example")).to_have_text("For example: WeGO 2024/R3")
+    page.get_by_label("Default language").select_option("en")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#organisation-done")).to_have_text("Saved.")
+    page.get_by_label("Image (PNG or SVG)").set_input_files(
+        files=[{"name": "wego.png", "mimeType": "image/png", "buffer": _png(160, 60, (11, 79, 138))}])
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#logo-done")).to_have_text("The logo is uploaded.")
+    logo = page.get_by_role("img", name="The logo of World Smart Sustainable Cities Organization")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("img => img.decode().then(() => img.naturalWidth)") == 160
+
+    # --- the members, from an XLSX file: a bad row first stops everything ----------------
+    page.get_by_role("link", name="Members", exact=True).first.click()
+    expect(page.locator("h1")).to_have_text("Members")
+    upload = page.locator("#member-import")
+    upload.get_by_label("File (CSV or XLSX)").set_input_files(files=[{
+        "name": "members.xlsx", "mimeType": "application/octet-stream",
+        "buffer": _xlsx(MEMBERS + [("Atlantis", "", "island", "active", "perhaps", None)])}])
+    upload.get_by_role("button", name="Preview").click()
+    expect(upload.locator("[data-import-summary]")).to_contain_text("6 new, 0 changed, 0 unchanged, 1 with problems.")
+    expect(upload.locator('tr[data-line="8"] .import-problems')).to_contain_text("category: One of: city, institution, corporate.")
+    expect(upload.locator("[data-import-confirm]")).to_be_hidden()
+    expect(page.locator("#members tbody tr.empty-row")).to_have_count(1)  # nothing stored
+    upload.get_by_label("File (CSV or XLSX)").set_input_files(files=[{
+        "name": "members.xlsx", "mimeType": "application/octet-stream", "buffer": _xlsx(MEMBERS)}])
+    upload.get_by_role("button", name="Preview").click()
+    upload.get_by_role("button", name="Import 6 rows").click()
+    expect(upload.locator("[data-import-done]")).to_have_text("Imported: 6 new, 0 changed.")
+    expect(page.locator("#members tbody tr")).to_have_count(6)
+    expect(page.locator("#member-count")).to_have_text("(6)")
+    page.get_by_label("Name", exact=True).fill("Kaohsiung")
+    page.get_by_label("Country").fill("Chinese Taipei")
+    page.get_by_role("button", name="Add the member").click()
+    expect(page.locator("#member-done")).to_have_text("Created: Kaohsiung.")
+    expect(page.locator("#members tbody tr")).to_have_count(7)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "secretariat-registry")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 1000})
+
+    # a member's page: its status changed at the desk, and the history says so
+    page.get_by_role("link", name="Cali").click()
+    page.get_by_label("Status", exact=True).select_option("active")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#member-done")).to_have_text("Saved.")
+    page.reload()
+    expect(page.locator("#history tbody tr")).to_have_count(2)
+    expect(page.locator("#history tbody tr").nth(1)).to_contain_text("Edited by the secretariat")
+
+    # --- a meeting ------------------------------------------------------------------------
+    page.goto("/meetings")
+    page.get_by_label("Title", exact=True).fill("WeGO Executive Committee Meeting 2025")
+    page.get_by_label("Venue", exact=True).fill("Seoul City Hall")
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Almaty")  # the organisation's
+    page.get_by_label("Time zone").fill("Asia/Seoul")
+    page.get_by_label("Date", exact=True).fill("2025-10-14")
+    page.get_by_label("Starts", exact=True).fill("14:00")
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page).to_have_url(re.compile(r"/meetings/\d+/setup$"))
+    meeting_id = int(re.search(r"/meetings/(\d+)/setup", page.url).group(1))
+
+    sessions = page.locator("#session-form")
+    for title, kind in (("Open Session", "open"), ("Closed Session", "closed"), ("Spare session", "open")):
+        sessions.get_by_label("Title", exact=True).fill(title)
+        sessions.get_by_label("Kind", exact=True).select_option(kind)
+        page.fill("#session-date", "2025-10-14")
+        page.fill("#session-start", "14:00")
+        page.get_by_role("button", name="Add the session").click()
+        expect(page.locator("#session-done")).to_have_text(f"Session added: {title}.")
+    page.get_by_role("button", name="Delete: Spare session").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator("#session-list > li")).to_have_count(2)
+
+    items = page.locator("#item-form")
+    for session, number, title, kind in (("Open Session", "1", "Host City of EXCOM 2026", "host_city"),
+                                         ("Open Session", "2", "Review of the Annual Report", "report"),
+                                         ("Closed Session", "3", "Admission of Cali", "membership"),
+                                         ("Closed Session", "", "Typo item", "procedural")):
+        items.get_by_label("Session").select_option(label=session)
+        page.fill("#item-number", number)
+        page.select_option("#item-kind", kind)
+        page.fill("#item-title", title)
+        page.get_by_role("button", name="Add the item").click()
+        expect(page.locator("#item-done")).to_have_text(f"Item added: {title}.")
+    page.get_by_role("button", name="Delete: Typo item").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator("#setup-agenda .agenda-item")).to_have_count(3)
+    page.get_by_role("button", name="Edit: Review of the Annual Report").click()
+    page.locator("#setup-agenda .edit-panel").get_by_label("Title").fill("Review of the 2025 Annual Report")
+    page.locator("#setup-agenda .edit-panel").get_by_role("button", name="Save").click()
+    expect(page.locator("#setup-agenda")).to_contain_text("Review of the 2025 Annual Report")
+
+    # the participants: a list of delegates, imported (accounts made for those without one)
+    delegates = ("email,name,member,title,group,chair\n"
+                 "koo@seoul.example.org,Hong-seok Koo,Seoul,Deputy Mayor,,yes\n"
+                 "dossaev@almaty.example.org,Erbolat Dossaev,Almaty,Mayor,,\n"
+                 "liu@chengdu.example.org,Liu Suman,Chengdu,,,\n"
+                 "cuenca@cuenca.example.org,Cristian Zamora,Cuenca,,,\n"
+                 "press@yonhap.example.org,Yonhap reporter,,,observer_media,\n")
+    people = page.locator("#participant-import")
+    people.get_by_label("File (CSV or XLSX)").set_input_files(files=[{
+        "name": "delegates.csv", "mimeType": "text/csv", "buffer": delegates.encode()}])
+    people.get_by_role("button", name="Preview").click()
+    people.get_by_role("button", name="Import 5 rows").click()
+    expect(people.locator("[data-import-done]")).to_have_text("Imported: 5 new, 0 changed.")
+    expect(page.locator("#participant-list > li")).to_have_count(5)
+    expect(page.locator("#participant-list")).to_contain_text("EXCOM member · chair")
+
+    # motions: a host-city ballot, a general motion put twice by mistake (one withdrawn), a membership motion
+    page.reload()  # the participants in the mover lists
+    form = page.locator("#setup-motion-form")
+    page.select_option("#sm-item", label="1 Host City of EXCOM 2026")
+    page.select_option("#sm-kind", "host_city")
+    page.fill("#sm-title", "Host city of EXCOM 2026")
+    page.locator("#sm-candidates").get_by_label("Chengdu").check()
+    page.locator("#sm-candidates").get_by_label("Cuenca").check()
+    form.get_by_role("button", name="Put the motion").click()
+    expect(page.locator("#sm-done")).to_have_text("Motion put: Host city of EXCOM 2026.")
+    expect(page.locator("#motion-list .setup-motion")).to_have_count(1)
+    for count in (2, 3):
+        page.select_option("#sm-item", label="2 Review of the 2025 Annual Report")
+        page.select_option("#sm-kind", "general")
+        page.fill("#sm-title", "Note the annual report")
+        form.get_by_role("button", name="Put the motion").click()
+        expect(page.locator("#motion-list .setup-motion")).to_have_count(count)  # the same words twice: count
+    page.select_option("#sm-item", label="3 Admission of Cali")
+    page.select_option("#sm-kind", "membership")
+    page.select_option("#sm-member", label="Kaohsiung (applicant)")
+    page.select_option("#sm-action", "admit")
+    page.fill("#sm-title", "Admission of Kaohsiung")
+    form.get_by_role("button", name="Put the motion").click()
+    expect(page.locator("#motion-list .setup-motion")).to_have_count(4)
+    duplicate = page.locator("#motion-list .setup-motion").nth(2)
+    duplicate.get_by_role("button", name="Withdraw: Note the annual report").click()
+    page.get_by_role("button", name="Yes, withdraw it").click()
+    expect(page.locator("#logo-done")).to_have_text("Withdrawn: Note the annual report.")
+    expect(page.locator("#motion-list .setup-motion").nth(2)).to_contain_text("withdrawn")
+    kept = page.locator("#motion-list .setup-motion").nth(1)
+    kept.get_by_role("button", name="Edit: Note the annual report").click()
+    kept.get_by_label("Moved by").select_option(label="Erbolat Dossaev (Almaty)")
+    kept.get_by_label("Seconded by").select_option(label="Liu Suman (Chengdu)")
+    kept.get_by_role("button", name="Save").click()
+    expect(page.locator("#logo-done")).to_have_text("Saved.")
+
+    # the meeting itself: a later start, on the same clock
+    page.locator("#meeting-edit summary").click()
+    page.get_by_label("Starts").first.fill("15:00")
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(page.locator("#meeting-done")).to_have_text("Saved.")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not page.errors, page.errors
+
+    # --- what the pages made, as the API holds it ----------------------------------------
+    api = _api(base)
+    organisation = api("/organisation")
+    assert (organisation["short_name"], organisation["resolution_format"], organisation["has_logo"]) == (
+        "WeGO", "{short_name} {year}/R{n}", True)
+    members = {m["name"]: m for m in api("/members")}
+    assert set(members) == {name for name, *_ in MEMBERS} | {"Kaohsiung"}
+    assert (members["Seoul"]["office"], members["Cali"]["status"], members["Kaohsiung"]["status"]) == (
+        "President", "active", "applicant")
+    meeting = api(f"/meetings/{meeting_id}")
+    assert (meeting["timezone"], meeting["starts_at"]) == ("Asia/Seoul", "2025-10-14T06:00:00+00:00")
+    assert [(s["title"], s["kind"], [i["title"] for i in s["items"]]) for s in meeting["sessions"]] == [
+        ("Open Session", "open", ["Host City of EXCOM 2026", "Review of the 2025 Annual Report"]),
+        ("Closed Session", "closed", ["Admission of Cali"])]
+    participants = {p["name"]: p for p in api(f"/meetings/{meeting_id}/participants")}
+    assert participants["Hong-seok Koo"]["chair"] and participants["Yonhap reporter"]["group"] == "observer_media"
+    motions = api(f"/meetings/{meeting_id}/motions")
+    assert [(m["title"], m["status"]) for m in motions] == [
+        ("Host city of EXCOM 2026", "pending"), ("Note the annual report", "pending"),
+        ("Note the annual report", "withdrawn"), ("Admission of Kaohsiung", "pending")]
+    assert (motions[1]["moved_by_id"], motions[1]["seconded_by_id"]) == (
+        participants["Erbolat Dossaev"]["user_id"], participants["Liu Suman"]["user_id"])
+    context.close()
+
+
+def test_the_secretariat_s_pages_are_all_russian(browser, fresh_server):
+    """After the first test: the registry, the organisation and the meetings, in Russian."""
+    base, _key = fresh_server
+    context, page = _new_context(browser, base, viewport={"width": 1280, "height": 1000}, locale="ru-RU")
+    page.goto("/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/")
+    api = _api(base)
+    data = ["World Smart Sustainable Cities Organization", "WeGO", "EXCOM", "Asia/Almaty", "Asia/Seoul", "XLSX",
+            "CSV", "PNG", "SVG", "English", "Русский", "{short_name} {year}/R{n}", "{reference}", "{year}", "{n}",
+            "{short_name}", EMAIL, "Seoul City Hall"]
+    data += [value for m in api("/members") for value in (m["name"], m["country"], m["office"] or "")]
+    data += [value for u in api("/users") for value in (u["name"], u["email"], u["title"], u["affiliation"])]
+    data += [value for m in api("/meetings") for value in (m["title"], m["reference"])]
+    for path in ("/organisation", "/members", "/people", "/meetings"):
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "ru")
+        assert_all_russian(page, [d for d in data if d])
+    assert not page.errors, page.errors
+    context.close()
+
+
+def test_minutes_work_and_apologies_before_the_meeting(browser, fresh_server):
+    """After the first test, on its meeting: notes for an item the chair never made current, the
+    mover of a motion and a delegate's apologies (recorded at the desk, and sent from the phone)."""
+    base, _key = fresh_server
+    api = _api(base)
+    meeting = next(m for m in api("/meetings") if m["title"] == "WeGO Executive Committee Meeting 2025")
+    context, desk = _new_context(browser, base, viewport={"width": 1280, "height": 1000}, locale="en-GB")
+    desk.goto("/login")
+    desk.fill("#email", EMAIL)
+    desk.fill("#password", PASSWORD)
+    desk.click("form.card button[type=submit]")
+    desk.wait_for_url("**/")
+    desk.goto(f"/meetings/{meeting['id']}/desk")
+    expect(desk.locator("#connection")).to_have_attribute("data-state", "online")
+    expect(desk.locator("#notes-form")).to_be_hidden()  # nothing is current yet
+
+    desk.get_by_label("Notes and motions for").select_option(label="2 Review of the 2025 Annual Report")
+    desk.get_by_label("Notes for the memorandum").fill("The Secretary General presented the report.")
+    desk.get_by_role("button", name="Save the notes").click()
+    expect(desk.locator("#notes-meta")).to_have_text("Saved: revision 1")
+    motions = desk.locator("#item-motions")
+    expect(motions.locator("li")).to_have_count(2)
+    motions.locator("li").nth(0).get_by_label("Moved by").select_option(label="Hong-seok Koo (Seoul)")
+    expect(desk.locator("#motion-done")).to_have_text("Saved.")
+
+    cuenca = desk.locator("#checkin-list li", has_text="Cristian Zamora")
+    cuenca.get_by_role("button", name="Cristian Zamora: sent apologies (excused)").click()
+    expect(cuenca.get_by_role("button", name="Cristian Zamora: sent apologies (excused)")).to_have_attribute(
+        "aria-pressed", "true")
+    # Liu Suman has no password: the desk makes her a personal access link, and she sends her own apologies
+    liu = desk.locator("#checkin-list li", has_text="Liu Suman")
+    liu.get_by_role("button", name="Liu Suman: personal access link").click()
+    expect(liu.locator("input.access-url")).to_have_value(re.compile(r"/login/link/\S+$"))
+    link = liu.locator("input.access-url").input_value()
+    assert not desk.errors, desk.errors
+
+    phone_context, phone = _new_context(browser, base, viewport={"width": 360, "height": 740}, locale="en-GB")
+    phone.goto(link.removeprefix(base))
+    phone.get_by_role("button", name="Continue as Liu Suman").click()
+    phone.goto(f"/meetings/{meeting['id']}")
+    phone.get_by_role("button", name="Send my apologies").click()
+    expect(phone.locator("#apologies-state")).to_have_text(
+        "Your apologies were sent: the minutes will list you as excused.")
+    expect(phone.get_by_role("button", name="I can attend after all")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not phone.errors, phone.errors
+
+    people = {p["name"]: p for p in api(f"/meetings/{meeting['id']}/participants")}
+    assert people["Cristian Zamora"]["excused"] and people["Liu Suman"]["excused"]
+    assert not people["Erbolat Dossaev"]["excused"]
+    item = meeting_item = next(i for s in api(f"/meetings/{meeting['id']}")["sessions"] for i in s["items"]
+                               if i["title"] == "Review of the 2025 Annual Report")
+    assert api(f"/items/{meeting_item['id']}/notes")["text"] == "The Secretary General presented the report."
+    assert api(f"/items/{item['id']}/motions")[0]["moved_by_id"] == people["Hong-seok Koo"]["user_id"]
+    phone_context.close()
+    context.close()
