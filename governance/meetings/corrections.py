@@ -120,3 +120,29 @@ def _happened(meeting: Meeting) -> list[str]:
     if stays:
         found.append(f"{stays} check-in(s)")
     return found
+
+
+# documents and speakers' lists (governance.documents, governance.speakers): the database would
+# take them along with their item, so a deletion asks first
+@depends_on("item")
+def _documents_and_speakers(item: AgendaItem) -> list[str]:
+    from governance.speakers.models import Speaker
+    speakers = db.session.scalar(select(db.func.count()).select_from(Speaker).where(Speaker.item_id == item.id))
+    return (named(("document", "documents"), [document.title for document in item.documents])
+            + ([f"{speakers} request(s) to speak"] if speakers else []))
+
+
+@depends_on("participant")
+def _requests_to_speak(participant: Participant) -> list[str]:
+    from governance.speakers.models import Speaker
+    count = db.session.scalar(select(db.func.count()).select_from(Speaker).where(
+        Speaker.meeting_id == participant.meeting_id, Speaker.user_id == participant.user_id))
+    return [f"{count} request(s) to speak"] if count else []
+
+
+@depends_on("meeting")
+def _documents_and_speakers_of(meeting: Meeting) -> list[str]:
+    from governance.speakers.models import Speaker
+    documents = [document.title for item in meeting.agenda() for document in item.documents]
+    speakers = db.session.scalar(select(db.func.count()).select_from(Speaker).where(Speaker.meeting_id == meeting.id))
+    return (named(("document", "documents"), documents) + ([f"{speakers} request(s) to speak"] if speakers else []))

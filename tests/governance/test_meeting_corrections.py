@@ -231,3 +231,18 @@ def test_the_desk_s_corrections_are_in_the_trail(room):
     actions = [e["action"] for e in room.desk.get(f"/meetings/{copy['id']}/audit").get_json()]
     assert actions[-3:] == ["session.created", "session.updated", "session.deleted"]
     assert actions.count("meeting.copied") == 1
+
+
+def test_documents_and_requests_to_speak_keep_their_item_and_meeting(room):
+    from tests.documents.samples import a_pdf
+    copy = _copy(room, participants=False)
+    item = copy["sessions"][0]["items"][3]["id"]
+    attached = room.desk.post(f"/items/{item}/documents", json=None, content_type="multipart/form-data",
+                              data={"title": "Annual report", "file": (io.BytesIO(a_pdf()), "report.pdf")})
+    assert attached.status_code == 201, attached.get_json()
+    for path, says in ((f"/items/{item}", "1 document (Annual report)"),
+                       (f"/meetings/{copy['id']}", "1 document (Annual report)")):
+        refused = room.desk.delete(path)
+        assert refused.status_code == 409 and says in refused.get_json()["error"]["message"]
+    assert room.desk.delete(f"/documents/{attached.get_json()['id']}").status_code == 204
+    assert room.desk.delete(f"/meetings/{copy['id']}").status_code == 204

@@ -352,6 +352,8 @@ def test_minutes_work_and_apologies_before_the_meeting(browser, fresh_server):
     expect(desk.locator("#notes-form")).to_be_hidden()  # nothing is current yet
 
     desk.get_by_label("Notes and motions for").select_option(label="2 Review of the 2025 Annual Report")
+    item_id = desk.locator("#notes-item").input_value()
+    expect(desk.locator("#notes-form")).to_have_attribute("data-item-id", item_id)  # its stored notes are in
     desk.get_by_label("Notes for the memorandum").fill("The Secretary General presented the report.")
     desk.get_by_role("button", name="Save the notes").click()
     expect(desk.locator("#notes-meta")).to_have_text("Saved: revision 1")

@@ -172,8 +172,11 @@
     $("notes-meta").textContent = "";
     loadItemMotions();
     if (!itemId) return;
+    $("notes-form").removeAttribute("data-item-id");
     X.api("GET", "/items/" + itemId + "/notes").then(function (answer) {
       if (!answer.ok || target() !== itemId) return;
+      $("notes-form").setAttribute("data-item-id", String(itemId));
+      if (notesDirty) return;  // typed before the stored text arrived: what was typed stays
       $("notes").value = answer.body.text || "";
       if (answer.body.revision) $("notes-meta").textContent = t("notes_revision", {n: answer.body.revision, author: answer.body.author || ""});
     });
