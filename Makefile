@@ -19,8 +19,12 @@ run: install
 	$(BIN)/excom demo
 	$(BIN)/excom serve
 
+# Two workers (pytest-xdist), one per core of a small machine; tests sharing an expensive
+# server stay on one worker (tests/conftest.py). `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
+
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install
 	$(BIN)/excom bench live-vote --voters 200
