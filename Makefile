@@ -22,8 +22,12 @@ run: install
 	else echo "EXCOM_DATABASE_URL is set: no demo loaded (open /first-run with the key above, or see README)"; fi
 	$(BIN)/excom serve
 
+# Two workers (pytest-xdist), one per core of a small machine; tests sharing an expensive
+# server stay on one worker (tests/conftest.py). `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
+
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install
 	$(BIN)/excom bench live-vote --voters 200

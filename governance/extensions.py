@@ -68,6 +68,9 @@ def _sqlite_begin(connection):
     A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
     another connection wrote in between, instead of waiting its turn; IMMEDIATE waits
     (busy_timeout) and so serialises writers the way PostgreSQL's row locks would.
+
+    A connection already inside a transaction holds the lock: the test suite runs each test
+    in one outer transaction and makes every transaction of the app a savepoint in it.
     """
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import requests
 
@@ -33,32 +34,44 @@ class Server:
 
     def output(self) -> str:
         """Everything the server printed or logged; only once it has stopped."""
+        if self.log is not None:
+            return Path(self.log).read_text(errors="replace")
         return self.process.stdout.read().decode(errors="replace")
+
+    log: str | None = None
 
 
 @contextmanager
-def running_server(database_url: str, instance: str, redis_url: str | None = None, log_level: str = "WARNING"):
+def running_server(database_url: str, instance: str, redis_url: str | None = None, log_level: str = "WARNING",
+                   log: str | None = None, **environment):
+    """`excom serve` on a free port. Its output goes to a pipe read once it has stopped, or to
+    the file `log` (a server that outlives one test must not fill a pipe nobody reads).
+    `environment` adds EXCOM_* settings, e.g. EXCOM_LOGIN_RATE_LIMIT."""
     port = free_port()
     env = {**os.environ, "EXCOM_DATABASE_URL": database_url, "EXCOM_INSTANCE_PATH": instance,
            "EXCOM_SECRET_KEY": "test-secret", "EXCOM_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-           "EXCOM_LOG_LEVEL": log_level}
+           "EXCOM_LOG_LEVEL": log_level, **environment}
     if redis_url:
         env["EXCOM_REDIS_URL"] = redis_url
         # the servers of one test share the database, and so this channel; another test (or
         # another run on this machine) has a database and a channel of its own
         env["EXCOM_REDIS_CHANNEL"] = "excom-test-" + hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    output = open(log, "wb") if log else subprocess.PIPE
     process = subprocess.Popen([sys.executable, "-m", "governance.serve", "--port", str(port)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=output, stderr=subprocess.STDOUT)
     server = Server(process, port)
+    server.log = log
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded two-core machine starts slowly
         while True:
             try:
-                requests.get(server.url + "/api/v1/organisation", timeout=1)
+                requests.get(server.url + "/api/v1/organisation", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy to answer in time
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {process.stdout.read().decode()[-2000:]}")
+                    process.kill()
+                    process.wait(10)
+                    raise RuntimeError(f"server did not start: {server.output()[-2000:]}")
                 time.sleep(0.1)
         yield server
     finally:
@@ -67,3 +80,5 @@ def running_server(database_url: str, instance: str, redis_url: str | None = Non
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()

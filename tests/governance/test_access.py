@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from tests.databases import ONE_DATABASE
+
 DEMO_PASSWORD = "excom-demo"
 OBSERVER = "yonhap@excom.example.org"
 CLOSED_TITLES = ["WeGO EXCOM Meeting (Closed Session)", "Annual Assessment of WeGO Regional Offices",
@@ -114,6 +116,7 @@ def test_a_suspended_member_s_delegate_loses_the_closed_session(app, make, api):
     assert "Closed session" not in json.dumps(sessions)
 
 
+@ONE_DATABASE
 def test_no_credentials_no_answer(client):
     for path in ("/api/v1/me", "/api/v1/members", "/api/v1/meetings"):
         response = client.get(path)

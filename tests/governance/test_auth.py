@@ -1,6 +1,8 @@
 """Signing in: tokens for phones and scripts, cookies with CSRF for browsers, and a limit on guessing."""
 import re
 
+from tests.databases import ONE_DATABASE
+
 DEMO_PASSWORD = "excom-demo"
 
 
@@ -83,6 +85,7 @@ def test_a_browser_signs_in_with_a_cookie_and_its_writes_need_the_csrf_token(dem
     assert allowed.status_code == 201
 
 
+@ONE_DATABASE
 def test_pages_carry_security_headers(client):
     headers = client.get("/login").headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
@@ -93,6 +96,7 @@ def test_pages_carry_security_headers(client):
     assert "Secure" in over_https.headers["Set-Cookie"]
 
 
+@ONE_DATABASE
 def test_behind_a_proxy_https_cookies_are_secure(app_config):
     """With EXCOM_PROXIES=1 the app believes nginx's X-Forwarded-Proto (and only then)."""
     from governance import create_app

@@ -5,6 +5,7 @@ import json
 import pytest
 
 import tests.motions.test_motions_api
+from tests.databases import ONE_DATABASE
 
 DEMO_PASSWORD = "excom-demo"
 
@@ -136,10 +137,12 @@ def test_text_with_control_characters_is_refused_before_it_can_break_the_memoran
 
 
 @pytest.mark.parametrize("path", ["/nowhere", "/api/v2/members", "/api/v1/", "/api/v1/meetings/1/nothing"])
+@ONE_DATABASE
 def test_unknown_routes_answer_json(client, path):
     _assert_error_body(client.get(path), 404)
 
 
+@ONE_DATABASE
 def test_a_browser_gets_a_page_for_an_unknown_page(client):
     response = client.get("/nowhere", headers={"Accept": "text/html"})
     assert response.status_code == 404

@@ -5,8 +5,10 @@ from sqlalchemy import inspect
 
 from governance.extensions import db
 from governance.resources import resource_dir
+from tests.databases import ONE_DATABASE
 
 
+@ONE_DATABASE
 def test_there_is_one_alembic_head(app):
     with app.app_context():
         config = app.extensions["migrate"].migrate.get_config(str(resource_dir("migrations")))

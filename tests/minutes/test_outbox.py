@@ -61,6 +61,7 @@ def test_a_message_whose_sender_died_mid_send_is_sent_again_once_its_lease_runs_
     assert all(len(smtp_server.to(address)) == 1 for address in recipients if address != job.email)
 
 
+@pytest.mark.committed  # two senders, two connections at once
 @pytest.mark.timeout(60)  # without SKIP LOCKED, B would wait for A's locks, and A for B: a hang
 def test_a_second_sender_skips_the_rows_another_is_claiming(app, api, small_meeting, smtp_server):
     """PostgreSQL: two `excom serve` processes drain at the same moment (SKIP LOCKED)."""

@@ -57,9 +57,9 @@ def live_server(tmp_path_factory, request):
     deadline = time.monotonic() + 90  # a loaded two-core CI machine starts slowly
     while True:
         try:
-            if requests.get(f"{base}/login", timeout=2).status_code == 200:
+            if requests.get(f"{base}/login", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy to answer in time
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()

@@ -7,6 +7,8 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from tests.databases import ONE_DATABASE
+
 
 DEMO_PASSWORD = "excom-demo"
 CHAIR = "seoul@excom.example.org"
@@ -132,6 +134,7 @@ def test_the_language_follows_the_browser_and_the_switch(demo, app):
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "evil"])
+@ONE_DATABASE
 def test_the_language_switch_is_no_open_redirect(client, target):
     answer = client.get("/language/en", query_string={"next": target})
     assert answer.headers["Location"] == "/"

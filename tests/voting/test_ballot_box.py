@@ -89,6 +89,7 @@ def test_a_secret_batch_stores_no_voter_beside_the_ballots(app, room):
     assert room.close(poll_id)["counts"] == {"yes": 8, "no": 4, "abstain": 0}
 
 
+@pytest.mark.committed  # a second connection stands for the other process
 def test_a_vote_another_process_records_first_is_refused_and_the_rest_of_the_batch_counts(app, room):
     """Two delegates of Abuja vote at once on two server processes. Process A has inserted
     Abuja's vote and not yet committed when process B inserts its batch: B waits on Abuja's

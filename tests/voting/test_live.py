@@ -64,10 +64,20 @@ def hang_up(*phones):
         list(pool.map(Phone.close, phones))
 
 
-@pytest.fixture
-def live(app, demo, database_url, tmp_path):
-    with running_server(database_url, str(tmp_path / "server")) as server:
+@pytest.fixture(scope="module")
+def shared_server(database_url, tmp_path_factory):
+    """One `excom serve` per database for this module's tests: each test's `app` wipes the
+    database after it and its `demo` loads the meeting again, under the running server."""
+    instance = tmp_path_factory.mktemp("live-server")
+    # every test signs the desk, the chair and the delegates in again
+    with running_server(database_url, str(instance), log=str(instance / "serve.log"),
+                        EXCOM_LOGIN_RATE_LIMIT="10000 per minute") as server:
         yield server
+
+
+@pytest.fixture
+def live(app, demo, shared_server):
+    yield shared_server
 
 
 @pytest.fixture
