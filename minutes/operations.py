@@ -33,6 +33,7 @@ from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
 from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
 from minutes.record import Memorandum, UnwritableText
+from minutes.wording import N_
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def collect_memorandum(meeting: Meeting, *, actor) -> Memorandum:
     which can be built apart from the database and the event loop: minutes.api)."""
     number = (db.session.scalar(select(func.max(MemorandumVersion.version))
                                 .where(MemorandumVersion.meeting_id == meeting.id)) or 0) + 1
-    author = getattr(actor, "name", None) or "the Secretariat"
+    author = getattr(actor, "name", None) or N_("the Secretariat")
     return collect(meeting, version=number, status="draft", generated_by=author, generated_at=utcnow())
 
 
