@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from governance import policy
 from governance.apart import run_apart
-from governance.errors import forbidden, not_found
+from governance.errors import conflict, forbidden, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.meetings.models import AgendaItem
@@ -18,6 +18,7 @@ from minutes import operations
 from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
+from minutes.wording import LANGUAGES
 from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
 from motions.models import Motion
 
@@ -65,7 +66,7 @@ def put_notes(args, item_id):
 
 def _distribution_view(row) -> dict:
     return {"id": row.id, "user_id": row.user_id, "name": row.user.name, "email": row.email,
-            "edition": row.edition, "status": row.status, "error": row.error, "attempts": row.attempts,
+            "edition": row.edition, "language": row.language, "status": row.status, "error": row.error, "attempts": row.attempts,
             "sent_at": row.sent_at}
 
 
@@ -79,7 +80,8 @@ def _approving_motion_id(version: MemorandumVersion, user) -> int | None:
 
 
 def _version_view(version: MemorandumVersion, with_distributions: bool, user) -> dict:
-    return {"id": version.id, "version": version.version, "status": version.status,
+    languages = ["en"] + (["ru"] if version.full_docx_ru is not None else [])
+    return {"id": version.id, "version": version.version, "status": version.status, "languages": languages,
             "created_at": version.created_at, "author": _author(version.author),
             "approved_at": version.approved_at, "approved_by_motion_id": _approving_motion_id(version, user),
             "distributions": [_distribution_view(d) for d in version.distributions] if with_distributions else []}
@@ -88,7 +90,8 @@ def _version_view(version: MemorandumVersion, with_distributions: bool, user) ->
 @blp.route("/meetings/<int:meeting_id>/memorandum", methods=["POST"])
 @blp.response(201, VersionOut)
 def build(meeting_id):
-    """Builds a new draft version of the memorandum (both editions).
+    """Builds a new draft version of the memorandum (both editions, in English and Russian, from one
+    record; through the secretariat's own template when there is one).
 
     The meeting is read in one transaction; the documents are built apart from the server's
     event loop, with no transaction open (a long meeting takes seconds, and votes and pages
@@ -97,8 +100,9 @@ def build(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "build the memorandum")
     memorandum = operations.collect_memorandum(meeting, actor=user)
+    template = operations.template_bytes()
     try:
-        editions = run_apart(build_editions, memorandum)
+        editions = run_apart(build_editions, memorandum, LANGUAGES, template)
     except UnwritableText as problem:
         raise operations.unwritable(problem) from None
     meeting, user = visible_meeting(meeting_id)  # again: the first transaction has ended
@@ -128,8 +132,14 @@ def download(args, meeting_id):
     version = operations.find_version(meeting, args["version"])
     if version is None:
         raise not_found("memorandum version")
-    response = send_file(io.BytesIO(version.docx(edition)), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
-                         download_name=operations.docx_filename(meeting, version, edition), max_age=0)
+    language = args["lang"]
+    data = version.docx(edition, language)
+    if data is None:
+        raise conflict("not_in_language", f"Version {version.version} was built before the memorandum was "
+                                          f"made in this language; build a new version.")
+    response = send_file(io.BytesIO(data), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name=operations.docx_filename(meeting, version, edition, language), max_age=0)
+    response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Memorandum-Version"] = str(version.version)
     response.headers["X-Memorandum-Status"] = version.status
