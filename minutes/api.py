@@ -5,12 +5,13 @@ boundary commits.
 """
 import io
 
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
 from governance import policy
 from governance.apart import run_apart
-from governance.errors import conflict, forbidden, not_found
+from governance.boundary import upload_limit
+from governance.errors import ApiError, conflict, forbidden, invalid, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.meetings.models import AgendaItem
@@ -19,7 +20,9 @@ from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
 from minutes.wording import LANGUAGES
-from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
+from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, PreviewQuery, TemplateOut,
+                             VersionOut)
+from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template, preview
 from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
@@ -105,6 +108,8 @@ def build(meeting_id):
         editions = run_apart(build_editions, memorandum, LANGUAGES, template)
     except UnwritableText as problem:
         raise operations.unwritable(problem) from None
+    except TemplateRefused as problem:
+        raise template_failed(problem, "template") from None
     meeting, user = visible_meeting(meeting_id)  # again: the first transaction has ended
     require_secretariat(user, "build the memorandum")
     return _version_view(operations.store_memorandum_version(meeting, memorandum, editions, actor=user), True, user)
@@ -161,3 +166,127 @@ def distribute(args, meeting_id):
     # the e-mail goes out after the commit (minutes/outbox.py): with SMTP the rows say `queued`
     return {"version": version.version, "audience": args["audience"], **operations.distribution_counts(rows),
             "recipients": [_distribution_view(r) for r in rows]}
+
+
+# --- the secretariat's own template ------------------------------------------------------------
+
+DOCX_RESPONSE = {"description": "a Word document",
+                 "content": {operations.DOCX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+ERROR_RESPONSE = {"description": "API.md's error body",
+                  "content": {"application/json": {"schema": {"type": "object", "required": ["error"]}}}}
+TEMPLATE_UPLOAD_DOC = {
+    "description": "The organisation's own .docx letterhead/template for the memorandum, rendered with docxtpl "
+                   "(Jinja tags in the Word text: `{{ meeting_title }}`, `{%p for group in attendance %}`, "
+                   "`{%tr for v in results %}` …) in a sandbox: only the keys of these variables and `loop`'s "
+                   "counters, no globals, a bounded set of filters. Variables, each said in the build's language: "
+                   + "; ".join(f"`{name}`: {meaning}" for name, meaning in VARIABLES.items())
+                   + ". The template is rendered against a sample memorandum in both editions and both "
+                     "languages before it is kept: a syntax error, an undefined name or a sandbox violation is a 422 "
+                     "whose `fields.file` says what failed. Every later build, in both languages, goes through it; "
+                     "DELETE returns to the built-in layout.",
+    "requestBody": {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary",
+                                "description": f"a .docx, at most {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB"}}}}}},
+    "responses": {"413": ERROR_RESPONSE, "422": ERROR_RESPONSE},
+}
+
+
+def template_failed(problem: TemplateRefused, field: str = "file") -> ApiError:
+    return invalid({field: [str(problem)]}, "The memorandum template cannot be used: " + str(problem))
+
+
+def _template_too_large() -> ApiError:
+    limit = f"{MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB"
+    return ApiError(413, "too_large", f"A memorandum template may be at most {limit}.", {"file": [f"at most {limit}"]})
+
+
+def _template_view(template) -> dict:
+    return {"filename": template.filename, "sha256": template.sha256, "size": len(template.data),
+            "uploaded_at": template.uploaded_at, "uploaded_by": _author(template.uploaded_by)}
+
+
+def _secretariat(what: str):
+    from governance.auth.loading import signed_in_user
+    user = signed_in_user()
+    require_secretariat(user, what)
+    return user
+
+
+@blp.route("/organisation/memorandum-template")
+@blp.response(200, TemplateOut)
+@blp.doc(responses={"404": ERROR_RESPONSE})
+def get_template():
+    """The organisation's memorandum template (404: none, the built-in layout is used)."""
+    _secretariat("see the memorandum template")
+    template = operations.current_template()
+    if template is None:
+        raise not_found("memorandum template")
+    return _template_view(template)
+
+
+@blp.route("/organisation/memorandum-template", methods=["PUT"])
+@upload_limit(lambda: MAX_TEMPLATE_BYTES, _template_too_large)
+@blp.response(200, TemplateOut)
+@blp.doc(**TEMPLATE_UPLOAD_DOC)
+def put_template():
+    _secretariat("set the memorandum template")
+    upload = request.files.get("file")
+    if upload is None:
+        raise invalid({"file": ["missing"]}, "Send the template as the multipart field 'file'.")
+    data = upload.read(MAX_TEMPLATE_BYTES + 1)
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise _template_too_large()
+    try:
+        run_apart(check_template, data)  # renders the sample four times: apart from the event loop
+    except TemplateRefused as problem:
+        raise template_failed(problem) from None
+    user = _secretariat("set the memorandum template")  # again: run_apart ended the transaction
+    return _template_view(operations.set_template(data, upload.filename or "template.docx", actor=user))
+
+
+@blp.route("/organisation/memorandum-template", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(responses={"404": ERROR_RESPONSE})
+def delete_template():
+    """Back to the built-in layout."""
+    user = _secretariat("remove the memorandum template")
+    if not operations.remove_template(actor=user):
+        raise not_found("memorandum template")
+
+
+@blp.route("/organisation/memorandum-template.docx")
+@blp.doc(responses={"200": DOCX_RESPONSE, "404": ERROR_RESPONSE})
+def download_template():
+    """The template as uploaded."""
+    _secretariat("see the memorandum template")
+    template = operations.current_template()
+    if template is None:
+        raise not_found("memorandum template")
+    response = send_file(io.BytesIO(template.data), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name="memorandum-template.docx", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum/preview.docx")
+@blp.arguments(PreviewQuery, location="query")
+@blp.doc(responses={"200": DOCX_RESPONSE, "422": ERROR_RESPONSE})
+def preview_memorandum(args, meeting_id):
+    """The memorandum as the next build would make it now (through the organisation's template, if
+    any), in the edition and language asked; nothing is kept (secretariat)."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "preview the memorandum")
+    memorandum = operations.collect_memorandum(meeting, actor=user)
+    template = operations.template_bytes()
+    try:
+        data = run_apart(preview, template, memorandum, args["edition"], args["lang"])
+    except UnwritableText as problem:
+        raise operations.unwritable(problem) from None
+    except TemplateRefused as problem:
+        raise template_failed(problem) from None
+    response = send_file(io.BytesIO(data), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name=f"memorandum-preview-{args['edition']}-{args['lang']}.docx", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Language"] = args["lang"]
+    return response

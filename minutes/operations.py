@@ -149,10 +149,13 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
 
     Approved versions are never touched: building after an approval makes a new draft."""
     memorandum = collect_memorandum(meeting, actor=actor)
+    from minutes.template import TemplateRefused
     try:
         editions = build_editions(memorandum, template=template_bytes())
     except UnwritableText as problem:
         raise unwritable(problem) from None
+    except TemplateRefused as problem:
+        raise invalid({"template": [str(problem)]}, f"The memorandum template cannot be used: {problem}") from None
     return store_memorandum_version(meeting, memorandum, editions, actor=actor)
 
 

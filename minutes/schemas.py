@@ -80,3 +80,18 @@ class DistributionReport(Schema):
     sent = fields.Int()
     failed = fields.Int()
     recipients = fields.List(fields.Nested(DistributionOut))
+
+
+class TemplateOut(Schema):
+    """The secretariat's own memorandum template, as kept."""
+
+    filename = fields.Str()
+    sha256 = fields.Str()
+    size = fields.Int()
+    uploaded_at = fields.DateTime()
+    uploaded_by = fields.Str(allow_none=True)
+
+
+class PreviewQuery(Schema):
+    edition = fields.Str(load_default="full", validate=validate.OneOf(EDITIONS))
+    lang = fields.Str(load_default="en", validate=validate.OneOf(LANGUAGES))

@@ -14,6 +14,7 @@ from governance.names import name_key
 from governance.registry.models import Member
 
 ROLES = ("secretariat",)
+READING_LANGUAGES = ("en", "ru")  # the meeting's languages; users.language is one of them or NULL
 
 
 class User(UserMixin, db.Model):

@@ -12,7 +12,7 @@ from governance.extensions import db
 from governance.realtime import account_closed, token_revoked
 from governance.registry.models import Member
 
-_PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active")
+_PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active", "language")
 
 
 def _snapshot(user: User) -> dict:
@@ -25,14 +25,15 @@ def _check_member(member_id: int | None) -> None:
 
 
 def create_user(*, actor: User | None, name: str, email: str, password: str | None = None, title: str = "",
-                affiliation: str = "", member_id: int | None = None, roles: list | None = None) -> User:
+                affiliation: str = "", member_id: int | None = None, roles: list | None = None,
+                language: str | None = None) -> User:
     email = email.strip().lower()
     # compared as people read them (governance.names); the unique key settles two desks at once
     if db.session.scalar(db.select(User.id).where(User.email_key == email_key(email))) is not None:
         raise _email_taken()
     _check_member(member_id)
     user = User(name=name, email=email, title=title, affiliation=affiliation, member_id=member_id,
-                roles=sorted(set(roles or [])))
+                roles=sorted(set(roles or [])), language=language)
     if password:
         user.set_password(password)
     db.session.add(user)

@@ -1,7 +1,7 @@
 from governance.fields import Id
 from marshmallow import Schema, fields, validate
 
-from governance.auth.models import ROLES
+from governance.auth.models import READING_LANGUAGES, ROLES
 from governance.registry.schemas import OrganisationPatch
 
 
@@ -27,6 +27,7 @@ class UserOut(Schema):
     member = fields.Nested(MemberBrief, allow_none=True)
     roles = fields.List(fields.Str())
     active = fields.Bool()
+    language = fields.Str(allow_none=True)
 
 
 class LoginOut(Schema):
@@ -39,6 +40,10 @@ class MeOut(UserOut):
     meetings = fields.List(fields.Dict())
 
 
+READING_LANGUAGE = ("the language the person reads (en, ru): the memorandum is distributed to them in it; "
+                    "null: the organisation's first language")
+
+
 class UserIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
@@ -47,6 +52,8 @@ class UserIn(Schema):
     affiliation = fields.Str(load_default="", validate=validate.Length(max=200))
     member_id = Id(allow_none=True, load_default=None)
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), load_default=list)
+    language = fields.Str(allow_none=True, load_default=None, validate=validate.OneOf(READING_LANGUAGES),
+                          metadata={"description": READING_LANGUAGE})
 
 
 class UserPatch(Schema):
@@ -57,6 +64,8 @@ class UserPatch(Schema):
     member_id = Id(allow_none=True)
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)))
     active = fields.Bool()
+    language = fields.Str(allow_none=True, validate=validate.OneOf(READING_LANGUAGES),
+                          metadata={"description": READING_LANGUAGE})
 
 
 class TokenIn(Schema):
