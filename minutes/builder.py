@@ -1114,8 +1114,12 @@ def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
     paragraph = _paragraph(doc, _("Audit trail at this build: "), size=7.5, color=GREY)
     paragraph.paragraph_format.space_before = Pt(18)
     _run(paragraph, _("event %(seq)s, SHA-256 %(hash)s. ", seq=head.seq, hash=head.hash), size=7.5, color=GREY)
-    _run(paragraph, _("Check: %(command)s", command=f"excom audit verify --head {head.seq}:{head.hash}"), size=7.5,
-         color=GREY)
+    _run(paragraph, _("Check: %(command)s", command=verify_command(head)), size=7.5, color=GREY)
+
+
+def verify_command(head) -> str:
+    """The command that checks the trail against this head (minutes.anchor reads it back)."""
+    return f"excom audit verify --head {head.seq}:{head.hash}"
 
 
 # --- approval ----------------------------------------------------------------

@@ -396,12 +396,11 @@ def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: 
                     edition=edition) + "\n\n" + _("The Secretariat") + "\n")
     message["From"] = sender
     message["To"] = address or recipient.user.email
-    if language != wording.DEFAULT:
-        message["Content-Language"] = language
     message.set_content(body)
     maintype, subtype = DOCX_MIMETYPE.split("/")
     message.add_attachment(version.docx(recipient.edition, language), maintype=maintype, subtype=subtype,
                            filename=docx_filename(meeting, version, recipient.edition, language))
+    message["Content-Language"] = language  # after the parts are made: set_content clears Content-* headers
     return message
 
 

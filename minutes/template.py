@@ -238,7 +238,7 @@ def template_context(record: Memorandum, edition: str) -> dict:
                     for session in record.sessions for item in session.items for d in item.documents],
         "audit_head": {"seq": head.seq, "hash": head.hash,
                        "line": _("event %(seq)s, SHA-256 %(hash)s. ", seq=head.seq, hash=head.hash)
-                       + _("Check: %(command)s", command=f"excom audit verify --head {head.seq}:{head.hash}")}
+                       + _("Check: %(command)s", command=b.verify_command(head))}
         if head else None,
     }
 
