@@ -188,3 +188,22 @@ def test_the_approval_is_stamped_on_the_russian_editions_too():
     approved = stamp_approved(draft, "утверждён 20 сентября 2025 г.", "ru")
     text = all_text(approved)
     assert "УТВЕРЖДЁН" in text and "ПРОЕКТ" not in text and "утверждён 20 сентября 2025 г." in text
+
+
+def test_a_record_s_phrases_survive_the_trip_to_the_build_process():
+    """The API builds apart (governance.apart: the record pickled to a child process): a Phrase
+    must arrive still translatable, not as its English string."""
+    import pickle
+
+    from minutes.builder import build_memorandum
+    from minutes.template_sample import sample_memorandum
+    from minutes.wording import N_, speaking, say
+    phrase = N_("Required: %(rule)s. Abstentions are not votes cast.", rule=N_("two-thirds of the votes cast"))
+    travelled = pickle.loads(pickle.dumps(phrase))
+    assert isinstance(travelled, Phrase) and travelled == phrase == (
+        "Required: two-thirds of the votes cast. Abstentions are not votes cast.")
+    with speaking("ru"):
+        assert say(travelled) == "Требуется: две трети поданных голосов. Воздержавшиеся не считаются поданными голосами."
+    record = sample_memorandum()
+    assert all_text(build_memorandum(pickle.loads(pickle.dumps(record)), language="ru")) == \
+        all_text(build_memorandum(record, language="ru"))
