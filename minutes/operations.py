@@ -30,7 +30,7 @@ from governance.meetings.dependents import closes_record, depends_on, named, rec
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
 from minutes import wording
-from minutes.builder import build_editions, edition_key, format_date, stamp_approved
+from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
 from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumTemplate, MemorandumVersion
 from minutes.record import Memorandum, UnwritableText

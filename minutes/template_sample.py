@@ -3,12 +3,12 @@ rendered against before it is accepted (minutes.template.check_template), so tha
 misspells or a loop that fails shows at upload, not at the next build."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from minutes import record as rec
 from minutes.wording import N_
 
-_OPENED = datetime(2024, 9, 20, 9, 0, tzinfo=timezone.utc)
+_OPENED = datetime(2024, 9, 20, 9, 0, tzinfo=UTC)
 
 
 def sample_memorandum() -> rec.Memorandum:

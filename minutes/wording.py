@@ -35,7 +35,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "governance" / "translation
 _current = contextvars.ContextVar("memorandum_language", default=DEFAULT)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _translations(language: str) -> NullTranslations:
     if language == DEFAULT:
         return NullTranslations()  # the message ids are the English text
@@ -93,7 +93,7 @@ def _phrase(msgid: str, params: dict) -> Phrase:
     return Phrase(msgid, **params)
 
 
-def N_(message: str, **params) -> Phrase:  # noqa: N802 (the gettext convention for "translate later")
+def N_(message: str, **params) -> Phrase:
     return Phrase(message, **params)
 
 

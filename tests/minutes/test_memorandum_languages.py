@@ -17,7 +17,12 @@ from minutes.anchor import printed_head
 from minutes.wording import Phrase
 from tests.factories import PASSWORD
 from tests.minutes.test_builder import all_text
-from tests.minutes.test_played_meeting import DEMO_PASSWORD, OBSERVER, SECRETARIAT, played  # noqa: F401
+from tests.minutes.test_played_meeting import (  # noqa: F401
+    DEMO_PASSWORD,
+    OBSERVER,
+    SECRETARIAT,
+    played,
+)
 
 MINUTES = Path(__file__).resolve().parents[2] / "minutes"
 SAME_IN_EVERY_LANGUAGE = {"SHA-256"}
@@ -103,7 +108,7 @@ def test_the_russian_memorandum_has_no_untranslated_english_fixed_text(app, api,
     # the same record: the same people, items, resolutions and the same audit head
     assert printed_head(russian.data) == printed_head(english.data) is not None
     for name in ("Omar Al Nuaimi (Abu Dhabi)", "Jung Sook Park (WeGO Secretariat)"):
-        assert (name in ru_text) == (name in en_text) == True  # noqa: E712
+        assert (name in ru_text) == (name in en_text) == True
     if edition == "full":
         assert "EXCOM 2024/R8" in ru_text
 
@@ -197,7 +202,7 @@ def test_a_record_s_phrases_survive_the_trip_to_the_build_process():
 
     from minutes.builder import build_memorandum
     from minutes.template_sample import sample_memorandum
-    from minutes.wording import N_, speaking, say
+    from minutes.wording import N_, say, speaking
     phrase = N_("Required: %(rule)s. Abstentions are not votes cast.", rule=N_("two-thirds of the votes cast"))
     travelled = pickle.loads(pickle.dumps(phrase))
     assert isinstance(travelled, Phrase) and travelled == phrase == (

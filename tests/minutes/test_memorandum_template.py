@@ -9,7 +9,12 @@ from docx import Document
 
 from minutes.anchor import printed_head
 from tests.minutes.test_builder import all_text
-from tests.minutes.test_played_meeting import DEMO_PASSWORD, OBSERVER, SECRETARIAT, played  # noqa: F401
+from tests.minutes.test_played_meeting import (  # noqa: F401
+    DEMO_PASSWORD,
+    OBSERVER,
+    SECRETARIAT,
+    played,
+)
 
 LETTERHEAD = [
     "WeGO SECRETARIAT LETTERHEAD · Seoul",
@@ -26,8 +31,8 @@ LETTERHEAD = [
     "{%p endfor %}",
     "{%p endfor %}",
     "{%p for vote in results %}",
-    "VOTE {{ vote.item }} / {{ vote.round }}: {% for count in vote.counts %}{{ count.choice }} {{ count.votes }}; "
-    "{% endfor %}{{ vote.threshold }} {{ vote.outcome }}",
+    ("VOTE {{ vote.item }} / {{ vote.round }}: {% for count in vote.counts %}{{ count.choice }} {{ count.votes }}; "
+     "{% endfor %}{{ vote.threshold }} {{ vote.outcome }}"),
     "{%p endfor %}",
     "{%p for resolution in resolutions %}",
     "RESOLUTION {{ resolution.number }}: {{ resolution.title }}",
@@ -131,9 +136,9 @@ def _bomb() -> bytes:
     (docx_with(["{{ organisation * 1000 }}"]), "“*”"),
     (docx_with(["{{ organisation|center(1000000000) }}"]), "center"),
     (docx_with(["{{ cycler }}"]), "cycler"),
-    (docx_with(["{% for a in attendance %}{% for b in attendance %}{% for c in attendance %}{% for d in attendance %}"
-                "{% for e in attendance %}{% for f in attendance %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}"
-                "{% endfor %}{% endfor %}"]), "loops more than"),
+    (docx_with([("{% for a in attendance %}{% for b in attendance %}{% for c in attendance %}{% for d in attendance %}"
+                 "{% for e in attendance %}{% for f in attendance %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}"
+                 "{% endfor %}{% endfor %}")]), "loops more than"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a DOCX"),
     (b"PK\x03\x04" + b"\x00" * 64, "damaged"),
     (_bomb(), "document type or entities"),

@@ -2,17 +2,16 @@
 server: a letterhead uploaded from the desk is in use, one that does not render is refused with
 the reason beside the form, the preview shows this meeting through it, and the desk goes back to
 the built-in layout."""
-import io
 
 import pytest
 import requests
 
 pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from tests.minutes.test_builder import all_text  # noqa: E402
-from tests.minutes.test_memorandum_template import LETTERHEAD, docx_with  # noqa: E402
-from tests.pages.conftest import SECRETARIAT, TIMEOUT  # noqa: E402
+from tests.minutes.test_builder import all_text
+from tests.minutes.test_memorandum_template import LETTERHEAD, docx_with
+from tests.pages.conftest import SECRETARIAT, TIMEOUT
 
 pytestmark = pytest.mark.live
 
