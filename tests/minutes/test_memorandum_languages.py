@@ -212,3 +212,17 @@ def test_a_record_s_phrases_survive_the_trip_to_the_build_process():
     record = sample_memorandum()
     assert all_text(build_memorandum(pickle.loads(pickle.dumps(record)), language="ru")) == \
         all_text(build_memorandum(record, language="ru"))
+
+
+def test_a_changed_russian_edition_is_found_by_the_recount(app, played, runner):  # noqa: F811
+    """The Russian documents are record like the English ones: a writer who swaps one is caught."""
+    from governance.cli import main
+    from minutes.models import MemorandumVersion
+    meeting_id, _ = played
+    with app.app_context():
+        version = db.session.scalar(db.select(MemorandumVersion).where(MemorandumVersion.meeting_id == meeting_id))
+        version.public_docx_ru = version.public_docx  # the English edition passed off as the Russian one
+        db.session.commit()
+    result = runner.invoke(main, ["audit", "recount"])
+    assert result.exit_code == 1, result.output
+    assert "its public edition in Russian is not the document whose SHA-256 the audit trail recorded" in result.output
