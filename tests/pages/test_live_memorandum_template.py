@@ -3,6 +3,8 @@ server: a letterhead uploaded from the desk is in use, one that does not render 
 the reason beside the form, the preview shows this meeting through it, and the desk goes back to
 the built-in layout."""
 
+import re
+
 import pytest
 import requests
 
@@ -47,4 +49,19 @@ def test_the_desk_uploads_previews_and_removes_its_letterhead(open_page, live_ap
     finally:  # the server is shared: leave it with the built-in layout
         requests.delete(f"{live_server}/api/v1/organisation/memorandum-template", timeout=TIMEOUT,
                         headers=live_api(SECRETARIAT).headers)
+    assert desk.errors == []
+
+
+def test_the_desk_s_template_section_is_russian(open_page, meeting):
+    from tests.pages.test_live_pages import _english_ui_strings
+    desk = open_page(SECRETARIAT, width=1280, height=1000, locale="ru-RU", path=f"/meetings/{meeting['id']}/desk")
+    section = desk.locator("#memo-template")
+    expect(section).to_contain_text("Шаблон меморандума")
+    expect(desk.locator("#memo-template-state")).to_contain_text("встроенный макет")
+    text = section.inner_text()
+    for kept in ("docxtpl", ".docx", "meeting_title", "attendance", "items", "results", "resolutions",
+                 "audit_head", "/api/v1/openapi.json", "English", "Русский"):
+        text = text.replace(kept, " ")
+    leftovers = [s for s in _english_ui_strings() if re.search(r"(?<!\w)" + re.escape(s) + r"(?!\w)", text)]
+    assert not leftovers, leftovers
     assert desk.errors == []
