@@ -1,0 +1,39 @@
+"""The one clock the record is written by.
+
+Every timestamp the platform stores (column defaults, audit events, polls opened and closed)
+comes from `now()`, an aware UTC datetime. It reads the real clock unless a stand-in is
+running: `excom demo --play` runs the EXCOM 2024 meeting on its own day with a simulated
+clock (minutes.demo_play), so that a poll is opened and closed at the times the play says.
+
+The stand-in is injected here, in one place, rather than patched into modules: a column
+default captured `utcnow` at import time, and patching the modules that import it missed those
+(the played demo had polls opened in 2026 and closed in 2024). One stand-in per process at a
+time: the play runs alone, in the `excom` command, never under `excom serve`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+_stand_in: Callable[[], datetime] | None = None
+
+
+def now() -> datetime:
+    """The current time, aware, in UTC (the stand-in's while one runs)."""
+    if _stand_in is not None:
+        return _stand_in()
+    return datetime.now(timezone.utc)
+
+
+@contextmanager
+def running(stand_in: Callable[[], datetime]) -> Iterator[None]:
+    """`now()` answers `stand_in()` inside the block. Raises RuntimeError if one already runs."""
+    global _stand_in
+    if _stand_in is not None:
+        raise RuntimeError("another clock already stands in for the real one")
+    _stand_in = stand_in
+    try:
+        yield
+    finally:
+        _stand_in = None
