@@ -7,33 +7,35 @@ clock (minutes.demo_play), so that a poll is opened and closed at the times the 
 
 The stand-in is injected here, in one place, rather than patched into modules: a column
 default captured `utcnow` at import time, and patching the modules that import it missed those
-(the played demo had polls opened in 2026 and closed in 2024). One stand-in per process at a
-time: the play runs alone, in the `excom` command, never under `excom serve`.
+(the played demo had polls opened in 2026 and closed in 2024). The stand-in is a context variable: it
+holds for the code the play runs, not for other threads or greenlets of the process.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
-_stand_in: Callable[[], datetime] | None = None
+# a context variable: a stand-in set by one thread (or greenlet) is not another's time
+_stand_in: ContextVar[Callable[[], datetime] | None] = ContextVar("excom_clock", default=None)
 
 
 def now() -> datetime:
     """The current time, aware, in UTC (the stand-in's while one runs)."""
-    if _stand_in is not None:
-        return _stand_in()
+    stand_in = _stand_in.get()
+    if stand_in is not None:
+        return stand_in()
     return datetime.now(timezone.utc)
 
 
 @contextmanager
 def running(stand_in: Callable[[], datetime]) -> Iterator[None]:
     """`now()` answers `stand_in()` inside the block. Raises RuntimeError if one already runs."""
-    global _stand_in
-    if _stand_in is not None:
+    if _stand_in.get() is not None:
         raise RuntimeError("another clock already stands in for the real one")
-    _stand_in = stand_in
+    token = _stand_in.set(stand_in)
     try:
         yield
     finally:
-        _stand_in = None
+        _stand_in.reset(token)
