@@ -121,7 +121,7 @@ def test_every_document_of_a_version_is_hashed_in_the_trail_and_the_language_is_
     assert built.status_code == 201, built.get_json()
     assert built.get_json()["languages"] == ["en", "ru"]
     version = built.get_json()["version"]
-    events = [e for e in staff.get(f"/meetings/{meeting_id}/audit").get_json()
+    events = [e for e in staff.get(f"/meetings/{meeting_id}/audit?page_size=1000").get_json()
               if e["action"] == "memorandum.built" and e["after"]["version"] == version]
     recorded = events[-1]["after"]
     for edition in ("full", "public"):
