@@ -67,6 +67,7 @@ def _register_models() -> None:
     import governance.auth.models  # noqa: F401
     import governance.documents.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
+    import governance.publication.models  # noqa: F401
     import governance.registry.models  # noqa: F401
     import governance.speakers.models  # noqa: F401
     import minutes.models  # noqa: F401

@@ -72,6 +72,11 @@ def signed_in_user() -> User:
     return current_user._get_current_object()
 
 
+def current_reader() -> User | None:
+    """The caller when signed in, else None (anonymous readers of public things: the logo)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def check_csrf_for_cookie_writes() -> None:
     """A cookie rides along with any cross-site form; a bearer header does not. So only
     cookie-authenticated writes need a CSRF token (the pages send it in X-CSRFToken)."""

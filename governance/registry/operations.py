@@ -62,6 +62,9 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
     _flush_named(member.name)
     after = snapshot(member)
     changed = {k for k in _FIELDS if before[k] != after[k]}
+    if "status" in changed and motion is None:
+        from governance import publication
+        publication.superseded("member.status", member.id)  # the secretariat's own edit is public
     if changed & {"status", "excom"}:
         from governance.auth.models import User
         from governance.realtime import rooms_may_have_changed
