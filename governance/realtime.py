@@ -147,8 +147,10 @@ _REVOKED = "excom_revoked_tokens"
 _CLOSED = "excom_closed_accounts"
 _REASSESS = "excom_reassess_users"
 _VERDICTS = "excom_room_verdicts"
+_TELL = "excom_rights_changed"
 _MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
 _CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
+_OBSERVERS_ROOM = re.compile(r"meeting-(\d+)-observers")
 
 
 @dataclass
@@ -185,6 +187,33 @@ class ConnectionWatch(OnePerApp):
         super().__init__(app)
         self.connections: dict[str, Connection] = {}
         socketio.start_background_task(self._sweep_forever)
+        if app.config.get("EXCOM_REDIS_URL"):
+            socketio.start_background_task(RightsChannel(app, self).listen_forever)
+
+    def recheck(self, user_ids: set[int], token_hashes: set[str]) -> None:
+        """Another process changed these people's rights (or revoked these tokens): cut what
+        no longer holds, move what may no longer be heard, and tell the phones concerned
+        (`rights.changed`, after the move: they may join again to learn their new place)."""
+        from sqlalchemy import select
+
+        from governance.auth.models import User
+        app = self._app()
+        if app is None or not any(c.user_id in user_ids or c.token_hash in token_hashes
+                                  for c in list(self.connections.values())):
+            return
+        with app.app_context():
+            try:
+                dead_users = set(db.session.scalars(select(User.id).where(User.id.in_(list(user_ids)),
+                                                                          User.active.is_(False))))
+                dead_tokens = set(db.session.scalars(select(AccessToken.token_hash).where(
+                    AccessToken.token_hash.in_(list(token_hashes)), AccessToken.revoked_at.is_not(None))))
+            finally:
+                db.session.rollback()
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        self.reassess(user_ids)
+        for sid, connection in list(self.connections.items()):
+            if connection.user_id in user_ids:
+                socketio.emit("rights.changed", {"user_id": connection.user_id}, to=sid)
 
     def cut(self, condition) -> None:
         for sid, connection in list(self.connections.items()):
@@ -203,11 +232,16 @@ class ConnectionWatch(OnePerApp):
         verdicts = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            if not (members or chair):
+            observers = _OBSERVERS_ROOM.fullmatch(name)
+            if not (members or chair or observers):
                 continue
             user = db.session.get(User, user_id)
-            meeting = db.session.get(Meeting, int((members or chair)[1]))
-            if members and (user is None or meeting is None or not policy.can_see_closed_session(user, meeting)):
+            meeting = db.session.get(Meeting, int((members or chair or observers)[1]))
+            if (members or observers) and (user is None or meeting is None or not policy.can_see_meeting(user, meeting)):
+                verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
+            elif observers:
+                continue
+            elif members and not policy.can_see_closed_session(user, meeting):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
                 verdicts[(user_id, name)] = None
@@ -281,7 +315,8 @@ class ConnectionWatch(OnePerApp):
 
 
 def token_revoked(token_hash: str) -> None:
-    """Called by the revoking operation: cut this process's connections after the commit."""
+    """Called by the revoking operation: cut the connections resting on it after the commit,
+    in this process and (through the message queue) every other one."""
     db.session.info.setdefault(_REVOKED, set()).add(token_hash)
 
 
@@ -291,9 +326,18 @@ def account_closed(user_id: int) -> None:
     db.session.info.setdefault(_CLOSED, set()).add(user_id)
 
 
-def rooms_may_have_changed(user_ids) -> None:
-    """Called by operations that change what someone may see (suspension, a new group)."""
-    db.session.info.setdefault(_REASSESS, set()).update(user_ids)
+def rights_changed(user_ids) -> None:
+    """Called wherever someone's rights change (participant group, chair, removal from a
+    meeting, member status, account, token, password): after the commit, this process and
+    every other one (through the message queue, see `RightsChannel`) re-check these people's
+    open connections: rooms they may no longer be in are left, a connection whose credentials
+    no longer hold is cut."""
+    ids = set(user_ids)
+    db.session.info.setdefault(_REASSESS, set()).update(ids)
+    db.session.info.setdefault(_TELL, set()).update(ids)
+
+
+rooms_may_have_changed = rights_changed  # its older name
 
 
 def _this_process_watch(session: Session) -> "ConnectionWatch | None":
@@ -318,6 +362,10 @@ def _judge_before_commit(session: Session) -> None:
 def _watch_after_commit(session: Session) -> None:
     revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
     closed, verdicts = session.info.pop(_CLOSED, None), session.info.pop(_VERDICTS, None)
+    tell = session.info.pop(_TELL, None)
+    if (revoked or closed or tell) and has_app_context():
+        # first the other processes: nothing below may keep them waiting
+        RightsChannel.tell(current_app, set(tell or ()) | set(closed or ()), set(revoked or ()))
     watch = _this_process_watch(session)
     if not (revoked or reassess or closed) or watch is None:
         return
@@ -342,7 +390,7 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _watch_forget(session: Session) -> None:
-    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED):
+    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED, _TELL):
         session.info.pop(key, None)
 
 
@@ -407,3 +455,56 @@ def _join(user, data):
         state.update(provide(meeting, user))
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)
     return {"ok": True, "state": state}
+
+
+# --- rights changed: every process hears it through the message queue --------------------
+
+class RightsChannel:
+    """A Redis pub/sub channel beside Socket.IO's own (`<EXCOM_REDIS_CHANNEL>-rights`): a
+    process that commits a change of rights publishes the people (and revoked tokens' hashes)
+    concerned; every process, itself included, re-checks its own connections of them at once
+    (ConnectionWatch.recheck). Without Redis there is one process, which does it synchronously
+    (see `_watch_after_commit`). The sweep stays as a net for a message lost in a Redis outage."""
+
+    def __init__(self, app, watch: "ConnectionWatch"):
+        self._app, self.watch = weakref.ref(app), watch
+        self.url, self.name = app.config["EXCOM_REDIS_URL"], self.channel(app)
+
+    @staticmethod
+    def channel(app) -> str:
+        return f"{app.config['EXCOM_REDIS_CHANNEL']}-rights"
+
+    @classmethod
+    def tell(cls, app, user_ids: set[int], token_hashes: set[str]) -> None:
+        url = app.config.get("EXCOM_REDIS_URL")
+        if not url:
+            return
+        import json
+
+        import redis
+        try:
+            client = app.extensions.get("excom_rights_publisher")
+            if client is None:
+                client = app.extensions["excom_rights_publisher"] = redis.Redis.from_url(url)
+            client.publish(cls.channel(app), json.dumps({"users": sorted(user_ids), "tokens": sorted(token_hashes)}))
+        except redis.RedisError:  # the commit stands; the sweep still catches revocations and suspensions
+            log.exception("could not tell the other processes of a change of rights")
+
+    def listen_forever(self) -> None:
+        import json
+
+        import redis
+        while self._app() is not None:
+            try:
+                subscription = redis.Redis.from_url(self.url).pubsub(ignore_subscribe_messages=True)
+                subscription.subscribe(self.name)
+                while self._app() is not None:
+                    message = subscription.get_message(timeout=1.0)
+                    if message is None:
+                        socketio.sleep(0)
+                        continue
+                    news = json.loads(message["data"])
+                    self.watch.recheck({int(u) for u in news.get("users", ())}, set(news.get("tokens", ())))
+            except Exception:  # Redis away, or a bad message: listen again shortly
+                log.exception("the rights channel failed; listening again")
+                socketio.sleep(1.0)

@@ -9,7 +9,7 @@ from governance.auth.models import AccessToken, SetupToken, User, email_key, has
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, invalid
 from governance.extensions import db
-from governance.realtime import account_closed, token_revoked
+from governance.realtime import account_closed, rights_changed, token_revoked
 from governance.registry.models import Member
 
 _PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active")
@@ -74,6 +74,8 @@ def update_user(user: User, changes: dict, *, actor: User) -> User:
         _keep_one_secretariat()
     if was_active and not user.active:
         account_closed(user.id)
+    if {"roles", "member_id", "password", "active"} & set(changes):
+        rights_changed({user.id})  # every process re-checks this person's open connections
     return user
 
 
