@@ -288,8 +288,8 @@ def record_attendance(args, meeting_id):
 @blp.route("/meetings/<int:meeting_id>/quorum")
 @blp.response(200, QuorumOut)
 def get_quorum(meeting_id):
-    meeting, _ = visible_meeting(meeting_id)
-    return queries.meeting_quorum(meeting).as_dict()
+    meeting, user = visible_meeting(meeting_id)
+    return queries.meeting_quorum(meeting, outsider=not policy.can_see_closed_session(user, meeting)).as_dict()
 
 
 @blp.route("/meetings/<int:meeting_id>/audit")

@@ -136,3 +136,34 @@ def test_an_open_session_decision_is_public_at_once(room):
                          candidates=[makati, room.members["Abuja"]])
     _decide(room, motion, makati)
     assert room.observer.get(f"/meetings/{room.meeting_id}").get_json()["next_host_id"] == makati
+
+
+def test_the_quorum_outsiders_hear_counts_the_board_as_they_know_it(room):
+    """A suspension shrinks the board; told to an observer before publication, the quorum's
+    count of voting members would give the closed-session decision away."""
+    quorum = f"/meetings/{room.meeting_id}/quorum"
+    before = room.observer.get(quorum).get_json()["voting_members"]
+    _closed_suspension(room)
+    assert room.desk.get(quorum).get_json()["voting_members"] == before - 1
+    assert room.observer.get(quorum).get_json()["voting_members"] == before
+    room.desk.post(f"/meetings/{room.meeting_id}/publish")
+    assert room.observer.get(quorum).get_json()["voting_members"] == before - 1
+
+
+def test_observers_hear_the_quorum_of_the_board_as_they_know_it(room, app):
+    """Live: the suspension's quorum.changed reaches the closed-session room with the new board,
+    the observers' room with the board as it was until published."""
+    from governance.extensions import socketio
+    observer = socketio.test_client(app, auth={"token": room.observer.token})
+    delegate = socketio.test_client(app, auth={"token": room.delegate("Almaty").token})
+    for phone in (observer, delegate):
+        assert phone.emit("join", {"meeting_id": room.meeting_id}, callback=True)["ok"] is True
+        phone.get_received()
+    before = room.desk.get(f"/meetings/{room.meeting_id}/quorum").get_json()["voting_members"]
+    _closed_suspension(room)
+
+    def heard(phone):
+        return [event["args"][0]["voting_members"] for event in phone.get_received() if event["name"] == "quorum.changed"]
+    assert set(heard(delegate)) == {before - 1}
+    assert set(heard(observer)) == {before}
+    observer.disconnect(), delegate.disconnect()
