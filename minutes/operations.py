@@ -214,7 +214,7 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
     by = f" by resolution {motion.resolution_number}" if motion is not None and motion.resolution_number else ""
     wording = f"approved on {when}{by}"
     version.full_docx = stamp_approved(version.full_docx, wording)
-    version.public_docx = stamp_approved(version.public_docx, wording)
+    version.public_docx = stamp_approved(version.public_docx, _public_wording(motion, when) or wording)
     version.status = "approved"
     version.approved_at = now
     version.approved_by_motion_id = getattr(motion, "id", None)
@@ -225,6 +225,17 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
                   "reason": reason, "full_sha256": _sha256(version.full_docx),
                   "public_sha256": _sha256(version.public_docx)})
     return version
+
+
+def _public_wording(motion, when: str) -> str | None:
+    """The public edition never names what its reader may not see: approved by a closed-session
+    resolution not yet published (governance.publication), it says at which meeting, not by
+    which resolution. None: the same wording as the full edition."""
+    from motions.publishing import is_published
+    if motion is None or not motion.resolution_number or is_published(motion):
+        return None
+    approving = motion.meeting
+    return f"approved on {when} at the meeting of {format_date(approving.starts_at, approving.zone)}"
 
 
 def approve_from_motion(motion, actor) -> None:
