@@ -68,6 +68,8 @@ DESK_MESSAGES = {
     "withdraw_yes": _l("Yes, withdraw it"), "cancel": _l("Cancel"), "saved": _l("Saved."),
     "excused": _l("Excused"), "excused_label": _l("%(name)s: sent apologies (excused)"),
     "motions_of_item": _l("Motions of this item"),
+    "decisions_published": _l("Closed-session decisions published: %(decisions)s in all, %(released)s changes made "
+                              "public now."),
 }
 
 

@@ -265,6 +265,8 @@ ROWS = [
                       "json": {"user_id": s.other_delegate_id, "mode": "in_person"}}, "someone else"),
     Row("GET", M + "/quorum", PARTICIPANTS(), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
     Row("GET", M + "/audit", SECRETARIAT_IN_MEETING(200), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
+    Row("POST", M + "/publish", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.scratch("publish").meeting_id}}, "scratch meeting", spends="publish"),
     # --- motions and logo candidates --------------------------------------------------------
     Row("POST", "/api/v1/items/<int:item_id>/motions", SECRETARIAT_IN_MEETING(201),
         lambda s, r: {"args": {"item_id": s.open_item["id"]}, "json": {"kind": "general", "title": f"By {r}"}},

@@ -302,6 +302,15 @@
   }
   $("memo-send-excom").addEventListener("click", function () { distribute("excom"); });
   $("memo-send-all").addEventListener("click", function () { distribute("all"); });
+  // closed-session decisions become visible outside the closed session (governance.publication)
+  $("publish-decisions").addEventListener("click", function () {
+    X.api("POST", "/meetings/" + meetingId + "/publish").then(function (answer) {
+      if (!answer.ok) { problem(answer); return; }
+      show($("desk-error"), false);
+      $("memo-status").textContent = t("decisions_published", {decisions: answer.body.decisions.length,
+                                                               released: answer.body.changes_released});
+    });
+  });
 
   X.onItem = function () { loadNotes(); };
   loadNotes();
