@@ -110,6 +110,9 @@
       show($("adjourned"), true);
       if (handlers["meeting.adjourned"]) handlers["meeting.adjourned"](payload || {});
     });
+    // This person's rights changed (a new group, a suspension...): the server has moved this
+    // connection already; the page reloads to show what they may see now (or nothing, 404).
+    socket.on("rights.changed", function () { location.reload(); });
     // Back from a sleeping phone or a hidden tab: make sure the state is the true one.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible" && socket.connected) join();
