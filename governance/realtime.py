@@ -363,18 +363,23 @@ def _watch_after_commit(session: Session) -> None:
     revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
     closed, verdicts = session.info.pop(_CLOSED, None), session.info.pop(_VERDICTS, None)
     tell = session.info.pop(_TELL, None)
-    if (revoked or closed or tell) and has_app_context():
-        # first the other processes: nothing below may keep them waiting
-        RightsChannel.tell(current_app, set(tell or ()) | set(closed or ()), set(revoked or ()))
     watch = _this_process_watch(session)
-    if not (revoked or reassess or closed) or watch is None:
-        return
-    if revoked or closed:
-        watch.cut(lambda connection: connection.token_hash in (revoked or ()) or connection.user_id in (closed or ()))
-    if reassess:
-        watch.move(verdicts or {})
-        # a room joined between the judgement and the commit, or a judgement skipped above
-        socketio.start_background_task(watch.reassess, set(reassess))
+    if (revoked or reassess or closed) and watch is not None:
+        # this process's own connections first, before anything here may yield (Redis below)
+        if revoked or closed:
+            watch.cut(lambda connection: connection.token_hash in (revoked or ())
+                      or connection.user_id in (closed or ()))
+        if reassess:
+            watch.move(verdicts or {})
+            # a room joined between the judgement and the commit, or a judgement skipped above
+            socketio.start_background_task(watch.reassess, set(reassess))
+    if (revoked or closed or tell) and has_app_context():
+        if current_app.config.get("EXCOM_REDIS_URL"):
+            # every process (this one too) re-checks and tells the phones (ConnectionWatch.recheck)
+            RightsChannel.tell(current_app, set(tell or ()) | set(closed or ()), set(revoked or ()))
+        elif tell:  # one process: the move is done, the phones may learn their new place
+            for user_id in tell:
+                socketio.emit("rights.changed", {"user_id": user_id}, to=user_room(user_id))
 
 
 @event.listens_for(Session, "after_commit")

@@ -15,7 +15,7 @@ from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
-from governance.realtime import announce, rooms_may_have_changed
+from governance.realtime import announce, rights_changed
 from governance.registry.models import Organisation
 
 
@@ -232,7 +232,8 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
     db.session.flush()
     record("participant.updated", actor=actor, meeting=participant.meeting, subject=participant,
            before=before, after=dict(changes))
-    rooms_may_have_changed({participant.user_id})
+    if {"group", "chair"} & set(changes):  # apologies change no rights
+        rights_changed({participant.user_id})
     _announce_quorum(participant.meeting)
     return participant
 

@@ -67,8 +67,8 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
         publication.superseded("member.status", member.id)  # the secretariat's own edit is public
     if changed & {"status", "excom"}:
         from governance.auth.models import User
-        from governance.realtime import rooms_may_have_changed
-        rooms_may_have_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
+        from governance.realtime import rights_changed
+        rights_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
         _board_changed()
     if changed:
         decision = ({"motion_id": motion.id, "resolution_number": motion.resolution_number}
