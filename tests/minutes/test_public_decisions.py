@@ -86,3 +86,27 @@ def test_the_public_stamp_does_not_name_a_closed_resolution_of_a_later_meeting(a
         public = stamp(version.public_docx)
         assert "approved on " in public and "at the meeting of " in public
         assert "resolution" not in public and "/R1" not in public
+
+
+def _pictures(docx: bytes) -> set[bytes]:
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return {package.read(name) for name in package.namelist() if name.startswith("word/media/")}
+
+
+def test_the_public_edition_shows_the_logo_the_public_knows_until_the_closed_vote_is_published(room):
+    from tests.governance.test_publication import _logo_ballot
+    from tests.motions.test_motions_api import png
+    old, new = png(colour=(200, 0, 0)), png(colour=(0, 160, 60))
+    room.desk.put("/organisation/logo", json=None, data={"file": (io.BytesIO(old), "old.png", "image/png")},
+                  content_type="multipart/form-data")
+    _logo_ballot(room, "The new logo (in camera)", new)
+
+    def editions():
+        assert room.desk.post(f"/meetings/{room.meeting_id}/memorandum").status_code == 201
+        base = f"/meetings/{room.meeting_id}/memorandum.docx?edition="
+        return (_pictures(room.desk.get(base + "full").data), _pictures(room.desk.get(base + "public").data))
+    full, public = editions()
+    assert new in full and old in public and new not in public
+    room.desk.post(f"/meetings/{room.meeting_id}/publish")
+    assert new in editions()[1]
