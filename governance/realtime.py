@@ -221,23 +221,27 @@ class ConnectionWatch(OnePerApp):
                 self.connections.pop(sid, None)
                 socketio.server.disconnect(sid, namespace="/")
 
-    def judge(self, user_ids) -> dict[tuple[int, str], str | None]:
+    def judge(self, user_ids, *, observers: bool = True) -> dict[tuple[int, str], str | None]:
         """Where these users' connections sit in a room they may no longer be in, as the
         database says through db.session now: {(user id, room): room to move to, or None}.
+        `observers`: judge the observers' rooms too (a person removed from the meeting); the
+        sweep, which only looks for lost votes, leaves them out (one query per observer).
         Reads only; touches no room."""
         from governance.auth.models import User
         from governance.meetings.models import Meeting
+        observers_too = observers
         seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
                  for name in socketio.server.rooms(sid, namespace="/")}
         verdicts = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            observers = _OBSERVERS_ROOM.fullmatch(name)
+            observers = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
             if not (members or chair or observers):
                 continue
             user = db.session.get(User, user_id)
             meeting = db.session.get(Meeting, int((members or chair or observers)[1]))
-            if (members or observers) and (user is None or meeting is None or not policy.can_see_meeting(user, meeting)):
+            gone = user is None or meeting is None or not policy.can_see_meeting(user, meeting)
+            if (members or observers) and gone:
                 verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
             elif observers:
                 continue
@@ -259,7 +263,7 @@ class ConnectionWatch(OnePerApp):
                     if verdicts[(connection.user_id, name)]:
                         socketio.server.enter_room(sid, verdicts[(connection.user_id, name)], namespace="/")
 
-    def reassess(self, user_ids: set[int]) -> None:
+    def reassess(self, user_ids: set[int], *, observers: bool = True) -> None:
         """Judge and move these users' connections with a transaction of its own (needs SQL:
         never call it inside a commit hook)."""
         app = self._app()
@@ -267,7 +271,7 @@ class ConnectionWatch(OnePerApp):
             return
         with app.app_context():
             try:
-                verdicts = self.judge(user_ids)
+                verdicts = self.judge(user_ids, observers=observers)
             finally:
                 db.session.rollback()  # before touching rooms, which may yield (see governance.boundary)
         self.move(verdicts)
@@ -301,7 +305,7 @@ class ConnectionWatch(OnePerApp):
             db.session.rollback()
         self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
         if suspects:
-            self.reassess(suspects)
+            self.reassess(suspects, observers=False)
 
     def _sweep_forever(self) -> None:
         while self._app() is not None:

@@ -163,7 +163,8 @@ def test_observers_hear_the_quorum_of_the_board_as_they_know_it(room, app):
     _closed_suspension(room)
 
     def heard(phone):
-        return [event["args"][0]["voting_members"] for event in phone.get_received() if event["name"] == "quorum.changed"]
+        return [event["args"][0]["voting_members"] for event in phone.get_received()
+                if event["name"] == "quorum.changed"]
     assert set(heard(delegate)) == {before - 1}
     assert set(heard(observer)) == {before}
     observer.disconnect(), delegate.disconnect()

@@ -81,7 +81,8 @@ def test_the_public_stamp_does_not_name_a_closed_resolution_of_a_later_meeting(a
         version, = minutes_ops.versions(db.session.get(Meeting, meeting_id))
 
         def stamp(data):
-            return {row.cells[0].text: row.cells[1].text for row in Document(io.BytesIO(data)).tables[0].rows}["Version"]
+            rows = Document(io.BytesIO(data)).tables[0].rows
+            return {row.cells[0].text: row.cells[1].text for row in rows}["Version"]
         assert "by resolution" in stamp(version.full_docx)
         public = stamp(version.public_docx)
         assert "approved on " in public and "at the meeting of " in public
