@@ -9,6 +9,7 @@ from governance.auth.loading import current_reader, signed_in_user
 from governance.errors import not_found
 from governance.extensions import db
 from governance.lookup import get_or_404, require_secretariat
+from governance.pagination import PagedSelect, paginate
 from governance.registry import importing, operations, queries
 from governance.registry.models import Member, Organisation
 from governance.registry.schemas import (ExportQuery, ImportReport, MemberIn, MemberOut, MemberPatch, OrganisationOut,
@@ -24,19 +25,28 @@ def _secretariat():
     return user
 
 
-@blp.route("/members")
-@blp.response(200, MemberOut(many=True))
-def list_members():
-    user = signed_in_user()
-    return _as_seen_by(user, db.session.scalars(db.select(Member).order_by(Member.name)).all())
-
-
 def _as_seen_by(user, members: list[Member]) -> list[dict]:
     """Each member with the status this reader may know: the status before a closed-session
     decision not yet published, for whoever may not see that closed session (governance.publication)."""
     statuses = publication.shown_many(user, "member.status", {member.id: member.status for member in members})
     return [{**{field: getattr(member, field) for field in MemberOut().fields}, "status": statuses[member.id]}
             for member in members]
+
+
+class MembersAsSeen(PagedSelect):
+    """A page of members, each with the status its reader may know."""
+
+    @property
+    def items(self):
+        return _as_seen_by(current_reader(), super().items)
+
+
+@blp.route("/members")
+@blp.response(200, MemberOut(many=True))
+@paginate(blp, MembersAsSeen)
+def list_members():
+    signed_in_user()
+    return db.select(Member).order_by(Member.name, Member.id)
 
 
 @blp.route("/members", methods=["POST"])
