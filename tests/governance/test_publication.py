@@ -168,3 +168,10 @@ def test_observers_hear_the_quorum_of_the_board_as_they_know_it(room, app):
     assert set(heard(delegate)) == {before - 1}
     assert set(heard(observer)) == {before}
     observer.disconnect(), delegate.disconnect()
+
+
+def test_the_desk_offers_publication(room, app):
+    from tests.pages.test_pages import html, sign_in
+    from tests.voting.scene import SECRETARIAT
+    status, text = html(sign_in(app.test_client(), SECRETARIAT), f"/meetings/{room.meeting_id}/desk")
+    assert status == 200 and 'id="publish-decisions"' in text and "Publish closed-session decisions" in text
