@@ -320,6 +320,11 @@
     else if ($("sm-majority").value) body.majority = $("sm-majority").value;
     if (kind === "statutes_amendment") { body.current_text = $("sm-current").value; body.proposed_text = $("sm-proposed").value; }
     if (kind === "minutes_approval") body.memorandum_meeting_id = Number($("sm-memo-meeting").value) || null;
+    if (kind === "assessment") {
+      body.subjects = $("sm-subjects").value.split("\n").map(function (line) { return line.trim(); })
+        .filter(function (line) { return line; });
+      body.scale = {min: Number($("sm-scale-min").value), max: Number($("sm-scale-max").value)};
+    }
     return body;
   }
 
