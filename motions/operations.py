@@ -129,6 +129,8 @@ def update_motion(motion: Motion, changes: dict, *, actor) -> Motion:
         raise conflict("minutes_approved", f"{closed}: its record can no longer change.")
     if "majority" in changes and motion.multi_candidate:
         raise invalid({"majority": ["A ballot between candidates is decided by its method, not a majority rule."]})
+    if "majority" in changes and motion.kind == "assessment":
+        raise invalid({"majority": ["An assessment records scores; no majority decides it."]})
     if motion.kind != "statutes_amendment" and set(changes) & {"current_text", "proposed_text"}:
         raise invalid({name: [f"A {motion.kind} motion does not take this."]
                        for name in set(changes) & {"current_text", "proposed_text"}})

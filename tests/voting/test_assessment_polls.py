@@ -114,6 +114,7 @@ def test_bad_sheets_in_a_live_batch_get_an_error_ack_and_never_disturb_the_other
     ({"kind": "assessment"}, "subjects"),
     ({"kind": "assessment", "subjects": []}, "subjects"),
     ({"kind": "assessment", "subjects": ["Abuja", " abuja"]}, "subjects"),
+    ({"kind": "assessment", "subjects": ["Abuja", "  "]}, "subjects"),
     ({"kind": "assessment", "subjects": ["Abuja"], "majority": "simple"}, "majority"),
     ({"kind": "assessment", "subjects": ["Abuja"], "scale": {"min": 5, "max": 1}}, "scale"),
     ({"kind": "assessment", "subjects": ["Abuja"], "scale": {"min": 0, "max": 20}}, "scale"),
@@ -125,6 +126,11 @@ def test_an_assessment_needs_its_subjects_and_a_usable_scale(room, fields, field
     answer = room.desk.post(f"/items/{room.closed_items[AGENDA_5]}/motions", json={"title": "Scores", **fields})
     assert answer.status_code == 422, answer.get_json()
     assert any(name.split(".")[0] == field for name in answer.get_json()["error"]["fields"])
+
+
+def test_no_majority_is_given_to_an_assessment_later(room):
+    answer = room.desk.patch(f"/motions/{room.assessment['id']}", json={"majority": "two_thirds"})
+    assert answer.status_code == 422 and "majority" in answer.get_json()["error"]["fields"]
 
 
 def test_no_casting_vote_on_an_assessment(room):
