@@ -15,5 +15,6 @@ ASSESSMENT_MESSAGES = {
     "mean_col": _l("Mean"),
     "median_col": _l("Median"),
     "distribution_col": _l("Scores given"),
+    "assessed_subjects": _l("Scored from %(min)s to %(max)s: %(names)s"),
     "sheets_line": _l("Sheets: %(ballots)s · Scored: %(cast)s · Abstentions: %(abstain)s · %(eligible)s eligible"),
 }

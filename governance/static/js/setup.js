@@ -409,6 +409,10 @@
       });
       children.push(logos);
       if (motion.status === "pending") children.push(logoUpload(motion));
+    } else if (motion.kind === "assessment") {
+      var scale = motion.scale || {min: 1, max: 5};
+      children.push(el("span", {className: "setup-sub", text: t("assessed_subjects", {names: (motion.subjects || []).join(", "),
+                                                                                     min: scale.min, max: scale.max})}));
     } else if (candidates.length) {
       children.push(el("span", {className: "setup-sub", text: t("candidates", {names: candidates.map(function (c) { return c.label; }).join(", ")})}));
     }
