@@ -1,0 +1,142 @@
+"""The desk's e-mail in a real browser against a real `excom serve` whose SMTP server is at
+first unreachable (a port where nobody listens) and then comes up there (aiosmtpd): the
+memorandum's distribution asks for confirmation with the list of recipients, shows every
+copy failing with the server's reason, still shows it after a reload, and sends the failures
+again when asked."""
+import os
+import subprocess
+import time
+
+import pytest
+import requests
+
+pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
+from playwright.sync_api import expect  # noqa: E402
+
+from tests.minutes.conftest import RecordingHandler  # noqa: E402
+from tests.pages.conftest import DEMO_PASSWORD, SECRETARIAT, _excom, _free_port  # noqa: E402
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def mail_server(tmp_path_factory, request):
+    """(base URL, SMTP port) of `excom serve` with the demo, its mail going to a port where
+    nobody listens yet."""
+    instance = tmp_path_factory.mktemp("mail-instance")
+    smtp_port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
+    env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_DEMO_PASSWORD=DEMO_PASSWORD,
+               EXCOM_LOGIN_RATE_LIMIT="1000 per minute", EXCOM_SECRET_KEY="mail-test",
+               EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000", EXCOM_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
+               EXCOM_MAIL_FROM="secretariat@excom.example.org")
+    for command in (["init-db"], ["demo"]):
+        done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    port = _free_port()
+    log = open(instance / "serve.log", "w")
+    server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if requests.get(f"{base}/login", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
+        time.sleep(0.2)
+    yield base, smtp_port
+    if request.session.testsfailed:
+        print((instance / "serve.log").read_text(errors="replace")[-6000:])
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture
+def desk_page(browser, mail_server):
+    base, _port = mail_server
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB", base_url=base)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto("/login")
+    page.fill("#email", SECRETARIAT)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/")
+    yield page
+    context.close()
+
+
+def _meeting_id(base) -> int:
+    token = requests.post(f"{base}/api/v1/auth/login", json={"email": SECRETARIAT, "password": DEMO_PASSWORD},
+                          timeout=30).json()["token"]
+    meetings = requests.get(f"{base}/api/v1/meetings", headers={"Authorization": f"Bearer {token}"},
+                            timeout=30).json()
+    return min(m["id"] for m in meetings)
+
+
+def test_distribution_is_confirmed_its_failures_stay_on_the_desk_and_are_sent_again(desk_page, mail_server):
+    from aiosmtpd.controller import Controller
+
+    base, smtp_port = mail_server
+    page = desk_page
+    page.goto(f"/meetings/{_meeting_id(base)}/desk")
+    page.click("#memo-build")
+    expect(page.locator('#memo-versions tr[data-version="1"]')).to_be_visible()
+
+    # "Distribute" lists the recipients first; nothing is sent until that list is confirmed
+    page.click("#memo-send-excom")
+    confirm = page.locator("#memo-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm.locator("li[data-email='seoul@excom.example.org']")).to_contain_text("full edition")
+    recipients = confirm.locator("li").count()
+    assert recipients > 5
+    expect(page.locator("#memo-confirm-yes")).to_have_text(f"Send to {recipients} people")
+    expect(page.locator('[data-copies="1"]')).to_have_count(0)
+    page.click("#memo-confirm-yes")
+    expect(confirm).to_be_hidden()
+
+    # nobody listens on the mail port: every copy fails, with the reason, as the sender reports it
+    copies = page.locator('[data-copies="1"] li')
+    expect(copies).to_have_count(recipients)
+    expect(page.locator('[data-copies="1"] li[data-state="failed"]')).to_have_count(recipients)
+    expect(copies.first).to_contain_text("ConnectionRefusedError")
+
+    # a reload (another desk, the next morning) shows the same
+    page.reload()
+    expect(page.locator('[data-copies="1"] li[data-state="failed"]')).to_have_count(recipients)
+    expect(page.locator('[data-copies="1"] li').first).to_contain_text("failed: ConnectionRefusedError")
+
+    # the mail server comes up; the failures are sent again, and only they
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        page.click('[data-retry="1"]')
+        expect(page.locator('[data-copies="1"] li[data-state="sent"]')).to_have_count(recipients)
+        expect(page.locator('[data-retry="1"]')).to_have_count(0)
+        assert len(handler.messages) == recipients
+        _address, mail = handler.messages[0]
+        assert mail["Date"] and mail["Message-ID"].endswith("@excom.example.org>")
+        page.reload()
+        expect(page.locator('[data-copies="1"] li[data-state="sent"]')).to_have_count(recipients)
+    finally:
+        controller.stop()
+
+    # to everyone: those who have theirs are listed as such, and only the others are sent to
+    page.click("#memo-send-all")
+    expect(page.locator("#memo-confirm li[data-will-send='false']")).to_have_count(recipients)
+    expect(page.locator("#memo-confirm li[data-will-send='false']").first).to_contain_text("sent")
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#memo-confirm")).to_be_hidden()
+    assert page.errors == []
