@@ -103,3 +103,4 @@ def _signed_in():
 # The meeting pages, the secretariat's pages and the languages add their routes to `bp`
 # (imported last: they import it).
 from governance.pages import calendar, first_run, i18n, meeting, organisation, registry, setup  # noqa: E402,F401
+from governance.pages import after_meeting  # noqa: E402,F401

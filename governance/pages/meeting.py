@@ -105,7 +105,9 @@ def meeting_page(meeting_id):
     place = policy.participation(current_user, meeting)
     # before the call to order a participant may send apologies from here (and take them back)
     apologies = {"excused": place.excused} if place is not None and meeting.opened_at is None else None
-    return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies)
+    from governance.pages.after_meeting import after_meeting
+    return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies,
+                   after=after_meeting(current_user, meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/chair")

@@ -4,6 +4,7 @@ memorandum's distribution asks for confirmation with the list of recipients, sho
 copy failing with the server's reason, still shows it after a reload, and sends the failures
 again when asked."""
 import os
+import re
 import subprocess
 import time
 
@@ -140,3 +141,59 @@ def test_distribution_is_confirmed_its_failures_stay_on_the_desk_and_are_sent_ag
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator("#memo-confirm")).to_be_hidden()
     assert page.errors == []
+
+
+def test_a_delegate_checks_the_receipt_of_a_secret_vote_against_the_published_ballots(browser, mail_server):
+    from tests.pages.conftest import CHAIR, DELEGATE, Api
+
+    base, _port = mail_server
+    meeting_id = _meeting_id(base)
+    desk, chair = Api(base, SECRETARIAT), Api(base, CHAIR)
+    for person in desk.get(f"/meetings/{meeting_id}/participants"):  # a quorum in the room
+        if person["group"] == "excom_member":
+            desk.post(f"/meetings/{meeting_id}/attendance", {"user_id": person["user_id"], "mode": "in_person"})
+    item = desk.get(f"/meetings/{meeting_id}")["sessions"][0]["items"][0]["id"]
+    chair.post(f"/items/{item}/activate")
+    motion = desk.post(f"/items/{item}/motions", {"kind": "general", "title": "To thank the host city",
+                                                  "majority": "simple", "secret": True})
+
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB", base_url=base)
+    context.set_default_timeout(20_000)
+    phone = context.new_page()
+    errors = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        phone.goto(f"/login?next=/meetings/{meeting_id}")
+        phone.fill("#email", DELEGATE)
+        phone.fill("#password", DEMO_PASSWORD)
+        phone.click("form.card button[type=submit]")
+        phone.wait_for_url(f"**/meetings/{meeting_id}")
+        expect(phone.locator("#connection")).to_have_attribute("data-state", "online")
+        poll = chair.post(f"/motions/{motion['id']}/polls")
+        phone.click('.choice[data-choice="no"]')
+        phone.click("#confirm-yes")
+        expect(phone.locator("#receipt")).not_to_be_empty()
+        receipt = phone.locator("#receipt").inner_text()
+        # the link to check it carries the receipt in its fragment, which the browser never sends
+        link = phone.locator("#receipt-check")
+        expect(link).to_have_attribute("href", f"/polls/{poll['id']}/ballots#receipt={receipt}")
+        chair.post(f"/polls/{poll['id']}/close")
+        expect(phone.locator("#poll")).to_have_class(re.compile("is-closed"))
+        link.click()
+        phone.wait_for_url(f"**/polls/{poll['id']}/ballots#receipt={receipt}")
+        expect(phone.locator("#receipt-found")).to_have_text("Found: your ballot is in the list, as cast: No")
+        expect(phone.locator(f'tr[data-receipt="{receipt}"]')).to_have_class(re.compile("is-mine"))
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+
+        # opened without the fragment, the page takes the receipt this phone kept when it voted
+        phone.goto(f"/polls/{poll['id']}/ballots")
+        expect(phone.locator("#receipt-code")).to_have_value(receipt)
+        expect(phone.locator("#receipt-found")).to_be_visible()
+        # a mistyped code is not found, and says what to do
+        phone.fill("#receipt-code", receipt[:-1] + ("x" if receipt[-1] != "x" else "y"))
+        phone.get_by_role("button", name="Check my receipt").click()
+        expect(phone.locator("#receipt-missing")).to_be_visible()
+        expect(phone.locator("#receipt-found")).to_be_hidden()
+        assert errors == []
+    finally:
+        context.close()
