@@ -66,6 +66,7 @@ def _register_models() -> None:
     import governance.audit.models  # noqa: F401
     import governance.auth.models  # noqa: F401
     import governance.documents.models  # noqa: F401
+    import governance.mail.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.registry.models  # noqa: F401
     import governance.speakers.models  # noqa: F401

@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import smtplib
 from dataclasses import dataclass
 from datetime import timezone
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, select
@@ -26,6 +24,7 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
+from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared with the general outbox)
 from governance.meetings.dependents import closes_record, depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
@@ -288,64 +287,6 @@ def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str) ->
     return f"memorandum-{slug}-v{version.version}{suffix}.docx"
 
 
-class Mailer:
-    """One SMTP conversation for a pass of the outbox's sender, reopened if the server drops it."""
-
-    def __init__(self, url: str, sender: str):
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
-            raise ValueError(f"EXCOM_SMTP_URL must be smtp://host:port, not {url!r}")
-        self.scheme, self.host, self.port = parts.scheme, parts.hostname or "localhost", parts.port
-        self.username = unquote(parts.username) if parts.username else None
-        self.password = unquote(parts.password) if parts.password else None
-        self.sender = sender
-        self.connection: smtplib.SMTP | None = None
-
-    def _connect(self) -> smtplib.SMTP:
-        if self.scheme == "smtps":
-            connection = smtplib.SMTP_SSL(self.host, self.port or 465, timeout=30)
-        else:
-            connection = smtplib.SMTP(self.host, self.port or 25, timeout=30)
-            if self.scheme == "smtp+starttls":
-                connection.starttls()
-        if self.username:
-            connection.login(self.username, self.password or "")
-        return connection
-
-    def send(self, message: EmailMessage) -> None:
-        for attempt in (1, 2):
-            try:
-                if self.connection is None:
-                    self.connection = self._connect()
-                self.connection.send_message(message)
-                return
-            except smtplib.SMTPServerDisconnected:
-                self.connection = None
-                if attempt == 2:
-                    raise
-            except smtplib.SMTPRecipientsRefused:
-                self._reset()
-                raise
-            except smtplib.SMTPResponseException:
-                self._reset()
-                raise
-
-    def _reset(self) -> None:
-        try:
-            if self.connection is not None:
-                self.connection.rset()
-        except smtplib.SMTPException:
-            self.close()
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-        self.connection = None
-
-
 def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient, sender: str,
                        address: str | None = None) -> EmailMessage:
     """The e-mail carrying `recipient`'s edition, to `address` (default: the user's own)."""
@@ -363,18 +304,6 @@ def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: 
     message.add_attachment(version.docx(recipient.edition), maintype=maintype, subtype=subtype,
                            filename=docx_filename(meeting, version, recipient.edition))
     return message
-
-
-def smtp_error_text(error: Exception) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
-                 for code, reply in error.recipients.values()]
-        return ("refused: " + "; ".join(codes))[:500]
-    if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
-            else str(error.smtp_error)
-        return f"{error.smtp_code} {message}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
 
 
 OUTBOX_WAKE = "excom_outbox_wake"  # session.info flag: queued mail to wake the sender for, after the commit

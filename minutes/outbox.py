@@ -37,10 +37,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
-import threading
 import time
 import uuid
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -50,7 +48,8 @@ from sqlalchemy import and_, or_, select
 
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
-from governance.extensions import db, socketio
+from governance.extensions import db
+from governance.mail.sender import Sender as MailSender
 from governance.realtime import announce
 from governance.meetings.models import Meeting
 from minutes.models import Distribution
@@ -233,56 +232,9 @@ def drain(app, *, batch: int = BATCH, lease: timedelta = LEASE, now: datetime | 
             mailer.close()
 
 
-class Sender:
-    """The background sender of one `excom serve` process: a drain on each wake-up (a distribution
-    was committed here) and every `interval` seconds (rows queued elsewhere, expired leases)."""
-
-    def __init__(self, app, *, interval: float = SWEEP_INTERVAL):
-        self._app = weakref.ref(app)  # the task ends with its app
-        self.interval = interval
-        self._wake = threading.Event()  # a gevent event under `excom serve`'s monkey patching
-        self._stopping = False
-        self._done = threading.Condition()
-        self.passes = 0
-        self.task = None
-
-    def start(self) -> "Sender":
-        self.task = socketio.start_background_task(self._run)
-        return self
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self.task is not None:
-            self.task.join()
-
-    def wait_for_pass(self, after: int, timeout: float = 30.0) -> bool:
-        """Block until pass number `after + 1` has finished (tests)."""
-        with self._done:
-            return self._done.wait_for(lambda: self.passes > after, timeout)
-
-    def _run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()  # before the drain: a wake-up during it calls for another pass
-            app = self._app()
-            if app is None:
-                return
-            try:
-                drain(app)
-            except Exception:  # keep the task alive; the rows stay queued for the next pass
-                log.exception("could not drain the memorandum's outbox")
-            del app
-            with self._done:
-                self.passes += 1
-                self._done.notify_all()
-            self._wake.wait(self.interval)
-
-
-def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> Sender:
+def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> MailSender:
     """Start this process's sender (once per app); distributions committed here wake it."""
     if "excom_outbox" not in app.extensions:
-        app.extensions["excom_outbox"] = Sender(app, interval=interval).start()
+        app.extensions["excom_outbox"] = MailSender(app, drain, interval=interval,
+                                                   name="memorandum's outbox").start()
     return app.extensions["excom_outbox"]
