@@ -33,6 +33,8 @@ INVITATION_MESSAGES = {
     "revoked": _l("%(n)s links revoked."),
     "nobody_to_invite": _l("Nobody chosen has an e-mail address."),
     "cancel": _l("Cancel"),
+    "state_none": _l("not invited"), "state_printed": _l("printed on the QR sheet"), "state_queued": _l("queued"),
+    "state_sent": _l("sent"), "state_failed": _l("failed"), "links_live": _l("Links that work: %(n)s"),
 }
 MAIL_STATES = {"queued": _l("queued"), "sending": _l("queued"), "sent": _l("sent"), "failed": _l("failed")}
 
@@ -67,7 +69,7 @@ def invitation_desk(meeting_id):
         return login
     meeting = _secretariat_meeting(meeting_id)
     groups = sorted({p.group for p in meeting.participants})
-    data = {"meeting_id": meeting.id,
+    data = {"meeting_id": meeting.id, "timezone": meeting.timezone,
             "messages": {**js_messages(), **{key: str(text) for key, text in INVITATION_MESSAGES.items()}}}
     return render_template("invitations.html", organisation=Organisation.current(), meeting=meeting,
                            rows=_rows(meeting), groups=[(g, GROUP_LABELS.get(g, g)) for g in groups],

@@ -1,6 +1,8 @@
 /* The invitation desk: send invitations to a group (after a confirmation that counts the
    people), a new link to one person, revoke a person's links; the page is then loaded again,
-   from the database, so what it shows is what is stored. */
+   from the database, so what it shows is what is stored. While the page is in view, each
+   person's state (the e-mail sent or failed, the link opened) is fetched again every few
+   seconds: the outbox sends after the commit, and people open their links at any time. */
 (function () {
   "use strict";
   var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
@@ -65,4 +67,39 @@
       });
     });
   });
+
+  var STATES = {queued: "queued", sending: "queued", sent: "sent", failed: "failed"};
+
+  function update(person) {
+    var row = document.querySelector('#invitees tr[data-user-id="' + person.user_id + '"]');
+    if (!row) return;
+    var newest = person.invitations[0];
+    var state = !newest ? "none" : newest.channel === "qr" ? "printed" : STATES[newest.mail_state] || newest.mail_state;
+    if (row.getAttribute("data-state") !== state) {
+      row.setAttribute("data-state", state);
+      var badge = row.querySelector(".badge");
+      badge.className = "badge invite-" + state;
+      badge.textContent = t("state_" + state);
+      var reason = row.querySelector(".mail-reason");
+      if (newest && newest.mail_reason) {
+        if (!reason) { reason = el("small", {className: "mail-reason"}); badge.after(el("br"), reason); }
+        reason.textContent = newest.mail_reason;
+      } else if (reason) { reason.textContent = ""; }
+    }
+    var opened = row.querySelector("[data-opened]");
+    if (person.opened_at && !opened.querySelector("time")) {
+      opened.textContent = "";
+      opened.appendChild(el("time", {datetime: person.opened_at, text: new Date(person.opened_at).toLocaleString(
+        document.documentElement.lang, {timeZone: X.data.timezone, dateStyle: "medium", timeStyle: "short"})}));
+    }
+    row.querySelector("[data-live]").textContent = t("links_live", {n: person.live});
+  }
+
+  function refresh() {
+    if (document.visibilityState !== "visible") return;
+    X.api("GET", "/meetings/" + meetingId + "/invitations").then(function (answer) {
+      if (answer.ok) answer.body.forEach(update);
+    });
+  }
+  setInterval(refresh, 3000);
 })();

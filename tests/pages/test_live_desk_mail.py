@@ -2,7 +2,9 @@
 first unreachable (a port where nobody listens) and then comes up there (aiosmtpd): the
 memorandum's distribution asks for confirmation with the list of recipients, shows every
 copy failing with the server's reason, still shows it after a reload, and sends the failures
-again when asked."""
+again when asked; a secret vote's receipt checked on a phone against the published ballots;
+invitations sent to a group in Russian, a link opened on a 360 px phone and seen opened on
+the desk, then revoked."""
 import os
 import re
 import subprocess
@@ -197,3 +199,66 @@ def test_a_delegate_checks_the_receipt_of_a_secret_vote_against_the_published_ba
         assert errors == []
     finally:
         context.close()
+
+
+def test_invitations_go_out_are_seen_opened_and_are_revoked(browser, desk_page, mail_server):
+    from aiosmtpd.controller import Controller
+
+    from tests.pages.conftest import OBSERVER
+
+    base, smtp_port = mail_server
+    meeting_id = _meeting_id(base)
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    page = desk_page
+    try:
+        page.goto(f"/meetings/{meeting_id}/desk")
+        page.get_by_role("link", name="Invitations").click()
+        page.wait_for_url(f"**/meetings/{meeting_id}/invitations")
+        media = page.locator('#invitees tr[data-group="observer_media"]')
+        count = media.count()
+        assert count >= 1
+        expect(page.locator('#invitees tr[data-state="none"]')).to_have_count(page.locator("#invitees tbody tr").count())
+
+        # to the press, in Russian, after a confirmation that lists them
+        page.select_option("#invite-group", "observer_media")
+        page.select_option("#invite-language", "ru")
+        page.click("#invite-send")
+        expect(page.locator("#invite-confirm li")).to_have_count(count)
+        expect(page.locator("#invite-question")).to_have_text(f"Send a personal link by e-mail to {count} people?")
+        page.click("#invite-yes")
+        expect(page.locator('#invitees tr[data-group="observer_media"][data-state="sent"]')).to_have_count(count)
+        expect(page.locator('#invitees tr[data-state="sent"]')).to_have_count(count)
+        mails = [message for address, message in handler.messages if address == OBSERVER]
+        assert len(mails) == 1 and mails[0]["Subject"].startswith("Приглашение: ")
+        link = re.search(r"http://\S+/login/link/\S+", mails[0].get_body(("plain",)).get_content()).group(0)
+        [calendar] = list(mails[0].iter_attachments())
+        assert calendar.get_content_type() == "text/calendar"
+
+        # the journalist opens it on a phone
+        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="ru-RU")
+        context.set_default_timeout(20_000)
+        phone = context.new_page()
+        phone.goto(link)
+        phone.locator("form.card button[type=submit]").click()
+        phone.wait_for_url(f"**/meetings/{meeting_id}")
+        expect(phone.locator("#connection")).to_have_attribute("data-state", "online")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+        # the desk sees it opened, without a reload
+        row = page.locator(f'#invitees tr[data-email="{OBSERVER}"]')
+        expect(row.locator("[data-opened] time")).to_have_count(1)
+
+        # revoked: the link and the phone's session end
+        row.locator("[data-revoke]").click()
+        page.get_by_role("button", name="Yes, revoke").click()
+        expect(page.locator(f'#invitees tr[data-email="{OBSERVER}"] [data-revoke]')).to_have_count(0)
+        expect(page.locator(f'#invitees tr[data-email="{OBSERVER}"] [data-live]')).to_have_text("Links that work: 0")
+        phone.reload()
+        phone.wait_for_url("**/login**")
+        assert phone.goto(link).status == 404  # the link no longer signs anybody in
+        context.close()
+        assert page.errors == []
+    finally:
+        controller.stop()
