@@ -22,6 +22,7 @@ from tests.pages.test_live_setup import _png  # noqa: E402
 pytestmark = pytest.mark.live
 
 EMAIL, PASSWORD = "park@wego.example.org", "a long pass phrase for the desk"
+SMTP_PORT = _free_port()  # the server's mail goes here; the last test listens on it (aiosmtpd)
 MEMBERS = [
     ("Seoul", "Republic of Korea", "city", "active", "yes", "President"),
     ("Almaty", "Kazakhstan", "city", "active", "yes", "Vice-President"),
@@ -38,7 +39,8 @@ def fresh_server(tmp_path_factory, request):
     instance = tmp_path_factory.mktemp("fresh-instance")
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
     env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_LOGIN_RATE_LIMIT="1000 per minute",
-               EXCOM_SECRET_KEY="fresh-test", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000")
+               EXCOM_SECRET_KEY="fresh-test", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000",
+               EXCOM_SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}", EXCOM_MAIL_FROM="secretariat@wego.example.org")
     done = subprocess.run(_excom() + ["init-db"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     key = re.search(r"one-time key:\n\s+(\S+)", done.stdout).group(1)
@@ -393,3 +395,124 @@ def test_minutes_work_and_apologies_before_the_meeting(browser, fresh_server):
     assert api(f"/items/{item['id']}/motions")[0]["moved_by_id"] == people["Hong-seok Koo"]["user_id"]
     phone_context.close()
     context.close()
+
+
+def _writer(base):
+    """POST as the secretariat (bearer), or as anyone whose token is given."""
+    token = requests.post(f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD},
+                          timeout=TIMEOUT).json()["token"]
+
+    def post(path, body=None, token=token):
+        answer = requests.post(f"{base}/api/v1{path}", json=body, headers={"Authorization": f"Bearer {token}"},
+                               timeout=TIMEOUT)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+    return post
+
+
+def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fresh_server):
+    """After the tests above, on their meeting: invitations by e-mail (aiosmtpd) in each person's
+    language and, for the press, in Russian; a delegate opens theirs on a 360 px phone (seen
+    opened at the desk), votes there; the meeting adjourned; the memorandum built and
+    distributed, a refused address shown failed with the server's reason and sent again; the
+    delegate's page then shows the decision and the memorandum."""
+    from aiosmtpd.controller import Controller
+
+    from tests.minutes.conftest import RecordingHandler
+
+    base, _key = fresh_server
+    api, post = _api(base), _writer(base)
+    meeting = next(m for m in api("/meetings") if m["title"] == "WeGO Executive Committee Meeting 2025")
+    meeting_id = meeting["id"]
+    people = {p["name"]: p for p in api(f"/meetings/{meeting_id}/participants")}
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    try:
+        context, desk = _new_context(browser, base, viewport={"width": 1280, "height": 1000}, locale="en-GB")
+        desk.goto("/login")
+        desk.fill("#email", EMAIL)
+        desk.fill("#password", PASSWORD)
+        desk.click("form.card button[type=submit]")
+        desk.wait_for_url("**/")
+
+        # --- invitations: the EXCOM members in their own language, the press in Russian -------------
+        desk.goto(f"/meetings/{meeting_id}/desk")
+        desk.get_by_role("link", name="Invitations").click()
+        desk.get_by_label("To").select_option("excom_member")
+        desk.get_by_role("button", name="Send invitations").click()
+        members = desk.locator('#invitees tr[data-group="excom_member"]')
+        expect(desk.locator("#invite-confirm li")).to_have_count(members.count())
+        desk.get_by_role("button", name="Yes, send them").click()
+        expect(desk.locator('#invitees tr[data-group="excom_member"][data-state="sent"]')).to_have_count(
+            members.count())
+        desk.get_by_label("To").select_option("observer_media")
+        desk.get_by_label("Language", exact=True).select_option("ru")
+        desk.get_by_role("button", name="Send invitations").click()
+        desk.get_by_role("button", name="Yes, send them").click()
+        expect(desk.locator('#invitees tr[data-group="observer_media"][data-state="sent"]')).to_have_count(1)
+        screenshot(desk, "secretariat-invitations")
+        [almaty] = handler.to("dossaev@almaty.example.org")
+        [press] = handler.to("press@yonhap.example.org")
+        assert almaty["Subject"] == "Invitation: WeGO Executive Committee Meeting 2025"
+        assert press["Subject"] == "Приглашение: WeGO Executive Committee Meeting 2025"
+        assert "Admission of Cali" in almaty.get_body(("plain",)).get_content()  # the closed session, for a member
+        assert "Admission of Cali" not in press.get_body(("plain",)).get_content()
+        link = re.search(r"http://\S+/login/link/\S+", almaty.get_body(("plain",)).get_content()).group(0)
+
+        # --- the delegate opens the link on a phone; the desk sees it -------------------------------
+        phone_context, phone = _new_context(browser, base, viewport={"width": 360, "height": 740}, locale="en-GB")
+        phone.goto(link.removeprefix(base))
+        phone.get_by_role("button", name="Continue as Erbolat Dossaev").click()
+        phone.goto(f"/meetings/{meeting_id}")
+        expect(phone.locator("#connection")).to_have_attribute("data-state", "online")
+        expect(desk.locator('#invitees tr[data-email="dossaev@almaty.example.org"] [data-opened] time')).to_have_count(1)
+
+        # --- the meeting: a quorum, the report's motion put to the vote, voted on the phone ----------
+        for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
+            post(f"/meetings/{meeting_id}/attendance", {"user_id": people[name]["user_id"], "mode": "in_person"})
+        item = next(i for s in api(f"/meetings/{meeting_id}")["sessions"] for i in s["items"]
+                    if i["title"] == "Review of the 2025 Annual Report")
+        post(f"/items/{item['id']}/activate")
+        motion = next(m for m in api(f"/items/{item['id']}/motions") if m["status"] == "pending")
+        poll = post(f"/motions/{motion['id']}/polls")
+        phone.click('.choice[data-choice="yes"]')
+        phone.click("#confirm-yes")
+        expect(phone.locator("#receipt")).not_to_be_empty()
+        for name in ("Hong-seok Koo", "Liu Suman"):
+            token = post(f"/users/{people[name]['user_id']}/token", {"label": "test"})["token"]
+            post(f"/polls/{poll['id']}/votes", {"choice": "yes"}, token=token)
+        post(f"/polls/{poll['id']}/close")
+        post(f"/meetings/{meeting_id}/adjourn")
+
+        # --- the memorandum: built, distributed after confirmation, a refusal shown and sent again ----
+        handler.refuse = {"liu@chengdu.example.org"}
+        desk.goto(f"/meetings/{meeting_id}/desk")
+        desk.get_by_role("button", name="Build a new version").click()
+        expect(desk.locator('#memo-versions tr[data-version="1"]')).to_be_visible()
+        desk.get_by_role("button", name="Distribute to all participants").click()
+        expect(desk.locator("#memo-confirm li[data-email='liu@chengdu.example.org']")).to_be_visible()
+        recipients = desk.locator("#memo-confirm li").count()
+        desk.locator("#memo-confirm-yes").click()
+        expect(desk.locator('[data-copies="1"] li[data-state="sent"]')).to_have_count(recipients - 1)
+        failed = desk.locator('[data-copies="1"] li[data-state="failed"]')
+        expect(failed).to_have_count(1)
+        expect(failed).to_contain_text("liu@chengdu.example.org")
+        expect(failed).to_contain_text("550 5.1.1 Mailbox unavailable")
+        handler.refuse = set()
+        desk.locator('[data-retry="1"]').click()
+        expect(desk.locator('[data-copies="1"] li[data-state="sent"]')).to_have_count(recipients)
+        assert len(handler.to("liu@chengdu.example.org")) == 2  # the invitation, then the memorandum
+        assert not desk.errors, desk.errors
+
+        # --- after the meeting, on the phone: the decision and the memorandum ------------------------
+        phone.reload()
+        after = phone.locator("#after-meeting")
+        expect(after.locator('li.decision[data-status="adopted"]')).to_contain_text("Note the annual report")
+        expect(after.locator(".memoranda li")).to_contain_text("Memorandum, version 1")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not phone.errors, phone.errors
+        phone_context.close()
+        context.close()
+    finally:
+        controller.stop()
