@@ -513,6 +513,34 @@ def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fre
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
         assert not phone.errors, phone.errors
         phone_context.close()
+
+        # --- the press, from its Russian invitation, on a Russian phone: the open session's decision,
+        # --- the public edition, and the published ballots; every word of the interface in Russian
+        press_link = re.search(r"http://\S+/login/link/\S+", press.get_body(("plain",)).get_content()).group(0)
+        press_context, reporter = _new_context(browser, base, viewport={"width": 360, "height": 740}, locale="ru-RU")
+        reporter.goto(press_link.removeprefix(base))
+        reporter.locator("form.card button[type=submit]").click()
+        reporter.goto(f"/meetings/{meeting_id}")
+        after = reporter.locator("#after-meeting")
+        expect(after.locator('li.decision[data-status="adopted"]')).to_contain_text("Note the annual report")
+        expect(after).not_to_contain_text("Admission")  # the closed session's motion is not theirs
+        expect(after.locator(".memoranda li")).to_contain_text("открытая редакция")
+        full = api(f"/meetings/{meeting_id}")
+        data = [full["title"], full["venue"], full["timezone"], "WeGO", "EXCOM", "English"]
+        data += [value for s_ in full["sessions"] for value in [s_["title"], s_["venue"]] +
+                 [value for i in s_["items"] for value in (i["title"], i["number"])]]
+        data += [value for p in people.values() for value in (p["name"], p["affiliation"], p["title"])]
+        data += [m["title"] for m in api(f"/meetings/{meeting_id}/motions")]
+        data += [m["resolution_number"] for m in api(f"/meetings/{meeting_id}/motions") if m["resolution_number"]]
+        assert_all_russian(reporter, [d for d in data if d])
+        assert reporter.evaluate("document.documentElement.scrollWidth") <= 360
+        after.get_by_role("link", name="Опубликованные бюллетени").click()
+        expect(reporter.locator("#ballots tbody tr")).to_have_count(3)
+        assert_all_russian(reporter, [d for d in data if d] + [poll_receipt for poll_receipt in
+                                                               reporter.locator("#ballots code").all_inner_texts()])
+        assert reporter.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not reporter.errors, reporter.errors
+        press_context.close()
         context.close()
     finally:
         controller.stop()
