@@ -172,3 +172,7 @@ def test_each_participant_downloads_the_calendar_of_their_sessions(app, api, sma
         events = list(Calendar.from_ical(answer.data).walk("VEVENT"))
         assert len(events) == titles, email
         assert events[0].decoded("dtstart") == datetime(2024, 9, 20, 4, 0, tzinfo=timezone.utc)
+    # the meeting page offers it
+    from tests.pages.test_pages import html, sign_in
+    page = html(sign_in(app.test_client(), small_meeting["press"], PASSWORD), f"/meetings/{meeting}")[1]
+    assert f'href="/api/v1/meetings/{meeting}/calendar.ics"' in page
