@@ -415,7 +415,8 @@ def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fre
     language and, for the press, in Russian; a delegate opens theirs on a 360 px phone (seen
     opened at the desk), votes there; the meeting adjourned; the memorandum built and
     distributed, a refused address shown failed with the server's reason and sent again; the
-    delegate's page then shows the decision and the memorandum."""
+    delegate's page then shows the decision and the memorandum, the press's (in Russian) the
+    open session's; a copy of the meeting approves the memorandum, and the desk shows it approved."""
     from aiosmtpd.controller import Controller
 
     from tests.minutes.conftest import RecordingHandler
@@ -541,6 +542,26 @@ def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fre
         assert reporter.evaluate("document.documentElement.scrollWidth") <= 360
         assert not reporter.errors, reporter.errors
         press_context.close()
+
+        # --- approved at the next meeting: a copy of this one approves version 1 --------------------
+        following = post(f"/meetings/{meeting_id}/copy", {"title": "WeGO Executive Committee Meeting 2026",
+                                                          "starts_at": "2026-10-13T06:00:00+00:00"})
+        first_item = following["sessions"][0]["items"][0]
+        approval = post(f"/items/{first_item['id']}/motions", {
+            "kind": "minutes_approval", "title": "Approval of the memorandum of EXCOM 2025",
+            "memorandum_meeting_id": meeting_id, "majority": "simple"})
+        followers = {p["name"]: p for p in api(f"/meetings/{following['id']}/participants")}
+        for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
+            post(f"/meetings/{following['id']}/attendance", {"user_id": followers[name]["user_id"],
+                                                             "mode": "in_person"})
+        post(f"/items/{first_item['id']}/activate")
+        approval_poll = post(f"/motions/{approval['id']}/polls")
+        for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
+            token = post(f"/users/{followers[name]['user_id']}/token", {"label": "test"})["token"]
+            post(f"/polls/{approval_poll['id']}/votes", {"choice": "yes"}, token=token)
+        post(f"/polls/{approval_poll['id']}/close")
+        desk.goto(f"/meetings/{meeting_id}/desk")
+        expect(desk.locator('#memo-versions tr[data-version="1"]')).to_contain_text("approved")
         context.close()
     finally:
         controller.stop()
