@@ -19,7 +19,12 @@ from governance.extensions import csrf
 from governance.invitations import operations
 from governance.invitations.api import link_for
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import GROUP_LABELS, _signed_in_or_login, _sort_key, _visible_meeting
+from governance.pages.meeting import (
+    GROUP_LABELS,
+    _signed_in_or_login,
+    _sort_key,
+    _visible_meeting,
+)
 from governance.registry.models import Organisation
 from governance.views import bp
 
