@@ -103,7 +103,7 @@
       setConnection(socket.active ? "offline" : "signed_out");
     });
     ["agenda.current", "poll.opened", "poll.progress", "poll.closed", "quorum.changed",
-     "attendance.changed"].forEach(function (name) {
+     "attendance.changed", "memorandum.built", "memorandum.mail"].forEach(function (name) {
       socket.on(name, function (payload) { if (handlers[name]) handlers[name](payload || {}); });
     });
     socket.on("meeting.adjourned", function (payload) {

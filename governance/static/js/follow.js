@@ -241,6 +241,8 @@
     $("receipt").textContent = receipt || "";
     show($("receipt-line"), !!receipt);
     show($("receipt-help"), !!receipt);
+    // the receipt rides in the fragment, which the browser never sends: the check runs on the phone
+    if (receipt && poll) $("receipt-check").href = "/polls/" + poll.id + "/ballots#receipt=" + encodeURIComponent(receipt);
     show($("waiting"), !!(poll && poll.status === "open"));
     show($("voted"), true);
   }
