@@ -1,7 +1,7 @@
 """Assessment polls: the motion kind `assessment`, its subjects and scale.
 
 Revision ID: 0013_assessments
-Revises: 0010_desk
+Revises: 0014_invitations
 Create Date: 2026-11-30
 
 Written by hand:
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_assessments'
-down_revision = '0010_desk'
+down_revision = '0014_invitations'
 branch_labels = None
 depends_on = None
 
