@@ -1,7 +1,7 @@
 """Closed-session decisions withheld until published (issue 13).
 
-Revision ID: 0012_publication
-Revises: 0010_desk
+Revision ID: 0015_publication
+Revises: 0013_assessments
 Create Date: 2026-11-30
 
 Written by hand:
@@ -18,8 +18,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_publication'
-down_revision = '0010_desk'
+revision = '0015_publication'
+down_revision = '0013_assessments'
 branch_labels = None
 depends_on = None
 
