@@ -28,6 +28,11 @@ class NoDelayHandler(pywsgi.WSGIHandler):
     written, so there is nothing for Nagle to coalesce: send at once.
     """
 
+    def format_request(self):
+        # the access log line (EXCOM_ACCESS_LOG=1) without access-link or reset codes, nor tokens
+        from governance.redact import redact
+        return redact(super().format_request())
+
     def handle(self):
         try:
             self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -65,7 +70,9 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
     print(f"serving on http://{args.host}:{args.port}/ (pid {os.getpid()})", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=NoDelayHandler)
+    # no request log unless asked for; when asked, its lines are redacted (format_request above)
+    access_log = os.environ.get("EXCOM_ACCESS_LOG", "") not in ("", "0")
+    socketio.run(app, host=args.host, port=args.port, log_output=access_log, handler_class=NoDelayHandler)
 
 
 if __name__ == "__main__":
