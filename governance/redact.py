@@ -32,6 +32,13 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RedactedRequestLog:
+    """Mixed into gevent's WSGIHandler (governance.serve): its access log line, redacted."""
+
+    def format_request(self):
+        return redact(super().format_request())
+
+
 def install() -> None:
     """Redact the request logs of Werkzeug's server and our own error log (idempotent)."""
     for name in ("werkzeug", "governance.errors"):

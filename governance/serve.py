@@ -17,7 +17,10 @@ import socket  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 
 
-class NoDelayHandler(pywsgi.WSGIHandler):
+from governance.redact import RedactedRequestLog  # noqa: E402
+
+
+class NoDelayHandler(RedactedRequestLog, pywsgi.WSGIHandler):
     """gevent's handler with Nagle's algorithm off on each connection.
 
     pywsgi writes a response in two sends: the status line and headers, then the body. With
@@ -26,12 +29,10 @@ class NoDelayHandler(pywsgi.WSGIHandler):
     escapes it (quick-ACK mode at start); every later request on a kept-alive connection paid
     the 40 ms: pages after the first, the chair's console, scripts. The response is complete when
     written, so there is nothing for Nagle to coalesce: send at once.
-    """
 
-    def format_request(self):
-        # the access log line (EXCOM_ACCESS_LOG=1) without access-link or reset codes, nor tokens
-        from governance.redact import redact
-        return redact(super().format_request())
+    Its access log (EXCOM_ACCESS_LOG=1) carries no access-link or reset code, nor token
+    (RedactedRequestLog).
+    """
 
     def handle(self):
         try:
