@@ -93,10 +93,25 @@ def _load_from_token(req):
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    user = AccessToken.find_user(secret.strip())
-    if user is not None:
-        g.auth_token = secret.strip()
-    return user
+    token = AccessToken.find(secret.strip())
+    if token is None:
+        return None
+    g.auth_token = secret.strip()
+    g.auth_token_row = token
+    return token.user
+
+
+def current_credential() -> tuple[str, int | None]:
+    """Through which credential this request is made: (token kind, token id) for a bearer
+    token, ("link", token id) for a browser session resting on an access link, else
+    ("session", None) for a password sign-in's browser."""
+    token = g.get("auth_token_row")
+    if token is not None:
+        return token.kind, token.id
+    link = session.get(LINK_TOKEN_KEY)
+    if id_or_none(link) is not None:
+        return "link", link
+    return "session", None
 
 
 @login_manager.unauthorized_handler

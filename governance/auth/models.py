@@ -132,21 +132,27 @@ class AccessToken(db.Model):
             self.last_used_at = now
 
     @classmethod
-    def find_user(cls, secret: str) -> User | None:
+    def find(cls, secret: str) -> "AccessToken | None":
+        """The usable token behind a secret (its last use noted), else None."""
         # user and member in the same query: every event on a connection asks this first
         token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret))
                                   .options(joinedload(cls.user).joinedload(User.member)))
         if token is None or not token.usable:
             return None
         token.touch()
-        return token.user
+        return token
 
     @classmethod
-    def users_by_hash(cls, token_hashes) -> dict[str, User]:
-        """The users behind many tokens at once (a batch of votes), usable tokens only."""
+    def find_user(cls, secret: str) -> User | None:
+        token = cls.find(secret)
+        return token.user if token is not None else None
+
+    @classmethod
+    def usable_by_hash(cls, token_hashes) -> dict[str, "AccessToken"]:
+        """Many usable tokens at once (a batch of votes), with their users and members."""
         tokens = db.session.scalars(db.select(cls).where(cls.token_hash.in_(set(token_hashes)))
                                     .options(joinedload(cls.user).joinedload(User.member)))
-        return {token.token_hash: token.user for token in tokens if token.usable}
+        return {token.token_hash: token for token in tokens if token.usable}
 
 
 class SetupToken(db.Model):

@@ -9,7 +9,8 @@ claim and lease as the memorandum's outbox has them; mail_attachments: its files
 
 users.session_epoch: the generation of a person's sign-ins (0 for everyone at first);
 access_tokens.last_used_at: for the idle limit of login tokens; one_time_codes: access links'
-and password resets' codes (hashed).
+and password resets' codes (hashed); poll_participations.credential and credential_token_id:
+through which credential each vote came (a delegate's vote record).
 
 Downgrade: drops the tables and columns; mail not yet sent and unused codes are lost with them
 (the old code has neither outbox nor codes); old login tokens become unlimited again.
@@ -90,9 +91,17 @@ def upgrade():
     )
     with op.batch_alter_table('one_time_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_one_time_codes_user_id'), ['user_id'], unique=False)
+    # Not in batch mode: on SQLite a batch would rebuild the table from its reflection, and
+    # lose WITHOUT ROWID (docs/security.md, Secret ballots); ADD COLUMN keeps it. No foreign
+    # key on the token id: SQLite cannot add one by ALTER (the model says why it needs none).
+    op.add_column('poll_participations', sa.Column('credential', sa.String(length=10), nullable=True))
+    op.add_column('poll_participations', sa.Column('credential_token_id', sa.Integer(), nullable=True))
 
 
 def downgrade():
+    # plain DROP COLUMN (SQLite 3.35+), not a batch rebuild that would lose WITHOUT ROWID
+    op.execute("ALTER TABLE poll_participations DROP COLUMN credential_token_id")
+    op.execute("ALTER TABLE poll_participations DROP COLUMN credential")
     with op.batch_alter_table('one_time_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_one_time_codes_user_id'))
     op.drop_table('one_time_codes')
