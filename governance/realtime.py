@@ -251,10 +251,16 @@ class ConnectionWatch(OnePerApp):
         if app is None:
             return
         with app.app_context():
+            from governance.auth import sessions
+            from governance.dbtypes import utcnow
+            # revoked, or a login token past its absolute limit (governance.auth.sessions)
+            too_old = utcnow() - sessions.limits()[1]
             for start in range(0, len(hashes), 500):
                 dead_tokens.update(db.session.scalars(
-                    select(AccessToken.token_hash).where(AccessToken.token_hash.in_(hashes[start:start + 500]),
-                                                         AccessToken.revoked_at.is_not(None))))
+                    select(AccessToken.token_hash).where(
+                        AccessToken.token_hash.in_(hashes[start:start + 500]),
+                        or_(AccessToken.revoked_at.is_not(None),
+                            and_(AccessToken.kind == "login", AccessToken.created_at < too_old)))))
             for start in range(0, len(user_ids), 500):
                 chunk = user_ids[start:start + 500]
                 dead_users.update(db.session.scalars(select(User.id).where(User.id.in_(chunk),
