@@ -19,10 +19,6 @@ from governance.registry.models import Organisation
 from governance.views import bp
 
 
-def _field_problems(refusal: ApiError) -> dict:
-    return {name: " ".join(problems) for name, problems in (refusal.fields or {}).items()}
-
-
 def _two_passwords(problems: dict) -> str | None:
     new = request.form.get("new_password", "")
     if new != request.form.get("new_password_again", ""):
@@ -46,9 +42,13 @@ def account():
             try:
                 auth_ops.change_password(user, request.form.get("current_password", ""), new)
             except ApiError as refusal:
-                error, status = refusal.message, refusal.status
-                problems.update(_field_problems(refusal))
-                problems["new_password"] = problems.pop("password", problems.get("new_password", ""))
+                status = refusal.status
+                if refusal.code == "bad_credentials":
+                    problems["current_password"] = str(_l("The current password is wrong."))
+                elif refusal.code == "too_many_requests":
+                    error = str(_l("Too many wrong passwords lately; wait a few minutes."))
+                else:  # the password rule's reasons, already in the page's language
+                    problems["new_password"] = " ".join(refusal.fields.get("password", [])) or refusal.message
             else:
                 start_browser_session(user)
                 return redirect(url_for("pages.account", changed=1))
@@ -86,9 +86,11 @@ def password_reset(code):
             try:
                 auth_ops.confirm_password_reset(code, new)
             except ApiError as refusal:
-                error, status = refusal.message, refusal.status
-                problems.update(_field_problems(refusal))
-                problems["new_password"] = problems.pop("password", "")
+                status = refusal.status
+                if refusal.code == "bad_code":
+                    error = str(_l("This link is not valid any more: it was used already or has expired."))
+                else:  # the password rule's reasons, already in the page's language
+                    problems["new_password"] = " ".join(refusal.fields.get("password", [])) or refusal.message
             else:
                 return redirect(url_for("pages.login", reset=1))
         status = status if status != 200 else 422
