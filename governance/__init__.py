@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. `config` wins over the EXCOM_* environment (tests use it)."""
-    from governance import boundary, errors
+    from governance import boundary, errors, transaction  # noqa: F401  (transaction: the after-commit hooks)
     from governance.config import load_config
     from governance.extensions import api, csrf, db, limiter, login_manager, migrate, socketio
 

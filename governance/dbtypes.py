@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from governance import clock
+
 
 class UTCDateTime(TypeDecorator):
     """Aware datetimes stored as UTC.
@@ -30,4 +32,5 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, aware, in UTC: governance.clock's, so that a stand-in clock reaches column defaults too."""
+    return clock.now()

@@ -61,13 +61,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise TableProblem("This is not a CSV or XLSX file.")
     sample = text[:8192]
+    # Only the delimiter is guessed (Excel writes ";" where "," is the decimal comma): the sniffer's
+    # guesses about quoting misread cells holding quotes, and every spreadsheet quotes as Excel does
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     rows = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter):
             rows.append([cell.strip() for cell in row])
             _check_shape(len(rows), len(row))
     except csv.Error as error:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import struct
-import sys
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from governance.auth.models import User
+from governance.clock import running
 from governance.demo.loader import load_facts
 from governance.extensions import db
 from governance.meetings import operations as meeting_ops
@@ -41,7 +41,7 @@ ILLUSTRATIVE = "(Illustrative: the demo invents this outcome; the program book d
 # --- a clock for the play ------------------------------------------------------------------
 
 class SimulatedClock:
-    """Stands in for governance.dbtypes.utcnow: the time only moves when the play says so."""
+    """Stands in for the real clock (governance.clock): the time only moves when the play says so."""
 
     def __init__(self, start: datetime):
         self.now = start
@@ -58,19 +58,10 @@ class SimulatedClock:
 
 @contextmanager
 def simulated_clock(start: datetime):
-    import governance.dbtypes as dbtypes
+    """The play's clock stands in for the real one (governance.clock) while the play runs."""
     clock = SimulatedClock(start)
-    patched = []
-    for name, module in list(sys.modules.items()):
-        if (name.split(".")[0] in ("governance", "motions", "voting", "minutes") and module is not dbtypes
-                and getattr(module, "utcnow", None) is dbtypes.utcnow):
-            module.utcnow = clock
-            patched.append(module)
-    try:
+    with running(clock):
         yield clock
-    finally:
-        for module in patched:
-            module.utcnow = dbtypes.utcnow
 
 
 # --- two candidate logos, drawn with the standard library --------------------------------

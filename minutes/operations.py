@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import timezone
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, func, select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from governance import policy
 from governance.audit.operations import record
@@ -28,6 +27,7 @@ from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared 
 from governance.meetings.dependents import closes_record, depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
+from governance.transaction import on_commit
 from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
 from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
@@ -306,7 +306,6 @@ def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: 
     return message
 
 
-OUTBOX_WAKE = "excom_outbox_wake"  # session.info flag: queued mail to wake the sender for, after the commit
 DISTRIBUTION_COUNTS = ("recorded", "queued", "sending", "sent", "failed")
 
 
@@ -350,25 +349,18 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
         rows.append(row)
     _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
     if queued:
-        db.session.info[OUTBOX_WAKE] = True
+        on_commit(wake_sender, key="outbox.wake")
     record("memorandum.distributed", actor=actor, meeting=meeting, subject=version,
            after={"version": version.version, "audience": audience, "recipients": len(rows),
                   **distribution_counts(rows), "newly_queued": queued})
     return rows
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_sender_after_commit(session: Session) -> None:
+def wake_sender() -> None:
     """Queued mail is committed: wake this process's sender, if it runs one (`excom serve`)."""
-    if session.info.pop(OUTBOX_WAKE, None) and has_app_context():
-        sender = current_app.extensions.get("excom_outbox")
-        if sender is not None:
-            sender.wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_wake_after_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX_WAKE, None)
+    sender = current_app.extensions.get("excom_outbox")
+    if sender is not None:
+        sender.wake()
 
 
 # --- the record a meeting's minutes hold (governance.meetings.dependents) ----------------------

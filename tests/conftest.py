@@ -158,7 +158,9 @@ def demo(app, runner):
 
 # Fixtures that build something expensive once per module or per run: their tests stay
 # together on one xdist worker (--dist loadgroup), which builds it once.
-_ONE_WORKER = {"live_server": "browser", "scene": "access-matrix", "played": "played-meeting"}
+# (tests/pages/test_live_first_run.py's tests are one scene in three acts on one fresh server.)
+_ONE_WORKER = {"live_server": "browser", "scene": "access-matrix", "played": "played-meeting",
+               "fresh_server": "first-run"}
 
 
 def _rename(item, nodeid: str) -> None:

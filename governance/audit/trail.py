@@ -2,6 +2,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import select
 
 from governance.audit.models import AuditEvent
@@ -55,8 +56,13 @@ def read_snapshot() -> None:
     """Make the rest of this session's transaction read one snapshot (PostgreSQL: REPEATABLE
     READ; SQLite's read transactions already are one), so that a poll closed while a recount or
     an archive reads is seen with its events or not at all. Call before the first query."""
-    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
-        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    if db.session.get_bind().dialect.name != "postgresql" or db.session().in_transaction():
+        return
+    connection = db.session.connection()
+    # SET TRANSACTION only as the transaction's first statement; a connection already inside a
+    # transaction its owner opened (the tests' rolled-back one) keeps that transaction's snapshot
+    if connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def reason_of(event: dict) -> str:

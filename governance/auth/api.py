@@ -13,6 +13,7 @@ from governance.errors import ErrorBody, not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat
 from governance.meetings.models import Participant
+from governance.pagination import paginate
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, users and access tokens")
 
@@ -142,9 +143,10 @@ def me():
 
 @blp.route("/users")
 @blp.response(200, UserOut(many=True))
+@paginate(blp)
 def list_users():
     _secretariat()
-    return db.session.scalars(db.select(User).order_by(User.name)).all()
+    return db.select(User).order_by(User.name, User.id)
 
 
 @blp.route("/users", methods=["POST"])

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from governance import policy
 from governance.auth.loading import signed_in_user
 from governance.boundary import upload_limit
-from governance.documents import operations, storage
+from governance.documents import filetypes, operations, storage
 from governance.documents.models import ItemDocument
 from governance.documents.schemas import DocumentIn, DocumentOut
 from governance.errors import ApiError, not_found
@@ -22,9 +22,10 @@ blp = Blueprint("documents", __name__, url_prefix="/api/v1",
 DOWNLOAD_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff",
                     "Cache-Control": "private, no-store", "Cross-Origin-Resource-Policy": "same-origin"}
 
-DOWNLOAD_RESPONSE = {"200": {"description": "the file, as an attachment",
-                             "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                                 "format": "binary"}}}}}
+# served with the type its bytes were judged to be at upload (governance.documents.filetypes)
+DOWNLOAD_RESPONSE = {"200": {"description": "the file, as an attachment, with the content type judged at upload",
+                             "content": {kind.content_type: {"schema": {"type": "string", "format": "binary"}}
+                                         for kind in filetypes.ACCEPTED}}}
 UPLOAD_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file", "title"],
     "properties": {"file": {"type": "string", "format": "binary",

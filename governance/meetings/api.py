@@ -3,7 +3,7 @@
 Each handler loads (or 404s), asks the policy, calls one operation and lets its schema
 dump the answer; the request boundary commits.
 """
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 
 from governance import policy
 from governance.audit.models import AuditEvent
@@ -19,6 +19,7 @@ from governance.meetings.schemas import (ApologiesIn, AttendanceIn, AttendanceOu
                                          MeetingBrief, MeetingIn, MeetingOut, MeetingPatch, ParticipantIn,
                                          ParticipantOut, ParticipantPatch, QuorumOut, SessionIn, SessionOut,
                                          SessionPatch, meeting_view)
+from governance.pagination import MAX_PAGE_SIZE, paginate
 from governance.registry.importing import read as read_table
 from governance.registry.schemas import ExportQuery, ImportReport, import_report
 from governance.uploads import FILE_BODY, TABLE_RESPONSE, table_file, uploaded_file
@@ -189,6 +190,8 @@ def _participant_view(participant: Participant, stays: dict) -> dict:
 
 @blp.route("/meetings/<int:meeting_id>/participants")
 @blp.response(200, ParticipantOut(many=True))
+# a whole assembly by default: the desk and the chair's console read it in one answer
+@paginate(blp, Page, page_size=MAX_PAGE_SIZE)
 def list_participants(meeting_id):
     meeting, _ = visible_meeting(meeting_id)
     stays = queries.open_stays(meeting)
@@ -300,8 +303,8 @@ def get_quorum(meeting_id):
 
 @blp.route("/meetings/<int:meeting_id>/audit")
 @blp.response(200, AuditEventOut(many=True))
+@paginate(blp)
 def meeting_audit(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "read the audit trail")
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.meeting_id == meeting.id)
-                              .order_by(AuditEvent.seq)).all()
+    return db.select(AuditEvent).where(AuditEvent.meeting_id == meeting.id).order_by(AuditEvent.seq)

@@ -6,6 +6,7 @@ from governance.auth.loading import signed_in_user
 from governance.errors import not_found
 from governance.extensions import db
 from governance.lookup import get_or_404, require_secretariat
+from governance.pagination import paginate
 from governance.registry import importing, operations, queries
 from governance.registry.models import Member, Organisation
 from governance.registry.schemas import (ExportQuery, ImportReport, MemberIn, MemberOut, MemberPatch, OrganisationOut,
@@ -23,9 +24,10 @@ def _secretariat():
 
 @blp.route("/members")
 @blp.response(200, MemberOut(many=True))
+@paginate(blp)
 def list_members():
     signed_in_user()
-    return db.session.scalars(db.select(Member).order_by(Member.name)).all()
+    return db.select(Member).order_by(Member.name, Member.id)
 
 
 @blp.route("/members", methods=["POST"])

@@ -4,7 +4,7 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from governance import importing, spreadsheets
 
@@ -63,6 +63,7 @@ def test_duplicate_names_are_refused_whatever_their_case(names):
 
 
 @settings(max_examples=40, deadline=None)
+@example(rows=[["", "", '"']])  # the sniffer took the quote for a quoting rule and read '""'
 @given(rows=st.lists(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=15)
                               .map(str.strip), min_size=3, max_size=3), max_size=6))
 def test_what_is_exported_reads_back_the_same(rows):

@@ -266,3 +266,22 @@ def test_the_played_meeting_s_trail_verifies_and_every_poll_recounts(played, run
     assert archive.exit_code == 0, archive.output
     code, output = verify_offline(tmp_path / "excom-2024.zip")
     assert code == 0 and "10 closed polls recounted" in output, output
+
+
+def test_the_played_meeting_happens_on_its_own_day_in_order(app, played):
+    """The play's clock reaches every timestamp, column defaults included: each poll is opened
+    and then closed on the days of the meeting, and the trail of the votes never goes back."""
+    from governance.audit.models import AuditEvent
+    from governance.meetings.models import Meeting
+    from voting.models import Poll
+    meeting_id, _ = played
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        polls = db.session.scalars(db.select(Poll)).all()
+        assert polls
+        for poll in polls:
+            assert meeting.starts_at.date() <= poll.opened_at.date() <= poll.closed_at.date(), poll.id
+            assert (poll.closed_at - meeting.starts_at).days < 2, poll.id
+        times = db.session.scalars(db.select(AuditEvent.created_at).where(AuditEvent.action.like("poll.%"))
+                                   .order_by(AuditEvent.seq)).all()
+        assert times == sorted(times)

@@ -120,6 +120,9 @@ def data_strings(live_api, meeting):
     for session in full["sessions"]:
         strings += [session["title"], session["venue"]]
         strings += [item["title"] for item in session["items"]] + [item["number"] for item in session["items"] if item["number"]]
+        for item in session["items"]:  # the board pack's documents are named by whoever uploaded them
+            strings += [document[key] for document in desk.get(f"/items/{item['id']}/documents")
+                        for key in ("title", "filename")]
     for person in meeting["participants"]:
         strings += [person["name"], person["affiliation"], person["title"]]
     return [s for s in strings if s]
