@@ -61,6 +61,10 @@ def load_config(instance_path: str, overrides: dict | None) -> dict:
         # API.md's error body replaces flask-smorest's, and the spec documents it.
         "API_SPEC_OPTIONS": {"info": {"description": "See API.md: the outside contract of the platform."}},
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked in auth for cookie-authenticated writes only
+        # Flask-WTF's extra check over HTTPS wants a same-origin Referer, which no browser sends
+        # under our Referrer-Policy: no-referrer (pages whose address carries a one-time code must
+        # not hand it on). The CSRF token itself and SameSite=Lax cookies protect the writes.
+        "WTF_CSRF_SSL_STRICT": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -66,6 +66,16 @@ def test_no_page_sends_a_referer(app, link, client):
         assert client.get(path).headers["Referrer-Policy"] == "no-referrer", path
 
 
+def test_forms_work_over_https_without_a_referer(app, link):
+    """Browsers send no Referer under no-referrer: the CSRF check must not ask for one (Flask-WTF
+    does over HTTPS unless told otherwise), or nobody could sign in behind nginx."""
+    browser = app.test_client()
+    page = browser.get(link["url"], base_url="https://localhost").get_data(as_text=True)
+    answer = browser.post(link["url"], data={"csrf_token": csrf_of(page)}, base_url="https://localhost")
+    assert answer.status_code == 302
+    assert browser.get("/api/v1/me", base_url="https://localhost").status_code == 200
+
+
 CODE = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=64)
 
 
