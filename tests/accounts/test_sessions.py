@@ -142,3 +142,23 @@ def test_a_person_or_the_secretariat_ends_all_sign_ins_at_once(app, ann, api):
                                                                         AuditEvent.subject_type == "User")).all()
         db.session.rollback()
     assert "user.signed_out_everywhere" in events
+
+
+def test_a_browser_s_open_connection_elsewhere_ends_at_the_next_sweep(app, ann):
+    """Signed out in another process: there only the database changed (no after-commit cut here),
+    and this process's sweep cuts the browser's live connection all the same."""
+    from governance.auth.models import User
+    from governance.extensions import socketio
+    from governance.realtime import ConnectionWatch
+    browser = app.test_client()
+    assert page_sign_in(browser, ann["email"]).status_code == 302
+    phone = socketio.test_client(app, flask_test_client=browser)
+    assert phone.is_connected()
+    ConnectionWatch.of(app)._sweep_once()
+    assert phone.is_connected()  # nothing changed yet: the sweep leaves it
+    with app.app_context():
+        user = db.session.get(User, ann["id"])
+        user.session_epoch += 1  # what end_all_sign_ins wrote in the other process
+        db.session.commit()
+    ConnectionWatch.of(app)._sweep_once()
+    assert not phone.is_connected()
