@@ -81,6 +81,8 @@ def login_link(code):
         if token is None:
             return invalid
         start_browser_session(token.user, link_token=token)
+        from governance.invitations.operations import link_opened
+        link_opened(token.id)  # the invitation desk shows who has opened their link
         return redirect(url_for("pages.index"))
     return render_template("login_link.html", organisation=Organisation.current(), person=row.user, code=code)
 
@@ -104,3 +106,4 @@ def _signed_in():
 # (imported last: they import it).
 from governance.pages import (account, calendar, first_run, i18n, meeting, organisation, registry,  # noqa: E402,F401
                               setup)
+from governance.pages import after_meeting, invitations  # noqa: E402,F401

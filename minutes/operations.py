@@ -325,14 +325,8 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     merely recorded); the sent, and those queued or being sent, are left as they are."""
     if audience not in AUDIENCES:
         raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
-    mail_from = None  # set when mail is to be sent: the From of every message queued now
-    if smtp_url:
-        try:
-            Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
-        except ValueError as error:
-            # the mail service as configured cannot be used: a server-side condition, not the input's
-            raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
-        mail_from = sender or getattr(actor, "email", None) or "secretariat@localhost"
+    # set when mail is to be sent: the From of every message queued now
+    mail_from = _mail_from(smtp_url, sender, actor) if smtp_url else None
     existing = {d.user_id: d for d in version.distributions}
     rows: list[Distribution] = []
     queued = 0
@@ -353,6 +347,60 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     record("memorandum.distributed", actor=actor, meeting=meeting, subject=version,
            after={"version": version.version, "audience": audience, "recipients": len(rows),
                   **distribution_counts(rows), "newly_queued": queued})
+    return rows
+
+
+def _mail_from(smtp_url: str, sender: str | None, actor) -> str:
+    """The From of messages queued now; 503 `smtp_misconfigured` when the URL cannot be used."""
+    try:
+        Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
+    except ValueError as error:
+        # the mail service as configured cannot be used: a server-side condition, not the input's
+        raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
+    return sender or getattr(actor, "email", None) or "secretariat@localhost"
+
+
+def recipients_preview(meeting: Meeting, version: MemorandumVersion, audience: str) -> list[dict]:
+    """Who a distribution to `audience` would reach, for the desk's confirmation: each person with
+    the edition they would get and the state of their copy of this version so far (None: not yet
+    recorded). `will_send` is what `distribute` would queue now (not yet sent, queued or sending).
+    Shape: [{"user_id", "name", "email", "edition", "status", "will_send"}]."""
+    if audience not in AUDIENCES:
+        raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
+    existing = {d.user_id: d for d in version.distributions}
+    answer = []
+    for recipient in recipients(meeting, audience):
+        row = existing.get(recipient.user.id)
+        status = row.status if row is not None else None
+        answer.append({"user_id": recipient.user.id, "name": recipient.user.display_name,
+                       "email": recipient.user.email, "edition": recipient.edition, "status": status,
+                       "will_send": status in (None, "recorded", "failed")})
+    return answer
+
+
+def retry_failed(meeting: Meeting, version: MemorandumVersion, *, actor, smtp_url: str | None,
+                 sender: str | None = None) -> list[Distribution]:
+    """Queue again the copies of `version` whose sending failed, and only those (whatever the
+    audience of the distribution that first listed them). Answers every row of the version.
+    503 `smtp_not_configured` without an SMTP server (nothing could be sent), 503
+    `smtp_misconfigured` with an unusable one."""
+    if not smtp_url:
+        raise ApiError(503, "smtp_not_configured", "E-mail is not available: no SMTP server is configured "
+                                                   "(EXCOM_SMTP_URL).")
+    mail_from = _mail_from(smtp_url, sender, actor)
+    rows = list(version.distributions)
+    retried = []
+    for row in rows:
+        if row.status != "failed":
+            continue
+        row.status, row.mail_from, row.claim, row.claimed_until = "queued", mail_from, None, None
+        row.email = row.user.email  # a corrected address counts for the next attempt
+        retried.append(row.email)
+    _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
+    if retried:
+        on_commit(wake_sender, key="outbox.wake")
+    record("memorandum.retried", actor=actor, meeting=meeting, subject=version,
+           after={"version": version.version, "retried": retried})
     return rows
 
 

@@ -34,13 +34,15 @@ on every message.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 
 from sqlalchemy import and_, or_, select
 
@@ -48,6 +50,7 @@ from governance.audit.operations import record
 from governance.dbtypes import utcnow
 from governance.extensions import db
 from governance.mail.sender import Sender as MailSender
+from governance.realtime import announce
 from governance.meetings.models import Meeting
 from minutes.models import Distribution
 from minutes.operations import Mailer, Recipient, memorandum_message, smtp_error_text
@@ -108,10 +111,31 @@ def claim(*, limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None 
         # built now, inside the transaction: CPU only, no I/O; after the commit the rows are expired
         message = memorandum_message(meeting, version, Recipient(row.user, row.edition),
                                      row.mail_from or FALLBACK_FROM, address=row.email)
+        stamp(message, row, now)
         jobs.append(Job(id=row.id, claim=token, email=row.email, meeting_id=meeting.id, version=version.version,
                         edition=row.edition, attempt=row.attempts, message=message))
     db.session.flush()
     return jobs
+
+
+def message_id(row: Distribution) -> str:
+    """The Message-ID of a recipient's copy: the same for every attempt at that copy, so that a
+    copy sent twice (a sender died mid-send, at-least-once above) reads as one message in a mail
+    client that folds duplicates. The row's id and creation time (hashed) keep it unique to this
+    installation's copy. Shape: <memorandum.{meeting}.{version}.{row}.{16 hex}@{From's domain}>."""
+    domain = parseaddr(row.mail_from or FALLBACK_FROM)[1].rpartition("@")[2] or "localhost"
+    stamp_ = hashlib.sha256(f"{row.id}:{row.version_id}:{row.created_at.isoformat()}".encode()).hexdigest()[:16]
+    return f"<memorandum.{row.version.meeting_id}.{row.version.version}.{row.id}.{stamp_}@{domain}>"
+
+
+def stamp(message: EmailMessage, row: Distribution, now: datetime) -> None:
+    """`Date` (the time of this attempt, RFC 5322 3.6.1: "the date and time at which the creator
+    of the message indicated that the message was complete") and `Message-ID` (RFC 5322 3.6.4);
+    mail servers and spam filters distrust a message without them."""
+    for header in ("Date", "Message-ID"):
+        del message[header]
+    message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+    message["Message-ID"] = message_id(row)
 
 
 def confirm(job: Job, error: str | None) -> None:
@@ -134,6 +158,11 @@ def confirm(job: Job, error: str | None) -> None:
         row.status, row.error, row.claim, row.claimed_until = "failed", error, None, None
         db.session.flush()
         record("memorandum.mail_failed", meeting=job.meeting_id, subject=row, after={**details, "error": error})
+    else:
+        return
+    # the desks showing this version's recipients fetch their states again (no address in the event)
+    announce("memorandum.mail", {"meeting_id": job.meeting_id, "version": job.version}, meeting_id=job.meeting_id,
+             audience="chair")
 
 
 def release(jobs: list[Job]) -> None:

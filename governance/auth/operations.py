@@ -253,14 +253,19 @@ def _bad_code() -> ApiError:
                     {"code": ["wrong, used or expired"]})
 
 
-def issue_access_link(user: User, *, actor: User, label: str = "") -> tuple[OneTimeCode, str]:
-    """A personal access link: a one-time code (EXCOM_ACCESS_LINK_HOURS) that, on first use,
-    signs a browser in with a session resting on the link's own token (never shown to
-    anyone): revoking that token (DELETE /tokens/{id}) ends the session."""
+def issue_access_link(user: User, *, actor: User, label: str = "",
+                      usable_until=None) -> tuple[OneTimeCode, str]:
+    """A personal access link: a one-time code (EXCOM_ACCESS_LINK_HOURS, or up to
+    `usable_until` when that is later: an invitation sent weeks before its meeting) that, on
+    first use, signs a browser in with a session resting on the link's own token (never shown
+    to anyone): revoking that token (DELETE /tokens/{id}) ends the session."""
     token, _never_shown = AccessToken.issue(user, "link", created_by=actor, label=label)
     db.session.flush()
     hours = float(current_app.config.get("EXCOM_ACCESS_LINK_HOURS") or DEFAULT_ACCESS_LINK_HOURS)
-    row, code = _new_code("access_link", user, lifetime=timedelta(hours=hours), actor=actor, token=token)
+    lifetime = timedelta(hours=hours)
+    if usable_until is not None:
+        lifetime = max(lifetime, usable_until - utcnow())
+    row, code = _new_code("access_link", user, lifetime=lifetime, actor=actor, token=token)
     record("token.issued", actor=actor, subject=token,
            after={"user_id": user.id, "kind": "link", "label": label, "expires_at": row.expires_at.isoformat()})
     return row, code
