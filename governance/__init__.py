@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     errors.register_error_handlers(app)
     boundary.init_app(app)
+    from governance import redact
+    redact.install()
     return app
 
 

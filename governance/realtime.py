@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from governance import policy
-from governance.auth.loading import LINK_TOKEN_KEY
+from governance.auth.loading import EPOCH_KEY, LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.fields import id_or_none
@@ -159,6 +159,9 @@ class Connection:
     # the hash of the token behind it: the bearer token a phone or script connected with, or
     # the access link a browser signed in with; None for a browser's password session
     token_hash: str | None
+    # a browser session's generation of its person's sign-ins (governance.auth.loading): once
+    # the person signs out anywhere, the sweep cuts it in every process
+    epoch: int | None = None
 
 
 class OnePerApp:
@@ -284,26 +287,34 @@ class ConnectionWatch(OnePerApp):
         snapshot = list(self.connections.values())
         hashes = list({c.token_hash for c in snapshot if c.token_hash})
         user_ids = list({c.user_id for c in snapshot})
-        dead_tokens, dead_users, suspects = set(), set(), set()
+        dead_tokens, dead_users, suspects, epochs = set(), set(), set(), {}
         app = self._app()
         if app is None:
             return
         with app.app_context():
+            from governance.auth import sessions
+            from governance.dbtypes import utcnow
+            # revoked, or a login token past its absolute limit (governance.auth.sessions)
+            too_old = utcnow() - sessions.limits()[1]
             for start in range(0, len(hashes), 500):
                 dead_tokens.update(db.session.scalars(
-                    select(AccessToken.token_hash).where(AccessToken.token_hash.in_(hashes[start:start + 500]),
-                                                         AccessToken.revoked_at.is_not(None))))
+                    select(AccessToken.token_hash).where(
+                        AccessToken.token_hash.in_(hashes[start:start + 500]),
+                        or_(AccessToken.revoked_at.is_not(None),
+                            and_(AccessToken.kind == "login", AccessToken.created_at < too_old)))))
             for start in range(0, len(user_ids), 500):
                 chunk = user_ids[start:start + 500]
                 dead_users.update(db.session.scalars(select(User.id).where(User.id.in_(chunk),
                                                                            User.active.is_(False))))
+                epochs.update(db.session.execute(select(User.id, User.session_epoch).where(User.id.in_(chunk))).all())
                 # whoever is not a delegate of an active EXCOM member must not sit in a members room
                 suspects.update(db.session.scalars(
                     select(User.id).outerjoin(Member, Member.id == User.member_id).where(
                         User.id.in_(chunk),
                         or_(Member.id.is_(None), not_(and_(Member.status == "active", Member.excom.is_(True)))))))
             db.session.rollback()
-        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users
+                 or (c.epoch is not None and c.epoch != epochs.get(c.user_id, c.epoch)))
         if suspects:
             self.reassess(suspects, observers=False)
 
@@ -425,7 +436,7 @@ def _connect(auth=None):
     elif current_user.is_authenticated:  # the user loader has checked the access link, if any
         user = current_user._get_current_object()
         socket_session["cookie_user_id"] = user.id
-        connection = Connection(user.id, _link_token_hash(user))
+        connection = Connection(user.id, _link_token_hash(user), socket_session.get(EPOCH_KEY))
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)

@@ -63,7 +63,7 @@
     row.querySelector("[data-access-link]").addEventListener("click", function () {
       var button = this;
       button.disabled = true;
-      X.api("POST", "/users/" + userId + "/token", {label: t("access_link_label")}).then(function (answer) {
+      X.api("POST", "/users/" + userId + "/access-link", {label: t("access_link_label")}).then(function (answer) {
         button.disabled = false;
         if (!answer.ok) {
           $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
@@ -72,7 +72,7 @@
         }
         var output = row.querySelector("[data-access-output]");
         var input = output.querySelector("input");
-        input.value = location.origin + "/login/link/" + answer.body.token;
+        input.value = location.origin + answer.body.url;
         show(output, true);
         input.focus();
         input.select();
