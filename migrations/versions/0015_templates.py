@@ -1,7 +1,7 @@
 """The memorandum in Russian as well as English, the recipient's language, the secretariat's template.
 
 Revision ID: 0015_templates
-Revises: 0010_desk
+Revises: 0015_publication
 Create Date: 2026-11-30
 
 Written by hand:
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_templates'
-down_revision = '0010_desk'
+down_revision = '0015_publication'
 branch_labels = None
 depends_on = None
 
