@@ -269,6 +269,9 @@ def put_template():
     data = upload.read(MAX_TEMPLATE_BYTES + 1)
     if len(data) > MAX_TEMPLATE_BYTES:
         raise _template_too_large()
+    # End the transaction before rendering (as the documents' upload does): the sign-in's touch of
+    # the token is all it holds, and the second check below touches it again in the one that commits.
+    db.session.rollback()
     try:
         run_apart(check_template, data)  # renders the sample four times: apart from the event loop
     except TemplateRefused as problem:
