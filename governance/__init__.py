@@ -88,7 +88,6 @@ def _register_blueprints(app: Flask) -> None:
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
     from governance.speakers.api import blp as speakers_api
-
     from minutes.api import blp as minutes_api
     from motions.api import blp as motions_api
     from voting.api import blp as voting_api

@@ -345,11 +345,10 @@ def archive():
 @with_appcontext
 def archive_write(meeting_id, path):
     """Write MEETING_ID's record, memoranda and audit events to PATH (a ZIP file)."""
+    from governance.audit.trail import read_snapshot
     from governance.extensions import db
     from governance.meetings.models import Meeting
     from minutes.archive.writer import write_archive  # minutes sits above governance
-
-    from governance.audit.trail import read_snapshot
     read_snapshot()  # the meeting, its polls and its events as of one moment
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:

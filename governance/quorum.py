@@ -3,8 +3,8 @@
 Voting members are counted per member, never per delegate: a city with three delegates
 in the room is one present voting member.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 RULES = ("majority", "two_thirds", "count")
 

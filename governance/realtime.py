@@ -9,10 +9,11 @@ from its `after_commit` hook, so nobody hears of a vote or a check-in that was r
 import logging
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from flask import current_app, has_app_context, request, session as socket_session
+from flask import current_app, has_app_context, request
+from flask import session as socket_session
 from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import event
@@ -22,8 +23,8 @@ from governance import policy
 from governance.auth.loading import LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
-from governance.fields import id_or_none
 from governance.extensions import db, socketio
+from governance.fields import id_or_none
 
 log = logging.getLogger(__name__)
 

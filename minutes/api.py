@@ -18,7 +18,7 @@ from minutes import operations
 from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
-from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
+from minutes.schemas import DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut
 from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",

@@ -22,10 +22,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
@@ -360,7 +361,7 @@ def _set_core_properties(doc: DocxDocument, record: Memorandum, edition: Edition
     props.subject = record.organisation_name
     props.author = props.last_modified_by = record.generated_by
     # python-docx writes the value with a "Z" as given: hand it naive UTC.
-    stamp = record.generated_at.astimezone(timezone.utc).replace(tzinfo=None)
+    stamp = record.generated_at.astimezone(UTC).replace(tzinfo=None)
     props.created = props.modified = stamp
     props.revision = record.version
     props.category = "Memorandum"

@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 import struct
 import zlib
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from governance.auth.models import User
 from governance.clock import running

@@ -217,7 +217,7 @@ class Sender:
         self.passes = 0
         self.task = None
 
-    def start(self) -> "Sender":
+    def start(self) -> Sender:
         self.task = socketio.start_background_task(self._run)
         return self
 

@@ -13,8 +13,16 @@ from governance.registry.schemas import OrganisationOut
 from motions import operations
 from motions.images import checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
-from motions.schemas import (CandidateOut, ExternalMemorandumIn, ExternalMemorandumOut, LogoIn, LogoPatch, MotionIn,
-                             MotionOut, MotionPatch)
+from motions.schemas import (
+    CandidateOut,
+    ExternalMemorandumIn,
+    ExternalMemorandumOut,
+    LogoIn,
+    LogoPatch,
+    MotionIn,
+    MotionOut,
+    MotionPatch,
+)
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1", description="Motions and logo candidates")
 

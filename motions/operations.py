@@ -6,10 +6,9 @@ memorandum change together with the result, or not at all.
 """
 import hashlib
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import func, select, text
-
 from werkzeug.utils import secure_filename
 
 from governance import files, numbering

@@ -11,8 +11,17 @@ from motions.models import Motion
 from voting import operations, rehearsal
 from voting.models import Ballot
 from voting.queries import load_poll, motion_rounds, poll_view, turnout
-from voting.schemas import (BallotOut, CastingVoteIn, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut,
-                            RehearsalCleared, TurnoutOut, VoteIn)
+from voting.schemas import (
+    BallotOut,
+    CastingVoteIn,
+    CloseIn,
+    MotionWithRoundsOut,
+    PollOut,
+    ReceiptOut,
+    RehearsalCleared,
+    TurnoutOut,
+    VoteIn,
+)
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 

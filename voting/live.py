@@ -87,7 +87,7 @@ realtime.state_providers.append(_join_state)
 def _vote(data=None):
     """A phone votes. The vote goes into this process's ballot box, which records it with the
     others arriving at the same moment; the ack comes after the commit that holds it."""
-    from voting.ballot_box import BallotBox, Slip, NOT_RECORDED
+    from voting.ballot_box import NOT_RECORDED, BallotBox, Slip
 
     data = data if isinstance(data, dict) else {}
     try:

@@ -22,8 +22,15 @@ from motions.operations import decide_motion, put_to_vote
 from voting import results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
-from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
-                            standing_of_voters)
+from voting.queries import (
+    approves,
+    audience,
+    ballot_rows,
+    last_closed_poll,
+    participation_rows,
+    poll_view,
+    standing_of_voters,
+)
 
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:

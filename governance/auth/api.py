@@ -6,8 +6,18 @@ from governance import policy
 from governance.auth import operations
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User, hash_token
-from governance.auth.schemas import (FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut, TokenIn, TokenOut,
-                                     UserIn, UserOut, UserPatch)
+from governance.auth.schemas import (
+    FirstRunIn,
+    FirstRunState,
+    LoginIn,
+    LoginOut,
+    MeOut,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from governance.errors import not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat

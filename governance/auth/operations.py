@@ -2,9 +2,9 @@
 the boundary commits."""
 import secrets
 
-from governance.audit.operations import record
 from sqlalchemy.exc import IntegrityError
 
+from governance.audit.operations import record
 from governance.auth.models import AccessToken, SetupToken, User, email_key, hash_token
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, invalid

@@ -1,7 +1,7 @@
-from governance.fields import Id
 from marshmallow import Schema, fields, validate
 
 from governance.auth.models import ROLES
+from governance.fields import Id
 from governance.registry.schemas import OrganisationPatch
 
 

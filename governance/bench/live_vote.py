@@ -29,7 +29,6 @@ once in the result, or a cast count above the votes sent. Choices rotate yes/no/
 that the result's counts can be compared choice by choice with what was acknowledged.
 """
 import asyncio
-import json
 import os
 import random
 import resource
@@ -44,6 +43,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -323,7 +323,7 @@ class Setup:
 
 def populate(database_url: str, instance: Path, secret: str, voters: int, app=None) -> Setup:
     """The meeting and its N voting delegates, through the app's own operations, in this process."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from governance import create_app
     from governance.auth import operations as auth_ops
@@ -346,7 +346,7 @@ def populate(database_url: str, instance: Path, secret: str, voters: int, app=No
         # one Redis (whose pub/sub ignores database numbers) do not hear each other's events.
         meeting = meeting_ops.create_meeting(
             actor=chair, id=random.randint(100_000, 1_999_999), title=f"Live-vote benchmark, {voters} voters",
-            starts_at=datetime(2026, 1, 1, 10, 0, tzinfo=timezone.utc), timezone="UTC",
+            starts_at=datetime(2026, 1, 1, 10, 0, tzinfo=UTC), timezone="UTC",
             quorum={"rule": "majority", "count": None})
         session = meeting_ops.add_session(meeting, actor=chair, title="Plenary", kind="open")
         item = meeting_ops.add_item(session, actor=chair, title="Benchmark motion", kind="motion")
@@ -367,7 +367,7 @@ def populate(database_url: str, instance: Path, secret: str, voters: int, app=No
         # Participation and check-in rows straight in: add_participant and record_attendance
         # recompute and announce the quorum at each call (O(N) each, O(N^2) for the set-up),
         # which is right for a desk checking people in one by one and pointless here.
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for user, _member_id, _secret in delegates:
             db.session.add(Participant(meeting_id=meeting.id, user_id=user.id, group="excom_member", chair=False,
                                        excused=False))
@@ -562,7 +562,7 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         poll_id = poll["id"]
         try:
             await asyncio.wait_for(asyncio.gather(*(v.opened.wait() for v in voters)), 60)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         not_opened = sum(1 for v in voters if v.opened_at is None)
         figures["opened_latency_p99"] = _ms(percentile([v.opened_at - opened_at for v in voters if v.opened_at], .99))
@@ -594,7 +594,7 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         close_answered = time.perf_counter()
         try:
             await asyncio.wait_for(asyncio.gather(*(v.closed.wait() for v in voters)), 60)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         profiler.stop()
 

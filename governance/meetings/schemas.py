@@ -1,7 +1,8 @@
-from governance.fields import Id, known_timezone as _known_timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from governance import policy
+from governance.fields import Id
+from governance.fields import known_timezone as _known_timezone
 from governance.meetings.models import ATTENDANCE_MODES, GROUPS, ITEM_KINDS, QUORUM_RULES, SESSION_KINDS
 
 

@@ -18,6 +18,7 @@ from governance.pages.organisation import time_zones
 from governance.registry.models import Organisation
 from governance.views import bp
 
+
 def _body(form) -> dict:
     return {"key": form.get("key", "").strip(),
             "organisation": {"name": form.get("organisation_name", "").strip(),

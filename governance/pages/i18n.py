@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import redirect, request
-from flask_babel import Babel, get_locale, lazy_gettext as _l
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from governance.views import bp

@@ -9,8 +9,17 @@ from governance.lookup import get_or_404, require_secretariat
 from governance.pagination import paginate
 from governance.registry import importing, operations, queries
 from governance.registry.models import Member, Organisation
-from governance.registry.schemas import (ExportQuery, ImportReport, MemberIn, MemberOut, MemberPatch, OrganisationOut,
-                                         OrganisationPatch, StatusChangeOut, import_report)
+from governance.registry.schemas import (
+    ExportQuery,
+    ImportReport,
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+    OrganisationOut,
+    OrganisationPatch,
+    StatusChangeOut,
+    import_report,
+)
 from governance.uploads import FILE_BODY, TABLE_RESPONSE, table_file, uploaded_file
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="The organisation and its members")

@@ -54,7 +54,7 @@ def test_observers_and_a_second_delegate_do_not_add_to_quorum(app, make, api):
         make.delegate(meeting, "Abuja")
         press = make.user(email="press@example.org")
         make.participant(meeting, press, group="observer_media")
-        desk_user = make.user(email="desk@example.org", roles=["secretariat"])
+        make.user(email="desk@example.org", roles=["secretariat"])
         ids = (meeting.id, first.id, second.id, press.id)
     meeting_id, first_id, second_id, press_id = ids
     desk = api.as_user("desk@example.org")
@@ -100,10 +100,10 @@ def test_the_quorum_base_is_the_whole_board_registered_or_not(app, make, api):
     """12 active EXCOM members in the registry; delegates of 7 are registered and 4 check in:
     a majority of 12 is 7, so no poll can open, and the memorandum lists the other 8 as
     absent, the 5 who registered nobody by their name."""
+    from governance.extensions import db as _db
     from governance.meetings.models import Meeting
     from minutes.collect import collect
     from motions import operations as motion_ops
-    from governance.extensions import db as _db
 
     with app.app_context():
         meeting = make.meeting()

@@ -10,7 +10,7 @@ tie-break, Cali admitted 11–0–1); they are not what the meeting decided.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from minutes.builder import DEFAULT_LOGO_PATH
@@ -37,7 +37,7 @@ SIMPLE_MAJORITY = "simple majority of the votes cast"
 
 def local(hour: int, minute: int = 0, day: int = 20) -> datetime:
     """A wall-clock time in Almaty on the meeting day, stored as UTC like the database does."""
-    return datetime(2024, 9, day, hour, minute, tzinfo=ALMATY).astimezone(timezone.utc)
+    return datetime(2024, 9, day, hour, minute, tzinfo=ALMATY).astimezone(UTC)
 
 
 # (member, representative, title) — the twelve EXCOM members, all present.

@@ -8,9 +8,9 @@ import pytest
 pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = pytest.mark.live
-
 from tests.pages.conftest import CHAIR, DELEGATE, OBSERVER, SECRETARIAT
+
+pytestmark = pytest.mark.live
 
 PO_FILE = Path(__file__).resolve().parents[2] / "governance" / "translations" / "ru" / "LC_MESSAGES" / "messages.po"
 

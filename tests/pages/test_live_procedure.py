@@ -17,8 +17,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.live
 
-from tests.pages.conftest import (CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom,  # noqa: E402
-                                  _free_port)
+from tests.pages.conftest import CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom, _free_port  # noqa: E402
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: E402,F401  (fixture)
 
 REPORT = "Review of 2024 WeGO Secretariat Annual Report"

@@ -7,10 +7,10 @@ import pytest
 pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = pytest.mark.live
-
 from tests.pages.conftest import CHAIR, DELEGATE, OBSERVER, SECRETARIAT, screenshot
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.live
 
 RUSSIAN_DELEGATE = "abuja@excom.example.org"
 

@@ -9,7 +9,6 @@ from babel.messages.pofile import read_po
 
 from tests.databases import ONE_DATABASE
 
-
 DEMO_PASSWORD = "excom-demo"
 CHAIR = "seoul@excom.example.org"
 SECRETARIAT = "secretary-general@excom.example.org"

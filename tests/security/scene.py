@@ -10,6 +10,7 @@ import io
 import itertools
 import struct
 import zlib
+from datetime import UTC
 from types import SimpleNamespace
 
 from flask_migrate import upgrade
@@ -232,7 +233,7 @@ class Scene:
         are refused share one; each role that succeeds gets a fresh one."""
         if key and key in self._scratch:
             return self._scratch[key]
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from governance.auth.models import User
         from governance.meetings import operations as meetings
@@ -242,7 +243,7 @@ class Scene:
         with self.app.app_context():
             desk = db.session.get(User, self.user_ids["secretariat"])
             meeting = meetings.create_meeting(actor=desk, title=f"Scratch meeting {next(_serial)}", venue="Hall",
-                                              timezone="UTC", starts_at=datetime(2025, 3, 1, 9, tzinfo=timezone.utc),
+                                              timezone="UTC", starts_at=datetime(2025, 3, 1, 9, tzinfo=UTC),
                                               quorum={"rule": "count", "count": 1})
             sessions, items, motions, polls = {}, {}, {}, {}
             for kind, title in (("open", "Scratch open"), ("closed", "CLOSED-SCRATCH")):

@@ -30,17 +30,26 @@ import itertools
 import json
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from docx import Document
 
+from governance import create_app
 from governance.extensions import socketio
 from tests.factories import wipe_database
-from tests.security.scene import (EXTERNAL_PDF, OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate,
-                                  ok, png)
-from governance import create_app
+from tests.security.scene import (
+    EXTERNAL_PDF,
+    OUTSIDERS,
+    PASSWORD,
+    ROLES,
+    Scene,
+    app_config,
+    load_demo,
+    ok,
+    png,
+)
 
 _n = itertools.count(1)
 
