@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, vali
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from governance.names import name_key
 from governance.registry.models import Member
 
 ROLES = ("secretariat",)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: a delegate, the secretariat, an observer."""
 
     __tablename__ = "users"
@@ -78,7 +78,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     """A bearer token: from a login, or a personal one issued by the secretariat.
 
     Only its SHA-256 is stored, so a copy of the database gives nobody a way in; revoking
@@ -125,7 +125,7 @@ class AccessToken(db.Model):
         return {token.token_hash: token.user for token in tokens if token.usable}
 
 
-class SetupToken(db.Model):
+class SetupToken(Model):
     """The one-time key of the first-run page, printed by `excom init-db` while the database
     holds no account. Only its SHA-256 is kept; it is spent by the set-up it allows, and a
     newer key (the next `excom init-db`) replaces any older one."""

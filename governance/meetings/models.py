@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from governance.registry.models import Member
 
 QUORUM_RULES = ("majority", "two_thirds", "count")
@@ -18,7 +18,7 @@ GROUPS = ("excom_member", "observer_city", "observer_institution", "observer_med
 ATTENDANCE_MODES = ("in_person", "online")
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "meetings"
     __table_args__ = (CheckConstraint(f"quorum_rule IN {QUORUM_RULES}", name="quorum_rule"),)
 
@@ -64,7 +64,7 @@ class Meeting(db.Model):
         return [item for session in self.sessions for item in session.items]
 
 
-class MeetingSession(db.Model):
+class MeetingSession(Model):
     """A part of a meeting held in the open (everyone) or closed (EXCOM members only)."""
 
     __tablename__ = "meeting_sessions"
@@ -88,7 +88,7 @@ class MeetingSession(db.Model):
         return self.kind == "closed"
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_items"
     __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="kind"),)
 
@@ -114,7 +114,7 @@ class AgendaItem(db.Model):
         return self.session.closed
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person invited to a meeting, in one group; the chair is a participant too."""
 
     __tablename__ = "participants"
@@ -134,7 +134,7 @@ class Participant(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One stay in the meeting: checked in (in the room or online) and, later, out.
 
     At most one open stay per person: a partial unique index makes a double check-in from
