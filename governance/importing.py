@@ -103,7 +103,8 @@ def plan_table(table: list[list[str]], columns: tuple[Column, ...], key: str) ->
     missing = [c.field for c in columns if c.required and c not in positions.values()]
     if missing:
         problems.append("The first row must name the column " + ", ".join(missing) + ".")
-    rows, seen = [], {}
+    rows: list[RowPlan] = []
+    seen: dict[object, RowPlan] = {}
     for offset, cells in enumerate(body):
         row = RowPlan(line=offset + 2, values={})
         for field_name in missing:  # a row without a required column is never valid

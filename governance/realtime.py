@@ -201,13 +201,14 @@ class ConnectionWatch(OnePerApp):
         from governance.meetings.models import Meeting
         seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
                  for name in socketio.server.rooms(sid, namespace="/")}
-        verdicts = {}
+        verdicts: dict[tuple[int, str], str | None] = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            if not (members or chair):
+            room = members or chair
+            if room is None:
                 continue
             user = db.session.get(User, user_id)
-            meeting = db.session.get(Meeting, int((members or chair)[1]))
+            meeting = db.session.get(Meeting, int(room[1]))
             if members and (user is None or meeting is None or not policy.can_see_closed_session(user, meeting)):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
@@ -247,7 +248,9 @@ class ConnectionWatch(OnePerApp):
         snapshot = list(self.connections.values())
         hashes = list({c.token_hash for c in snapshot if c.token_hash})
         user_ids = list({c.user_id for c in snapshot})
-        dead_tokens, dead_users, suspects = set(), set(), set()
+        dead_tokens: set[str] = set()
+        dead_users: set[int] = set()
+        suspects: set[int] = set()
         app = self._app()
         if app is None:
             return
@@ -373,7 +376,8 @@ def _connect(auth=None):
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)
-    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection
+    # current_app is a LocalProxy typed as Flask; Flask-SocketIO sets request.sid
+    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection  # type: ignore[attr-defined]
     join_room(user_room(connection.user_id))  # not user.id: the rollback expired it
     return True
 
@@ -382,7 +386,7 @@ def _connect(auth=None):
 def _disconnect(*_reason):
     watch = current_app.extensions.get(ConnectionWatch.KEY)
     if watch is not None:
-        watch.connections.pop(request.sid, None)
+        watch.connections.pop(request.sid, None)  # type: ignore[attr-defined]  # set by Flask-SocketIO
 
 
 @socketio.on("join")
@@ -406,5 +410,5 @@ def _join(user, data):
              "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
     for provide in state_providers:
         state.update(provide(meeting, user))
-    log.debug("sid %s joined meeting %s", request.sid, meeting.id)
+    log.debug("sid %s joined meeting %s", request.sid, meeting.id)  # type: ignore[attr-defined]  # Flask-SocketIO
     return {"ok": True, "state": state}

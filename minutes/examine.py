@@ -22,7 +22,8 @@ def examine_versions(trail: Trail) -> list[Finding]:
     for version in db.session.scalars(select(MemorandumVersion).order_by(MemorandumVersion.id)):
         built = trail.about("MemorandumVersion", version.id, "memorandum.built")
         approvals = trail.about("MemorandumVersion", version.id, "memorandum.approved")
-        recorded = (approvals or built or [None])[-1]
+        said = approvals or built
+        recorded = said[-1] if said else None
         problems = []
         if recorded is None:
             problems.append("the audit trail records no build of it")

@@ -86,6 +86,7 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
     if poll.method == "yes_no":
         result = results.yes_no_result(poll.majority, counts, electorate)
     elif poll.method == "exhaustive":
+        assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=counts,
                                            tie_break=poll.reason == "tie_break", electorate=electorate,
                                            casting_vote=casting_vote)
@@ -158,7 +159,7 @@ def examine_poll(poll: PollFacts) -> list[str]:
         problems.append(f"the result names a casting vote ({published['casting_vote']!r}) that the audit trail "
                         "does not record")
     final = at_close
-    if casting_vote is not None:
+    if casting_event is not None and casting_vote is not None:  # the vote comes from the event
         try:
             final = recount(poll, casting_vote)
         except Exception as error:  # noqa: BLE001
@@ -232,7 +233,7 @@ def examine_decision(motion: MotionFacts, polls: list[PollFacts]) -> list[str]:
         problems.append(f"{len(deciding)} polls decided it (polls {', '.join(str(p.id) for p in deciding)})")
     if deciding:
         poll = deciding[-1]
-        result = poll.result
+        result = poll.result or {}  # never empty: it decided
         if motion.status != result["status"]:
             problems.append(f"it is marked {motion.status}, but its poll {poll.id} (round {poll.round}) "
                             f"{result['status']} it")

@@ -69,7 +69,7 @@ def progress_changed(poll: Poll) -> None:
 
 
 def _mark_dirty(poll_id: int) -> None:
-    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})
+    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})  # type: ignore[attr-defined]  # a LocalProxy
 
 
 def _join_state(meeting, user) -> dict:
@@ -96,4 +96,4 @@ def _vote(data=None):
         db.session.rollback()
         log.exception("could not check the credentials of a vote")
         return NOT_RECORDED.body()
-    return BallotBox.of(current_app._get_current_object()).cast(Slip(token_hash, user_id, data))
+    return BallotBox.of(current_app._get_current_object()).cast(Slip(token_hash, user_id, data))  # type: ignore[attr-defined]  # a LocalProxy

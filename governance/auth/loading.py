@@ -19,10 +19,10 @@ LINK_TOKEN_KEY = "excom_link_token"
 @login_manager.user_loader
 def _load_from_cookie(user_id: str):
     # signed by us, but an id all the same: ASCII digits within range (str.isdigit takes "²")
-    user_id = id_or_none(int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 else None
-    if user_id is None:
+    found_id = id_or_none(int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 else None
+    if found_id is None:
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, found_id)
     if user is None or not user.active:
         return None
     if LINK_TOKEN_KEY in session and not _link_still_valid(session[LINK_TOKEN_KEY], user):

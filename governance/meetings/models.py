@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -8,6 +9,9 @@ from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
 from governance.extensions import Model, db
 from governance.registry.models import Member
+
+if TYPE_CHECKING:  # governance.documents imports this module
+    from governance.documents.models import ItemDocument
 
 QUORUM_RULES = ("majority", "two_thirds", "count")
 SESSION_KINDS = ("open", "closed")
@@ -53,6 +57,10 @@ class Meeting(Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @overload
+    def local(self, moment: datetime) -> datetime: ...
+    @overload
+    def local(self, moment: None) -> None: ...
     def local(self, moment: datetime | None) -> datetime | None:
         return moment.astimezone(self.zone) if moment else None
 
@@ -102,7 +110,7 @@ class AgendaItem(Model):
 
     session: Mapped[MeetingSession] = relationship(back_populates="items")
     # governance.documents.models: visible exactly as the item is
-    documents: Mapped[list["ItemDocument"]] = relationship(  # noqa: F821
+    documents: Mapped[list["ItemDocument"]] = relationship(
         back_populates="item", order_by="ItemDocument.id", cascade="all, delete-orphan", passive_deletes=True)
 
     @property

@@ -179,13 +179,13 @@ def _check_polls(meeting: dict, polls: list[dict], events: list[dict], verdict: 
         verdict.findings += [f"poll {poll['id']} ({motion['title']}, round {poll['round']}): {problem}"
                              for problem in examine_poll(facts)]
     for motion in meeting["motions"]:
-        facts = MotionFacts(id=motion["id"], title=motion["title"], status=motion["status"],
-                            resolution_number=motion["resolution_number"], winner=motion["winner"],
-                            events=_events_about(events, "Motion", motion["id"], "motion.adopted", "motion.rejected",
-                                                 "motion.elected"))
+        motion_facts = MotionFacts(id=motion["id"], title=motion["title"], status=motion["status"],
+                                   resolution_number=motion["resolution_number"], winner=motion["winner"],
+                                   events=_events_about(events, "Motion", motion["id"], "motion.adopted",
+                                                        "motion.rejected", "motion.elected"))
         polls_of = sorted(by_motion.get(motion["id"], []), key=lambda p: p.round)
         verdict.findings += [f"motion {motion['id']} ({motion['title']}): {problem}"
-                             for problem in examine_decision(facts, polls_of)]
+                             for problem in examine_decision(motion_facts, polls_of)]
 
 
 def _check_memoranda(versions: list[dict], files: dict, events: list[dict], verdict: Verdict) -> None:
