@@ -78,7 +78,8 @@ def create_user(name, email, roles, member, title, affiliation, password, no_pas
         fields = UserIn().load(body)
         user = operations.create_user(actor=None, **fields)
     except ValidationError as error:
-        problems = "; ".join(f"{field}: {' '.join(map(str, texts))}" for field, texts in error.messages.items())
+        problems = "; ".join(f"{field}: {' '.join(map(str, texts))}"
+                             for field, texts in error.normalized_messages().items())
         raise click.ClickException(problems) from None
     except ApiError as error:
         raise click.ClickException(error.message) from None
@@ -377,6 +378,7 @@ def archive_verify(path, anchors):
     if not verdict.holds:
         click.echo(f"archive FAILED: {len(verdict.findings)} differences", err=True)
         sys.exit(1)
+    assert verdict.head is not None  # an archive holds up to its chain's head
     click.echo(f"archive holds: every file as listed, {verdict.events} audit events chained up to "
                f"{verdict.head[0]}:{verdict.head[1]}, {verdict.polls} closed polls recounted")
 

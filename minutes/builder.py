@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape as xml_escape
@@ -227,7 +227,7 @@ def utc_offset(moment: datetime, tz: ZoneInfo) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def format_date(moment: datetime, tz: ZoneInfo) -> str:
+def format_date(moment: datetime, tz: tzinfo) -> str:
     local = moment.astimezone(tz)
     # Month names spelled out by hand: strftime's %B follows the server locale.
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}"

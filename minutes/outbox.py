@@ -104,7 +104,7 @@ def claim(*, limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None 
         row.status, row.claim, row.claimed_until = "sending", token, now + lease
         row.attempts += 1
         version = row.version
-        meeting = meetings.get(version.meeting_id) or db.session.get(Meeting, version.meeting_id)
+        meeting = meetings.get(version.meeting_id) or db.session.get_one(Meeting, version.meeting_id)
         meetings[meeting.id] = meeting
         # built now, inside the transaction: CPU only, no I/O; after the commit the rows are expired
         message = memorandum_message(meeting, version, Recipient(row.user, row.edition),

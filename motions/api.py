@@ -155,6 +155,7 @@ def logo_image(candidate_id):
     candidate = _visible_logo(candidate_id)
     shown = candidate.shown
     if shown is None:  # an SVG stored before uploads were drawn: offered as a download only
+        assert candidate.image is not None  # _visible_logo answers 404 without one
         return download(candidate.image, candidate.image_mimetype or "application/octet-stream",
                         f"logo-{candidate.id}")
     return Response(shown[0], mimetype=shown[1], headers=IMAGE_HEADERS)
@@ -168,6 +169,7 @@ def logo_original(candidate_id):
     """The file as uploaded (an SVG's source), always as a download (Content-Disposition:
     attachment), never shown inline."""
     candidate = _visible_logo(candidate_id)
+    assert candidate.image is not None  # _visible_logo answers 404 without one
     return download(candidate.image, candidate.image_mimetype or "application/octet-stream",
                     f"logo-{candidate.id}")
 

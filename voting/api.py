@@ -27,7 +27,7 @@ blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, vo
 
 
 def _with_rounds(motion: Motion) -> Motion:
-    motion.rounds = motion_rounds(motion)
+    motion.rounds = motion_rounds(motion)  # type: ignore[attr-defined]  # read by the Out schema; not a column
     return motion
 
 

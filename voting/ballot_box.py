@@ -19,6 +19,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -74,6 +75,7 @@ class BallotBox(OnePerApp):
         self.slips.put(slip)
         if not slip.recorded.wait(WAIT_FOR_RECORDING):
             return NOT_CONFIRMED.body()
+        assert slip.answer is not None  # answered before it is marked recorded
         return slip.answer
 
     def _record_forever(self) -> None:
@@ -174,7 +176,7 @@ def record_slips(slips: list[Slip]) -> list[dict]:
         if refusal is not None:
             answers[index] = refusal.body()
         else:
-            by_poll[slip.poll_id].append(index)
+            by_poll[cast(int, slip.poll_id)].append(index)  # _shape_refusal refused a slip without one
     for poll_id, indexes in by_poll.items():
         poll = load_poll(poll_id)
         if poll is not None:
@@ -185,13 +187,13 @@ def record_slips(slips: list[Slip]) -> list[dict]:
                 answers[index] = not_found("poll").body()
             else:
                 ready.append(index)
-        if not ready:
+        if poll is None or not ready:  # no poll: every slip was answered above
             continue
         receipts = cast_votes(poll, [(users[i], slips[i].data["choice"]) for i in ready])
         for index, receipt in zip(ready, receipts):
             answers[index] = receipt.body() if isinstance(receipt, ApiError) \
                 else {"ok": True, "receipt": receipt, "poll_id": poll.id}
-    return answers
+    return cast(list[dict], answers)  # every slip answered
 
 
 def _voters(slips: list[Slip]) -> list[User | None]:
@@ -202,4 +204,5 @@ def _voters(slips: list[Slip]) -> list[User | None]:
     by_id = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_(user_ids), User.active.is_(True)).options(joinedload(User.member)))} \
         if user_ids else {}
-    return [by_hash.get(s.token_hash) if s.token_hash else by_id.get(s.user_id) for s in slips]
+    return [by_hash.get(s.token_hash) if s.token_hash else by_id.get(s.user_id) if s.user_id is not None else None
+            for s in slips]

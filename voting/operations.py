@@ -5,6 +5,8 @@ vote (two indexed look-ups), and two inserts whose primary keys enforce one vote
 No recount, no broadcast per vote: progress is coalesced (voting.live).
 """
 import json
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -180,10 +182,10 @@ def _insert_votes(poll: Poll, accepted: list[tuple[int, dict, dict]], answers: l
 def _insert_unless_present(model):
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the database in use."""
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(model).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        return postgresql_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return sqlite_insert(model).on_conflict_do_nothing()
 
 
 def _counts(poll: Poll) -> dict[str, int]:
@@ -199,6 +201,7 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
             raise invalid({"casting_vote": ["A yes/no vote that ties is not adopted; there is no casting vote."]})
         result = results.yes_no_result(motion.majority, _counts(poll), electorate)
     elif poll.method == "exhaustive":
+        assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         try:
             result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=_counts(poll),
                                                tie_break=poll.reason == "tie_break", electorate=electorate,
@@ -250,7 +253,8 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
     result = poll_result(poll, electorate, casting_vote)
     # sealed: the ballots (with a named ballot's member) and who took part, as voting.seal says
-    rows = [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
+    rows: Sequence[tuple[str, str, int | None, datetime | str | None]] = \
+        [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
         else ballot_rows(poll.id)
     poll.ballots_digest = seal.ballots_digest(poll.id, rows)
     participations = seal.participations_digest(poll.id, participation_rows(poll.id))

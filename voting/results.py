@@ -2,6 +2,7 @@
 into the shape API.md promises. No Flask, no database."""
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from voting.majority import decide
 from voting.tally import exhaustive_round, instant_runoff
@@ -65,7 +66,7 @@ def irv_result(*, candidates: list, choices: list[str], electorate: Electorate, 
     rankings = [json.loads(choice) for choice in choices if choice != "abstain"]
     abstain = len(choices) - len(rankings)
     outcome = instant_runoff(candidates, rankings, casting_votes=casting_votes or ())
-    rounds = [{"round": number, "counts": {str(c): n for c, n in r.counts.items()}, "counting": r.counting,
+    rounds: list[dict[str, Any]] = [{"round": number, "counts": {str(c): n for c, n in r.counts.items()}, "counting": r.counting,
                "exhausted": r.exhausted, "threshold": r.threshold, "eliminated": list(r.eliminated),
                "continuing": list(r.continuing), "level": list(r.level), "casting_votes": list(r.casting_votes)}
               for number, r in enumerate(outcome.rounds, start=1)]

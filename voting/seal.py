@@ -20,8 +20,8 @@ member's vote ("voted by").
 """
 import hashlib
 from collections.abc import Iterable
-from operator import itemgetter
 from datetime import datetime
+from operator import itemgetter
 
 from governance.audit.chain import canonical_json, canonical_time
 

@@ -1,7 +1,9 @@
 """Changes to users and tokens, and the first run. Each flushes and writes its audit event;
 the boundary commits."""
 import secrets
+from typing import cast
 
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from governance.audit.operations import record
@@ -139,9 +141,9 @@ def issue_setup_key() -> str:
 
 def _spend_setup_key(secret: str) -> None:
     """Mark the key used, once: of two set-ups racing with one key, the database lets one through."""
-    spent = db.session.execute(
+    spent = cast(CursorResult, db.session.execute(  # an UPDATE answers a cursor result
         db.update(SetupToken).where(SetupToken.token_hash == hash_token(secret or ""), SetupToken.used_at.is_(None))
-        .values(used_at=utcnow()))
+        .values(used_at=utcnow())))
     if spent.rowcount != 1:
         raise ApiError(401, "bad_setup_key", "This set-up key is wrong or was already used; "
                                              "`excom init-db` prints a new one.", {"key": ["wrong or used"]})

@@ -223,7 +223,7 @@ def load_documents(items) -> None:
     items = [item for item in items if "documents" not in item.__dict__]
     if not items:
         return
-    found = {item.id: [] for item in items}
+    found: dict[int, list[ItemDocument]] = {item.id: [] for item in items}
     for document in db.session.scalars(db.select(ItemDocument).where(ItemDocument.item_id.in_(list(found)))
                                        .order_by(ItemDocument.id)):
         found[document.item_id].append(document)
