@@ -67,11 +67,13 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
         member = db.session.get(Member, member_id)
         if member is None:
             raise invalid({"member_id": ["No member has this id."]})
+        assert action is not None, "MotionIn requires the action of a membership motion"
         allowed_from, _ = MEMBERSHIP_EFFECTS[action]
         if member.status not in allowed_from:
             raise invalid({"action": [f"{member.name} is {member.status}; it cannot be asked to {action}."]})
         motion.member, motion.action = member, action
     if kind == "host_city":
+        assert candidates is not None, "MotionIn requires the candidates of a host city election"
         for position, candidate_id in enumerate(candidates, start=1):
             member = db.session.get(Member, candidate_id)
             if member is None:
@@ -312,18 +314,22 @@ def _apply(motion: Motion, actor) -> None:
     meeting = motion.meeting
     reason = f"{motion.resolution_number}: {motion.title}"
     if motion.kind == "membership":
-        allowed_from, new_status = MEMBERSHIP_EFFECTS[motion.action]
-        if motion.member.status not in allowed_from:  # changed since the motion was put
+        member, action = motion.member, motion.action
+        assert member is not None and action is not None  # a membership motion names both
+        allowed_from, new_status = MEMBERSHIP_EFFECTS[action]
+        if member.status not in allowed_from:  # changed since the motion was put
             raise conflict("member_status_changed",
-                           f"{motion.member.name} is now {motion.member.status}; the motion cannot apply.")
-        registry_ops.update_member(motion.member, {"status": new_status}, actor=actor, meeting=meeting,
+                           f"{member.name} is now {member.status}; the motion cannot apply.")
+        registry_ops.update_member(member, {"status": new_status}, actor=actor, meeting=meeting,
                                    reason=reason, motion=motion)
     elif motion.kind == "host_city":
+        assert motion.winner is not None  # applied once elected
         before = meeting.next_host_id
         meeting.next_host_id = motion.winner.member_id
         record("meeting.next_host", actor=actor, meeting=meeting, subject=meeting,
                before={"next_host_id": before}, after={"next_host_id": meeting.next_host_id, "reason": reason})
     elif motion.kind == "logo":
+        assert motion.winner is not None  # applied once elected
         organisation = Organisation.ensure()
         organisation.logo = motion.winner.image
         organisation.logo_mimetype = motion.winner.image_mimetype

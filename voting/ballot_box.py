@@ -189,7 +189,7 @@ def record_slips(slips: list[Slip]) -> list[dict]:
                 ready.append(index)
         if poll is None or not ready:  # no poll: every slip was answered above
             continue
-        receipts = cast_votes(poll, [(users[i], slips[i].data["choice"]) for i in ready])
+        receipts = cast_votes(poll, [(user, slips[i].data["choice"]) for i in ready if (user := users[i]) is not None])
         for index, receipt in zip(ready, receipts):
             answers[index] = receipt.body() if isinstance(receipt, ApiError) \
                 else {"ok": True, "receipt": receipt, "poll_id": poll.id}

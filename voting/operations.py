@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from governance import policy
 from governance.audit.operations import record
+from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, forbidden, invalid
 from governance.extensions import db
@@ -108,7 +109,7 @@ def cast_vote(poll: Poll, *, voter, choice) -> str:
     return answer
 
 
-def cast_votes(poll: Poll, votes: list[tuple[object, object]]) -> list[str | ApiError]:
+def cast_votes(poll: Poll, votes: list[tuple[User, object]]) -> list[str | ApiError]:
     """Record several votes in one poll at once (the live ballot box gathers them): the same
     checks as for one vote, each asked of the database once for the whole batch, and two
     multi-row inserts. Answers, vote by vote, its receipt or the ApiError that refuses it.
