@@ -219,8 +219,8 @@ def bench_live_vote(voters, database, redis, servers, transport, connect_concurr
     from governance.bench.live_vote import BenchError, run
     try:
         figures = run(voters, database=database, redis=redis, servers=servers, transport=transport,
-                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep, nginx=nginx,
-                      async_mode=async_mode)
+                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep,
+                      nginx=nginx, async_mode=async_mode)
     except BenchError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures))

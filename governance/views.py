@@ -82,7 +82,8 @@ def login_link(token):
         csrf.protect()
         login_user(user)
         # the session lasts as long as the link: revoking the token ends it (governance.auth.loading)
-        remember_link_login(db.session.scalar(db.select(AccessToken).where(AccessToken.token_hash == hash_token(token))))
+        remember_link_login(db.session.scalar(
+            db.select(AccessToken).where(AccessToken.token_hash == hash_token(token))))
         return redirect(url_for("pages.index"))
     return render_template("login_link.html", organisation=Organisation.current(), person=user, token=token)
 

@@ -971,7 +971,8 @@ def _speaker_time(speaker: SpeakerRecord, tz: ZoneInfo) -> str:
     if speaker.ended_at is None:
         return format_time(speaker.started_at, tz)
     seconds = max(int((speaker.ended_at - speaker.started_at).total_seconds()), 0)
-    return f"{format_time(speaker.started_at, tz)}–{format_time(speaker.ended_at, tz)} ({seconds // 60}:{seconds % 60:02d})"
+    return (f"{format_time(speaker.started_at, tz)}–{format_time(speaker.ended_at, tz)} "
+            f"({seconds // 60}:{seconds % 60:02d})")
 
 
 def _add_item_speakers(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> None:

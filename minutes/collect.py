@@ -294,7 +294,9 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
 
 
 def _outcome(status: str | None) -> rec.PollOutcome:
-    return cast(rec.PollOutcome, status) if status in ("adopted", "rejected", "elected", "runoff", "void", "tied") else "void"
+    if status in ("adopted", "rejected", "elected", "runoff", "void", "tied"):
+        return cast(rec.PollOutcome, status)
+    return "void"
 
 
 def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
@@ -519,7 +521,8 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
                            speakers=speakers.get(item.id, ()))
             for item in session.items)
         sessions.append(rec.SessionRecord(
-            title=session.title, kind=cast(rec.SessionKind, session.kind), starts_at=session.starts_at or meeting.starts_at,
+            title=session.title, kind=cast(rec.SessionKind, session.kind),
+            starts_at=session.starts_at or meeting.starts_at,
             ends_at=session.ends_at, venue=session.venue or meeting.venue, items=items))
 
     resolutions = tuple(

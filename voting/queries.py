@@ -88,8 +88,8 @@ def turnout(poll: Poll, *, with_names: bool = False) -> dict:
     present, present_voted = db.session.execute(
         select(func.count(), func.count().filter(voted)).select_from(EligibleVoter).where(*_present_eligible(poll))
     ).one()
-    view: dict[str, object] = {"poll_id": poll.id, "ballots": ballots, "eligible": poll.eligible_count, "present": present,
-            "present_voted": present_voted}
+    view: dict[str, object] = {"poll_id": poll.id, "ballots": ballots, "eligible": poll.eligible_count,
+                               "present": present, "present_voted": present_voted}
     if with_names:
         view["waiting"] = None
         if not poll.secret:

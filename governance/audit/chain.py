@@ -238,5 +238,6 @@ def _check(link: Link, expected_seq: int, previous_hash: str, highest_scheme: in
             return (f"carries no MAC although the events since {report.first_mac} do: written without "
                     "EXCOM_AUDIT_KEY, or rewritten by someone who does not hold it")
         if not hmac.compare_digest(link.mac, mac(key, link.seq, link.hash)):
-            return "its MAC does not match: changed after it was written, or EXCOM_AUDIT_KEY is not the key it was written with"
+            return ("its MAC does not match: changed after it was written, or EXCOM_AUDIT_KEY is not the key it was "
+                    "written with")
     return None

@@ -137,7 +137,8 @@ def _check_chain(manifest: dict, lines: list[dict], files: dict, versions: list[
     verdict.events, verdict.head = walk.events, (walk.head_seq, walk.head)
     if walk.broken_at is not None:
         verdict.findings.append(f"audit/events.jsonl: the chain is broken at event {walk.broken_at}: {walk.problem}")
-    verdict.findings += [f"audit/events.jsonl: the chain does not hold the {problem}" for problem in walk.anchor_problems]
+    verdict.findings += [f"audit/events.jsonl: the chain does not hold the {problem}"
+                         for problem in walk.anchor_problems]
     if walk.broken_at is None and (walk.head_seq, walk.head) != (segment["head_seq"], segment["head"]):
         verdict.findings.append(f"audit/events.jsonl ends at event {walk.head_seq}, the manifest says "
                                 f"{segment['head_seq']}: events were cut off or added")

@@ -68,7 +68,8 @@ def meeting_record(meeting: Meeting) -> dict:
     member_ids |= {c.member_id for m in motions for c in m.candidates if c.member_id}
     if meeting.next_host_id:
         member_ids.add(meeting.next_host_id)
-    members: Iterable[Member] = db.session.scalars(select(Member).where(Member.id.in_(member_ids)).order_by(Member.id)) \
+    members: Iterable[Member] = \
+        db.session.scalars(select(Member).where(Member.id.in_(member_ids)).order_by(Member.id)) \
         if member_ids else []
     notes: Iterable[ItemNote] = db.session.scalars(select(ItemNote).where(ItemNote.item_id.in_([i.id for i in items]))
                                .order_by(ItemNote.item_id, ItemNote.revision)) if items else []
