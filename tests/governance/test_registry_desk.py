@@ -8,7 +8,8 @@ from openpyxl import Workbook, load_workbook
 from tests.factories import PASSWORD
 from tests.voting.scene import CITIES, Room
 
-MEMBERSHIP_ITEM = "Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since EXCOM Meeting 2023"
+MEMBERSHIP_ITEM = ("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership "
+                   "since EXCOM Meeting 2023")
 
 
 @pytest.fixture

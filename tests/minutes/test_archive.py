@@ -57,8 +57,8 @@ def verify_offline(path, *args, env=None):
     environment.update(PYTHONPATH=str(ROOT), EXCOM_DATABASE_URL="postgresql+psycopg://127.0.0.1:1/nowhere",
                        EXCOM_INSTANCE_PATH=str(Path(path).parent / "no-instance"), **(env or {}))
     finished = subprocess.run([sys.executable, "-c", "from governance.cli import main; main()", "archive", "verify",
-                               str(path), *args], env=environment, capture_output=True, text=True, timeout=300, check=False,
-                              cwd=Path(path).parent)
+                               str(path), *args], env=environment, capture_output=True, text=True, timeout=300,
+                              check=False, cwd=Path(path).parent)
     return finished.returncode, finished.stdout + finished.stderr
 
 

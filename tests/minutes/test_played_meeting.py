@@ -47,7 +47,8 @@ def _facts(app, meeting_id):
         notes = newest_notes(meeting)
         people = [p.user.name for p in meeting.participants]
         motions = [(m.title, m.item.closed, m.resolution_number, m.status)
-                   for m in db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting_id).order_by(Motion.id))]
+                   for m in db.session.scalars(
+                       db.select(Motion).where(Motion.meeting_id == meeting_id).order_by(Motion.id))]
         polls = [(p.motion.item.closed, p.result, [(c.value, c.label) for c in p.motion.candidates])
                  for p in db.session.scalars(db.select(Poll).where(Poll.meeting_id == meeting_id).order_by(Poll.id))]
         return items, notes, people, motions, polls

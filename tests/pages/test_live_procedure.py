@@ -257,7 +257,8 @@ def test_an_amendment_is_shown_with_its_changes_and_every_screen_says_the_same_a
         detail = page.locator("#poll-detail")
         expect(detail.locator(".amendment-current")).to_have_text("Members attend in person.")
         expect(detail.locator(".changes ins")).to_have_text(" or online <img src=x onerror=\"window['pwned']=1\">")
-        expect(detail.locator(".motion-majority")).to_have_text("Needs: Two-thirds of votes cast: yes at least twice no")
+        expect(detail.locator(".motion-majority")).to_have_text(
+            "Needs: Two-thirds of votes cast: yes at least twice no")
         expect(detail.locator("img")).to_have_count(0)  # the text stays text
         assert page.evaluate("window.pwned === undefined")
     votes = {city: "yes" for city in list(room)[:7]}
@@ -371,7 +372,8 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     meeting = desk.post("/meetings", {"title": "EXCOM 2025 extraordinary meeting", "venue": "Online",
                                       "timezone": "Asia/Almaty", "starts_at": "2025-06-01T09:00:00+05:00",
                                       "quorum": {"rule": "count", "count": 1}})
-    desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
+    desk.post(f"/meetings/{meeting['id']}/participants",
+              {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
     desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[DELEGATE], "group": "excom_member"})
     desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": users[DELEGATE], "mode": "online"})
     session = desk.post(f"/meetings/{meeting['id']}/sessions", {"title": "Open Session", "kind": "open"})
@@ -470,7 +472,8 @@ def test_the_played_demo_says_the_same_on_the_screens_and_in_the_memorandum(brow
         numbers = dict(re.findall(r"(Ballots|Votes cast|Abstentions|Eligible): (\d+)", said["counts"]))
         assert set(numbers) == {"Ballots", "Votes cast", "Abstentions", "Eligible"}, said
         for label, value in (("Ballots", numbers["Ballots"]), ("Votes cast", numbers["Votes cast"]),
-                             ("Abstentions", numbers["Abstentions"]), ("Members eligible to vote", numbers["Eligible"])):
+                             ("Abstentions", numbers["Abstentions"]),
+                             ("Members eligible to vote", numbers["Eligible"])):
             assert (label, value, "") in rows, (poll_id, label, value)
         sentence = said["threshold"][:1].lower() + said["threshold"][1:]
         assert f"Required: {sentence}. Abstentions are not votes cast." in paragraphs, (poll_id, sentence)

@@ -150,7 +150,8 @@ def test_the_chair_breaks_a_tie_with_the_casting_vote(open_page, live_api):
     users = _user_ids(live_api)
     voters = ["almaty@excom.example.org", "abu-dhabi@excom.example.org", "chengdu@excom.example.org",
               "cuenca@excom.example.org"]
-    desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
+    desk.post(f"/meetings/{meeting['id']}/participants",
+              {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
     for email in voters:
         desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[email], "group": "excom_member"})
         desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": users[email], "mode": "in_person"})

@@ -176,8 +176,9 @@ class Scene:
 
         # the previous meeting's memorandum, held outside the platform, put to the closed session
         self.closed_external = ok(self.client.post(
-            "/api/v1/external-memoranda", data={"title": "CLOSED-MEMORANDUM of EXCOM 2023",
-                                                "file": (io.BytesIO(EXTERNAL_PDF), "excom-2023.pdf", "application/pdf")},
+            "/api/v1/external-memoranda",
+            data={"title": "CLOSED-MEMORANDUM of EXCOM 2023",
+                  "file": (io.BytesIO(EXTERNAL_PDF), "excom-2023.pdf", "application/pdf")},
             headers={"Authorization": f"Bearer {desk.token}"}, content_type="multipart/form-data"), 201)
         memorandum_item = self.closed_items["Review of Meeting Memorandum of WeGO EXCOM 2023"]
         self.closed_approval_motion = ok(desk.post(f"/items/{memorandum_item['id']}/motions", {
