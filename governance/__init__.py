@@ -59,6 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     errors.register_error_handlers(app)
     boundary.init_app(app)
+    from governance import redact
+    redact.install()
     return app
 
 
@@ -67,7 +69,10 @@ def _register_models() -> None:
     import governance.audit.models  # noqa: F401
     import governance.auth.models  # noqa: F401
     import governance.documents.models  # noqa: F401
+    import governance.invitations.models  # noqa: F401
+    import governance.mail.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
+    import governance.publication.models  # noqa: F401
     import governance.registry.models  # noqa: F401
     import governance.speakers.models  # noqa: F401
     import minutes.models  # noqa: F401
@@ -86,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from governance.auth.api import blp as auth_api
     from governance.documents.api import blp as documents_api
     from governance.extensions import api
+    from governance.invitations.api import blp as invitations_api
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
     from governance.speakers.api import blp as speakers_api
@@ -94,6 +100,6 @@ def _register_blueprints(app: Flask) -> None:
     from voting.api import blp as voting_api
 
     for blueprint in (auth_api, registry_api, meetings_api, documents_api, speakers_api, motions_api, voting_api,
-                      minutes_api):
+                      minutes_api, invitations_api):
         api.register_blueprint(blueprint)
     app.register_blueprint(views.bp)

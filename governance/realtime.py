@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from governance import policy
-from governance.auth.loading import LINK_TOKEN_KEY
+from governance.auth.loading import EPOCH_KEY, LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.extensions import db, socketio
@@ -148,8 +148,10 @@ _REVOKED = "excom_revoked_tokens"
 _CLOSED = "excom_closed_accounts"
 _REASSESS = "excom_reassess_users"
 _VERDICTS = "excom_room_verdicts"
+_TELL = "excom_rights_changed"
 _MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
 _CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
+_OBSERVERS_ROOM = re.compile(r"meeting-(\d+)-observers")
 
 
 @dataclass
@@ -158,6 +160,9 @@ class Connection:
     # the hash of the token behind it: the bearer token a phone or script connected with, or
     # the access link a browser signed in with; None for a browser's password session
     token_hash: str | None
+    # a browser session's generation of its person's sign-ins (governance.auth.loading): once
+    # the person signs out anywhere, the sweep cuts it in every process
+    epoch: int | None = None
 
 
 class OnePerApp:
@@ -186,6 +191,33 @@ class ConnectionWatch(OnePerApp):
         super().__init__(app)
         self.connections: dict[str, Connection] = {}
         socketio.start_background_task(self._sweep_forever)
+        if app.config.get("EXCOM_REDIS_URL"):
+            socketio.start_background_task(RightsChannel(app, self).listen_forever)
+
+    def recheck(self, user_ids: set[int], token_hashes: set[str]) -> None:
+        """Another process changed these people's rights (or revoked these tokens): cut what
+        no longer holds, move what may no longer be heard, and tell the phones concerned
+        (`rights.changed`, after the move: they may join again to learn their new place)."""
+        from sqlalchemy import select
+
+        from governance.auth.models import User
+        app = self._app()
+        if app is None or not any(c.user_id in user_ids or c.token_hash in token_hashes
+                                  for c in list(self.connections.values())):
+            return
+        with app.app_context():
+            try:
+                dead_users = set(db.session.scalars(select(User.id).where(User.id.in_(list(user_ids)),
+                                                                          User.active.is_(False))))
+                dead_tokens = set(db.session.scalars(select(AccessToken.token_hash).where(
+                    AccessToken.token_hash.in_(list(token_hashes)), AccessToken.revoked_at.is_not(None))))
+            finally:
+                db.session.rollback()
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        self.reassess(user_ids)
+        for sid, connection in list(self.connections.items()):
+            if connection.user_id in user_ids:
+                socketio.emit("rights.changed", {"user_id": connection.user_id}, to=sid)
 
     def cut(self, condition) -> None:
         for sid, connection in list(self.connections.items()):
@@ -193,23 +225,32 @@ class ConnectionWatch(OnePerApp):
                 self.connections.pop(sid, None)
                 socketio.server.disconnect(sid, namespace="/")
 
-    def judge(self, user_ids) -> dict[tuple[int, str], str | None]:
+    def judge(self, user_ids, *, observers: bool = True) -> dict[tuple[int, str], str | None]:
         """Where these users' connections sit in a room they may no longer be in, as the
         database says through db.session now: {(user id, room): room to move to, or None}.
+        `observers`: judge the observers' rooms too (a person removed from the meeting); the
+        sweep, which only looks for lost votes, leaves them out (one query per observer).
         Reads only; touches no room."""
         from governance.auth.models import User
         from governance.meetings.models import Meeting
+        observers_too = observers
         seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
                  for name in socketio.server.rooms(sid, namespace="/")}
         verdicts: dict[tuple[int, str], str | None] = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            room = members or chair
+            observers = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
+            room = members or chair or observers
             if room is None:
                 continue
             user = db.session.get(User, user_id)
             meeting = db.session.get(Meeting, int(room[1]))
-            if members and (user is None or meeting is None or not policy.can_see_closed_session(user, meeting)):
+            gone = user is None or meeting is None or not policy.can_see_meeting(user, meeting)
+            if (members or observers) and gone:
+                verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
+            elif observers:
+                continue
+            elif members and not policy.can_see_closed_session(user, meeting):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
                 verdicts[(user_id, name)] = None
@@ -227,7 +268,7 @@ class ConnectionWatch(OnePerApp):
                     if verdicts[(connection.user_id, name)]:
                         socketio.server.enter_room(sid, verdicts[(connection.user_id, name)], namespace="/")
 
-    def reassess(self, user_ids: set[int]) -> None:
+    def reassess(self, user_ids: set[int], *, observers: bool = True) -> None:
         """Judge and move these users' connections with a transaction of its own (needs SQL:
         never call it inside a commit hook)."""
         app = self._app()
@@ -235,7 +276,7 @@ class ConnectionWatch(OnePerApp):
             return
         with app.app_context():
             try:
-                verdicts = self.judge(user_ids)
+                verdicts = self.judge(user_ids, observers=observers)
             finally:
                 db.session.rollback()  # before touching rooms, which may yield (see governance.boundary)
         self.move(verdicts)
@@ -251,27 +292,36 @@ class ConnectionWatch(OnePerApp):
         dead_tokens: set[str] = set()
         dead_users: set[int] = set()
         suspects: set[int] = set()
+        epochs: dict[int, int] = {}
         app = self._app()
         if app is None:
             return
         with app.app_context():
+            from governance.auth import sessions
+            from governance.dbtypes import utcnow
+            # revoked, or a login token past its absolute limit (governance.auth.sessions)
+            too_old = utcnow() - sessions.limits()[1]
             for start in range(0, len(hashes), 500):
                 dead_tokens.update(db.session.scalars(
-                    select(AccessToken.token_hash).where(AccessToken.token_hash.in_(hashes[start:start + 500]),
-                                                         AccessToken.revoked_at.is_not(None))))
+                    select(AccessToken.token_hash).where(
+                        AccessToken.token_hash.in_(hashes[start:start + 500]),
+                        or_(AccessToken.revoked_at.is_not(None),
+                            and_(AccessToken.kind == "login", AccessToken.created_at < too_old)))))
             for start in range(0, len(user_ids), 500):
                 chunk = user_ids[start:start + 500]
                 dead_users.update(db.session.scalars(select(User.id).where(User.id.in_(chunk),
                                                                            User.active.is_(False))))
+                epochs.update(db.session.execute(select(User.id, User.session_epoch).where(User.id.in_(chunk))).all())
                 # whoever is not a delegate of an active EXCOM member must not sit in a members room
                 suspects.update(db.session.scalars(
                     select(User.id).outerjoin(Member, Member.id == User.member_id).where(
                         User.id.in_(chunk),
                         or_(Member.id.is_(None), not_(and_(Member.status == "active", Member.excom.is_(True)))))))
             db.session.rollback()
-        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users
+                 or (c.epoch is not None and c.epoch != epochs.get(c.user_id, c.epoch)))
         if suspects:
-            self.reassess(suspects)
+            self.reassess(suspects, observers=False)
 
     def _sweep_forever(self) -> None:
         while self._app() is not None:
@@ -285,7 +335,8 @@ class ConnectionWatch(OnePerApp):
 
 
 def token_revoked(token_hash: str) -> None:
-    """Called by the revoking operation: cut this process's connections after the commit."""
+    """Called by the revoking operation: cut the connections resting on it after the commit,
+    in this process and (through the message queue) every other one."""
     db.session.info.setdefault(_REVOKED, set()).add(token_hash)
 
 
@@ -295,9 +346,18 @@ def account_closed(user_id: int) -> None:
     db.session.info.setdefault(_CLOSED, set()).add(user_id)
 
 
-def rooms_may_have_changed(user_ids) -> None:
-    """Called by operations that change what someone may see (suspension, a new group)."""
-    db.session.info.setdefault(_REASSESS, set()).update(user_ids)
+def rights_changed(user_ids) -> None:
+    """Called wherever someone's rights change (participant group, chair, removal from a
+    meeting, member status, account, token, password): after the commit, this process and
+    every other one (through the message queue, see `RightsChannel`) re-check these people's
+    open connections: rooms they may no longer be in are left, a connection whose credentials
+    no longer hold is cut."""
+    ids = set(user_ids)
+    db.session.info.setdefault(_REASSESS, set()).update(ids)
+    db.session.info.setdefault(_TELL, set()).update(ids)
+
+
+rooms_may_have_changed = rights_changed  # its older name
 
 
 def _this_process_watch(session: Session) -> "ConnectionWatch | None":
@@ -322,15 +382,24 @@ def _judge_before_commit(session: Session) -> None:
 def _watch_after_commit(session: Session) -> None:
     revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
     closed, verdicts = session.info.pop(_CLOSED, None), session.info.pop(_VERDICTS, None)
+    tell = session.info.pop(_TELL, None)
     watch = _this_process_watch(session)
-    if not (revoked or reassess or closed) or watch is None:
-        return
-    if revoked or closed:
-        watch.cut(lambda connection: connection.token_hash in (revoked or ()) or connection.user_id in (closed or ()))
-    if reassess:
-        watch.move(verdicts or {})
-        # a room joined between the judgement and the commit, or a judgement skipped above
-        socketio.start_background_task(watch.reassess, set(reassess))
+    if (revoked or reassess or closed) and watch is not None:
+        # this process's own connections first, before anything here may yield (Redis below)
+        if revoked or closed:
+            watch.cut(lambda connection: connection.token_hash in (revoked or ())
+                      or connection.user_id in (closed or ()))
+        if reassess:
+            watch.move(verdicts or {})
+            # a room joined between the judgement and the commit, or a judgement skipped above
+            socketio.start_background_task(watch.reassess, set(reassess))
+    if (revoked or closed or tell) and has_app_context():
+        if current_app.config.get("EXCOM_REDIS_URL"):
+            # every process (this one too) re-checks and tells the phones (ConnectionWatch.recheck)
+            RightsChannel.tell(current_app, set(tell or ()) | set(closed or ()), set(revoked or ()))
+        elif tell:  # one process: the move is done, the phones may learn their new place
+            for user_id in tell:
+                socketio.emit("rights.changed", {"user_id": user_id}, to=user_room(user_id))
 
 
 @event.listens_for(Session, "after_commit")
@@ -346,7 +415,7 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _watch_forget(session: Session) -> None:
-    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED):
+    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED, _TELL):
         session.info.pop(key, None)
 
 
@@ -372,7 +441,7 @@ def _connect(auth=None):
     elif current_user.is_authenticated:  # the user loader has checked the access link, if any
         user = current_user._get_current_object()
         socket_session["cookie_user_id"] = user.id
-        connection = Connection(user.id, _link_token_hash(user))
+        connection = Connection(user.id, _link_token_hash(user), socket_session.get(EPOCH_KEY))
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)
@@ -412,3 +481,56 @@ def _join(user, data):
         state.update(provide(meeting, user))
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)  # type: ignore[attr-defined]  # Flask-SocketIO
     return {"ok": True, "state": state}
+
+
+# --- rights changed: every process hears it through the message queue --------------------
+
+class RightsChannel:
+    """A Redis pub/sub channel beside Socket.IO's own (`<EXCOM_REDIS_CHANNEL>-rights`): a
+    process that commits a change of rights publishes the people (and revoked tokens' hashes)
+    concerned; every process, itself included, re-checks its own connections of them at once
+    (ConnectionWatch.recheck). Without Redis there is one process, which does it synchronously
+    (see `_watch_after_commit`). The sweep stays as a net for a message lost in a Redis outage."""
+
+    def __init__(self, app, watch: "ConnectionWatch"):
+        self._app, self.watch = weakref.ref(app), watch
+        self.url, self.name = app.config["EXCOM_REDIS_URL"], self.channel(app)
+
+    @staticmethod
+    def channel(app) -> str:
+        return f"{app.config['EXCOM_REDIS_CHANNEL']}-rights"
+
+    @classmethod
+    def tell(cls, app, user_ids: set[int], token_hashes: set[str]) -> None:
+        url = app.config.get("EXCOM_REDIS_URL")
+        if not url:
+            return
+        import json
+
+        import redis
+        try:
+            client = app.extensions.get("excom_rights_publisher")
+            if client is None:
+                client = app.extensions["excom_rights_publisher"] = redis.Redis.from_url(url)
+            client.publish(cls.channel(app), json.dumps({"users": sorted(user_ids), "tokens": sorted(token_hashes)}))
+        except redis.RedisError:  # the commit stands; the sweep still catches revocations and suspensions
+            log.exception("could not tell the other processes of a change of rights")
+
+    def listen_forever(self) -> None:
+        import json
+
+        import redis
+        while self._app() is not None:
+            try:
+                subscription = redis.Redis.from_url(self.url).pubsub(ignore_subscribe_messages=True)
+                subscription.subscribe(self.name)
+                while self._app() is not None:
+                    message = subscription.get_message(timeout=1.0)
+                    if message is None:
+                        socketio.sleep(0)
+                        continue
+                    news = json.loads(message["data"])
+                    self.watch.recheck({int(u) for u in news.get("users", ())}, set(news.get("tokens", ())))
+            except Exception:  # Redis away, or a bad message: listen again shortly
+                log.exception("the rights channel failed; listening again")
+                socketio.sleep(1.0)

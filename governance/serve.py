@@ -16,8 +16,10 @@ import socket  # noqa: E402
 
 from gevent import pywsgi  # noqa: E402
 
+from governance.redact import RedactedRequestLog  # noqa: E402
 
-class NoDelayHandler(pywsgi.WSGIHandler):
+
+class NoDelayHandler(RedactedRequestLog, pywsgi.WSGIHandler):
     """gevent's handler with Nagle's algorithm off on each connection.
 
     pywsgi writes a response in two sends: the status line and headers, then the body. With
@@ -26,6 +28,9 @@ class NoDelayHandler(pywsgi.WSGIHandler):
     escapes it (quick-ACK mode at start); every later request on a kept-alive connection paid
     the 40 ms: pages after the first, the chair's console, scripts. The response is complete when
     written, so there is nothing for Nagle to coalesce: send at once.
+
+    Its access log (EXCOM_ACCESS_LOG=1) carries no access-link or reset code, nor token
+    (RedactedRequestLog).
     """
 
     def handle(self):
@@ -53,6 +58,9 @@ def main() -> None:
         # commit (minutes sits above governance: composed here, as create_app does)
         from minutes.outbox import start_sender
         start_sender(app)
+        # the general outbox (password resets, invitations): same pattern, its own task
+        from governance.mail import start_sender as start_mail_sender
+        start_mail_sender(app)
     # Python's collector was a tenth of a vote burst's wall time: with a thousand connections the
     # heap is large, and each full collection (triggered as the heap grows) took 0.2-0.5 s with
     # the hub stopped (docs/performance.md). What was built at start-up (modules, the app) lives
@@ -62,7 +70,9 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
     print(f"serving on http://{args.host}:{args.port}/ (pid {os.getpid()})", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=NoDelayHandler)
+    # no request log unless asked for; when asked, its lines are redacted (format_request above)
+    access_log = os.environ.get("EXCOM_ACCESS_LOG", "") not in ("", "0")
+    socketio.run(app, host=args.host, port=args.port, log_output=access_log, handler_class=NoDelayHandler)
 
 
 if __name__ == "__main__":

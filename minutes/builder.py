@@ -127,6 +127,7 @@ MOTION_OUTCOMES = {
     "withdrawn": "The motion was withdrawn.",
     "postponed": "The motion was postponed.",
     "pending": "No decision has been recorded yet.",
+    "recorded": "The scores were recorded.",
 }
 
 
@@ -163,6 +164,8 @@ def build_memorandum(record: Memorandum, *, edition: Edition = "full") -> bytes:
     for session in shown.sessions:
         _add_session(doc, session, tz, annexes)
     _add_resolutions(doc, shown)
+    if edition == "public":
+        _add_published_decisions(doc, shown)
     _add_annexes(doc, shown, annexes)
     _add_signatures(doc, shown)
     _add_audit_head(doc, shown)
@@ -203,6 +206,7 @@ def public_view(record: Memorandum) -> Memorandum:
         resolutions=resolutions,
         previous_minutes=previous if previous and not previous.closed else None,
         next_host=next_host if next_host and not next_host.closed else None,
+        logo=record.public_logo or record.logo,
     )
 
 
@@ -826,6 +830,9 @@ def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
         _add_amendment(doc, motion.amendment)
     for poll in motion.polls:
         _add_poll(doc, poll, secret=motion.secret, tz=tz)
+    if motion.assessment is not None:
+        from minutes.assessment_docx import add_assessment  # the table of an assessment's scores
+        add_assessment(doc, motion.assessment, secret=motion.secret, tz=tz)
     _add_motion_outcome(doc, motion)
 
 
@@ -854,6 +861,8 @@ def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
 
 
 def _voting_method(motion: MotionRecord) -> str:
+    if motion.assessment is not None:
+        return "secret sheets of scores" if motion.secret else "named sheets of scores"
     if not motion.polls:
         return "no formal vote"
     if motion.secret:
@@ -1088,6 +1097,21 @@ def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
     paragraph.paragraph_format.space_before = Pt(18)
     _run(paragraph, f"event {head.seq}, SHA-256 {head.hash}. ", size=7.5, color=GREY)
     _run(paragraph, f"Check: excom audit verify --head {head.seq}:{head.hash}", size=7.5, color=GREY)
+
+
+def _add_published_decisions(doc: DocxDocument, record: Memorandum) -> None:
+    """The public edition: each closed-session decision the secretariat has published, by its
+    number, the motion as worded and its outcome (governance.publication); nothing else of
+    the closed session."""
+    if not record.published_decisions:
+        return
+    doc.add_heading("Decisions of the closed session", level=1)
+    table = _new_table(doc, ("Number", "Motion", "Outcome"), (Cm(3.4), TEXT_WIDTH - Cm(6.4), Cm(3.0)),
+                       style=PLAIN_STYLE)
+    for decision in record.published_decisions:
+        outcome = f"{decision.outcome}: {decision.winner}" if decision.winner else decision.outcome
+        _add_row(table, (decision.number or "—", decision.title, outcome))
+    _spacer(doc)
 
 
 # --- approval ----------------------------------------------------------------

@@ -27,6 +27,7 @@ from minutes import record as rec
 from minutes.models import ItemNote
 from motions import amendment
 from motions.models import Motion
+from motions.publishing import is_published
 from voting.models import Participation, Poll
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
@@ -39,7 +40,9 @@ MOTION_KIND_WORDS = {
     "agenda_adoption": "adoption of the agenda",
     "minutes_approval": "approval of a memorandum",
     "statutes_amendment": "amendment of the statutes",
+    "assessment": "assessment",
 }
+ASSESSMENT_MAJORITY = "none: each member scores each subject; the result is a table of scores"
 MAJORITY_WORDS = {
     "simple": "simple majority of the votes cast",
     "two_thirds": "two-thirds of the votes cast",
@@ -378,11 +381,50 @@ def memorandum_put_to_vote(motion: Motion) -> str | None:
     return f"the memorandum of {other.title}{version}"
 
 
+def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord | None:
+    """The table of the poll that recorded the assessment's scores (None before)."""
+    poll = next((p for p in reversed(polls) if p.status == "closed" and (p.result or {}).get("status") == "recorded"),
+                None)
+    if poll is None:
+        return None
+    result = poll.result
+    votes = ()
+    if not poll.secret and result.get("votes"):
+        names = motion.subjects or []
+        voters = _cast_by(poll)
+
+        def sheet_text(choice) -> str:
+            if not isinstance(choice, dict):
+                return "abstained"
+            scores = choice.get("scores") or {}
+            return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
+        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=sheet_text(v.get("choice")),
+                                    cast_by=voters.get(v.get("member_id"), ""))
+                      for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
+    scale = result.get("scale") or motion.scale or {}
+    return rec.AssessmentRecord(
+        scale_min=int(scale.get("min", 1)), scale_max=int(scale.get("max", 5)),
+        subjects=tuple(rec.SubjectScore(name=row["name"], count=int(row["count"]), mean=row["mean"],
+                                        median=row["median"],
+                                        distribution=tuple(sorted((int(k), int(n))
+                                                                  for k, n in row["distribution"].items())))
+                       for row in result.get("subjects") or []),
+        ballots=int(result.get("ballots", 0)), scored=int(result.get("cast", 0)),
+        abstentions=int(result.get("abstain", 0)), eligible=int(result.get("eligible") or poll.eligible_count or 0),
+        quorum=_quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open), taken_at=poll.closed_at,
+        votes=votes)
+
+
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
     status: rec.MotionOutcome = cast(rec.MotionOutcome, motion.status) \
-        if motion.status in ("adopted", "rejected", "elected", "withdrawn") else "pending"
+        if motion.status in ("adopted", "rejected", "elected", "withdrawn", "recorded") else "pending"
     majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
                                                                                            motion.majority)
+    if motion.kind == "assessment":  # a table of scores: no majority, no rounds of counts
+        return rec.MotionRecord(
+            title=motion.title, text=motion.text or motion.title, kind=MOTION_KIND_WORDS["assessment"],
+            moved_by=person(motion.moved_by), seconded_by=person(motion.seconded_by), majority=ASSESSMENT_MAJORITY,
+            outcome=status, secret=motion.secret, assessment=assessment_record(motion, polls))
     return rec.MotionRecord(
         title=motion.title, text=motion.text or motion.title, kind=MOTION_KIND_WORDS.get(motion.kind, motion.kind),
         moved_by=person(motion.moved_by), seconded_by=person(motion.seconded_by), majority=majority, outcome=status,
@@ -444,6 +486,26 @@ def _logo() -> rec.Logo | None:
     if DEFAULT_LOGO.exists():
         return rec.Logo(DEFAULT_LOGO.read_bytes(), "image/png")
     return None
+
+
+def _public_logo() -> rec.Logo | None:
+    """The logo the public edition shows while a logo adopted in closed session is unpublished
+    (governance.publication): the one before it, else the default; None when nothing is withheld."""
+    from governance import publication
+    withheld, before, data = publication.shown_data(None, "organisation.logo", 1)
+    if not withheld:
+        return None
+    mime = before.get("mimetype") if before else None
+    if data and mime in rec.LOGO_SIGNATURES and data.startswith(rec.LOGO_SIGNATURES[mime]):
+        return rec.Logo(bytes(data), mime)
+    return rec.Logo(DEFAULT_LOGO.read_bytes(), "image/png") if DEFAULT_LOGO.exists() else None
+
+
+def _published_decisions(meeting: Meeting) -> tuple[rec.PublishedDecision, ...]:
+    from motions.publishing import closed_decisions
+    return tuple(rec.PublishedDecision(title=m.title, outcome=m.status, number=m.resolution_number,
+                                       winner=m.winner.label if m.winner is not None else None)
+                 for m in closed_decisions(meeting))
 
 
 def _resolution_key(number: str) -> tuple:
@@ -534,7 +596,7 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
     if meeting.next_host is not None:
         host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == "elected"), None)
         next_host = rec.NextHost(city=meeting.next_host.name, meeting=_next_meeting_name(meeting),
-                                 closed=bool(host_motion and host_motion.item.closed))
+                                 closed=bool(host_motion and not is_published(host_motion)))
 
     return rec.Memorandum(
         organisation_name=organisation.name, logo=_logo(), meeting_title=meeting.title,
@@ -544,5 +606,6 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
-        next_host=next_host, audit_head=rec.AuditHead(*audit_head()))
+        next_host=next_host, audit_head=rec.AuditHead(*audit_head()),
+        published_decisions=_published_decisions(meeting), public_logo=_public_logo())
 

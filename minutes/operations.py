@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import smtplib
 from dataclasses import dataclass
 from datetime import UTC
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -25,6 +23,7 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
+from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared with the general outbox)
 from governance.meetings.dependents import closes_record, depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
@@ -214,7 +213,7 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
     by = f" by resolution {motion.resolution_number}" if motion is not None and motion.resolution_number else ""
     wording = f"approved on {when}{by}"
     version.full_docx = stamp_approved(version.full_docx, wording)
-    version.public_docx = stamp_approved(version.public_docx, wording)
+    version.public_docx = stamp_approved(version.public_docx, _public_wording(motion, when) or wording)
     version.status = "approved"
     version.approved_at = now
     version.approved_by_motion_id = getattr(motion, "id", None)
@@ -225,6 +224,17 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
                   "reason": reason, "full_sha256": _sha256(version.full_docx),
                   "public_sha256": _sha256(version.public_docx)})
     return version
+
+
+def _public_wording(motion, when: str) -> str | None:
+    """The public edition never names what its reader may not see: approved by a closed-session
+    resolution not yet published (governance.publication), it says at which meeting, not by
+    which resolution. None: the same wording as the full edition."""
+    from motions.publishing import is_published
+    if motion is None or not motion.resolution_number or is_published(motion):
+        return None
+    approving = motion.meeting
+    return f"approved on {when} at the meeting of {format_date(approving.starts_at, approving.zone)}"
 
 
 def approve_from_motion(motion, actor) -> None:
@@ -288,65 +298,6 @@ def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str) ->
     return f"memorandum-{slug}-v{version.version}{suffix}.docx"
 
 
-class Mailer:
-    """One SMTP conversation for a pass of the outbox's sender, reopened if the server drops it."""
-
-    def __init__(self, url: str, sender: str):
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
-            raise ValueError(f"EXCOM_SMTP_URL must be smtp://host:port, not {url!r}")
-        self.scheme, self.host, self.port = parts.scheme, parts.hostname or "localhost", parts.port
-        self.username = unquote(parts.username) if parts.username else None
-        self.password = unquote(parts.password) if parts.password else None
-        self.sender = sender
-        self.connection: smtplib.SMTP | None = None
-
-    def _connect(self) -> smtplib.SMTP:
-        connection: smtplib.SMTP
-        if self.scheme == "smtps":
-            connection = smtplib.SMTP_SSL(self.host, self.port or 465, timeout=30)
-        else:
-            connection = smtplib.SMTP(self.host, self.port or 25, timeout=30)
-            if self.scheme == "smtp+starttls":
-                connection.starttls()
-        if self.username:
-            connection.login(self.username, self.password or "")
-        return connection
-
-    def send(self, message: EmailMessage) -> None:
-        for attempt in (1, 2):
-            try:
-                if self.connection is None:
-                    self.connection = self._connect()
-                self.connection.send_message(message)
-                return
-            except smtplib.SMTPServerDisconnected:
-                self.connection = None
-                if attempt == 2:
-                    raise
-            except smtplib.SMTPRecipientsRefused:
-                self._reset()
-                raise
-            except smtplib.SMTPResponseException:
-                self._reset()
-                raise
-
-    def _reset(self) -> None:
-        try:
-            if self.connection is not None:
-                self.connection.rset()
-        except smtplib.SMTPException:
-            self.close()
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-        self.connection = None
-
-
 def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient, sender: str,
                        address: str | None = None) -> EmailMessage:
     """The e-mail carrying `recipient`'s edition, to `address` (default: the user's own)."""
@@ -364,18 +315,6 @@ def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: 
     message.add_attachment(version.docx(recipient.edition), maintype=maintype, subtype=subtype,
                            filename=docx_filename(meeting, version, recipient.edition))
     return message
-
-
-def smtp_error_text(error: Exception) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
-                 for code, reply in error.recipients.values()]
-        return ("refused: " + "; ".join(codes))[:500]
-    if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
-            else str(error.smtp_error)
-        return f"{error.smtp_code} {message}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
 
 
 DISTRIBUTION_COUNTS = ("recorded", "queued", "sending", "sent", "failed")
@@ -397,14 +336,8 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     merely recorded); the sent, and those queued or being sent, are left as they are."""
     if audience not in AUDIENCES:
         raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
-    mail_from = None  # set when mail is to be sent: the From of every message queued now
-    if smtp_url:
-        try:
-            Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
-        except ValueError as error:
-            # the mail service as configured cannot be used: a server-side condition, not the input's
-            raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
-        mail_from = sender or getattr(actor, "email", None) or "secretariat@localhost"
+    # set when mail is to be sent: the From of every message queued now
+    mail_from = _mail_from(smtp_url, sender, actor) if smtp_url else None
     existing = {d.user_id: d for d in version.distributions}
     rows: list[Distribution] = []
     queued = 0
@@ -425,6 +358,60 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     record("memorandum.distributed", actor=actor, meeting=meeting, subject=version,
            after={"version": version.version, "audience": audience, "recipients": len(rows),
                   **distribution_counts(rows), "newly_queued": queued})
+    return rows
+
+
+def _mail_from(smtp_url: str, sender: str | None, actor) -> str:
+    """The From of messages queued now; 503 `smtp_misconfigured` when the URL cannot be used."""
+    try:
+        Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
+    except ValueError as error:
+        # the mail service as configured cannot be used: a server-side condition, not the input's
+        raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
+    return sender or getattr(actor, "email", None) or "secretariat@localhost"
+
+
+def recipients_preview(meeting: Meeting, version: MemorandumVersion, audience: str) -> list[dict]:
+    """Who a distribution to `audience` would reach, for the desk's confirmation: each person with
+    the edition they would get and the state of their copy of this version so far (None: not yet
+    recorded). `will_send` is what `distribute` would queue now (not yet sent, queued or sending).
+    Shape: [{"user_id", "name", "email", "edition", "status", "will_send"}]."""
+    if audience not in AUDIENCES:
+        raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
+    existing = {d.user_id: d for d in version.distributions}
+    answer = []
+    for recipient in recipients(meeting, audience):
+        row = existing.get(recipient.user.id)
+        status = row.status if row is not None else None
+        answer.append({"user_id": recipient.user.id, "name": recipient.user.display_name,
+                       "email": recipient.user.email, "edition": recipient.edition, "status": status,
+                       "will_send": status in (None, "recorded", "failed")})
+    return answer
+
+
+def retry_failed(meeting: Meeting, version: MemorandumVersion, *, actor, smtp_url: str | None,
+                 sender: str | None = None) -> list[Distribution]:
+    """Queue again the copies of `version` whose sending failed, and only those (whatever the
+    audience of the distribution that first listed them). Answers every row of the version.
+    503 `smtp_not_configured` without an SMTP server (nothing could be sent), 503
+    `smtp_misconfigured` with an unusable one."""
+    if not smtp_url:
+        raise ApiError(503, "smtp_not_configured", "E-mail is not available: no SMTP server is configured "
+                                                   "(EXCOM_SMTP_URL).")
+    mail_from = _mail_from(smtp_url, sender, actor)
+    rows = list(version.distributions)
+    retried = []
+    for row in rows:
+        if row.status != "failed":
+            continue
+        row.status, row.mail_from, row.claim, row.claimed_until = "queued", mail_from, None, None
+        row.email = row.user.email  # a corrected address counts for the next attempt
+        retried.append(row.email)
+    _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
+    if retried:
+        on_commit(wake_sender, key="outbox.wake")
+    record("memorandum.retried", actor=actor, meeting=meeting, subject=version,
+           after={"version": version.version, "retried": retried})
     return rows
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select, text
 from werkzeug.utils import secure_filename
 
-from governance import files, numbering
+from governance import files, numbering, publication
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
 from governance.errors import conflict, invalid
@@ -22,6 +22,7 @@ from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
+from motions.scales import DEFAULT_SCALE
 
 # What each membership action does to a member, and from which statuses it may start.
 MEMBERSHIP_EFFECTS = {
@@ -58,11 +59,17 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                   action: str | None = None, candidates: list[int] | None = None, method: str | None = None,
                   memorandum_meeting_id: int | None = None, external_memorandum_id: int | None = None,
                   current_text: str | None = None,
-                  proposed_text: str | None = None) -> Motion:
+                  proposed_text: str | None = None, subjects: list[str] | None = None,
+                  scale: dict | None = None) -> Motion:
     motion = Motion(meeting_id=item.meeting.id, item=item, kind=kind, title=title, text=text, secret=secret,
                     moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
                     method=(method or "exhaustive") if kind in ("host_city", "logo") else "yes_no",
                     current_text=current_text, proposed_text=proposed_text)
+    if kind == "assessment":
+        # names as given, trimmed; the scale API.md's default unless stated
+        scale = scale or DEFAULT_SCALE
+        motion.method, motion.subjects = "assessment", [name.strip() for name in subjects]
+        motion.scale_min, motion.scale_max = scale["min"], scale["max"]
     if kind == "membership":
         member = db.session.get(Member, member_id)
         if member is None:
@@ -123,6 +130,8 @@ def update_motion(motion: Motion, changes: dict, *, actor) -> Motion:
         raise conflict("minutes_approved", f"{closed}: its record can no longer change.")
     if "majority" in changes and motion.multi_candidate:
         raise invalid({"majority": ["A ballot between candidates is decided by its method, not a majority rule."]})
+    if "majority" in changes and motion.kind == "assessment":
+        raise invalid({"majority": ["An assessment records scores; no majority decides it."]})
     if motion.kind != "statutes_amendment" and set(changes) & {"current_text", "proposed_text"}:
         raise invalid({name: [f"A {motion.kind} motion does not take this."]
                        for name in set(changes) & {"current_text", "proposed_text"}})
@@ -222,6 +231,7 @@ def set_organisation_logo(*, actor, data: bytes, mimetype: str) -> Organisation:
     before = _logo_digest(organisation)
     organisation.logo, organisation.logo_mimetype, organisation.logo_picture = image.data, image.mimetype, image.picture
     organisation.logo_changed_at = utcnow()
+    publication.superseded("organisation.logo", organisation.id)  # the secretariat's own change is public
     db.session.flush()
     record("organisation.logo", actor=actor, subject=organisation, before={"sha256": before},
            after={"sha256": image.sha256, "mimetype": image.mimetype, "reason": "uploaded by the secretariat"})
@@ -235,6 +245,7 @@ def remove_organisation_logo(*, actor) -> Organisation:
     if before is not None:
         organisation.logo = organisation.logo_mimetype = organisation.logo_picture = None
         organisation.logo_changed_at = utcnow()
+        publication.superseded("organisation.logo", organisation.id)  # the secretariat's own change is public
         db.session.flush()
         record("organisation.logo", actor=actor, subject=organisation, before={"sha256": before},
                after={"sha256": None, "reason": "removed by the secretariat"})
@@ -312,6 +323,12 @@ def decide_motion(motion: Motion, *, outcome: str, actor, winner_value: int | No
 
 def _apply(motion: Motion, actor) -> None:
     meeting = motion.meeting
+
+    def withhold(kind, subject_id, before, before_data=None):
+        # a closed-session decision's effect stays inside until published (governance.publication)
+        publication.withhold(kind, subject_id, meeting=meeting, closed=motion.item.closed, motion_id=motion.id,
+                             before=before, before_data=before_data)
+
     reason = f"{motion.resolution_number}: {motion.title}"
     if motion.kind == "membership":
         member, action = motion.member, motion.action
@@ -320,17 +337,24 @@ def _apply(motion: Motion, actor) -> None:
         if member.status not in allowed_from:  # changed since the motion was put
             raise conflict("member_status_changed",
                            f"{member.name} is now {member.status}; the motion cannot apply.")
+        withhold("member.status", member.id, member.status)
         registry_ops.update_member(member, {"status": new_status}, actor=actor, meeting=meeting,
                                    reason=reason, motion=motion)
     elif motion.kind == "host_city":
         assert motion.winner is not None  # applied once elected
         before = meeting.next_host_id
+        withhold("meeting.next_host", meeting.id, before)
         meeting.next_host_id = motion.winner.member_id
         record("meeting.next_host", actor=actor, meeting=meeting, subject=meeting,
                before={"next_host_id": before}, after={"next_host_id": meeting.next_host_id, "reason": reason})
     elif motion.kind == "logo":
         assert motion.winner is not None  # applied once elected
         organisation = Organisation.ensure()
+        shown = organisation.shown_logo
+        withhold("organisation.logo", organisation.id,
+                 {"mimetype": shown[1] if shown else None,
+                  "changed_at": organisation.logo_changed_at.isoformat() if organisation.logo_changed_at else None},
+                 shown[0] if shown else None)
         organisation.logo = motion.winner.image
         organisation.logo_mimetype = motion.winner.image_mimetype
         organisation.logo_picture = motion.winner.picture
@@ -338,6 +362,7 @@ def _apply(motion: Motion, actor) -> None:
         record("organisation.logo", actor=actor, meeting=meeting, subject=organisation,
                after={"sha256": motion.winner.image_sha256, "reason": reason})
     elif motion.kind == "agenda_adoption":
+        withhold("meeting.agenda_locked", meeting.id, meeting.agenda_locked)
         meeting.agenda_locked_at = utcnow()
         record("agenda.adopted", actor=actor, meeting=meeting, subject=meeting, after={"reason": reason})
     elif motion.kind == "minutes_approval" and motion.external_memorandum is not None:

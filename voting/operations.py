@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from governance import policy
 from governance.audit.operations import record
-from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, forbidden, invalid
 from governance.extensions import db
@@ -22,7 +21,7 @@ from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion, put_to_vote
-from voting import results, seal, secrecy
+from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
 from voting.queries import (
@@ -93,7 +92,15 @@ def open_poll(motion: Motion, *, actor) -> Poll:
 
 
 def normalise_choice(poll: Poll, choice) -> str:
-    """The ballot as stored (voting.choices.stored_choice), or 422 naming `choice`."""
+    """The ballot as stored (voting.choices.stored_choice; an assessment's sheet by
+    voting.assessment.stored_sheet), or 422 naming `choice`."""
+    if poll.method == "assessment":
+        motion = poll.motion
+        try:
+            return assessment.stored_sheet(len(motion.subjects or []),
+                                           assessment.Scale(motion.scale_min, motion.scale_max), choice)
+        except ChoiceRefused as refusal:
+            raise invalid({"choice": [str(refusal)]}) from None
     candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
     try:
         return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
@@ -101,15 +108,16 @@ def normalise_choice(poll: Poll, choice) -> str:
         raise invalid({"choice": [str(refusal)]}) from None
 
 
-def cast_vote(poll: Poll, *, voter, choice) -> str:
-    """Record one member's vote; answers the receipt. The caller commits, then acknowledges."""
-    answer, = cast_votes(poll, [(voter, choice)])
+def cast_vote(poll: Poll, *, voter, choice, credential: tuple[str, int | None] | None = None) -> str:
+    """Record one member's vote; answers the receipt. `credential`: (kind, token id) it came
+    through (governance.auth.loading.current_credential). The caller commits, then acknowledges."""
+    answer, = cast_votes(poll, [(voter, choice, credential)])
     if isinstance(answer, ApiError):
         raise answer
     return answer
 
 
-def cast_votes(poll: Poll, votes: list[tuple[User, object]]) -> list[str | ApiError]:
+def cast_votes(poll: Poll, votes: list[tuple]) -> list[str | ApiError]:
     """Record several votes in one poll at once (the live ballot box gathers them): the same
     checks as for one vote, each asked of the database once for the whole batch, and two
     multi-row inserts. Answers, vote by vote, its receipt or the ApiError that refuses it.
@@ -119,12 +127,13 @@ def cast_votes(poll: Poll, votes: list[tuple[User, object]]) -> list[str | ApiEr
     if not poll.is_open:
         return [conflict("poll_closed", "This poll is closed.") for _ in votes]
     meeting = poll.motion.meeting
-    users = [voter for voter, _ in votes]
+    votes = [(vote[0], vote[1], vote[2] if len(vote) > 2 else None) for vote in votes]  # (voter, choice, credential)
+    users = [voter for voter, _, _ in votes]
     policy.remember_participations(meeting, users)
     eligible, present = standing_of_voters(poll, users)
     answers: list[str | ApiError] = []
     accepted = []  # (answer index, participation row, ballot row)
-    for voter, choice in votes:
+    for voter, choice, credential in votes:
         try:
             member_id = _voting_member(poll, meeting, voter, eligible, present)
             stored = normalise_choice(poll, choice)
@@ -135,7 +144,9 @@ def cast_votes(poll: Poll, votes: list[tuple[User, object]]) -> list[str | ApiEr
         ballot = {"poll_id": poll.id, "receipt": receipt, "choice": stored}
         if not poll.secret:
             ballot.update(member_id=member_id, cast_at=utcnow())
-        accepted.append((len(answers), {"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id}, ballot))
+        kind, token_id = credential or (None, None)
+        accepted.append((len(answers), {"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id,
+                                        "credential": kind, "credential_token_id": token_id}, ballot))
         answers.append(receipt)
     if accepted:
         _insert_votes(poll, accepted, answers)
@@ -201,6 +212,12 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
         if casting_vote is not None:
             raise invalid({"casting_vote": ["A yes/no vote that ties is not adopted; there is no casting vote."]})
         result = results.yes_no_result(motion.majority, _counts(poll), electorate)
+    elif poll.method == "assessment":
+        if casting_vote is not None:
+            raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
+        choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
+        result = results.assessment_result(subjects=motion.subjects or [], scale=motion.scale, choices=choices,
+                                           electorate=electorate)
     elif poll.method == "exhaustive":
         assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         try:
@@ -236,6 +253,8 @@ def _named_votes(poll: Poll):
 
 
 def readable_choice(poll: Poll, choice: str):
+    if poll.method == "assessment" and choice != "abstain":
+        return {"scores": json.loads(choice)}
     if poll.method == "irv" and choice != "abstain":
         return json.loads(choice)
     if poll.method == "exhaustive" and choice != "abstain":
@@ -246,6 +265,8 @@ def readable_choice(poll: Poll, choice: str):
 def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     if not poll.is_open:
         raise conflict("poll_closed", "This poll is already closed.")
+    if casting_vote is not None and poll.method == "assessment":
+        raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
     if casting_vote is not None and poll.method == "irv":
         # the count of rankings has no casting vote; it used to be ignored silently
         raise invalid({"casting_vote": ["An instant-runoff count takes no casting vote."]})
@@ -268,6 +289,9 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
                   "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
                   "ballots": len(rows), "quorum": quorum.as_dict(),
                   **({"winner": result["winner"]} if "winner" in result else {})})
+    # the credential of each participation (never a choice), for the record of who cast what
+    from voting.vote_record import credentials_event
+    record("poll.credentials", actor=actor, meeting=meeting, subject=poll, after=credentials_event(poll))
     _decide_and_announce(poll, result, actor=actor)
     return poll
 
@@ -338,7 +362,7 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
 def _decide_and_announce(poll: Poll, result: dict, *, actor) -> None:
     """A final result decides the motion (its resolution number goes into the result); then
     everyone who may see the poll hears the result."""
-    if result["status"] in ("adopted", "rejected", "elected"):
+    if result["status"] in ("adopted", "rejected", "elected", "recorded"):
         decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
         # a new dict, the flushed one left as it was: the JSON column compares the two, and an
         # edited copy of what was flushed would compare equal and never be stored
