@@ -401,7 +401,7 @@ def minutes_send(batch):
     from minutes.outbox import OutboxUnavailable, drain
 
     try:
-        report = drain(current_app._get_current_object(), batch=batch)  # type: ignore[attr-defined]  # a LocalProxy
+        report = drain(current_app._get_current_object(), batch=batch)  # type: ignore[attr-defined]  # a LocalProxy  # type: ignore[attr-defined]  # a LocalProxy
     except OutboxUnavailable as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"memorandum e-mail: {report.sent} sent, {report.failed} failed")
@@ -424,7 +424,7 @@ def mail_send(batch):
     from governance.mail import OutboxUnavailable, drain
 
     try:
-        report = drain(current_app._get_current_object(), batch=batch)
+        report = drain(current_app._get_current_object(), batch=batch)  # type: ignore[attr-defined]  # a LocalProxy
     except OutboxUnavailable as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"e-mail: {report.sent} sent, {report.failed} failed")

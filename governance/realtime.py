@@ -239,18 +239,18 @@ class ConnectionWatch(OnePerApp):
         verdicts: dict[tuple[int, str], str | None] = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            observers = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
-            room = members or chair or observers
+            observing = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
+            room = members or chair or observing
             if room is None:
                 continue
             user = db.session.get(User, user_id)
             meeting = db.session.get(Meeting, int(room[1]))
             gone = user is None or meeting is None or not policy.can_see_meeting(user, meeting)
-            if (members or observers) and gone:
+            if (members or observing) and gone:
                 verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
-            elif observers:
+            elif observing:
                 continue
-            elif members and not policy.can_see_closed_session(user, meeting):
+            elif members and meeting is not None and not policy.can_see_closed_session(user, meeting):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
                 verdicts[(user_id, name)] = None

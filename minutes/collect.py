@@ -388,7 +388,8 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
     if poll is None:
         return None
     result = poll.result
-    votes = ()
+    assert result is not None  # chosen above by its result's status
+    votes: tuple[rec.NamedVote, ...] = ()
     if not poll.secret and result.get("votes"):
         names = motion.subjects or []
         voters = _cast_by(poll)
@@ -398,8 +399,8 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
                 return "abstained"
             scores = choice.get("scores") or {}
             return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
-        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=sheet_text(v.get("choice")),
-                                    cast_by=voters.get(v.get("member_id"), ""))
+        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
+                                    choice=sheet_text(v.get("choice")), cast_by=voters.get(v.get("member_id"), ""))
                       for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
     scale = result.get("scale") or motion.scale or {}
     return rec.AssessmentRecord(

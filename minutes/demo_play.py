@@ -406,7 +406,8 @@ def _play_assessment(run: Play) -> None:
             "Beyoğlu": (4, 5, 3, 3, 4, 4), "Abuja": (4, 4, 5, 3, 3, 4), "Cuenca": (3, 4, 3, 5, 3, 4),
             "Abu Dhabi": (4, 4, 4, 3, 5, 4), "Kampala": (4, 3, 5, 3, 3, 3), "Hebron": (4, 4, 3, 3, 5, 4),
             "São Paulo": (4, 3, 3, 5, 3, 3), "Seberang Perai": (5, 3, 3, 3, 4, 4)}
-    sheets = {city: {"scores": {str(i): score for i, score in enumerate(scores)}} for city, scores in rows.items()}
+    sheets: dict[str, object] = {city: {"scores": {str(i): score for i, score in enumerate(scores)}}
+                                 for city, scores in rows.items()}
     sheets = {city: sheets.get(city, "abstain") for city in run.delegates}
     result = run.vote(motion.id, sheets)
     assert result["status"] == "recorded", result

@@ -68,6 +68,7 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
     if kind == "assessment":
         # names as given, trimmed; the scale API.md's default unless stated
         scale = scale or DEFAULT_SCALE
+        assert subjects is not None, "MotionIn requires the subjects of an assessment"
         motion.method, motion.subjects = "assessment", [name.strip() for name in subjects]
         motion.scale_min, motion.scale_max = scale["min"], scale["max"]
     if kind == "membership":

@@ -208,13 +208,14 @@ def _voters(slips: list[Slip]) -> tuple[list[User | None], list[tuple[str, int |
     by_id = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_(user_ids), User.active.is_(True)).options(joinedload(User.member)))} \
         if user_ids else {}
-    users, credentials = [], []
+    users: list[User | None] = []
+    credentials: list[tuple[str, int | None] | None] = []
     for slip in slips:
         if slip.token_hash:
             token = by_hash.get(slip.token_hash)
             users.append(token.user if token is not None else None)
             credentials.append((token.kind, token.id) if token is not None else None)
         else:
-            users.append(by_id.get(slip.user_id))
+            users.append(by_id.get(slip.user_id) if slip.user_id is not None else None)
             credentials.append(("link", slip.link_token_id) if slip.link_token_id else ("session", None))
     return users, credentials

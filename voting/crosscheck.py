@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from voting import results, seal
 
 # what a recount must reproduce exactly (presentation such as threshold_text is left out)
-COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate", "threshold",
-            "winner", "eliminated", "next_round", "contest", "rounds", "casting_vote", "round", "reason")
+COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate",
+            "threshold", "winner", "eliminated", "next_round", "contest", "rounds", "casting_vote", "round", "reason")
 DECISIVE = ("adopted", "rejected", "elected", "recorded")  # recorded: an assessment's table taken
 
 

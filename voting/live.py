@@ -99,5 +99,5 @@ def _vote(data=None):
         log.exception("could not check the credentials of a vote")
         return NOT_RECORDED.body()
     link = socket_session.get(LINK_TOKEN_KEY) if token_hash is None else None
-    return BallotBox.of(current_app._get_current_object()).cast(
+    return BallotBox.of(current_app._get_current_object()).cast(  # type: ignore[attr-defined]  # a LocalProxy
         Slip(token_hash, user_id, data, link_token_id=link if isinstance(link, int) else None))

@@ -97,6 +97,7 @@ def normalise_choice(poll: Poll, choice) -> str:
     if poll.method == "assessment":
         motion = poll.motion
         try:
+            assert motion.scale_min is not None and motion.scale_max is not None  # an assessment has its scale
             return assessment.stored_sheet(len(motion.subjects or []),
                                            assessment.Scale(motion.scale_min, motion.scale_max), choice)
         except ChoiceRefused as refusal:
@@ -216,6 +217,7 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
         if casting_vote is not None:
             raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
         choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
+        assert motion.scale is not None  # an assessment has its scale
         result = results.assessment_result(subjects=motion.subjects or [], scale=motion.scale, choices=choices,
                                            electorate=electorate)
     elif poll.method == "exhaustive":

@@ -212,6 +212,7 @@ def issue_access_link(args, user_id):
     actor = _secretariat()
     target = get_or_404(User, user_id, "user")
     row, code = operations.issue_access_link(target, actor=actor, label=(args or {}).get("label", ""))
+    assert row.token is not None  # an access link's code rests on its token
     return {"id": row.token_id, "url": f"/login/link/{code}", "code": code, "label": row.token.label,
             "expires_at": row.expires_at}
 

@@ -173,7 +173,7 @@ class SetupToken(Model):
 CODE_PURPOSES = ("access_link", "password_reset")
 
 
-class OneTimeCode(db.Model):
+class OneTimeCode(Model):
     """A code sent to a person once: an access link's (exchanged for a browser session resting
     on the link's token) or a password reset's. Only its SHA-256 is kept; it is spent by its
     first use (an UPDATE that only one request can win) and useless after `expires_at`."""

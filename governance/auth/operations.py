@@ -198,9 +198,9 @@ def _spend_code(purpose: str, code: str) -> OneTimeCode | None:
     """Spend a code once: of two requests with one code, the database lets one through."""
     now = utcnow()
     code_hash = hash_token(code or "")
-    spent = db.session.execute(db.update(OneTimeCode).where(
+    spent = cast(CursorResult, db.session.execute(db.update(OneTimeCode).where(
         OneTimeCode.code_hash == code_hash, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None),
-        OneTimeCode.expires_at > now).values(used_at=now))
+        OneTimeCode.expires_at > now).values(used_at=now)))  # an UPDATE answers a cursor result
     if spent.rowcount != 1:
         return None
     return db.session.scalar(db.select(OneTimeCode).where(OneTimeCode.code_hash == code_hash)

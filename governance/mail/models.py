@@ -8,12 +8,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 
 STATES = ("queued", "sending", "sent", "failed")
 
 
-class MailMessage(db.Model):
+class MailMessage(Model):
     """queued -> sending (claimed until `claimed_until`) -> sent, or failed with `reason`.
 
     `kind` says what the message is for (password_reset, invitation...), for the trail and
@@ -49,7 +49,7 @@ class MailMessage(db.Model):
         return f"<MailMessage {self.id} {self.kind} to {self.recipient} {self.state}>"
 
 
-class MailAttachment(db.Model):
+class MailAttachment(Model):
     __tablename__ = "mail_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -154,7 +154,7 @@ def update_organisation(changes):
                                         for kind in ("image/png", "image/jpeg")}}})
 def organisation_logo():
     organisation = Organisation.current()
-    shown = organisation.shown_logo
+    shown: tuple[bytes | None, str] | None = organisation.shown_logo
     withheld, before, data = publication.shown_data(current_reader(), "organisation.logo", organisation.id)
     if withheld:  # a logo adopted in closed session, not yet published: the logo as it was
         shown = (data, before["mimetype"]) if before["mimetype"] is not None else None

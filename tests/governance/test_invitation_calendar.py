@@ -24,7 +24,8 @@ MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 
 def events(draw):
     start = draw(MOMENTS)
     length = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=24 * 60)))
-    return SessionEvent(uid=f"excom-session-{draw(st.integers(1, 10**6))}@example.org", title=draw(TEXT.filter(str.strip)),
+    return SessionEvent(uid=f"excom-session-{draw(st.integers(1, 10**6))}@example.org",
+                        title=draw(TEXT.filter(str.strip)),
                         starts_at=start, ends_at=start + timedelta(minutes=length) if length is not None else None,
                         location=draw(TEXT), description="\n".join(draw(st.lists(TEXT, max_size=4))))
 

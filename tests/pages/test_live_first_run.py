@@ -468,7 +468,8 @@ def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fre
         phone.get_by_role("button", name="Continue as Erbolat Dossaev").click()
         phone.goto(f"/meetings/{meeting_id}")
         expect(phone.locator("#connection")).to_have_attribute("data-state", "online")
-        expect(desk.locator('#invitees tr[data-email="dossaev@almaty.example.org"] [data-opened] time')).to_have_count(1)
+        expect(desk.locator('#invitees tr[data-email="dossaev@almaty.example.org"] [data-opened] time')) \
+            .to_have_count(1)
 
         # --- the meeting: a quorum, the report's motion put to the vote, voted on the phone ----------
         for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
