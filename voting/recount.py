@@ -89,7 +89,7 @@ def _gone(trail: Trail, closed: set[int], motions: set[int]) -> list[Finding]:
     rows are gone (a deleted motion takes its polls with it)."""
     meetings = set(db.session.scalars(select(Meeting.id)))
     findings = []
-    status = dict(db.session.execute(select(Poll.id, Poll.status)).tuples())
+    status = dict(db.session.execute(select(Poll.id, Poll.status)).all())
     for event in trail.of_action("poll.closed"):
         if event["subject_id"] in closed or event["meeting_id"] not in meetings:
             continue
