@@ -29,7 +29,11 @@ SPEAKER_ACTIONS = ("speaker.requested", "speaker.started", "speaker.stopped", "s
                    "speaker.answered")
 ATTENDANCE_ACTIONS = ("attendance.checked_in", "attendance.checked_out")
 VERSION_ACTIONS = ("memorandum.built",)
-ACTIONS = NOTE_ACTIONS + DOCUMENT_ACTIONS + SPEAKER_ACTIONS + ATTENDANCE_ACTIONS + VERSION_ACTIONS
+MOTION_ACTIONS = ("motion.created", "motion.updated")
+ACTIONS = NOTE_ACTIONS + DOCUMENT_ACTIONS + SPEAKER_ACTIONS + ATTENDANCE_ACTIONS + VERSION_ACTIONS + MOTION_ACTIONS
+
+# what a motion says, as the memorandum prints it and motion.created / motion.updated record it
+_MOTION_FIELDS = ("kind", "title", "text", "majority", "method", "secret", "member_id", "action")
 
 _SPEAKER_FIELDS = ("item_id", "user_id", "kind", "mode", "status", "text")
 _SPEAKER_TIMES = ("started_at", "ended_at", "answered_at")
@@ -41,7 +45,28 @@ def examine_record(trail: Trail) -> list[Finding]:
     items = set(db.session.scalars(select(AgendaItem.id)))
     meetings = set(db.session.scalars(select(Meeting.id)))
     return (_notes(trail, items) + _documents(trail, items) + _speakers(trail, items)
-            + _attendance(trail, meetings) + _versions_gone(trail, meetings))
+            + _attendance(trail, meetings) + _versions_gone(trail, meetings) + _motions(trail))
+
+
+def _motions(trail: Trail) -> list[Finding]:
+    """Each motion's wording, majority and kind against its creation and the changes recorded
+    since (a title edited in the database would print in the memorandum as if moved so)."""
+    from motions.models import Motion
+    findings = []
+    for motion in db.session.scalars(select(Motion).order_by(Motion.id)):
+        events = trail.about("Motion", motion.id, *MOTION_ACTIONS)
+        if not events:
+            findings.append(Finding(f"motion {motion.id} ({motion.title})", "the audit trail records no creation of it"))
+            continue
+        state: dict = {}
+        for event in events:
+            state.update(event["after"] or {})
+        differ = [name for name in _MOTION_FIELDS if name in state and state[name] != getattr(motion, name)]
+        if differ:
+            findings.append(Finding(f"motion {motion.id} ({motion.title})",
+                                    f"its {', '.join(differ)} differ from what the audit trail recorded "
+                                    f"(events {', '.join(str(e['seq']) for e in events)})"))
+    return findings
 
 
 def _recorded_but_gone(trail: Trail, actions: tuple[str, ...], subject_type: str, present: set[int],

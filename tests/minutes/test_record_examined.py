@@ -30,7 +30,7 @@ def _a_document(app, meeting_id):
 
 TAMPERINGS = ["an edited note", "a deleted note revision", "a deleted memorandum version",
               "a document's file swapped", "a deleted document", "another speaker", "a speech made longer",
-              "an erased stay in the room", "a stay moved online"]
+              "an erased stay in the room", "a stay moved online", "a motion's title reworded"]
 
 
 @pytest.mark.parametrize("tampering", TAMPERINGS)
@@ -72,6 +72,11 @@ def test_each_row_of_the_record_changed_behind_the_trail_s_back_is_named(played,
         elif tampering == "an erased stay in the room":
             expected = f"a stay of person {stay.user_id} in meeting {meeting_id}: the audit trail recorded it"
             db.session.delete(stay)
+        elif tampering == "a motion's title reworded":
+            from motions.models import Motion
+            motion = db.session.scalar(select(Motion).order_by(Motion.id).limit(1))
+            motion.title = "To thank the Secretariat"
+            expected = f"motion {motion.id} (To thank the Secretariat): its title differ"
         else:
             stay.mode = "online"
             expected = f"a stay of person {stay.user_id} in meeting {meeting_id}: its person or mode (online)"
