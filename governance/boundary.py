@@ -1,7 +1,6 @@
 """The request boundary, as in Indico's RH: commit once when the handler succeeded, roll back
 otherwise. Operations only flush; broadcasts wait for this commit (see realtime)."""
 import json
-import re
 
 from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface

@@ -131,7 +131,7 @@ def _instant(value) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return datetime.fromisoformat(str(value))  # Python 3.11 reads a trailing Z
     except ValueError:
         return None
 

@@ -95,7 +95,6 @@ def test_a_note_and_its_event_rewritten_and_resealed_is_caught_by_the_head_the_m
     from governance.audit.models import AuditEvent
     from minutes.models import ItemNote
     from tests import tampering
-    meeting_id, _ = played
     with app.app_context():
         built = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "memorandum.built")
                                   .order_by(AuditEvent.seq.desc()).limit(1))
