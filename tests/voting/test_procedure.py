@@ -84,3 +84,30 @@ def test_a_secret_poll_does_not_name_who_is_still_to_vote(room):
     room.vote(poll["id"], "Almaty", "yes")
     turnout = room.chair.get(f"/polls/{poll['id']}/turnout").get_json()
     assert (turnout["present"], turnout["present_voted"], turnout["waiting"]) == (9, 1, None)
+
+
+def test_after_adjournment_nobody_checks_in_and_no_motion_is_moved(room):
+    """Other things an adjournment ends: a late "I am here (online)" would list someone present
+    at a meeting that had ended, and a motion moved afterwards has no sitting to be put to.
+    Leaving, and correcting what was moved before, stay possible."""
+    room.check_in(*CITIES[:9])
+    moved = room.motion(REPORT, kind="general", title="To receive the report")
+    assert room.chair.post(f"/meetings/{room.meeting_id}/adjourn").status_code == 200
+    late = room.delegates["Kampala"]["user_id"]
+    assert _refusal(room.delegate("Kampala").post(f"/meetings/{room.meeting_id}/attendance",
+                                                  json={"user_id": late, "mode": "online"})) == (409, "adjourned")
+    assert _refusal(room.desk.post(f"/meetings/{room.meeting_id}/attendance",
+                                   json={"user_id": late, "mode": "in_person"})) == (409, "adjourned")
+    # switching a present delegate to online is a new check-in too
+    switched = room.desk.post(f"/meetings/{room.meeting_id}/attendance",
+                              json={"user_id": room.delegates["Seoul"]["user_id"], "mode": "online"})
+    assert _refusal(switched) == (409, "adjourned")
+    assert room.desk.get(f"/meetings/{room.meeting_id}/quorum").get_json()["present"] == 9
+    leaving = room.desk.post(f"/meetings/{room.meeting_id}/attendance",
+                             json={"user_id": room.delegates["Almaty"]["user_id"], "present": False})
+    assert leaving.status_code == 200 and leaving.get_json()["present"] is False
+    item = room.open_items[HOST]
+    assert _refusal(room.desk.post(f"/items/{item}/motions", json={"kind": "general", "title": "Late"})) == (
+        409, "adjourned")
+    corrected = room.desk.patch(f"/motions/{moved['id']}", json={"title": "To receive the annual report"})
+    assert corrected.status_code == 200 and corrected.get_json()["title"] == "To receive the annual report"
