@@ -176,6 +176,7 @@ JS_MESSAGES = {
     "waiting_for": _l("Not voted yet: %(names)s"),
     "everyone_voted": _l("Everyone present has voted."),
     "item_locked_by_poll": _l("A vote is under way: close the poll first."),
+    "no_quorum_to_vote": _l("No quorum: a poll can be opened once enough voting members are present."),
     "check_in_needed": _l("You are not checked in. Say you are here, then vote."),
     "i_am_here": _l("I am here (online)"),
     "checked_in": _l("You are checked in (online)."),

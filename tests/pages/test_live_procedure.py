@@ -130,6 +130,44 @@ def test_the_chair_sees_who_has_voted_before_closing(open_page, live_api, meetin
             desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "mode": "in_person"})
 
 
+def test_the_console_offers_no_poll_without_quorum_and_no_adjournment_during_a_vote(
+        open_page, live_api, meeting, room, chair_closes_what_is_left):
+    """Buttons the API would refuse are not offered as if they worked: "Open a poll" waits for a
+    quorum (409 no_quorum) and says so; "Adjourn the meeting" waits for the poll to close
+    (409 poll_open) and says so; both come back by themselves."""
+    desk, chair = live_api(SECRETARIAT), live_api(CHAIR)
+    leaving = [city for city in room if city != "Seoul"][:6]  # 6 of 12 present: 7 are needed
+    item = meeting["open_items"][REPORT]
+    chair.post(f"/items/{item}/activate")
+    motion = desk.post(f"/items/{item}/motions", {"kind": "general", "title": "To note the budget outturn"})
+    console = open_page(CHAIR, width=1280, height=1000, path=f"/meetings/{meeting['id']}/chair")
+    _online(console)
+    open_button = console.locator(f'[data-open-poll="{motion["id"]}"]')
+    expect(open_button).to_be_enabled()
+    try:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "present": False})
+        expect(console.locator("#quorum-badge")).to_have_text("Not quorate")
+        expect(open_button).to_be_disabled()
+        expect(console.locator("#no-quorum-hint")).to_have_text(
+            "No quorum: a poll can be opened once enough voting members are present.")
+    finally:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "mode": "in_person"})
+    expect(open_button).to_be_enabled()
+    expect(console.locator("#no-quorum-hint")).to_have_count(0)
+
+    expect(console.locator("#adjourn")).to_be_enabled()
+    open_button.click()
+    _poll_id(console, "#chair-poll")
+    expect(console.locator("#adjourn")).to_be_disabled()
+    expect(console.locator("#adjourn-hint")).to_have_text("A vote is under way: close the poll first.")
+    _close_from_the_console(console)
+    expect(console.locator("#adjourn")).to_be_enabled()
+    expect(console.locator("#adjourn-hint")).to_be_hidden()
+    assert not console.errors
+
+
 def test_the_next_round_can_be_opened_round_after_round(open_page, live_api, meeting, room, chair_closes_what_is_left):
     desk, chair = live_api(SECRETARIAT), live_api(CHAIR)
     item = meeting["open_items"][HOST]
