@@ -167,6 +167,11 @@ JS_MESSAGES = {
     "casting_hint_irv": _l("These candidates are level for last place and the earlier rounds do not separate them. "
                            "Your casting vote keeps one of them in the count; or open the vote again."),
     "approves_version": _l("Put to the vote: %(title)s, version %(version)s"),
+    "member_change_admit": _l("If adopted, %(member)s is admitted as a member."),
+    "member_change_withdraw": _l("If adopted, %(member)s is recorded as withdrawn from membership."),
+    "member_change_suspend": _l("If adopted, the membership of %(member)s is suspended."),
+    "member_change_terminate": _l("If adopted, the membership of %(member)s is terminated."),
+    "member_change_reinstate": _l("If adopted, %(member)s is reinstated as a member."),
     "approves_external": _l("Put to the vote: %(title)s (held outside the platform, file %(filename)s)"),
     "current_text": _l("Current text"),
     "proposed_text": _l("Proposed text"),

@@ -165,6 +165,16 @@ def test_the_console_offers_no_poll_without_quorum_and_no_adjournment_during_a_v
     _close_from_the_console(console)
     expect(console.locator("#adjourn")).to_be_enabled()
     expect(console.locator("#adjourn-hint")).to_be_hidden()
+
+    # what adoption would do is on the console (and the phones and projector: the same renderer)
+    membership = desk.post(f"/items/{item}/motions", {"kind": "membership", "title": "Membership matters",
+                                                      "member_id": room["Hebron"]["member_id"], "action": "suspend"})
+    console.locator(f'[data-open-poll="{membership["id"]}"]').click()
+    _poll_id(console, "#chair-poll")
+    expect(console.locator("#poll-detail .motion-member-change")).to_have_text(
+        "If adopted, the membership of Hebron is suspended.")
+    _close_from_the_console(console)  # nobody voted: rejected, Hebron keeps its vote
+    expect(console.locator("#result .result-status")).to_have_text("Rejected")
     assert not console.errors
 
 

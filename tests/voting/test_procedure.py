@@ -111,3 +111,24 @@ def test_after_adjournment_nobody_checks_in_and_no_motion_is_moved(room):
         409, "adjourned")
     corrected = room.desk.patch(f"/motions/{moved['id']}", json={"title": "To receive the annual report"})
     assert corrected.status_code == 200 and corrected.get_json()["title"] == "To receive the annual report"
+
+
+MEMBERSHIP = ("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since "
+              "EXCOM Meeting 2023")
+
+
+def test_a_membership_ballot_says_what_adoption_does_to_the_registry(room):
+    """Voters see what they vote on: a title can be vague ("Membership matters"), the ballot
+    names the member and the change adoption makes, as the phones, the projector and the
+    console show it (excom.js renderMotionDetail)."""
+    room.check_in(*CITIES)
+    hebron = room.members["Hebron"]
+    motion = room.motion(MEMBERSHIP, kind="membership", title="Membership matters", member_id=hebron,
+                         action="suspend", majority="two_thirds")
+    poll = room.open_poll(motion["id"]).get_json()
+    change = {"member_id": hebron, "member": "Hebron", "action": "suspend", "status": "suspended"}
+    assert poll["motion"]["member_change"] == change
+    assert room.delegate("Almaty").get(f"/polls/{poll['id']}").get_json()["motion"]["member_change"] == change
+    general = room.motion(REPORT, kind="general", title="To receive the report")
+    room.close(poll["id"])
+    assert "member_change" not in room.open_poll(general["id"]).get_json()["motion"]
