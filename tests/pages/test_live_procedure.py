@@ -434,11 +434,14 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     expect(console.locator("[data-activate]")).to_have_count(2)
     console.click(f'[data-open-poll="{motions[0]["id"]}"]')
     expect(console.locator("#chair-poll")).to_have_attribute("data-status", "open")
-    # adjournment cannot interrupt the vote: the console says why
-    console.click("#adjourn")
-    console.click("#adjourn-yes")
-    expect(console.locator("#chair-error")).to_contain_text("A vote is under way; close the poll before adjourning.")
+    # adjournment cannot interrupt the vote: the console says why, and offers it again after the close
+    expect(console.locator("#adjourn")).to_be_disabled()
+    expect(console.locator("#adjourn-hint")).to_have_text("A vote is under way: close the poll first.")
     _close_from_the_console(console)
+    desk_page = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/desk")
+    _online(desk_page)
+    chair_row = desk_page.locator(f'#checkin-list [data-user-id="{users[CHAIR]}"]')
+    expect(chair_row.locator('[data-checkin="online"]')).to_be_enabled()
     console.click("#adjourn")
     console.click("#adjourn-yes")
     expect(console.locator("#adjourned")).to_be_visible()
@@ -446,10 +449,17 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     for attempt in ("live", "reloaded"):
         expect(console.locator("[data-activate]:visible")).to_have_count(0)
         expect(console.locator("[data-open-poll]")).to_have_count(0)
+        # the desk checks nobody in any more and moves no motion; checking out stays possible
+        expect(chair_row.locator('[data-checkin="online"]')).to_be_disabled()
+        expect(chair_row.locator('[data-checkin="in_person"]')).to_be_disabled()
+        expect(desk_page.locator(f'#checkin-list [data-user-id="{users[DELEGATE]}"] [data-checkin="out"]')).to_be_enabled()
+        expect(desk_page.locator("#motion-form")).to_be_hidden()
         if attempt == "live":
             console.reload()
+            desk_page.reload()
             _online(console)
-    assert not console.errors
+            _online(desk_page)
+    assert not console.errors and not desk_page.errors
 
 
 # --- the played demo: the same numbers in the same words --------------------------------------
