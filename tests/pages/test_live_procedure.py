@@ -134,7 +134,8 @@ def test_the_console_offers_no_poll_without_quorum_and_no_adjournment_during_a_v
         open_page, live_api, meeting, room, chair_closes_what_is_left):
     """Buttons the API would refuse are not offered as if they worked: "Open a poll" waits for a
     quorum (409 no_quorum) and says so; "Adjourn the meeting" waits for the poll to close
-    (409 poll_open) and says so; both come back by themselves."""
+    (409 poll_open) and says so; both come back by themselves. Closing after the quorum was
+    lost would make the vote void: the confirmation says so."""
     desk, chair = live_api(SECRETARIAT), live_api(CHAIR)
     leaving = [city for city in room if city != "Seoul"][:6]  # 6 of 12 present: 7 are needed
     item = meeting["open_items"][REPORT]
@@ -162,7 +163,24 @@ def test_the_console_offers_no_poll_without_quorum_and_no_adjournment_during_a_v
     _poll_id(console, "#chair-poll")
     expect(console.locator("#adjourn")).to_be_disabled()
     expect(console.locator("#adjourn-hint")).to_have_text("A vote is under way: close the poll first.")
-    _close_from_the_console(console)
+    # quorum lost during the vote: the confirmation says the close would make it void
+    try:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "present": False})
+        expect(console.locator("#quorum-badge")).to_have_text("Not quorate")
+        console.click("#close-poll")
+        expect(console.locator("#close-void")).to_have_text(
+            "No quorum now: closing makes this vote void, and it is held again.")
+        console.click("#close-no")
+    finally:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "mode": "in_person"})
+    expect(console.locator("#quorum-badge")).to_have_text("Quorate")
+    console.click("#close-poll")
+    expect(console.locator("#close-confirm")).to_be_visible()
+    expect(console.locator("#close-void")).to_be_hidden()
+    console.click("#close-yes")
+    expect(console.locator("#chair-poll")).to_have_attribute("data-status", "closed")
     expect(console.locator("#adjourn")).to_be_enabled()
     expect(console.locator("#adjourn-hint")).to_be_hidden()
 

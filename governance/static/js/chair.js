@@ -31,6 +31,7 @@
     $("quorum-numbers").textContent = t("quorum_numbers", {present: q.present, total: q.voting_members, required: q.required});
     if (quorate !== !!q.quorate) {
       quorate = !!q.quorate;
+      show($("close-void"), !quorate);
       setNextRound();
       if (motionList !== null) renderMotions();
     }
@@ -275,6 +276,7 @@
       var waiting = waitingText(answer);
       $("close-waiting").textContent = waiting;
       show($("close-waiting"), !!waiting);
+      show($("close-void"), !quorate);  // a close without quorum decides nothing
       show($("close-confirm"), true);
       $("close-yes").focus();
     });
