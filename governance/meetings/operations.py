@@ -303,6 +303,8 @@ def send_apologies(participant: Participant, *, excused: bool, actor: User) -> P
     sent from their page before the meeting is called to order; the desk records them any time
     (update_participant)."""
     meeting = participant.meeting
+    if meeting.adjourned_at is not None:  # adjourned without an item ever taken up, too
+        raise conflict("adjourned", "The meeting is adjourned; tell the secretariat instead.")
     if meeting.opened_at is not None:
         raise conflict("meeting_started", "The meeting was called to order; tell the secretariat instead.")
     if participant.excused != excused:

@@ -103,6 +103,10 @@ def test_after_adjournment_nobody_checks_in_and_no_motion_is_moved(room):
                               json={"user_id": room.delegates["Seoul"]["user_id"], "mode": "online"})
     assert _refusal(switched) == (409, "adjourned")
     assert room.desk.get(f"/meetings/{room.meeting_id}/quorum").get_json()["present"] == 9
+    # nor are apologies sent from the phone once it is over (the desk still records them)
+    assert room.desk.get(f"/meetings/{room.meeting_id}").get_json()["opened_at"] is None  # no item was taken up
+    assert _refusal(room.delegate("Kampala").post(f"/meetings/{room.meeting_id}/apologies", json={})) == (
+        409, "adjourned")
     leaving = room.desk.post(f"/meetings/{room.meeting_id}/attendance",
                              json={"user_id": room.delegates["Almaty"]["user_id"], "present": False})
     assert leaving.status_code == 200 and leaving.get_json()["present"] is False
