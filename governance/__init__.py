@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. `config` wins over the EXCOM_* environment (tests use it)."""
-    from governance import boundary, errors
+    from governance import boundary, errors, transaction  # noqa: F401  (transaction: the after-commit hooks)
     from governance.config import load_config
     from governance.extensions import api, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -66,6 +66,8 @@ def _register_models() -> None:
     import governance.audit.models  # noqa: F401
     import governance.auth.models  # noqa: F401
     import governance.documents.models  # noqa: F401
+    import governance.invitations.models  # noqa: F401
+    import governance.mail.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.registry.models  # noqa: F401
     import governance.speakers.models  # noqa: F401
@@ -85,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from governance.auth.api import blp as auth_api
     from governance.documents.api import blp as documents_api
     from governance.extensions import api
+    from governance.invitations.api import blp as invitations_api
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
     from governance.speakers.api import blp as speakers_api
@@ -94,6 +97,6 @@ def _register_blueprints(app: Flask) -> None:
     from voting.api import blp as voting_api
 
     for blueprint in (auth_api, registry_api, meetings_api, documents_api, speakers_api, motions_api, voting_api,
-                      minutes_api):
+                      minutes_api, invitations_api):
         api.register_blueprint(blueprint)
     app.register_blueprint(views.bp)

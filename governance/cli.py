@@ -406,6 +406,29 @@ def minutes_send(batch):
     click.echo(f"memorandum e-mail: {report.sent} sent, {report.failed} failed")
 
 
+@main.group("mail")
+def mail_group():
+    """The general e-mail outbox (password resets, invitations)."""
+
+
+@mail_group.command("send")
+@click.option("--batch", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Messages claimed per short transaction.")
+@with_appcontext
+def mail_send(batch):
+    """Send the e-mail waiting in the general outbox, once (cron, or by hand after an outage).
+
+    `excom serve` sends it by itself when EXCOM_SMTP_URL is set; this drains whatever is queued,
+    and retries messages whose sender died mid-send once their lease has run out."""
+    from governance.mail import OutboxUnavailable, drain
+
+    try:
+        report = drain(current_app._get_current_object(), batch=batch)
+    except OutboxUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"e-mail: {report.sent} sent, {report.failed} failed")
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)

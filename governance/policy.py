@@ -9,9 +9,8 @@ The rules, in the meeting's terms:
 - the chair of a meeting (or the secretariat) runs it: current item, polls, adjournment;
 - a delegate votes for their member, when that member is an eligible voter of the poll.
 """
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from governance import transaction
 from governance.extensions import db
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession, Participant
 
@@ -25,7 +24,7 @@ def participation(user, meeting: Meeting) -> Participant | None:
     (an assembly has thousands of participants; the vote path asks this for every vote)."""
     if user is None or user.is_anonymous:  # not is_authenticated: a deactivated account still takes part
         return None
-    remembered = db.session.info.setdefault("excom_participation", {})
+    remembered = transaction.remembered("participation")
     key = (meeting.id, user.id)
     if remembered.get(key) is None:  # a person not (yet) taking part may be added in this transaction
         remembered[key] = db.session.scalar(db.select(Participant).where(
@@ -35,7 +34,7 @@ def participation(user, meeting: Meeting) -> Participant | None:
 
 def remember_participations(meeting: Meeting, users) -> None:
     """Look up many people's places at once (a batch of votes): one query instead of one each."""
-    remembered = db.session.info.setdefault("excom_participation", {})
+    remembered = transaction.remembered("participation")
     wanted = {user.id for user in users
               if user is not None and not user.is_anonymous and remembered.get((meeting.id, user.id)) is None}
     if wanted:
@@ -123,9 +122,3 @@ def can_manage_speaker(user, speaker) -> bool:
     """Withdraw a request: the person on the list, or whoever runs the meeting."""
     return user.id == speaker.user_id or can_run_meeting(user, speaker.item.meeting)
 
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_participation(session, transaction):
-    # a new transaction may see a participant added or changed meanwhile
-    if transaction.parent is None:
-        session.info.pop("excom_participation", None)

@@ -53,6 +53,9 @@ def main() -> None:
         # commit (minutes sits above governance: composed here, as create_app does)
         from minutes.outbox import start_sender
         start_sender(app)
+        # the general outbox (password resets, invitations): same pattern, its own task
+        from governance.mail import start_sender as start_mail_sender
+        start_mail_sender(app)
     # Python's collector was a tenth of a vote burst's wall time: with a thousand connections the
     # heap is large, and each full collection (triggered as the heap grows) took 0.2-0.5 s with
     # the hub stopped (docs/performance.md). What was built at start-up (modules, the app) lives

@@ -82,7 +82,10 @@ def login_link(token):
         csrf.protect()
         login_user(user)
         # the session lasts as long as the link: revoking the token ends it (governance.auth.loading)
-        remember_link_login(db.session.scalar(db.select(AccessToken).where(AccessToken.token_hash == hash_token(token))))
+        link_token = db.session.scalar(db.select(AccessToken).where(AccessToken.token_hash == hash_token(token)))
+        remember_link_login(link_token)
+        from governance.invitations.operations import link_opened
+        link_opened(link_token.id)  # the invitation desk shows who has opened their link
         return redirect(url_for("pages.index"))
     return render_template("login_link.html", organisation=Organisation.current(), person=user, token=token)
 
@@ -103,3 +106,4 @@ def _signed_in():
 # The meeting pages, the secretariat's pages and the languages add their routes to `bp`
 # (imported last: they import it).
 from governance.pages import calendar, first_run, i18n, meeting, organisation, registry, setup  # noqa: E402,F401
+from governance.pages import after_meeting, invitations  # noqa: E402,F401

@@ -18,7 +18,8 @@ from minutes import operations
 from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
-from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, VersionOut)
+from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, RecipientsOut,
+                             RecipientsQuery, RetryIn, VersionOut)
 from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
@@ -150,4 +151,36 @@ def distribute(args, meeting_id):
                                  sender=current_app.config.get("EXCOM_MAIL_FROM"))
     # the e-mail goes out after the commit (minutes/outbox.py): with SMTP the rows say `queued`
     return {"version": version.version, "audience": args["audience"], **operations.distribution_counts(rows),
+            "recipients": [_distribution_view(r) for r in rows]}
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum/recipients")
+@blp.arguments(RecipientsQuery, location="query")
+@blp.response(200, RecipientsOut)
+def recipients(args, meeting_id):
+    """Who a distribution to `audience` would reach, with the edition each would get and their
+    copy's state so far: what the desk lists before it asks "send to these people?". Writes nothing."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "see who receives the memorandum")
+    version = operations.find_version(meeting, args["version"])
+    if version is None:
+        raise not_found("memorandum version")
+    return {"version": version.version, "audience": args["audience"],
+            "recipients": operations.recipients_preview(meeting, version, args["audience"])}
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum/retry", methods=["POST"])
+@blp.arguments(RetryIn)
+@blp.response(200, DistributionReport)
+def retry(args, meeting_id):
+    """Send again the copies of a version whose sending failed, and no other: they become
+    `queued`, and the outbox sends them after the commit. 503 without a usable SMTP server."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "distribute the memorandum")
+    version = operations.find_version(meeting, args["version"])
+    if version is None:
+        raise not_found("memorandum version")
+    rows = operations.retry_failed(meeting, version, actor=user, smtp_url=current_app.config.get("EXCOM_SMTP_URL"),
+                                   sender=current_app.config.get("EXCOM_MAIL_FROM"))
+    return {"version": version.version, "audience": "failed", **operations.distribution_counts(rows),
             "recipients": [_distribution_view(r) for r in rows]}

@@ -126,6 +126,7 @@ MOTION_OUTCOMES = {
     "withdrawn": "The motion was withdrawn.",
     "postponed": "The motion was postponed.",
     "pending": "No decision has been recorded yet.",
+    "recorded": "The scores were recorded.",
 }
 
 
@@ -825,6 +826,9 @@ def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
         _add_amendment(doc, motion.amendment)
     for poll in motion.polls:
         _add_poll(doc, poll, secret=motion.secret, tz=tz)
+    if motion.assessment is not None:
+        from minutes.assessment_docx import add_assessment  # the table of an assessment's scores
+        add_assessment(doc, motion.assessment, secret=motion.secret, tz=tz)
     _add_motion_outcome(doc, motion)
 
 
@@ -853,6 +857,8 @@ def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
 
 
 def _voting_method(motion: MotionRecord) -> str:
+    if motion.assessment is not None:
+        return "secret sheets of scores" if motion.secret else "named sheets of scores"
     if not motion.polls:
         return "no formal vote"
     if motion.secret:

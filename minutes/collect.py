@@ -38,7 +38,9 @@ MOTION_KIND_WORDS = {
     "agenda_adoption": "adoption of the agenda",
     "minutes_approval": "approval of a memorandum",
     "statutes_amendment": "amendment of the statutes",
+    "assessment": "assessment",
 }
+ASSESSMENT_MAJORITY = "none: each member scores each subject; the result is a table of scores"
 MAJORITY_WORDS = {
     "simple": "simple majority of the votes cast",
     "two_thirds": "two-thirds of the votes cast",
@@ -370,10 +372,50 @@ def memorandum_put_to_vote(motion: Motion) -> str | None:
     return f"the memorandum of {other.title}{version}"
 
 
+def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord | None:
+    """The table of the poll that recorded the assessment's scores (None before)."""
+    poll = next((p for p in reversed(polls) if p.status == "closed" and (p.result or {}).get("status") == "recorded"),
+                None)
+    if poll is None:
+        return None
+    result = poll.result
+    votes = ()
+    if not poll.secret and result.get("votes"):
+        names = motion.subjects or []
+        voters = _cast_by(poll)
+
+        def sheet_text(choice) -> str:
+            if not isinstance(choice, dict):
+                return "abstained"
+            scores = choice.get("scores") or {}
+            return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
+        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=sheet_text(v.get("choice")),
+                                    cast_by=voters.get(v.get("member_id"), ""))
+                      for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
+    scale = result.get("scale") or motion.scale or {}
+    return rec.AssessmentRecord(
+        scale_min=int(scale.get("min", 1)), scale_max=int(scale.get("max", 5)),
+        subjects=tuple(rec.SubjectScore(name=row["name"], count=int(row["count"]), mean=row["mean"],
+                                        median=row["median"],
+                                        distribution=tuple(sorted((int(k), int(n))
+                                                                  for k, n in row["distribution"].items())))
+                       for row in result.get("subjects") or []),
+        ballots=int(result.get("ballots", 0)), scored=int(result.get("cast", 0)),
+        abstentions=int(result.get("abstain", 0)), eligible=int(result.get("eligible") or poll.eligible_count or 0),
+        quorum=_quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open), taken_at=poll.closed_at,
+        votes=votes)
+
+
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
-    status = motion.status if motion.status in ("adopted", "rejected", "elected", "withdrawn") else "pending"
+    status = motion.status if motion.status in ("adopted", "rejected", "elected", "withdrawn", "recorded") \
+        else "pending"
     majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
                                                                                            motion.majority)
+    if motion.kind == "assessment":  # a table of scores: no majority, no rounds of counts
+        return rec.MotionRecord(
+            title=motion.title, text=motion.text or motion.title, kind=MOTION_KIND_WORDS["assessment"],
+            moved_by=person(motion.moved_by), seconded_by=person(motion.seconded_by), majority=ASSESSMENT_MAJORITY,
+            outcome=status, secret=motion.secret, assessment=assessment_record(motion, polls))
     return rec.MotionRecord(
         title=motion.title, text=motion.text or motion.title, kind=MOTION_KIND_WORDS.get(motion.kind, motion.kind),
         moved_by=person(motion.moved_by), seconded_by=person(motion.seconded_by), majority=majority, outcome=status,

@@ -393,6 +393,23 @@ def _play_open_session(run: Play) -> None:
     echo("  Agenda 4: the Globe logo chosen")
 
 
+def _play_assessment(run: Play) -> None:
+    """Agenda 5: the members score the six regional offices on their phones (the assessment the
+    demo loader prepared); every sheet is illustrative. Makati abstains."""
+    item = run.item("Annual Assessment of WeGO Regional Offices")
+    motion = db.session.scalar(db.select(Motion).where(Motion.item_id == item.id, Motion.kind == "assessment"))
+    # one row per member: the scores of East Asia, Mediterranean, Africa, Latin America, MENA, Central Asia
+    rows = {"Seoul": (5, 4, 4, 3, 4, 5), "Almaty": (4, 4, 3, 4, 5, 5), "Chengdu": (5, 3, 4, 3, 4, 4),
+            "Beyoğlu": (4, 5, 3, 3, 4, 4), "Abuja": (4, 4, 5, 3, 3, 4), "Cuenca": (3, 4, 3, 5, 3, 4),
+            "Abu Dhabi": (4, 4, 4, 3, 5, 4), "Kampala": (4, 3, 5, 3, 3, 3), "Hebron": (4, 4, 3, 3, 5, 4),
+            "São Paulo": (4, 3, 3, 5, 3, 3), "Seberang Perai": (5, 3, 3, 3, 4, 4)}
+    sheets = {city: {"scores": {str(i): score for i, score in enumerate(scores)}} for city, scores in rows.items()}
+    sheets = {city: sheets.get(city, "abstain") for city in run.delegates}
+    result = run.vote(motion.id, sheets)
+    assert result["status"] == "recorded", result
+    run.echo("  Agenda 5: the regional offices assessed")
+
+
 def _play_closed_session(run: Play) -> None:
     facts, clock, echo = run.facts, run.clock, run.echo
     echo("closed session")
@@ -429,6 +446,7 @@ def _play_closed_session(run: Play) -> None:
         "Mediterranean: Beyoğlu; Africa: Abuja; Latin America: Cuenca; Middle East & North Africa: Abu Dhabi; "
         "Central Asia: Almaty). The heads of the offices reported on their activities. " + ILLUSTRATIVE),
         minutes=10)
+    _play_assessment(run)
     run.take_up("Review of 2024 Financial Report", (
         "The Secretariat presented the 2024 Financial Report. Members asked for the breakdown of project funds "
         "by region to be annexed to the next report. " + ILLUSTRATIVE), minutes=10)

@@ -9,16 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import smtplib
 from dataclasses import dataclass
 from datetime import timezone
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, func, select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from governance import policy
 from governance.audit.operations import record
@@ -26,9 +23,11 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
+from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared with the general outbox)
 from governance.meetings.dependents import closes_record, depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
+from governance.transaction import on_commit
 from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
 from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
@@ -292,64 +291,6 @@ def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str) ->
     return f"memorandum-{slug}-v{version.version}{suffix}.docx"
 
 
-class Mailer:
-    """One SMTP conversation for a pass of the outbox's sender, reopened if the server drops it."""
-
-    def __init__(self, url: str, sender: str):
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
-            raise ValueError(f"EXCOM_SMTP_URL must be smtp://host:port, not {url!r}")
-        self.scheme, self.host, self.port = parts.scheme, parts.hostname or "localhost", parts.port
-        self.username = unquote(parts.username) if parts.username else None
-        self.password = unquote(parts.password) if parts.password else None
-        self.sender = sender
-        self.connection: smtplib.SMTP | None = None
-
-    def _connect(self) -> smtplib.SMTP:
-        if self.scheme == "smtps":
-            connection = smtplib.SMTP_SSL(self.host, self.port or 465, timeout=30)
-        else:
-            connection = smtplib.SMTP(self.host, self.port or 25, timeout=30)
-            if self.scheme == "smtp+starttls":
-                connection.starttls()
-        if self.username:
-            connection.login(self.username, self.password or "")
-        return connection
-
-    def send(self, message: EmailMessage) -> None:
-        for attempt in (1, 2):
-            try:
-                if self.connection is None:
-                    self.connection = self._connect()
-                self.connection.send_message(message)
-                return
-            except smtplib.SMTPServerDisconnected:
-                self.connection = None
-                if attempt == 2:
-                    raise
-            except smtplib.SMTPRecipientsRefused:
-                self._reset()
-                raise
-            except smtplib.SMTPResponseException:
-                self._reset()
-                raise
-
-    def _reset(self) -> None:
-        try:
-            if self.connection is not None:
-                self.connection.rset()
-        except smtplib.SMTPException:
-            self.close()
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-        self.connection = None
-
-
 def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: Recipient, sender: str,
                        address: str | None = None) -> EmailMessage:
     """The e-mail carrying `recipient`'s edition, to `address` (default: the user's own)."""
@@ -369,19 +310,6 @@ def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: 
     return message
 
 
-def smtp_error_text(error: Exception) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
-                 for code, reply in error.recipients.values()]
-        return ("refused: " + "; ".join(codes))[:500]
-    if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
-            else str(error.smtp_error)
-        return f"{error.smtp_code} {message}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
-
-
-OUTBOX_WAKE = "excom_outbox_wake"  # session.info flag: queued mail to wake the sender for, after the commit
 DISTRIBUTION_COUNTS = ("recorded", "queued", "sending", "sent", "failed")
 
 
@@ -401,14 +329,8 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     merely recorded); the sent, and those queued or being sent, are left as they are."""
     if audience not in AUDIENCES:
         raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
-    mail_from = None  # set when mail is to be sent: the From of every message queued now
-    if smtp_url:
-        try:
-            Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
-        except ValueError as error:
-            # the mail service as configured cannot be used: a server-side condition, not the input's
-            raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
-        mail_from = sender or getattr(actor, "email", None) or "secretariat@localhost"
+    # set when mail is to be sent: the From of every message queued now
+    mail_from = _mail_from(smtp_url, sender, actor) if smtp_url else None
     existing = {d.user_id: d for d in version.distributions}
     rows: list[Distribution] = []
     queued = 0
@@ -425,25 +347,72 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
         rows.append(row)
     _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
     if queued:
-        db.session.info[OUTBOX_WAKE] = True
+        on_commit(wake_sender, key="outbox.wake")
     record("memorandum.distributed", actor=actor, meeting=meeting, subject=version,
            after={"version": version.version, "audience": audience, "recipients": len(rows),
                   **distribution_counts(rows), "newly_queued": queued})
     return rows
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_sender_after_commit(session: Session) -> None:
+def _mail_from(smtp_url: str, sender: str | None, actor) -> str:
+    """The From of messages queued now; 503 `smtp_misconfigured` when the URL cannot be used."""
+    try:
+        Mailer(smtp_url, "")  # connects to nothing: only checks that the URL can be used
+    except ValueError as error:
+        # the mail service as configured cannot be used: a server-side condition, not the input's
+        raise ApiError(503, "smtp_misconfigured", f"E-mail is not available: {error}") from None
+    return sender or getattr(actor, "email", None) or "secretariat@localhost"
+
+
+def recipients_preview(meeting: Meeting, version: MemorandumVersion, audience: str) -> list[dict]:
+    """Who a distribution to `audience` would reach, for the desk's confirmation: each person with
+    the edition they would get and the state of their copy of this version so far (None: not yet
+    recorded). `will_send` is what `distribute` would queue now (not yet sent, queued or sending).
+    Shape: [{"user_id", "name", "email", "edition", "status", "will_send"}]."""
+    if audience not in AUDIENCES:
+        raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
+    existing = {d.user_id: d for d in version.distributions}
+    answer = []
+    for recipient in recipients(meeting, audience):
+        row = existing.get(recipient.user.id)
+        status = row.status if row is not None else None
+        answer.append({"user_id": recipient.user.id, "name": recipient.user.display_name,
+                       "email": recipient.user.email, "edition": recipient.edition, "status": status,
+                       "will_send": status in (None, "recorded", "failed")})
+    return answer
+
+
+def retry_failed(meeting: Meeting, version: MemorandumVersion, *, actor, smtp_url: str | None,
+                 sender: str | None = None) -> list[Distribution]:
+    """Queue again the copies of `version` whose sending failed, and only those (whatever the
+    audience of the distribution that first listed them). Answers every row of the version.
+    503 `smtp_not_configured` without an SMTP server (nothing could be sent), 503
+    `smtp_misconfigured` with an unusable one."""
+    if not smtp_url:
+        raise ApiError(503, "smtp_not_configured", "E-mail is not available: no SMTP server is configured "
+                                                   "(EXCOM_SMTP_URL).")
+    mail_from = _mail_from(smtp_url, sender, actor)
+    rows = list(version.distributions)
+    retried = []
+    for row in rows:
+        if row.status != "failed":
+            continue
+        row.status, row.mail_from, row.claim, row.claimed_until = "queued", mail_from, None, None
+        row.email = row.user.email  # a corrected address counts for the next attempt
+        retried.append(row.email)
+    _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
+    if retried:
+        on_commit(wake_sender, key="outbox.wake")
+    record("memorandum.retried", actor=actor, meeting=meeting, subject=version,
+           after={"version": version.version, "retried": retried})
+    return rows
+
+
+def wake_sender() -> None:
     """Queued mail is committed: wake this process's sender, if it runs one (`excom serve`)."""
-    if session.info.pop(OUTBOX_WAKE, None) and has_app_context():
-        sender = current_app.extensions.get("excom_outbox")
-        if sender is not None:
-            sender.wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_wake_after_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX_WAKE, None)
+    sender = current_app.extensions.get("excom_outbox")
+    if sender is not None:
+        sender.wake()
 
 
 # --- the record a meeting's minutes hold (governance.meetings.dependents) ----------------------

@@ -34,21 +34,23 @@ on every message.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
-import threading
 import time
 import uuid
-import weakref
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 
 from sqlalchemy import and_, or_, select
 
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
-from governance.extensions import db, socketio
+from governance.extensions import db
+from governance.mail.sender import Sender as MailSender
+from governance.realtime import announce
 from governance.meetings.models import Meeting
 from minutes.models import Distribution
 from minutes.operations import Mailer, Recipient, memorandum_message, smtp_error_text
@@ -109,10 +111,31 @@ def claim(*, limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None 
         # built now, inside the transaction: CPU only, no I/O; after the commit the rows are expired
         message = memorandum_message(meeting, version, Recipient(row.user, row.edition),
                                      row.mail_from or FALLBACK_FROM, address=row.email)
+        stamp(message, row, now)
         jobs.append(Job(id=row.id, claim=token, email=row.email, meeting_id=meeting.id, version=version.version,
                         edition=row.edition, attempt=row.attempts, message=message))
     db.session.flush()
     return jobs
+
+
+def message_id(row: Distribution) -> str:
+    """The Message-ID of a recipient's copy: the same for every attempt at that copy, so that a
+    copy sent twice (a sender died mid-send, at-least-once above) reads as one message in a mail
+    client that folds duplicates. The row's id and creation time (hashed) keep it unique to this
+    installation's copy. Shape: <memorandum.{meeting}.{version}.{row}.{16 hex}@{From's domain}>."""
+    domain = parseaddr(row.mail_from or FALLBACK_FROM)[1].rpartition("@")[2] or "localhost"
+    stamp_ = hashlib.sha256(f"{row.id}:{row.version_id}:{row.created_at.isoformat()}".encode()).hexdigest()[:16]
+    return f"<memorandum.{row.version.meeting_id}.{row.version.version}.{row.id}.{stamp_}@{domain}>"
+
+
+def stamp(message: EmailMessage, row: Distribution, now: datetime) -> None:
+    """`Date` (the time of this attempt, RFC 5322 3.6.1: "the date and time at which the creator
+    of the message indicated that the message was complete") and `Message-ID` (RFC 5322 3.6.4);
+    mail servers and spam filters distrust a message without them."""
+    for header in ("Date", "Message-ID"):
+        del message[header]
+    message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+    message["Message-ID"] = message_id(row)
 
 
 def confirm(job: Job, error: str | None) -> None:
@@ -135,6 +158,11 @@ def confirm(job: Job, error: str | None) -> None:
         row.status, row.error, row.claim, row.claimed_until = "failed", error, None, None
         db.session.flush()
         record("memorandum.mail_failed", meeting=job.meeting_id, subject=row, after={**details, "error": error})
+    else:
+        return
+    # the desks showing this version's recipients fetch their states again (no address in the event)
+    announce("memorandum.mail", {"meeting_id": job.meeting_id, "version": job.version}, meeting_id=job.meeting_id,
+             audience="chair")
 
 
 def release(jobs: list[Job]) -> None:
@@ -204,56 +232,9 @@ def drain(app, *, batch: int = BATCH, lease: timedelta = LEASE, now: datetime | 
             mailer.close()
 
 
-class Sender:
-    """The background sender of one `excom serve` process: a drain on each wake-up (a distribution
-    was committed here) and every `interval` seconds (rows queued elsewhere, expired leases)."""
-
-    def __init__(self, app, *, interval: float = SWEEP_INTERVAL):
-        self._app = weakref.ref(app)  # the task ends with its app
-        self.interval = interval
-        self._wake = threading.Event()  # a gevent event under `excom serve`'s monkey patching
-        self._stopping = False
-        self._done = threading.Condition()
-        self.passes = 0
-        self.task = None
-
-    def start(self) -> "Sender":
-        self.task = socketio.start_background_task(self._run)
-        return self
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self.task is not None:
-            self.task.join()
-
-    def wait_for_pass(self, after: int, timeout: float = 30.0) -> bool:
-        """Block until pass number `after + 1` has finished (tests)."""
-        with self._done:
-            return self._done.wait_for(lambda: self.passes > after, timeout)
-
-    def _run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()  # before the drain: a wake-up during it calls for another pass
-            app = self._app()
-            if app is None:
-                return
-            try:
-                drain(app)
-            except Exception:  # keep the task alive; the rows stay queued for the next pass
-                log.exception("could not drain the memorandum's outbox")
-            del app
-            with self._done:
-                self.passes += 1
-                self._done.notify_all()
-            self._wake.wait(self.interval)
-
-
-def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> Sender:
+def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> MailSender:
     """Start this process's sender (once per app); distributions committed here wake it."""
     if "excom_outbox" not in app.extensions:
-        app.extensions["excom_outbox"] = Sender(app, interval=interval).start()
+        app.extensions["excom_outbox"] = MailSender(app, drain, interval=interval,
+                                                   name="memorandum's outbox").start()
     return app.extensions["excom_outbox"]

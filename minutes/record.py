@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 Status = Literal["draft", "approved"]
 SessionKind = Literal["open", "closed"]
 PollOutcome = Literal["adopted", "rejected", "elected", "runoff", "void", "tied"]
-MotionOutcome = Literal["adopted", "rejected", "elected", "withdrawn", "postponed", "pending"]
+MotionOutcome = Literal["adopted", "rejected", "elected", "withdrawn", "postponed", "pending", "recorded"]
 
 # python-docx embeds these; anything else would fail deep inside the builder. An SVG logo (stored
 # before uploads were drawn into PNGs) is drawn by the builder itself; it has no signature.
@@ -145,6 +145,37 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class SubjectScore:
+    """One row of an assessment's table: a subject, how many scored it, the mean and median
+    (None when nobody did) and how many gave each score, lowest first."""
+
+    name: str
+    count: int
+    mean: float | int | None
+    median: float | int | None
+    distribution: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """An assessment's result as the memorandum prints it: a table, not a decision."""
+
+    scale_min: int
+    scale_max: int
+    subjects: tuple[SubjectScore, ...]
+    ballots: int  # sheets received, abstentions included
+    scored: int
+    abstentions: int
+    eligible: int
+    quorum: Quorum | None = None
+    taken_at: datetime | None = None
+    votes: tuple[NamedVote, ...] = ()  # named assessments: each member's sheet, as text
+
+    def __post_init__(self) -> None:
+        _require_aware(self.taken_at, "assessment taken_at")
+
+
+@dataclass(frozen=True)
 class MotionRecord:
     title: str
     text: str  # the motion exactly as worded when put to the vote
@@ -158,6 +189,7 @@ class MotionRecord:
     polls: tuple[PollRecord, ...] = ()  # empty when decided by general consent
     note: str | None = None  # e.g. "Adopted by general consent."
     amendment: Amendment | None = None  # statutes amendments: what changes
+    assessment: AssessmentRecord | None = None  # assessments: the table of scores once recorded
 
     def __post_init__(self) -> None:
         _require_choice(self.outcome, MotionOutcome, "motion outcome")

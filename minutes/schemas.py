@@ -75,3 +75,30 @@ class DistributionReport(Schema):
     sent = fields.Int()
     failed = fields.Int()
     recipients = fields.List(fields.Nested(DistributionOut))
+
+
+class RecipientsQuery(Schema):
+    audience = fields.Str(required=True, validate=validate.OneOf(AUDIENCES))
+    version = fields.Int(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class RecipientOut(Schema):
+    """One person a distribution would reach: `status` is their copy's state so far (null: not
+    yet recorded), `will_send` whether distributing now would queue a copy for them."""
+
+    user_id = fields.Int()
+    name = fields.Str()
+    email = fields.Str()
+    edition = fields.Str()
+    status = fields.Str(allow_none=True)
+    will_send = fields.Bool()
+
+
+class RecipientsOut(Schema):
+    version = fields.Int()
+    audience = fields.Str()
+    recipients = fields.List(fields.Nested(RecipientOut))
+
+
+class RetryIn(Schema):
+    version = Id(load_default=None, allow_none=True)

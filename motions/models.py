@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
@@ -10,13 +10,14 @@ from governance.meetings.models import AgendaItem, Meeting
 from governance.registry.models import Member
 
 MOTION_KINDS = ("general", "membership", "host_city", "logo", "agenda_adoption", "minutes_approval",
-                "statutes_amendment")
+                "statutes_amendment", "assessment")
 MEMBERSHIP_ACTIONS = ("admit", "withdraw", "suspend", "terminate", "reinstate")
 MAJORITIES = ("simple", "two_thirds", "absolute_present", "absolute_all", "two_thirds_present",
               "unanimous_present")
-METHODS = ("yes_no", "exhaustive", "irv")
-# pending: not yet decided (no poll, a poll open, a runoff to come, or a void poll to repeat)
-MOTION_STATUSES = ("pending", "adopted", "rejected", "elected", "withdrawn")
+METHODS = ("yes_no", "exhaustive", "irv", "assessment")
+# pending: not yet decided (no poll, a poll open, a runoff to come, or a void poll to repeat);
+# recorded: an assessment whose scores were taken (a table, neither adopted nor rejected)
+MOTION_STATUSES = ("pending", "adopted", "rejected", "elected", "withdrawn", "recorded")
 EXTERNAL_MEMORANDUM_STATUSES = ("received", "approved")
 
 
@@ -57,6 +58,10 @@ class Motion(db.Model):
     # statutes amendments
     current_text: Mapped[str | None] = mapped_column(Text)
     proposed_text: Mapped[str | None] = mapped_column(Text)
+    # assessments: the names scored (e.g. regional offices), in ballot order, and the scale
+    subjects: Mapped[list | None] = mapped_column(JSON)
+    scale_min: Mapped[int | None] = mapped_column()
+    scale_max: Mapped[int | None] = mapped_column()
     # the decision
     resolution_number: Mapped[str | None] = mapped_column(String(80))
     winner_candidate_id: Mapped[int | None] = mapped_column(
@@ -78,6 +83,13 @@ class Motion(db.Model):
     @property
     def multi_candidate(self) -> bool:
         return self.kind in ("host_city", "logo")
+
+    @property
+    def scale(self) -> dict | None:
+        """An assessment's scale as API.md gives it, {"min", "max"}; None for other kinds."""
+        if self.kind != "assessment":
+            return None
+        return {"min": self.scale_min, "max": self.scale_max}
 
     @property
     def decided(self) -> bool:

@@ -24,6 +24,7 @@ from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
+from motions.scales import DEFAULT_SCALE
 
 # What each membership action does to a member, and from which statuses it may start.
 MEMBERSHIP_EFFECTS = {
@@ -60,7 +61,8 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                   action: str | None = None, candidates: list[int] | None = None, method: str | None = None,
                   memorandum_meeting_id: int | None = None, external_memorandum_id: int | None = None,
                   current_text: str | None = None,
-                  proposed_text: str | None = None) -> Motion:
+                  proposed_text: str | None = None, subjects: list[str] | None = None,
+                  scale: dict | None = None) -> Motion:
     """A motion on `item`. None is moved once the meeting is adjourned (409 adjourned): there is
     no sitting left to put it to; what was moved before stays correctable (update_motion)."""
     if item.meeting.adjourned_at is not None:
@@ -69,6 +71,11 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                     moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
                     method=(method or "exhaustive") if kind in ("host_city", "logo") else "yes_no",
                     current_text=current_text, proposed_text=proposed_text)
+    if kind == "assessment":
+        # names as given, trimmed; the scale API.md's default unless stated
+        scale = scale or DEFAULT_SCALE
+        motion.method, motion.subjects = "assessment", [name.strip() for name in subjects]
+        motion.scale_min, motion.scale_max = scale["min"], scale["max"]
     if kind == "membership":
         member = db.session.get(Member, member_id)
         if member is None:
@@ -127,6 +134,8 @@ def update_motion(motion: Motion, changes: dict, *, actor) -> Motion:
         raise conflict("minutes_approved", f"{closed}: its record can no longer change.")
     if "majority" in changes and motion.multi_candidate:
         raise invalid({"majority": ["A ballot between candidates is decided by its method, not a majority rule."]})
+    if "majority" in changes and motion.kind == "assessment":
+        raise invalid({"majority": ["An assessment records scores; no majority decides it."]})
     if motion.kind != "statutes_amendment" and set(changes) & {"current_text", "proposed_text"}:
         raise invalid({name: [f"A {motion.kind} motion does not take this."]
                        for name in set(changes) & {"current_text", "proposed_text"}})

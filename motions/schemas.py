@@ -3,6 +3,18 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from governance.fields import Id
 from motions import amendment
 from motions.models import MAJORITIES, MEMBERSHIP_ACTIONS, MOTION_KINDS
+from motions.scales import DEFAULT_SCALE, MOST_SUBJECTS, scale_problem
+
+
+class ScaleIn(Schema):
+    min = fields.Int(required=True, strict=True)
+    max = fields.Int(required=True, strict=True)
+
+    @validates_schema
+    def _usable(self, data, **_):
+        problem = scale_problem(data["min"], data["max"])
+        if problem:
+            raise ValidationError(problem, "max")
 
 
 class MotionIn(Schema):
@@ -21,17 +33,24 @@ class MotionIn(Schema):
     external_memorandum_id = Id()
     current_text = fields.Str(validate=validate.Length(min=1, max=50000))
     proposed_text = fields.Str(validate=validate.Length(min=1, max=50000))
+    subjects = fields.List(fields.Str(validate=validate.Length(min=1, max=200)),
+                           validate=validate.Length(min=1, max=MOST_SUBJECTS),
+                           metadata={"description": "assessment: the names scored, in sheet order (e.g. regional "
+                                                    "offices); a sheet scores them by index, 0 first"})
+    scale = fields.Nested(ScaleIn, metadata={"description": f"assessment: the scores allowed, default {DEFAULT_SCALE}"})
 
     # which kind fields each kind needs, and which it must not carry
     _NEEDS = {
         "membership": {"member_id", "action"},
         "host_city": {"candidates"},
         "statutes_amendment": {"current_text", "proposed_text"},
+        "assessment": {"subjects"},
     }
     _KIND_FIELDS = {"member_id", "action", "candidates", "method", "memorandum_meeting_id", "external_memorandum_id",
-                    "current_text", "proposed_text"}
+                    "current_text", "proposed_text", "subjects", "scale"}
     _ALLOWED = {**_NEEDS, "host_city": {"candidates", "method"}, "logo": {"method"},
-                "minutes_approval": {"memorandum_meeting_id", "external_memorandum_id"}}
+                "minutes_approval": {"memorandum_meeting_id", "external_memorandum_id"},
+                "assessment": {"subjects", "scale"}}
 
     @validates_schema
     def _kind_fields(self, data, **_):
@@ -47,6 +66,12 @@ class MotionIn(Schema):
                                                  "(external_memorandum_id): give exactly one."]
         if kind in ("host_city", "logo") and "majority" in data:
             problems["majority"] = ["A ballot between candidates is decided by its method, not a majority rule."]
+        if kind == "assessment" and "majority" in data:
+            problems["majority"] = ["An assessment records scores; no majority decides it."]
+        if "subjects" in data and not all(name.strip() for name in data["subjects"]):
+            problems["subjects"] = ["Name every subject."]
+        elif "subjects" in data and len({name.strip().casefold() for name in data["subjects"]}) != len(data["subjects"]):
+            problems["subjects"] = ["A subject is named twice."]
         if "candidates" in data and len(set(data["candidates"])) != len(data["candidates"]):
             problems["candidates"] = ["A candidate is named twice."]
         if problems:
@@ -92,6 +117,8 @@ class MotionOut(Schema):
     changes = fields.Method("_changes", metadata={
         "description": "statutes amendments: the proposed text against the current one, word by word, as "
                        "[{op: equal/delete/insert, text}] (plain text: never markup)"})
+    subjects = fields.List(fields.Str(), allow_none=True, metadata={"description": "assessment: the names scored"})
+    scale = fields.Dict(allow_none=True, metadata={"description": "assessment: {min, max}"})
     resolution_number = fields.Str(allow_none=True)
     winner = fields.Method("_winner")
     decided_at = fields.DateTime(allow_none=True)

@@ -28,6 +28,7 @@ from governance.auth.models import AccessToken, User
 from governance.errors import ApiError, invalid, not_found
 from governance.extensions import db, socketio
 from governance.realtime import OnePerApp
+from voting.assessment import looks_like_a_sheet
 from voting.choices import looks_like_a_choice, poll_id_of
 from voting.operations import cast_votes
 from voting.queries import load_poll
@@ -156,9 +157,9 @@ def _shape_refusal(slip: Slip) -> ApiError | None:
         return not_found("poll")
     if "choice" not in slip.data:  # a dict: poll_id_of found one in it
         return ApiError(422, "invalid", "Say what you vote.", {"choice": ["Missing data for required field."]})
-    if not looks_like_a_choice(slip.data["choice"]):
+    if not (looks_like_a_choice(slip.data["choice"]) or looks_like_a_sheet(slip.data["choice"])):
         return invalid({"choice": ["This is not a choice on any ballot: vote yes, no or abstain, "
-                                   "a candidate's id, or a ranking of candidate ids."]})
+                                   "a candidate's id, a ranking of candidate ids, or a sheet of scores."]})
     return None
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from voting import results, seal
 
 # what a recount must reproduce exactly (presentation such as threshold_text is left out)
-COMPARED = ("status", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate", "threshold",
+COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate", "threshold",
             "winner", "eliminated", "next_round", "contest", "rounds", "casting_vote", "round", "reason")
-DECISIVE = ("adopted", "rejected", "elected")
+DECISIVE = ("adopted", "rejected", "elected", "recorded")  # recorded: an assessment's table taken
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class PollFacts:
     ballots: list[tuple] = field(default_factory=list)
     participations: list[tuple] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    # assessments: the motion's subjects and scale {"min", "max"} (None: those the result names,
+    # for an archive written before they were in it)
+    subjects: list | None = None
+    scale: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class MotionFacts:
 
 def readable_choice(method: str, choice: str):
     """A stored choice as results show it (voting.operations.readable_choice, without a poll)."""
+    if method == "assessment" and choice != "abstain":
+        return {"scores": json.loads(choice)}
     if method == "irv" and choice != "abstain":
         return json.loads(choice)
     if method == "exhaustive" and choice != "abstain":
@@ -85,6 +91,11 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
     counts = dict(Counter(choices))
     if poll.method == "yes_no":
         result = results.yes_no_result(poll.majority, counts, electorate)
+    elif poll.method == "assessment":
+        subjects = poll.subjects if poll.subjects is not None else \
+            [row.get("name") for row in published.get("subjects") or []]
+        result = results.assessment_result(subjects=subjects, scale=poll.scale or published.get("scale") or {},
+                                           choices=choices, electorate=electorate)
     elif poll.method == "exhaustive":
         result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=counts,
                                            tie_break=poll.reason == "tie_break", electorate=electorate,

@@ -3,19 +3,17 @@ progress counts coalesced into a few broadcasts a second however fast votes arri
 import logging
 import threading
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import current_app
 
 from governance import policy, realtime
 from governance.extensions import db, socketio
+from governance.transaction import on_commit
 from voting.models import Poll
 from voting.queries import audience, open_poll_in, poll_view, turnout
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.25  # seconds: the chair's counter still looks live; 1,000 votes make ≤ 4 broadcasts/s
-_PENDING_PROGRESS = "excom_pending_progress"
 
 
 class ProgressCoalescer(realtime.OnePerApp):
@@ -67,19 +65,11 @@ class ProgressCoalescer(realtime.OnePerApp):
 
 def progress_changed(poll: Poll) -> None:
     """A vote was added to this poll; its count goes out after the commit, coalesced."""
-    db.session.info.setdefault(_PENDING_PROGRESS, set()).add(poll.id)
+    on_commit(_mark_dirty, poll.id, key=("poll.progress", poll.id))
 
 
-@event.listens_for(Session, "after_commit")
-def _mark_dirty(session):
-    polls = session.info.pop(_PENDING_PROGRESS, None)
-    if polls and has_app_context():
-        ProgressCoalescer.of(current_app._get_current_object()).mark(polls)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(_PENDING_PROGRESS, None)
+def _mark_dirty(poll_id: int) -> None:
+    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})
 
 
 def _join_state(meeting, user) -> dict:

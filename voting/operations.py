@@ -19,7 +19,7 @@ from governance.meetings.operations import lock_meeting
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion, put_to_vote
-from voting import results, seal, secrecy
+from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
 from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
@@ -83,7 +83,15 @@ def open_poll(motion: Motion, *, actor) -> Poll:
 
 
 def normalise_choice(poll: Poll, choice) -> str:
-    """The ballot as stored (voting.choices.stored_choice), or 422 naming `choice`."""
+    """The ballot as stored (voting.choices.stored_choice; an assessment's sheet by
+    voting.assessment.stored_sheet), or 422 naming `choice`."""
+    if poll.method == "assessment":
+        motion = poll.motion
+        try:
+            return assessment.stored_sheet(len(motion.subjects or []),
+                                           assessment.Scale(motion.scale_min, motion.scale_max), choice)
+        except ChoiceRefused as refusal:
+            raise invalid({"choice": [str(refusal)]}) from None
     candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
     try:
         return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
@@ -191,6 +199,12 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
         if casting_vote is not None:
             raise invalid({"casting_vote": ["A yes/no vote that ties is not adopted; there is no casting vote."]})
         result = results.yes_no_result(motion.majority, _counts(poll), electorate)
+    elif poll.method == "assessment":
+        if casting_vote is not None:
+            raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
+        choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
+        result = results.assessment_result(subjects=motion.subjects or [], scale=motion.scale, choices=choices,
+                                           electorate=electorate)
     elif poll.method == "exhaustive":
         try:
             result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=_counts(poll),
@@ -225,6 +239,8 @@ def _named_votes(poll: Poll):
 
 
 def readable_choice(poll: Poll, choice: str):
+    if poll.method == "assessment" and choice != "abstain":
+        return {"scores": json.loads(choice)}
     if poll.method == "irv" and choice != "abstain":
         return json.loads(choice)
     if poll.method == "exhaustive" and choice != "abstain":
@@ -235,6 +251,8 @@ def readable_choice(poll: Poll, choice: str):
 def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     if not poll.is_open:
         raise conflict("poll_closed", "This poll is already closed.")
+    if casting_vote is not None and poll.method == "assessment":
+        raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
     if casting_vote is not None and poll.method == "irv":
         # the count of rankings has no casting vote; it used to be ignored silently
         raise invalid({"casting_vote": ["An instant-runoff count takes no casting vote."]})
@@ -326,7 +344,7 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
 def _decide_and_announce(poll: Poll, result: dict, *, actor) -> None:
     """A final result decides the motion (its resolution number goes into the result); then
     everyone who may see the poll hears the result."""
-    if result["status"] in ("adopted", "rejected", "elected"):
+    if result["status"] in ("adopted", "rejected", "elected", "recorded"):
         decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
         # a new dict, the flushed one left as it was: the JSON column compares the two, and an
         # edited copy of what was flushed would compare equal and never be stored

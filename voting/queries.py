@@ -116,6 +116,8 @@ def choices(poll: Poll) -> list[dict]:
     motion = poll.motion
     if poll.method == "yes_no":
         return [{"value": v, "label": v.capitalize()} for v in ("yes", "no", "abstain")]
+    if poll.method == "assessment":  # the sheet is the motion's subjects and scale (motion_brief)
+        return [{"value": "abstain", "label": "Abstain"}]
     on_ballot = poll.ballot if poll.method == "exhaustive" else [c.value for c in motion.candidates]
     by_value = {c.value: c for c in motion.candidates}
     options = [{"value": value, "label": by_value[value].label,
@@ -154,6 +156,8 @@ def motion_brief(motion: Motion) -> dict:
         from motions.operations import MEMBERSHIP_EFFECTS
         brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,
                                   "action": motion.action, "status": MEMBERSHIP_EFFECTS[motion.action][1]}
+    if motion.kind == "assessment":
+        brief.update(subjects=list(motion.subjects or []), scale=motion.scale)
     if motion.kind == "statutes_amendment":
         from motions.amendment import changes
         brief.update(current_text=motion.current_text or "", proposed_text=motion.proposed_text or "",

@@ -23,7 +23,8 @@ from voting import crosscheck
 from voting.models import Poll
 from voting.queries import ballot_rows, participation_rows
 
-POLL_ACTIONS = ("poll.closed", "poll.casting_vote", "motion.adopted", "motion.rejected", "motion.elected")
+POLL_ACTIONS = ("poll.closed", "poll.casting_vote", "motion.adopted", "motion.rejected", "motion.elected",
+                "motion.recorded")
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,15 @@ def poll_facts(poll: Poll, trail: Trail) -> crosscheck.PollFacts:
         reason=poll.reason, ballot=poll.ballot, contest=poll.contest, candidates=[c.value for c in motion.candidates],
         eligible_count=poll.eligible_count, quorum_at_close=poll.quorum_at_close, result=poll.result,
         ballots_digest=poll.ballots_digest, ballots=ballot_rows(poll.id), participations=participation_rows(poll.id),
-        events=trail.about("Poll", poll.id, "poll.closed", "poll.casting_vote"))
+        events=trail.about("Poll", poll.id, "poll.closed", "poll.casting_vote"),
+        subjects=motion.subjects if motion.kind == "assessment" else None, scale=motion.scale)
 
 
 def motion_facts(motion: Motion, trail: Trail) -> crosscheck.MotionFacts:
     return crosscheck.MotionFacts(
         id=motion.id, title=motion.title, status=motion.status, resolution_number=motion.resolution_number,
         winner=motion.winner.value if motion.winner else None,
-        events=trail.about("Motion", motion.id, "motion.adopted", "motion.rejected", "motion.elected"))
+        events=trail.about("Motion", motion.id, *(f"motion.{outcome}" for outcome in crosscheck.DECISIVE)))
 
 
 def poll_subject(poll: Poll) -> str:

@@ -3,6 +3,7 @@ into the shape API.md promises. No Flask, no database."""
 import json
 from dataclasses import dataclass
 
+from voting import assessment
 from voting.majority import decide
 from voting.tally import exhaustive_round, instant_runoff
 
@@ -81,4 +82,25 @@ def irv_result(*, candidates: list, choices: list[str], electorate: Electorate, 
         "winner": outcome.winner if electorate.quorate else None, "rounds": rounds,
         "level": list(outcome.level) if status == "tied" else [],
         "casting_vote": list(casting_votes) if casting_votes else None,
+    }
+
+
+def assessment_result(*, subjects: list[str], scale: dict, choices: list[str], electorate: Electorate) -> dict:
+    """An assessment's table in API.md's shape: `{"status": "recorded", "subjects": [{"name",
+    "count", "mean", "median", "distribution": {score: n}}]}`, with the turnout every result
+    carries (`ballots` = sheets received, `cast` = sheets with scores, `abstain`). Not a
+    decision: "recorded", or "void" when the meeting was not quorate at the close (the chair
+    then opens it again, as for any void poll). Raises ValueError for a damaged stored sheet."""
+    sheets = [assessment.read_sheet(choice) for choice in choices]
+    scale_ = assessment.Scale(scale["min"], scale["max"])
+    table = assessment.tally(list(subjects), scale_, sheets)
+    scored = sum(1 for sheet in sheets if sheet is not None)
+    abstain = len(sheets) - scored
+    return {
+        "status": "recorded" if electorate.quorate else "void",
+        "subjects": [row.as_dict() for row in table],
+        "scale": {"min": scale_.min, "max": scale_.max},
+        "counts": {"scored": scored, "abstain": abstain},
+        "cast": scored, "abstain": abstain, "ballots": len(sheets), "eligible": electorate.eligible,
+        "present": electorate.present, "quorate": electorate.quorate, "rule": "assessment", "threshold": None,
     }

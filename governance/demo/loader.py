@@ -131,6 +131,28 @@ def _attach_documents(meeting: Meeting) -> None:
             attach_document(item, actor=None, title=title, filename=filename, data=make())
 
 
+ASSESSMENT_TITLE = "Annual assessment of the WeGO regional offices"
+
+
+def office_names(facts: dict) -> list[str]:
+    """The six regional offices of the program book as an assessment names them: "East Asia (Chengdu)"."""
+    return [f"{office['region']} ({office['member']})" for office in facts["organization"]["regional_offices"]]
+
+
+def _prepare_assessment(meeting: Meeting, facts: dict) -> None:
+    """Agenda 5, "Annual Assessment of WeGO Regional Offices": a secret assessment of the six
+    regional offices on the default scale (1-5), ready for the chair to open; unless there."""
+    from motions.models import Motion
+    from motions.operations import create_motion
+    item = next((item for item in meeting.agenda() if item.number == "Agenda 5"), None)
+    if item is None or db.session.scalar(db.select(Motion.id).where(Motion.item_id == item.id,
+                                                                   Motion.kind == "assessment")):
+        return
+    create_motion(item, actor=None, kind="assessment", title=ASSESSMENT_TITLE, secret=True,
+                  text="Each member scores each regional office's work in 2024 from 1 (poor) to 5 (excellent).",
+                  subjects=office_names(facts))
+
+
 def load_demo(password: str) -> DemoReport:
     """Load the EXCOM 2024 meeting; flushes only, the caller commits. DemoRefused on a database
     that holds other meetings or accounts."""
@@ -144,6 +166,7 @@ def load_demo(password: str) -> DemoReport:
     if created:
         meeting = _create_meeting(facts, users)
     _attach_documents(meeting)
+    _prepare_assessment(meeting, facts)
     chair = _chair_email(facts)
     secretariat = next(p for p in facts["participants"] if p["group"] == "secretariat")
     delegate = next(p for p in facts["participants"] if p["group"] == "excom_member" and p["email"] != chair)

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import func, select
 
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
@@ -25,6 +24,7 @@ from governance.errors import ApiError
 from governance.extensions import db
 from governance.meetings.models import AgendaItem
 from governance.realtime import announce
+from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 # add theirs (a document listed by an approved memorandum is kept for ever).
 deletion_guards: list[Callable[[ItemDocument], None]] = []
 
-_FORGET = "excom_documents_to_forget"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
@@ -131,7 +130,7 @@ def delete_document(document: ItemDocument, *, actor) -> None:
     db.session.expire(item, ["documents"])
     record("document.deleted", actor=actor, meeting=item.meeting, subject=document, before=before)
     if not others:
-        db.session.info.setdefault(_FORGET, set()).add(document.sha256)
+        on_commit(_forget_file, document.sha256, key=("document.forget", document.sha256))
     announce_documents(item)
 
 
@@ -146,19 +145,9 @@ def announce_documents(item: AgendaItem) -> None:
              audience="closed" if item.closed else "open")
 
 
-@event.listens_for(Session, "after_commit")
-def _forget_files(session: Session) -> None:
-    digests = session.info.pop(_FORGET, None)
-    if not digests or not has_app_context():
-        return
-    base = storage.root()
-    for digest in digests:
-        try:
-            storage.forget(digest, base)
-        except OSError:  # the row is gone; a stray file costs disk, not correctness
-            log.exception("could not remove the file of deleted document %s", digest)
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_files(session: Session) -> None:
-    session.info.pop(_FORGET, None)
+def _forget_file(digest: str) -> None:
+    """After the commit that deleted its last document: the file goes too (content-addressed)."""
+    try:
+        storage.forget(digest, storage.root())
+    except OSError:  # the row is gone; a stray file costs disk, not correctness
+        log.exception("could not remove the file of deleted document %s", digest)

@@ -248,4 +248,5 @@ JS_MESSAGES = {
 
 def js_messages() -> dict:
     from governance.pages.agenda_words import AGENDA_MESSAGES
-    return {key: str(text) for key, text in {**JS_MESSAGES, **AGENDA_MESSAGES}.items()}
+    from governance.pages.assessment_words import ASSESSMENT_MESSAGES
+    return {key: str(text) for key, text in {**JS_MESSAGES, **AGENDA_MESSAGES, **ASSESSMENT_MESSAGES}.items()}

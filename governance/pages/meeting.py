@@ -16,6 +16,7 @@ from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import Meeting
 from governance.meetings.schemas import load_documents
+from governance.pages.distribution_words import DISTRIBUTION_MESSAGES
 from governance.pages.i18n import js_messages
 from governance.registry.models import Member, Organisation
 from governance.views import bp
@@ -105,7 +106,9 @@ def meeting_page(meeting_id):
     # before the call to order a participant may send apologies from here (and take them back)
     apologies = ({"excused": place.excused} if place is not None and meeting.opened_at is None
                  and meeting.adjourned_at is None else None)
-    return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies)
+    from governance.pages.after_meeting import after_meeting
+    return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies,
+                   after=after_meeting(current_user, meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/chair")
@@ -137,7 +140,8 @@ def secretariat_desk(meeting_id):
     people.sort(key=lambda person: (person["group"] != "excom_member", _sort_key(person["name"])))
     registry = sorted(db.session.scalars(db.select(Member)), key=lambda member: _sort_key(member.name))
     quorum = queries.meeting_quorum(meeting).as_dict()
-    data = _page_data(meeting, quorum=quorum, messages={**js_messages(), **_words(DESK_MESSAGES)},
+    data = _page_data(meeting, quorum=quorum, messages={**js_messages(), **_words(DESK_MESSAGES),
+                                                        **_words(DISTRIBUTION_MESSAGES)},
                       participants=[{"user_id": p["user_id"], "name": f"{p['name']} ({p['affiliation']})"
                                      if p["affiliation"] else p["name"]} for p in people])
     return _render("desk.html", meeting, page_data=data, people=people, registry=registry, quorum=quorum)

@@ -35,6 +35,7 @@ MOTION_KIND_LABELS = {
     "host_city": _l("Host city (ballot between members)"), "logo": _l("Logo (ballot between images)"),
     "agenda_adoption": _l("Adoption of the agenda"), "minutes_approval": _l("Approval of the minutes"),
     "statutes_amendment": _l("Amendment of the statutes"),
+    "assessment": _l("Assessment (each member scores each subject)"),
 }
 
 MEMBERSHIP_ACTION_LABELS = {

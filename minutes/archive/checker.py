@@ -25,7 +25,7 @@ from pathlib import Path
 from governance.audit import chain
 from minutes.anchor import printed_head
 from minutes.archive import FORMAT
-from voting.crosscheck import MotionFacts, PollFacts, examine_decision, examine_poll
+from voting.crosscheck import DECISIVE, MotionFacts, PollFacts, examine_decision, examine_poll
 
 MAX_FILE = 512 * 1024 * 1024  # refuse a member larger than any memorandum or trail: a zip bomb
 
@@ -171,7 +171,8 @@ def _check_polls(meeting: dict, polls: list[dict], events: list[dict], verdict: 
             quorum_at_close=poll["quorum_at_close"], result=poll["result"], ballots_digest=poll["ballots_digest"],
             ballots=[(b["receipt"], b["choice"], b.get("member_id"), b.get("cast_at")) for b in poll["ballots"]],
             participations=[(p["member_id"], p["cast_by_id"]) for p in poll["participations"]],
-            events=_events_about(events, "Poll", poll["id"], "poll.closed", "poll.casting_vote"))
+            events=_events_about(events, "Poll", poll["id"], "poll.closed", "poll.casting_vote"),
+            subjects=motion.get("subjects"), scale=motion.get("scale"))
         verdict.polls += 1
         if poll["secret"] and any(b.get("member_id") is not None or b.get("cast_at") for b in poll["ballots"]):
             verdict.findings.append(f"poll {poll['id']}: a secret ballot in the archive names a member or a time")
@@ -181,8 +182,8 @@ def _check_polls(meeting: dict, polls: list[dict], events: list[dict], verdict: 
     for motion in meeting["motions"]:
         facts = MotionFacts(id=motion["id"], title=motion["title"], status=motion["status"],
                             resolution_number=motion["resolution_number"], winner=motion["winner"],
-                            events=_events_about(events, "Motion", motion["id"], "motion.adopted", "motion.rejected",
-                                                 "motion.elected"))
+                            events=_events_about(events, "Motion", motion["id"],
+                                                 *(f"motion.{outcome}" for outcome in DECISIVE)))
         polls_of = sorted(by_motion.get(motion["id"], []), key=lambda p: p.round)
         verdict.findings += [f"motion {motion['id']} ({motion['title']}): {problem}"
                              for problem in examine_decision(facts, polls_of)]

@@ -108,7 +108,7 @@ def _motion(motion: Motion) -> dict:
         "memorandum_meeting_id": motion.memorandum_meeting_id, "current_text": motion.current_text,
         "proposed_text": motion.proposed_text, "resolution_number": motion.resolution_number,
         "winner": motion.winner.value if motion.winner else None, "decided_at": _time(motion.decided_at),
-        "created_at": _time(motion.created_at),
+        "created_at": _time(motion.created_at), "subjects": motion.subjects, "scale": motion.scale,
         "candidates": [{"id": c.id, "value": c.value, "label": c.label, "member_id": c.member_id,
                         "position": c.position, "image_sha256": c.image_sha256, "image_mimetype": c.image_mimetype}
                        for c in motion.candidates],

@@ -22,6 +22,7 @@ from tests.pages.test_live_setup import _png  # noqa: E402
 pytestmark = pytest.mark.live
 
 EMAIL, PASSWORD = "park@wego.example.org", "a long pass phrase for the desk"
+SMTP_PORT = _free_port()  # the server's mail goes here; the last test listens on it (aiosmtpd)
 MEMBERS = [
     ("Seoul", "Republic of Korea", "city", "active", "yes", "President"),
     ("Almaty", "Kazakhstan", "city", "active", "yes", "Vice-President"),
@@ -38,7 +39,8 @@ def fresh_server(tmp_path_factory, request):
     instance = tmp_path_factory.mktemp("fresh-instance")
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
     env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_LOGIN_RATE_LIMIT="1000 per minute",
-               EXCOM_SECRET_KEY="fresh-test", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000")
+               EXCOM_SECRET_KEY="fresh-test", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000",
+               EXCOM_SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}", EXCOM_MAIL_FROM="secretariat@wego.example.org")
     done = subprocess.run(_excom() + ["init-db"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     key = re.search(r"one-time key:\n\s+(\S+)", done.stdout).group(1)
@@ -393,3 +395,173 @@ def test_minutes_work_and_apologies_before_the_meeting(browser, fresh_server):
     assert api(f"/items/{item['id']}/motions")[0]["moved_by_id"] == people["Hong-seok Koo"]["user_id"]
     phone_context.close()
     context.close()
+
+
+def _writer(base):
+    """POST as the secretariat (bearer), or as anyone whose token is given."""
+    token = requests.post(f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD},
+                          timeout=TIMEOUT).json()["token"]
+
+    def post(path, body=None, token=token):
+        answer = requests.post(f"{base}/api/v1{path}", json=body, headers={"Authorization": f"Bearer {token}"},
+                               timeout=TIMEOUT)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+    return post
+
+
+def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fresh_server):
+    """After the tests above, on their meeting: invitations by e-mail (aiosmtpd) in each person's
+    language and, for the press, in Russian; a delegate opens theirs on a 360 px phone (seen
+    opened at the desk), votes there; the meeting adjourned; the memorandum built and
+    distributed, a refused address shown failed with the server's reason and sent again; the
+    delegate's page then shows the decision and the memorandum, the press's (in Russian) the
+    open session's; a copy of the meeting approves the memorandum, and the desk shows it approved."""
+    from aiosmtpd.controller import Controller
+
+    from tests.minutes.conftest import RecordingHandler
+
+    base, _key = fresh_server
+    api, post = _api(base), _writer(base)
+    meeting = next(m for m in api("/meetings") if m["title"] == "WeGO Executive Committee Meeting 2025")
+    meeting_id = meeting["id"]
+    people = {p["name"]: p for p in api(f"/meetings/{meeting_id}/participants")}
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    try:
+        context, desk = _new_context(browser, base, viewport={"width": 1280, "height": 1000}, locale="en-GB")
+        desk.goto("/login")
+        desk.fill("#email", EMAIL)
+        desk.fill("#password", PASSWORD)
+        desk.click("form.card button[type=submit]")
+        desk.wait_for_url("**/")
+
+        # --- invitations: the EXCOM members in their own language, the press in Russian -------------
+        desk.goto(f"/meetings/{meeting_id}/desk")
+        desk.get_by_role("link", name="Invitations").click()
+        desk.get_by_label("To").select_option("excom_member")
+        desk.get_by_role("button", name="Send invitations").click()
+        members = desk.locator('#invitees tr[data-group="excom_member"]')
+        expect(desk.locator("#invite-confirm li")).to_have_count(members.count())
+        desk.get_by_role("button", name="Yes, send them").click()
+        expect(desk.locator('#invitees tr[data-group="excom_member"][data-state="sent"]')).to_have_count(
+            members.count())
+        desk.get_by_label("To").select_option("observer_media")
+        desk.get_by_label("Language", exact=True).select_option("ru")
+        desk.get_by_role("button", name="Send invitations").click()
+        desk.get_by_role("button", name="Yes, send them").click()
+        expect(desk.locator('#invitees tr[data-group="observer_media"][data-state="sent"]')).to_have_count(1)
+        screenshot(desk, "secretariat-invitations")
+        [almaty] = handler.to("dossaev@almaty.example.org")
+        [press] = handler.to("press@yonhap.example.org")
+        assert almaty["Subject"] == "Invitation: WeGO Executive Committee Meeting 2025"
+        assert press["Subject"] == "Приглашение: WeGO Executive Committee Meeting 2025"
+        assert "Admission of Cali" in almaty.get_body(("plain",)).get_content()  # the closed session, for a member
+        assert "Admission of Cali" not in press.get_body(("plain",)).get_content()
+        link = re.search(r"http://\S+/login/link/\S+", almaty.get_body(("plain",)).get_content()).group(0)
+
+        # --- the delegate opens the link on a phone; the desk sees it -------------------------------
+        phone_context, phone = _new_context(browser, base, viewport={"width": 360, "height": 740}, locale="en-GB")
+        phone.goto(link.removeprefix(base))
+        phone.get_by_role("button", name="Continue as Erbolat Dossaev").click()
+        phone.goto(f"/meetings/{meeting_id}")
+        expect(phone.locator("#connection")).to_have_attribute("data-state", "online")
+        expect(desk.locator('#invitees tr[data-email="dossaev@almaty.example.org"] [data-opened] time')).to_have_count(1)
+
+        # --- the meeting: a quorum, the report's motion put to the vote, voted on the phone ----------
+        for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
+            post(f"/meetings/{meeting_id}/attendance", {"user_id": people[name]["user_id"], "mode": "in_person"})
+        item = next(i for s in api(f"/meetings/{meeting_id}")["sessions"] for i in s["items"]
+                    if i["title"] == "Review of the 2025 Annual Report")
+        post(f"/items/{item['id']}/activate")
+        motion = next(m for m in api(f"/items/{item['id']}/motions") if m["status"] == "pending")
+        poll = post(f"/motions/{motion['id']}/polls")
+        phone.click('.choice[data-choice="yes"]')
+        phone.click("#confirm-yes")
+        expect(phone.locator("#receipt")).not_to_be_empty()
+        for name in ("Hong-seok Koo", "Liu Suman"):
+            token = post(f"/users/{people[name]['user_id']}/token", {"label": "test"})["token"]
+            post(f"/polls/{poll['id']}/votes", {"choice": "yes"}, token=token)
+        post(f"/polls/{poll['id']}/close")
+        post(f"/meetings/{meeting_id}/adjourn")
+
+        # --- the memorandum: built, distributed after confirmation, a refusal shown and sent again ----
+        handler.refuse = {"liu@chengdu.example.org"}
+        desk.goto(f"/meetings/{meeting_id}/desk")
+        desk.get_by_role("button", name="Build a new version").click()
+        expect(desk.locator('#memo-versions tr[data-version="1"]')).to_be_visible()
+        desk.get_by_role("button", name="Distribute to all participants").click()
+        expect(desk.locator("#memo-confirm li[data-email='liu@chengdu.example.org']")).to_be_visible()
+        recipients = desk.locator("#memo-confirm li").count()
+        desk.locator("#memo-confirm-yes").click()
+        expect(desk.locator('[data-copies="1"] li[data-state="sent"]')).to_have_count(recipients - 1)
+        failed = desk.locator('[data-copies="1"] li[data-state="failed"]')
+        expect(failed).to_have_count(1)
+        expect(failed).to_contain_text("liu@chengdu.example.org")
+        expect(failed).to_contain_text("550 5.1.1 Mailbox unavailable")
+        handler.refuse = set()
+        desk.locator('[data-retry="1"]').click()
+        expect(desk.locator('[data-copies="1"] li[data-state="sent"]')).to_have_count(recipients)
+        assert len(handler.to("liu@chengdu.example.org")) == 2  # the invitation, then the memorandum
+        assert not desk.errors, desk.errors
+
+        # --- after the meeting, on the phone: the decision and the memorandum ------------------------
+        phone.reload()
+        after = phone.locator("#after-meeting")
+        expect(after.locator('li.decision[data-status="adopted"]')).to_contain_text("Note the annual report")
+        expect(after.locator(".memoranda li")).to_contain_text("Memorandum, version 1")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not phone.errors, phone.errors
+        phone_context.close()
+
+        # --- the press, from its Russian invitation, on a Russian phone: the open session's decision,
+        # --- the public edition, and the published ballots; every word of the interface in Russian
+        press_link = re.search(r"http://\S+/login/link/\S+", press.get_body(("plain",)).get_content()).group(0)
+        press_context, reporter = _new_context(browser, base, viewport={"width": 360, "height": 740}, locale="ru-RU")
+        reporter.goto(press_link.removeprefix(base))
+        reporter.locator("form.card button[type=submit]").click()
+        reporter.goto(f"/meetings/{meeting_id}")
+        after = reporter.locator("#after-meeting")
+        expect(after.locator('li.decision[data-status="adopted"]')).to_contain_text("Note the annual report")
+        expect(after).not_to_contain_text("Admission")  # the closed session's motion is not theirs
+        expect(after.locator(".memoranda li")).to_contain_text("открытая редакция")
+        full = api(f"/meetings/{meeting_id}")
+        data = [full["title"], full["venue"], full["timezone"], "WeGO", "EXCOM", "English"]
+        data += [value for s_ in full["sessions"] for value in [s_["title"], s_["venue"]] +
+                 [value for i in s_["items"] for value in (i["title"], i["number"])]]
+        data += [value for p in people.values() for value in (p["name"], p["affiliation"], p["title"])]
+        data += [m["title"] for m in api(f"/meetings/{meeting_id}/motions")]
+        data += [m["resolution_number"] for m in api(f"/meetings/{meeting_id}/motions") if m["resolution_number"]]
+        assert_all_russian(reporter, [d for d in data if d])
+        assert reporter.evaluate("document.documentElement.scrollWidth") <= 360
+        after.get_by_role("link", name="Опубликованные бюллетени").click()
+        expect(reporter.locator("#ballots tbody tr")).to_have_count(3)
+        assert_all_russian(reporter, [d for d in data if d] + [poll_receipt for poll_receipt in
+                                                               reporter.locator("#ballots code").all_inner_texts()])
+        assert reporter.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not reporter.errors, reporter.errors
+        press_context.close()
+
+        # --- approved at the next meeting: a copy of this one approves version 1 --------------------
+        following = post(f"/meetings/{meeting_id}/copy", {"title": "WeGO Executive Committee Meeting 2026",
+                                                          "starts_at": "2026-10-13T06:00:00+00:00"})
+        first_item = following["sessions"][0]["items"][0]
+        approval = post(f"/items/{first_item['id']}/motions", {
+            "kind": "minutes_approval", "title": "Approval of the memorandum of EXCOM 2025",
+            "memorandum_meeting_id": meeting_id, "majority": "simple"})
+        followers = {p["name"]: p for p in api(f"/meetings/{following['id']}/participants")}
+        for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
+            post(f"/meetings/{following['id']}/attendance", {"user_id": followers[name]["user_id"],
+                                                             "mode": "in_person"})
+        post(f"/items/{first_item['id']}/activate")
+        approval_poll = post(f"/motions/{approval['id']}/polls")
+        for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):
+            token = post(f"/users/{followers[name]['user_id']}/token", {"label": "test"})["token"]
+            post(f"/polls/{approval_poll['id']}/votes", {"choice": "yes"}, token=token)
+        post(f"/polls/{approval_poll['id']}/close")
+        desk.goto(f"/meetings/{meeting_id}/desk")
+        expect(desk.locator('#memo-versions tr[data-version="1"]')).to_contain_text("approved")
+        context.close()
+    finally:
+        controller.stop()

@@ -518,6 +518,18 @@ ROWS = [
         lambda s, r: {"args": {"meeting_id": s.meeting_id}, "query": {"edition": "public"}}, "public edition"),
     Row("POST", M + "/memorandum/distribute", SECRETARIAT_IN_MEETING(200),
         lambda s, r: {"args": {"meeting_id": s.meeting_id}, "json": {"audience": "excom"}}),
+    Row("GET", M + "/memorandum/recipients", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id}, "query": {"audience": "all"}}),
+    # the scene has no SMTP server: the secretariat's retry is refused as unavailable, after the access check
+    Row("POST", M + "/memorandum/retry", SECRETARIAT_IN_MEETING(503),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id}, "json": {}}),
+    # --- invitations ----------------------------------------------------------------------------
+    Row("GET", M + "/invitations", SECRETARIAT_IN_MEETING(200), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
+    Row("POST", M + "/invitations", SECRETARIAT_IN_MEETING(201),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id}, "json": {"user_ids": [s.user_ids["secretariat"]]}}),
+    Row("POST", M + "/invitations/revoke", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id}, "json": {"user_ids": [s.user_ids["secretariat"]]}}),
+    Row("GET", M + "/calendar.ics", PARTICIPANTS(), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
 ]
 
 

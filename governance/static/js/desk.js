@@ -139,12 +139,15 @@
     },
     "quorum.changed": setQuorum,
     "attendance.changed": setPresence,
-    "meeting.adjourned": setAdjourned
+    "meeting.adjourned": setAdjourned,
+    // the memorandum's versions and each copy's state (memorandum.js)
+    "memorandum.built": function () { if (X.onMemorandum) X.onMemorandum(); },
+    "memorandum.mail": function () { if (X.onMemorandum) X.onMemorandum(); }
   });
 })();
 
 /* The secretariat's minutes work on the current item, or any item chosen (notes, motions with their mover
-   and seconder, a withdrawal), and the memorandum. */
+   and seconder, a withdrawal); the memorandum is in memorandum.js. */
 (function () {
   "use strict";
   var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
@@ -268,55 +271,6 @@
     });
   });
 
-  function versions() {
-    X.api("GET", "/meetings/" + meetingId + "/memorandum").then(function (answer) {
-      var body = $("memo-versions");
-      body.textContent = "";
-      if (!answer.ok || !answer.body.length) {
-        body.appendChild(el("tr", {}, [el("td", {colspan: "3", className: "muted", text: t("memo_none")})]));
-        return;
-      }
-      answer.body.forEach(function (v) {
-        var base = "/api/v1/meetings/" + meetingId + "/memorandum.docx?version=" + v.version;
-        body.appendChild(el("tr", {"data-version": String(v.version)}, [
-          el("td", {text: String(v.version)}),
-          el("td", {}, [el("span", {className: "badge", text: t("status_" + v.status) !== "status_" + v.status ? t("status_" + v.status) : v.status})]),
-          el("td", {className: "downloads"}, [
-            el("a", {href: base + "&edition=full", download: "", text: t("full_edition")}), " · ",
-            el("a", {href: base + "&edition=public", download: "", text: t("public_edition")})
-          ])
-        ]));
-      });
-    });
-  }
-
-  $("memo-build").addEventListener("click", function () {
-    var button = this;
-    button.disabled = true;
-    X.api("POST", "/meetings/" + meetingId + "/memorandum").then(function (answer) {
-      button.disabled = false;
-      if (!answer.ok) { problem(answer); return; }
-      show($("desk-error"), false);
-      $("memo-status").textContent = t("memo_built", {n: answer.body.version});
-      versions();
-    });
-  });
-
-  function distribute(audience) {
-    X.api("POST", "/meetings/" + meetingId + "/memorandum/distribute", {audience: audience}).then(function (answer) {
-      if (!answer.ok) { problem(answer); return; }
-      show($("desk-error"), false);
-      // with SMTP the rows are queued for the sender (minutes/outbox.py); those it is sending right now count as queued
-      var body = answer.body;
-      $("memo-status").textContent = t("memo_distributed", {n: body.version, recorded: body.recorded,
-                                                            queued: (body.queued || 0) + (body.sending || 0),
-                                                            sent: body.sent, failed: body.failed});
-    });
-  }
-  $("memo-send-excom").addEventListener("click", function () { distribute("excom"); });
-  $("memo-send-all").addEventListener("click", function () { distribute("all"); });
-
   X.onItem = function () { loadNotes(); };
   loadNotes();
-  versions();
 })();

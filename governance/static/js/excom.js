@@ -103,7 +103,7 @@
       setConnection(socket.active ? "offline" : "signed_out");
     });
     ["agenda.current", "poll.opened", "poll.progress", "poll.closed", "quorum.changed",
-     "attendance.changed"].forEach(function (name) {
+     "attendance.changed", "memorandum.built", "memorandum.mail"].forEach(function (name) {
       socket.on(name, function (payload) { if (handlers[name]) handlers[name](payload || {}); });
     });
     socket.on("meeting.adjourned", function (payload) {
@@ -195,6 +195,10 @@
   /* The majority a motion needs, before the vote, in words a delegate reads right. */
   function majorityText(poll) {
     if (!poll) return "";
+    if (poll.method === "assessment") {
+      var scale = (poll.motion && poll.motion.scale) || {min: 1, max: 5};
+      return t("rule_assessment", {min: scale.min, max: scale.max});
+    }
     if (poll.method === "irv") return t("rule_irv");
     if (poll.method === "exhaustive") return poll.reason === "tie_break" ? t("threshold_tie_break") : t("rule_exhaustive");
     var rule = (poll.motion && poll.motion.majority) || "simple";
@@ -240,6 +244,7 @@
       case "elected": return t("elected", {name: choiceLabel(poll, result.winner)});
       case "runoff": return t("runoff");
       case "void": return t("void");
+      case "recorded": return t("scores_recorded");
       case "tied": return (result.level && result.level.length) ? t("tied") : t("tied_nothing_counted");
       default: return result.status || "";
     }
@@ -310,11 +315,44 @@
     return el("table", {className: "rounds"}, [el("caption", {text: t("rounds_heading")}), el("thead", {}, [head]), body]);
   }
 
+  /* An assessment's table: a row per subject with its count, mean (drawn as a bar along the
+     scale), median and how many gave each score. The bar runs from the scale's lowest score. */
+  function scoreTable(result) {
+    var scale = result.scale || {min: 1, max: 5}, span = Math.max(scale.max - scale.min, 1);
+    var head = el("tr", {}, [t("subject_col"), t("count_col"), t("mean_col"), t("median_col"), t("distribution_col")]
+      .map(function (text) { return el("th", {scope: "col", text: text}); }));
+    var body = el("tbody");
+    (result.subjects || []).forEach(function (row) {
+      var none = row.mean === null || row.mean === undefined;
+      var fill = el("span", {className: "bar-fill bar-score"});
+      fill.style.width = (none ? 0 : 100 * (row.mean - scale.min) / span).toFixed(1) + "%";
+      var distribution = Object.keys(row.distribution || {}).map(function (score) {
+        return score + ": " + row.distribution[score];
+      }).join(" · ");
+      body.appendChild(el("tr", {"data-subject": row.name}, [
+        el("th", {scope: "row", text: row.name}),
+        el("td", {className: "score-count", text: String(row.count)}),
+        el("td", {className: "score-mean"}, [el("span", {className: "score-mean-value", text: none ? "–" : String(row.mean)}),
+                                           el("span", {className: "bar-track score-bar", "aria-hidden": "true"}, [fill])]),
+        el("td", {className: "score-median", text: row.median === null || row.median === undefined ? "–" : String(row.median)}),
+        el("td", {className: "score-distribution", text: distribution})]));
+    });
+    return el("table", {className: "score-table"}, [
+      el("caption", {text: t("scores_caption", {min: scale.min, max: scale.max})}), el("thead", {}, [head]), body]);
+  }
+
   function renderResult(container, poll, result) {
     if (!container) return;
     container.textContent = "";
     if (!result) { show(container, false); return; }
     container.appendChild(el("p", {className: "result-status status-" + result.status, text: statusLine(poll, result)}));
+    if (result.rule === "assessment") {
+      container.appendChild(scoreTable(result));
+      container.appendChild(el("p", {className: "result-counts", text: t("sheets_line", {ballots: result.ballots || 0, cast: result.cast || 0, abstain: result.abstain || 0, eligible: result.eligible || 0})}));
+      if (result.quorate === false) container.appendChild(el("p", {className: "result-meta", text: t("not_quorate")}));
+      show(container, true);
+      return;
+    }
     var threshold = thresholdText(poll, result);
     if (result.counts) container.appendChild(barChart(poll, result.counts, result.threshold, threshold));
     container.appendChild(el("p", {className: "result-counts", text: countsText(result)}));
@@ -377,7 +415,11 @@
       amendment.appendChild(changesNode(motion.changes));
       container.appendChild(amendment);
     }
-    if (options && options.candidates && poll.method !== "yes_no") {
+    if (options && options.candidates && poll.method === "assessment") {
+      var subjects = el("ol", {className: "screen-subjects"});
+      (motion.subjects || []).forEach(function (name) { subjects.appendChild(el("li", {text: name})); });
+      container.appendChild(subjects);
+    } else if (options && options.candidates && poll.method !== "yes_no") {
       var list = el("ul", {className: "screen-candidates"});
       (poll.choices || []).forEach(function (choice) {
         if (choice.value === "abstain") return;
@@ -388,7 +430,8 @@
       });
       container.appendChild(list);
     }
-    container.appendChild(el("p", {className: "motion-majority", text: t("needs", {rule: majorityText(poll)})}));
+    container.appendChild(el("p", {className: "motion-majority",
+                                   text: poll.method === "assessment" ? majorityText(poll) : t("needs", {rule: majorityText(poll)})}));
     show(container, true);
   }
 

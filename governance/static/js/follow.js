@@ -6,6 +6,7 @@
   var canVote = !!X.data.can_vote;
   var present = !!X.data.present, checkingIn = false;
   var poll = null, motion = null, pending = null, ranking = [], sending = false, socket = null;
+  var scores = {};  // an assessment's sheet being filled in: subject index -> score
 
   /* --- "I am here (online)": a delegate not checked in says so before the ballot ---------- */
 
@@ -44,7 +45,7 @@
   function storeReceipt(pollId, receipt) { try { localStorage.setItem(receiptKey(pollId), receipt); } catch (e) { /* private mode */ } }
 
   function hidePoll() {
-    poll = null; motion = null; pending = null; ranking = [];
+    poll = null; motion = null; pending = null; ranking = []; scores = {};
     show($("poll"), false);
   }
 
@@ -59,7 +60,7 @@
     if (!newPoll) { hidePoll(); return; }
     var samePoll = poll && poll.id === newPoll.id;
     poll = newPoll;
-    if (!samePoll) { motion = null; pending = null; ranking = []; }
+    if (!samePoll) { motion = null; pending = null; ranking = []; scores = {}; }
     var appearing = $("poll").hidden;
     show($("poll"), true);
     if (appearing && !samePoll && $("poll").scrollIntoView) {
@@ -129,6 +130,7 @@
     }
     var choices = poll.choices || [];
     if (poll.method === "irv") { renderRanking(ballot, choices); return; }
+    if (poll.method === "assessment") { renderSheet(ballot); return; }
     ballot.appendChild(el("p", {className: "ballot-help", text: t("choose")}));
     var grid = el("div", {className: "choices" + (choices.some(function (c) { return c.image_url; }) ? " with-logos" : "")});
     choices.forEach(function (choice) {
@@ -178,6 +180,47 @@
     if (abstain) ballot.appendChild(choiceButton(abstain, function () { ask("abstain", t("abstain")); }));
   }
 
+  /* An assessment on one screen: a row per subject with the scale as large buttons (a radio
+     group each), then one submit of the whole sheet, or abstain. */
+  function renderSheet(ballot) {
+    var brief = poll.motion || {}, subjects = brief.subjects || [], scale = brief.scale || {min: 1, max: 5};
+    ballot.appendChild(el("p", {className: "ballot-help", text: t("score_help", {min: scale.min, max: scale.max})}));
+    var sheet = el("div", {className: "sheet"});
+    subjects.forEach(function (name, index) {
+      var labelId = "subject-" + index;
+      var row = el("div", {className: "sheet-row", role: "radiogroup", "aria-labelledby": labelId, "data-subject": String(index)},
+                   [el("p", {className: "sheet-subject", id: labelId, text: name})]);
+      var buttons = el("div", {className: "sheet-scores"});
+      for (var score = scale.min; score <= scale.max; score++) {
+        (function (value) {
+          var chosen = scores[index] === value;
+          buttons.appendChild(el("button", {type: "button", className: "score" + (chosen ? " is-chosen" : ""), role: "radio",
+                                            "aria-checked": chosen ? "true" : "false", "data-score": String(value),
+                                            "aria-label": name + ": " + value,
+                                            onclick: function () { scores[index] = value; renderBallot(); focusScore(index, value); }},
+                                 [String(value)]));
+        })(score);
+      }
+      row.appendChild(buttons);
+      sheet.appendChild(row);
+    });
+    ballot.appendChild(sheet);
+    var missing = subjects.filter(function (_, index) { return scores[index] === undefined; }).length;
+    if (missing) ballot.appendChild(el("p", {className: "muted sheet-missing", text: t("scores_missing", {n: missing})}));
+    ballot.appendChild(el("button", {type: "button", className: "button primary big", id: "submit-sheet", disabled: missing > 0,
+                                     onclick: function () {
+                                       var sent = {};
+                                       subjects.forEach(function (_, index) { sent[String(index)] = scores[index]; });
+                                       ask({scores: sent}, subjects.map(function (name, index) { return name + ": " + scores[index]; }).join(", "));
+                                     }}, [t("submit_scores")]));
+    ballot.appendChild(choiceButton({value: "abstain"}, function () { ask("abstain", t("abstain")); }));
+  }
+
+  function focusScore(index, value) {
+    var target = document.querySelector('.sheet-row[data-subject="' + index + '"] [data-score="' + value + '"]');
+    if (target) target.focus();
+  }
+
   function focusChoice(value, ranked) {
     var target = ranked ? document.querySelector("#ranking li:last-child .ranking-name") : null;
     if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
@@ -198,6 +241,8 @@
     $("receipt").textContent = receipt || "";
     show($("receipt-line"), !!receipt);
     show($("receipt-help"), !!receipt);
+    // the receipt rides in the fragment, which the browser never sends: the check runs on the phone
+    if (receipt && poll) $("receipt-check").href = "/polls/" + poll.id + "/ballots#receipt=" + encodeURIComponent(receipt);
     show($("waiting"), !!(poll && poll.status === "open"));
     show($("voted"), true);
   }

@@ -320,6 +320,11 @@
     else if ($("sm-majority").value) body.majority = $("sm-majority").value;
     if (kind === "statutes_amendment") { body.current_text = $("sm-current").value; body.proposed_text = $("sm-proposed").value; }
     if (kind === "minutes_approval") body.memorandum_meeting_id = Number($("sm-memo-meeting").value) || null;
+    if (kind === "assessment") {
+      body.subjects = $("sm-subjects").value.split("\n").map(function (line) { return line.trim(); })
+        .filter(function (line) { return line; });
+      body.scale = {min: Number($("sm-scale-min").value), max: Number($("sm-scale-max").value)};
+    }
     return body;
   }
 
@@ -404,6 +409,10 @@
       });
       children.push(logos);
       if (motion.status === "pending") children.push(logoUpload(motion));
+    } else if (motion.kind === "assessment") {
+      var scale = motion.scale || {min: 1, max: 5};
+      children.push(el("span", {className: "setup-sub", text: t("assessed_subjects", {names: (motion.subjects || []).join(", "),
+                                                                                     min: scale.min, max: scale.max})}));
     } else if (candidates.length) {
       children.push(el("span", {className: "setup-sub", text: t("candidates", {names: candidates.map(function (c) { return c.label; }).join(", ")})}));
     }

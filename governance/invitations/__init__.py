@@ -1,0 +1,11 @@
+"""Invitations to a meeting: each participant's personal access link, sent by e-mail in their
+language with the agenda and an .ics file of the sessions (or printed as a QR code for the
+room); who has opened their link; links revoked.
+
+- `links.issue_link` is the one place a link is made (the platform's own link-issuing
+  function; see there);
+- `calendar.sessions_calendar` builds the .ics, a pure function;
+- `letters.invitation_letter` writes the e-mail in a language;
+- `operations` sends, records opening and revokes; `api` and governance/pages/invitations.py
+  are the desk's routes.
+"""

@@ -1,0 +1,21 @@
+"""E-mail from the platform: a general outbox (password resets, invitations, ...).
+
+The whole API for other packages:
+
+    from governance import mail
+    mail.queue(recipient_email, subject, text, language="en", attachments=(), *,
+               kind="message", secret=False, sender=None) -> MailMessage
+
+`queue` adds one row in the caller's transaction (flushes, does not commit): the message is
+sent only once that transaction commits, never from inside it; a rollback sends nothing.
+attachments are (filename, "maintype/subtype", bytes) triples. Rows go queued -> sending ->
+sent, or failed with the server's reason (final: queue again to retry); `attempts` counts
+tries. Date and Message-ID are set when sent. Delivery is at least once (outbox.py).
+
+Who sends: `excom serve` starts a background sender when EXCOM_SMTP_URL is set (woken right
+after a commit that queued mail, and sweeping every minute); `excom mail send` drains once.
+Settings: EXCOM_SMTP_URL (governance/mail/smtp.py), EXCOM_MAIL_FROM (the From; default
+secretariat@localhost).
+"""
+from governance.mail.models import MailAttachment, MailMessage  # noqa: F401
+from governance.mail.outbox import OutboxUnavailable, drain, queue, start_sender  # noqa: F401

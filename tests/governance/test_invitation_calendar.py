@@ -1,0 +1,61 @@
+"""The .ics of an invitation (governance.invitations.calendar), a pure function: whatever the
+sessions' titles, venues and times, the file reads back (icalendar, as a calendar program
+would) with one entry per session, the same texts and the same instants, no line longer than
+RFC 5545's 75 octets, and CRLF line ends."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from governance.invitations.calendar import SessionEvent, sessions_calendar
+
+STAMP = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+# any text a person might type, control characters aside (a title cannot hold them)
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=120)
+MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                       timezones=st.sampled_from([timezone.utc, ZoneInfo("Asia/Almaty"), ZoneInfo("America/Bogota"),
+                                                  ZoneInfo("Pacific/Chatham")]))
+
+
+@st.composite
+def events(draw):
+    start = draw(MOMENTS)
+    length = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=24 * 60)))
+    return SessionEvent(uid=f"excom-session-{draw(st.integers(1, 10**6))}@example.org", title=draw(TEXT.filter(str.strip)),
+                        starts_at=start, ends_at=start + timedelta(minutes=length) if length is not None else None,
+                        location=draw(TEXT), description="\n".join(draw(st.lists(TEXT, max_size=4))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(events(), max_size=5))
+def test_every_session_reads_back_as_written(entries):
+    data = sessions_calendar(entries, name="EXCOM 2026", stamp=STAMP)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    parsed = Calendar.from_ical(data)
+    read = [component for component in parsed.walk("VEVENT")]
+    assert len(read) == len(entries)
+    for entry, event in zip(entries, read):
+        assert str(event["uid"]) == entry.uid
+        assert str(event["summary"]) == entry.title
+        # the same instant to the second (iCalendar has no fractions), written in UTC
+        assert event.decoded("dtstart") == entry.starts_at.replace(microsecond=0)
+        assert event.decoded("dtstart").utcoffset() == timedelta(0)
+        if entry.ends_at is None:
+            assert "dtend" not in event
+        else:
+            assert event.decoded("dtend") == entry.ends_at.replace(microsecond=0)
+        assert str(event.get("location", "")) == entry.location
+        assert str(event.get("description", "")) == entry.description
+
+
+def test_a_naive_time_is_refused_and_an_end_before_the_start_left_out():
+    start = datetime(2026, 9, 21, 9, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    with pytest.raises(ValueError):
+        sessions_calendar([SessionEvent("a@b", "Open session", start.replace(tzinfo=None))], name="x", stamp=STAMP)
+    data = sessions_calendar([SessionEvent("a@b", "Open session", start, start - timedelta(hours=1))],
+                             name="x", stamp=STAMP)
+    assert b"DTEND" not in data and b"DTSTART:20260921T040000Z" in data
