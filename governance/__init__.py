@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     errors.register_error_handlers(app)
     boundary.init_app(app)
+    from governance import redact
+    redact.install()
     return app
 
 
@@ -69,6 +71,7 @@ def _register_models() -> None:
     import governance.invitations.models  # noqa: F401
     import governance.mail.models  # noqa: F401
     import governance.meetings.models  # noqa: F401
+    import governance.publication.models  # noqa: F401
     import governance.registry.models  # noqa: F401
     import governance.speakers.models  # noqa: F401
     import minutes.models  # noqa: F401

@@ -21,7 +21,9 @@ SECURITY_HEADERS = {
                                 "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
+    # no-referrer, not same-origin: a page whose address carries a one-time code (an access
+    # link, a password reset) must not hand it on, not even to our own scripts' requests
+    "Referrer-Policy": "no-referrer",
 }
 
 

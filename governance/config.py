@@ -15,7 +15,16 @@ DEFAULTS = {
     # Flask-SocketIO's async mode is chosen explicitly: "threading" for tests and tools that
     # run in-process, "gevent" for `excom serve` (see governance/serve.py).
     "EXCOM_ASYNC_MODE": "threading",
-    "EXCOM_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "EXCOM_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",  # failed sign-ins per account
+    # accounts (docs/security.md, "Accounts and sessions"; governance/auth/throttle.py, sessions.py)
+    "EXCOM_LOGIN_ADDRESS_RATE_LIMIT": "30 per minute;300 per hour",  # failed sign-ins per client address
+    "EXCOM_SESSION_IDLE_MINUTES": 480,
+    "EXCOM_SESSION_MAX_HOURS": 24,
+    "EXCOM_ACCESS_LINK_HOURS": 72,
+    "EXCOM_PASSWORD_RESET_MINUTES": 60,
+    "EXCOM_PASSWORD_RESET_RATE_LIMIT": "3 per hour",
+    "EXCOM_PASSWORD_RESET_ADDRESS_RATE_LIMIT": "20 per hour",
+    "EXCOM_SELF_CHECKIN_RATE_LIMIT": "5 per minute;30 per hour",
 }
 
 
@@ -52,6 +61,10 @@ def load_config(instance_path: str, overrides: dict | None) -> dict:
         # API.md's error body replaces flask-smorest's, and the spec documents it.
         "API_SPEC_OPTIONS": {"info": {"description": "See API.md: the outside contract of the platform."}},
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked in auth for cookie-authenticated writes only
+        # Flask-WTF's extra check over HTTPS wants a same-origin Referer, which no browser sends
+        # under our Referrer-Policy: no-referrer (pages whose address carries a one-time code must
+        # not hand it on). The CSRF token itself and SameSite=Lax cookies protect the writes.
+        "WTF_CSRF_SSL_STRICT": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -3,8 +3,8 @@
 Rooms per meeting, disjoint so that one emit reaches each person once: "members" holds
 those who may see the closed session (delegates of active EXCOM members, the secretariat),
 "observers" everyone else who may see the meeting; "chair" the chair and the secretariat.
-An operation calls `announce(...)`; the event waits in the database session and goes out
-from its `after_commit` hook, so nobody hears of a vote or a check-in that was rolled back.
+An operation calls `announce(...)`; the event goes out after the commit
+(`governance.transaction.on_commit`), so nobody hears of a vote or a check-in that was rolled back.
 """
 import logging
 import re
@@ -15,19 +15,16 @@ from typing import Callable
 from flask import current_app, has_app_context, request, session as socket_session
 from flask_login import current_user
 from flask_socketio import join_room
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from governance import policy
-from governance.auth.loading import LINK_TOKEN_KEY
+from governance import policy, transaction
+from governance.auth.loading import EPOCH_KEY, LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.fields import id_or_none
 from governance.extensions import db, socketio
+from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
-
-_PENDING = "excom_pending_events"
 
 # Other packages add what a (re)joining client must know, e.g. the open poll and whether
 # this user has voted in it: callables (meeting, user) -> dict merged into the join answer.
@@ -51,23 +48,16 @@ def user_room(user_id: int) -> str:
 
 
 def announce(name: str, data: dict, *, meeting_id: int, audience: str = "open") -> None:
-    """Queue an event for the rooms allowed to hear it; it is sent after the commit."""
-    db.session.info.setdefault(_PENDING, []).append((name, data, rooms(meeting_id, audience)))
+    """Queue an event for the rooms allowed to hear it; it is sent after the commit (after the
+    connections are kept honest, see `_keep_connections_honest`), never if it rolls back."""
+    on_commit(_emit, name, data, rooms(meeting_id, audience))
 
 
-def _send_pending(session: Session) -> None:
-    """Part of the after-commit hook (see `_after_commit`, which orders it after the watch)."""
-    pending = session.info.pop(_PENDING, None)
-    for name, data, target in pending or ():
-        try:
-            socketio.emit(name, data, to=target)
-        except Exception:  # a lost broadcast must not undo a committed vote; clients resync on join
-            log.exception("could not send %s to %s", name, target)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _emit(name: str, data: dict, target: list[str]) -> None:
+    try:
+        socketio.emit(name, data, to=target)
+    except Exception:  # a lost broadcast must not undo a committed vote; clients resync on join
+        log.exception("could not send %s to %s", name, target)
 
 
 # --- connections ---------------------------------------------------------------------------
@@ -143,12 +133,9 @@ def socket_boundary(handler):
 # SWEEP_INTERVAL).
 
 SWEEP_INTERVAL = 1.0
-_REVOKED = "excom_revoked_tokens"
-_CLOSED = "excom_closed_accounts"
-_REASSESS = "excom_reassess_users"
-_VERDICTS = "excom_room_verdicts"
 _MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
 _CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
+_OBSERVERS_ROOM = re.compile(r"meeting-(\d+)-observers")
 
 
 @dataclass
@@ -157,6 +144,9 @@ class Connection:
     # the hash of the token behind it: the bearer token a phone or script connected with, or
     # the access link a browser signed in with; None for a browser's password session
     token_hash: str | None
+    # a browser session's generation of its person's sign-ins (governance.auth.loading): once
+    # the person signs out anywhere, the sweep cuts it in every process
+    epoch: int | None = None
 
 
 class OnePerApp:
@@ -185,6 +175,33 @@ class ConnectionWatch(OnePerApp):
         super().__init__(app)
         self.connections: dict[str, Connection] = {}
         socketio.start_background_task(self._sweep_forever)
+        if app.config.get("EXCOM_REDIS_URL"):
+            socketio.start_background_task(RightsChannel(app, self).listen_forever)
+
+    def recheck(self, user_ids: set[int], token_hashes: set[str]) -> None:
+        """Another process changed these people's rights (or revoked these tokens): cut what
+        no longer holds, move what may no longer be heard, and tell the phones concerned
+        (`rights.changed`, after the move: they may join again to learn their new place)."""
+        from sqlalchemy import select
+
+        from governance.auth.models import User
+        app = self._app()
+        if app is None or not any(c.user_id in user_ids or c.token_hash in token_hashes
+                                  for c in list(self.connections.values())):
+            return
+        with app.app_context():
+            try:
+                dead_users = set(db.session.scalars(select(User.id).where(User.id.in_(list(user_ids)),
+                                                                          User.active.is_(False))))
+                dead_tokens = set(db.session.scalars(select(AccessToken.token_hash).where(
+                    AccessToken.token_hash.in_(list(token_hashes)), AccessToken.revoked_at.is_not(None))))
+            finally:
+                db.session.rollback()
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        self.reassess(user_ids)
+        for sid, connection in list(self.connections.items()):
+            if connection.user_id in user_ids:
+                socketio.emit("rights.changed", {"user_id": connection.user_id}, to=sid)
 
     def cut(self, condition) -> None:
         for sid, connection in list(self.connections.items()):
@@ -192,22 +209,31 @@ class ConnectionWatch(OnePerApp):
                 self.connections.pop(sid, None)
                 socketio.server.disconnect(sid, namespace="/")
 
-    def judge(self, user_ids) -> dict[tuple[int, str], str | None]:
+    def judge(self, user_ids, *, observers: bool = True) -> dict[tuple[int, str], str | None]:
         """Where these users' connections sit in a room they may no longer be in, as the
         database says through db.session now: {(user id, room): room to move to, or None}.
+        `observers`: judge the observers' rooms too (a person removed from the meeting); the
+        sweep, which only looks for lost votes, leaves them out (one query per observer).
         Reads only; touches no room."""
         from governance.auth.models import User
         from governance.meetings.models import Meeting
+        observers_too = observers
         seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
                  for name in socketio.server.rooms(sid, namespace="/")}
         verdicts = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            if not (members or chair):
+            observers = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
+            if not (members or chair or observers):
                 continue
             user = db.session.get(User, user_id)
-            meeting = db.session.get(Meeting, int((members or chair)[1]))
-            if members and (user is None or meeting is None or not policy.can_see_closed_session(user, meeting)):
+            meeting = db.session.get(Meeting, int((members or chair or observers)[1]))
+            gone = user is None or meeting is None or not policy.can_see_meeting(user, meeting)
+            if (members or observers) and gone:
+                verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
+            elif observers:
+                continue
+            elif members and not policy.can_see_closed_session(user, meeting):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
                 verdicts[(user_id, name)] = None
@@ -225,7 +251,7 @@ class ConnectionWatch(OnePerApp):
                     if verdicts[(connection.user_id, name)]:
                         socketio.server.enter_room(sid, verdicts[(connection.user_id, name)], namespace="/")
 
-    def reassess(self, user_ids: set[int]) -> None:
+    def reassess(self, user_ids: set[int], *, observers: bool = True) -> None:
         """Judge and move these users' connections with a transaction of its own (needs SQL:
         never call it inside a commit hook)."""
         app = self._app()
@@ -233,7 +259,7 @@ class ConnectionWatch(OnePerApp):
             return
         with app.app_context():
             try:
-                verdicts = self.judge(user_ids)
+                verdicts = self.judge(user_ids, observers=observers)
             finally:
                 db.session.rollback()  # before touching rooms, which may yield (see governance.boundary)
         self.move(verdicts)
@@ -246,28 +272,36 @@ class ConnectionWatch(OnePerApp):
         snapshot = list(self.connections.values())
         hashes = list({c.token_hash for c in snapshot if c.token_hash})
         user_ids = list({c.user_id for c in snapshot})
-        dead_tokens, dead_users, suspects = set(), set(), set()
+        dead_tokens, dead_users, suspects, epochs = set(), set(), set(), {}
         app = self._app()
         if app is None:
             return
         with app.app_context():
+            from governance.auth import sessions
+            from governance.dbtypes import utcnow
+            # revoked, or a login token past its absolute limit (governance.auth.sessions)
+            too_old = utcnow() - sessions.limits()[1]
             for start in range(0, len(hashes), 500):
                 dead_tokens.update(db.session.scalars(
-                    select(AccessToken.token_hash).where(AccessToken.token_hash.in_(hashes[start:start + 500]),
-                                                         AccessToken.revoked_at.is_not(None))))
+                    select(AccessToken.token_hash).where(
+                        AccessToken.token_hash.in_(hashes[start:start + 500]),
+                        or_(AccessToken.revoked_at.is_not(None),
+                            and_(AccessToken.kind == "login", AccessToken.created_at < too_old)))))
             for start in range(0, len(user_ids), 500):
                 chunk = user_ids[start:start + 500]
                 dead_users.update(db.session.scalars(select(User.id).where(User.id.in_(chunk),
                                                                            User.active.is_(False))))
+                epochs.update(db.session.execute(select(User.id, User.session_epoch).where(User.id.in_(chunk))).all())
                 # whoever is not a delegate of an active EXCOM member must not sit in a members room
                 suspects.update(db.session.scalars(
                     select(User.id).outerjoin(Member, Member.id == User.member_id).where(
                         User.id.in_(chunk),
                         or_(Member.id.is_(None), not_(and_(Member.status == "active", Member.excom.is_(True)))))))
             db.session.rollback()
-        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users)
+        self.cut(lambda c: c.token_hash in dead_tokens or c.user_id in dead_users
+                 or (c.epoch is not None and c.epoch != epochs.get(c.user_id, c.epoch)))
         if suspects:
-            self.reassess(suspects)
+            self.reassess(suspects, observers=False)
 
     def _sweep_forever(self) -> None:
         while self._app() is not None:
@@ -280,70 +314,81 @@ class ConnectionWatch(OnePerApp):
                 log.exception("could not sweep open connections")
 
 
+def _watch_changes() -> dict:
+    """What the current transaction changes about who may hear what: acted on just before its
+    commit (the judgement, which reads) and right after it (cuts, moves, the other processes)."""
+    changes = transaction.remembered("connection_watch")
+    if not changes:
+        changes.update(revoked=set(), closed=set(), reassess=set(), tell=set(), verdicts={})
+        transaction.before_commit(_judge_before_commit, changes)
+        # first: an event sent by the commit that suspends a member, or revokes a token,
+        # already misses that delegate
+        on_commit(_keep_connections_honest, changes, first=True)
+    return changes
+
+
 def token_revoked(token_hash: str) -> None:
-    """Called by the revoking operation: cut this process's connections after the commit."""
-    db.session.info.setdefault(_REVOKED, set()).add(token_hash)
+    """Called by the revoking operation: cut the connections resting on it after the commit,
+    in this process and (through the message queue) every other one."""
+    _watch_changes()["revoked"].add(token_hash)
 
 
 def account_closed(user_id: int) -> None:
-    """Called when an account is deactivated: cut this process's connections of that person
-    after the commit (the sweep cuts them in the other processes)."""
-    db.session.info.setdefault(_CLOSED, set()).add(user_id)
+    """Called when an account is deactivated or its sign-ins end: cut this process's
+    connections of that person after the commit (other processes through the rights channel)."""
+    _watch_changes()["closed"].add(user_id)
 
 
-def rooms_may_have_changed(user_ids) -> None:
-    """Called by operations that change what someone may see (suspension, a new group)."""
-    db.session.info.setdefault(_REASSESS, set()).update(user_ids)
+def rights_changed(user_ids) -> None:
+    """Called wherever someone's rights change (participant group, chair, removal from a
+    meeting, member status, account, token, password): after the commit, this process and
+    every other one (through the message queue, see `RightsChannel`) re-check these people's
+    open connections: rooms they may no longer be in are left, a connection whose credentials
+    no longer hold is cut."""
+    ids = set(user_ids)
+    changes = _watch_changes()
+    changes["reassess"].update(ids)
+    changes["tell"].update(ids)
 
 
-def _this_process_watch(session: Session) -> "ConnectionWatch | None":
+rooms_may_have_changed = rights_changed  # its older name
+
+
+def _this_process_watch() -> "ConnectionWatch | None":
     if not has_app_context() or ConnectionWatch.KEY not in current_app.extensions:
         return None
     return current_app.extensions[ConnectionWatch.KEY]
 
 
-@event.listens_for(Session, "before_commit")
-def _judge_before_commit(session: Session) -> None:
+def _judge_before_commit(changes: dict) -> None:
     """Judge the rooms of the users whose rights this transaction changes, with its own view of
-    the database (after_commit may not run SQL). Reads only: under gevent nothing may yield
-    between the transaction's first query and its commit."""
-    users = session.info.get(_REASSESS)
-    watch = _this_process_watch(session)
-    if not users or watch is None or db.session() is not session:  # policy reads through db.session
+    the database (after the commit is too late to read it consistently). Reads only: under
+    gevent nothing may yield between the transaction's first query and its commit."""
+    users, watch = changes["reassess"], _this_process_watch()
+    if not users or watch is None:
         return
     if any(c.user_id in users for c in list(watch.connections.values())):
-        session.info[_VERDICTS] = watch.judge(users)
+        changes["verdicts"] = watch.judge(users)
 
 
-def _watch_after_commit(session: Session) -> None:
-    revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
-    closed, verdicts = session.info.pop(_CLOSED, None), session.info.pop(_VERDICTS, None)
-    watch = _this_process_watch(session)
-    if not (revoked or reassess or closed) or watch is None:
-        return
-    if revoked or closed:
-        watch.cut(lambda connection: connection.token_hash in (revoked or ()) or connection.user_id in (closed or ()))
-    if reassess:
-        watch.move(verdicts or {})
-        # a room joined between the judgement and the commit, or a judgement skipped above
-        socketio.start_background_task(watch.reassess, set(reassess))
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    """First keep the connections honest, then send the commit's events: an event sent by the
-    commit that suspends a member, or revokes a token, already misses that delegate."""
-    try:
-        _watch_after_commit(session)
-    except Exception:  # the commit stands; the background reassess and the sweep try again
-        log.exception("could not cut or move connections after a commit")
-    _send_pending(session)
-
-
-@event.listens_for(Session, "after_rollback")
-def _watch_forget(session: Session) -> None:
-    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED):
-        session.info.pop(key, None)
+def _keep_connections_honest(changes: dict) -> None:
+    revoked, closed, reassess, tell = changes["revoked"], changes["closed"], changes["reassess"], changes["tell"]
+    watch = _this_process_watch()
+    if (revoked or reassess or closed) and watch is not None:
+        # this process's own connections first, before anything here may yield (Redis below)
+        if revoked or closed:
+            watch.cut(lambda connection: connection.token_hash in revoked or connection.user_id in closed)
+        if reassess:
+            watch.move(changes["verdicts"])
+            # a room joined between the judgement and the commit, or a judgement skipped above
+            socketio.start_background_task(watch.reassess, set(reassess))
+    if (revoked or closed or tell) and has_app_context():
+        if current_app.config.get("EXCOM_REDIS_URL"):
+            # every process (this one too) re-checks and tells the phones (ConnectionWatch.recheck)
+            RightsChannel.tell(current_app, tell | closed, revoked)
+        elif tell:  # one process: the move is done, the phones may learn their new place
+            for user_id in tell:
+                socketio.emit("rights.changed", {"user_id": user_id}, to=user_room(user_id))
 
 
 def _link_token_hash(user) -> str | None:
@@ -368,7 +413,7 @@ def _connect(auth=None):
     elif current_user.is_authenticated:  # the user loader has checked the access link, if any
         user = current_user._get_current_object()
         socket_session["cookie_user_id"] = user.id
-        connection = Connection(user.id, _link_token_hash(user))
+        connection = Connection(user.id, _link_token_hash(user), socket_session.get(EPOCH_KEY))
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)
@@ -407,3 +452,56 @@ def _join(user, data):
         state.update(provide(meeting, user))
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)
     return {"ok": True, "state": state}
+
+
+# --- rights changed: every process hears it through the message queue --------------------
+
+class RightsChannel:
+    """A Redis pub/sub channel beside Socket.IO's own (`<EXCOM_REDIS_CHANNEL>-rights`): a
+    process that commits a change of rights publishes the people (and revoked tokens' hashes)
+    concerned; every process, itself included, re-checks its own connections of them at once
+    (ConnectionWatch.recheck). Without Redis there is one process, which does it synchronously
+    (see `_watch_after_commit`). The sweep stays as a net for a message lost in a Redis outage."""
+
+    def __init__(self, app, watch: "ConnectionWatch"):
+        self._app, self.watch = weakref.ref(app), watch
+        self.url, self.name = app.config["EXCOM_REDIS_URL"], self.channel(app)
+
+    @staticmethod
+    def channel(app) -> str:
+        return f"{app.config['EXCOM_REDIS_CHANNEL']}-rights"
+
+    @classmethod
+    def tell(cls, app, user_ids: set[int], token_hashes: set[str]) -> None:
+        url = app.config.get("EXCOM_REDIS_URL")
+        if not url:
+            return
+        import json
+
+        import redis
+        try:
+            client = app.extensions.get("excom_rights_publisher")
+            if client is None:
+                client = app.extensions["excom_rights_publisher"] = redis.Redis.from_url(url)
+            client.publish(cls.channel(app), json.dumps({"users": sorted(user_ids), "tokens": sorted(token_hashes)}))
+        except redis.RedisError:  # the commit stands; the sweep still catches revocations and suspensions
+            log.exception("could not tell the other processes of a change of rights")
+
+    def listen_forever(self) -> None:
+        import json
+
+        import redis
+        while self._app() is not None:
+            try:
+                subscription = redis.Redis.from_url(self.url).pubsub(ignore_subscribe_messages=True)
+                subscription.subscribe(self.name)
+                while self._app() is not None:
+                    message = subscription.get_message(timeout=1.0)
+                    if message is None:
+                        socketio.sleep(0)
+                        continue
+                    news = json.loads(message["data"])
+                    self.watch.recheck({int(u) for u in news.get("users", ())}, set(news.get("tokens", ())))
+            except Exception:  # Redis away, or a bad message: listen again shortly
+                log.exception("the rights channel failed; listening again")
+                socketio.sleep(1.0)

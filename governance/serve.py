@@ -17,7 +17,10 @@ import socket  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 
 
-class NoDelayHandler(pywsgi.WSGIHandler):
+from governance.redact import RedactedRequestLog  # noqa: E402
+
+
+class NoDelayHandler(RedactedRequestLog, pywsgi.WSGIHandler):
     """gevent's handler with Nagle's algorithm off on each connection.
 
     pywsgi writes a response in two sends: the status line and headers, then the body. With
@@ -26,6 +29,9 @@ class NoDelayHandler(pywsgi.WSGIHandler):
     escapes it (quick-ACK mode at start); every later request on a kept-alive connection paid
     the 40 ms: pages after the first, the chair's console, scripts. The response is complete when
     written, so there is nothing for Nagle to coalesce: send at once.
+
+    Its access log (EXCOM_ACCESS_LOG=1) carries no access-link or reset code, nor token
+    (RedactedRequestLog).
     """
 
     def handle(self):
@@ -65,7 +71,9 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
     print(f"serving on http://{args.host}:{args.port}/ (pid {os.getpid()})", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False, handler_class=NoDelayHandler)
+    # no request log unless asked for; when asked, its lines are redacted (format_request above)
+    access_log = os.environ.get("EXCOM_ACCESS_LOG", "") not in ("", "0")
+    socketio.run(app, host=args.host, port=args.port, log_output=access_log, handler_class=NoDelayHandler)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,12 @@
 """Server-rendered pages: the landing page and signing in and out here; the meeting pages
 (delegate, chair, secretariat, observer, screen) and the languages in governance.pages,
 which add their routes to this same blueprint."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from governance import policy
 from governance.auth import operations as auth_ops
-from governance.auth.loading import forget_link_login, remember_link_login
-from governance.auth.models import AccessToken, hash_token
+from governance.auth.loading import forget_sign_in, start_browser_session
 from governance.errors import ApiError
 from governance.extensions import csrf, db, limiter
 from governance.meetings.models import Meeting
@@ -40,61 +39,61 @@ def index():
                            first_run=user is None and auth_ops.installation_is_new())
 
 
-def _login_page_key() -> str:
-    return f"login:{request.remote_addr}:{request.form.get('email', '').strip().lower()}"
-
-
 def _after_login() -> str:
     from governance.pages.i18n import _safe_next
     return _safe_next(request.values.get("next")) if request.values.get("next") else url_for("pages.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["EXCOM_LOGIN_RATE_LIMIT"], key_func=_login_page_key,
-               methods=["POST"], deduct_when=lambda response: response.status_code == 401)
 def login():
-    error = None
+    """Failed sign-ins here and on the API count together (governance.auth.throttle): 429."""
+    error, status = None, 200
     if request.method == "POST":
         csrf.protect()
         try:
             user = auth_ops.authenticate(request.form.get("email", ""), request.form.get("password", ""), via="page")
         except ApiError as refusal:
-            error = refusal.message
+            error, status = refusal.message, refusal.status
         else:
-            login_user(user)
-            forget_link_login()
+            start_browser_session(user)
             return redirect(_after_login())
-    status = 401 if error else 200
     return render_template("login.html", organisation=Organisation.current(), error=error,
                            next=request.values.get("next", ""), first_run=auth_ops.installation_is_new()), status
 
 
-@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@bp.route("/login/link/<code>", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["GET", "POST"])
-def login_link(token):
-    """A personal access link from the secretariat. Opening it asks for one click (a POST
-    with the CSRF token), so that nobody can sign somebody in by planting the link in a page."""
-    user = AccessToken.find_user(token)
-    if user is None:
-        return render_template("login.html", organisation=Organisation.current(), next="",
-                               error=None, link_invalid=True), 404
+def login_link(code):
+    """A personal access link from the secretariat: a one-time code. Opening it asks for one
+    click (a POST with the CSRF token), so that nobody can sign somebody in by planting the link
+    in a page, and a mail scanner fetching the link spends nothing. The click spends the code
+    and signs this browser in with a session resting on the link's token (revoking that token
+    ends it); after that the link is useless. The code never reaches a log (governance.serve)
+    nor a Referer (Referrer-Policy: no-referrer on every page)."""
+    invalid = render_template("login.html", organisation=Organisation.current(), next="", error=None,
+                              link_invalid=True), 404
+    row = auth_ops.usable_code("access_link", code)
+    if row is None:
+        return invalid
     if request.method == "POST":
         csrf.protect()
-        login_user(user)
-        # the session lasts as long as the link: revoking the token ends it (governance.auth.loading)
-        link_token = db.session.scalar(db.select(AccessToken).where(AccessToken.token_hash == hash_token(token)))
-        remember_link_login(link_token)
+        token = auth_ops.exchange_access_link(code)
+        if token is None:
+            return invalid
+        start_browser_session(token.user, link_token=token)
         from governance.invitations.operations import link_opened
-        link_opened(link_token.id)  # the invitation desk shows who has opened their link
+        link_opened(token.id)  # the invitation desk shows who has opened their link
         return redirect(url_for("pages.index"))
-    return render_template("login_link.html", organisation=Organisation.current(), person=user, token=token)
+    return render_template("login_link.html", organisation=Organisation.current(), person=row.user, code=code)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Signing out ends every sign-in of the person: each browser session, each login token."""
     csrf.protect()
-    logout_user()
-    forget_link_login()
+    if current_user.is_authenticated:
+        auth_ops.sign_out(current_user._get_current_object())
+    forget_sign_in()
     return redirect(url_for("pages.login"))
 
 
@@ -105,5 +104,6 @@ def _signed_in():
 
 # The meeting pages, the secretariat's pages and the languages add their routes to `bp`
 # (imported last: they import it).
-from governance.pages import calendar, first_run, i18n, meeting, organisation, registry, setup  # noqa: E402,F401
+from governance.pages import (account, calendar, first_run, i18n, meeting, organisation, registry,  # noqa: E402,F401
+                              setup)
 from governance.pages import after_meeting, invitations  # noqa: E402,F401

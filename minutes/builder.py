@@ -163,6 +163,8 @@ def build_memorandum(record: Memorandum, *, edition: Edition = "full") -> bytes:
     for session in shown.sessions:
         _add_session(doc, session, tz, annexes)
     _add_resolutions(doc, shown)
+    if edition == "public":
+        _add_published_decisions(doc, shown)
     _add_annexes(doc, shown, annexes)
     _add_signatures(doc, shown)
     _add_audit_head(doc, shown)
@@ -203,6 +205,7 @@ def public_view(record: Memorandum) -> Memorandum:
         resolutions=resolutions,
         previous_minutes=previous if previous and not previous.closed else None,
         next_host=next_host if next_host and not next_host.closed else None,
+        logo=record.public_logo or record.logo,
     )
 
 
@@ -1090,6 +1093,21 @@ def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
     paragraph.paragraph_format.space_before = Pt(18)
     _run(paragraph, f"event {head.seq}, SHA-256 {head.hash}. ", size=7.5, color=GREY)
     _run(paragraph, f"Check: excom audit verify --head {head.seq}:{head.hash}", size=7.5, color=GREY)
+
+
+def _add_published_decisions(doc: DocxDocument, record: Memorandum) -> None:
+    """The public edition: each closed-session decision the secretariat has published, by its
+    number, the motion as worded and its outcome (governance.publication); nothing else of
+    the closed session."""
+    if not record.published_decisions:
+        return
+    doc.add_heading("Decisions of the closed session", level=1)
+    table = _new_table(doc, ("Number", "Motion", "Outcome"), (Cm(3.4), TEXT_WIDTH - Cm(6.4), Cm(3.0)),
+                       style=PLAIN_STYLE)
+    for decision in record.published_decisions:
+        outcome = f"{decision.outcome}: {decision.winner}" if decision.winner else decision.outcome
+        _add_row(table, (decision.number or "—", decision.title, outcome))
+    _spacer(doc)
 
 
 # --- approval ----------------------------------------------------------------

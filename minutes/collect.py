@@ -26,6 +26,7 @@ from minutes import record as rec
 from minutes.models import ItemNote
 from motions import amendment
 from motions.models import Motion
+from motions.publishing import is_published
 from voting.models import Participation, Poll
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
@@ -479,6 +480,26 @@ def _logo() -> rec.Logo | None:
     return None
 
 
+def _public_logo() -> rec.Logo | None:
+    """The logo the public edition shows while a logo adopted in closed session is unpublished
+    (governance.publication): the one before it, else the default; None when nothing is withheld."""
+    from governance import publication
+    withheld, before, data = publication.shown_data(None, "organisation.logo", 1)
+    if not withheld:
+        return None
+    mime = before.get("mimetype") if before else None
+    if data and mime in rec.LOGO_SIGNATURES and data.startswith(rec.LOGO_SIGNATURES[mime]):
+        return rec.Logo(bytes(data), mime)
+    return rec.Logo(DEFAULT_LOGO.read_bytes(), "image/png") if DEFAULT_LOGO.exists() else None
+
+
+def _published_decisions(meeting: Meeting) -> tuple[rec.PublishedDecision, ...]:
+    from motions.publishing import closed_decisions
+    return tuple(rec.PublishedDecision(title=m.title, outcome=m.status, number=m.resolution_number,
+                                       winner=m.winner.label if m.winner is not None else None)
+                 for m in closed_decisions(meeting))
+
+
 def _resolution_key(number: str) -> tuple:
     match = re.search(r"(\d+)\s*$", number)
     return (int(match.group(1)) if match else 0, number)
@@ -565,7 +586,7 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
     if meeting.next_host is not None:
         host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == "elected"), None)
         next_host = rec.NextHost(city=meeting.next_host.name, meeting=_next_meeting_name(meeting),
-                                 closed=bool(host_motion and host_motion.item.closed))
+                                 closed=bool(host_motion and not is_published(host_motion)))
 
     return rec.Memorandum(
         organisation_name=organisation.name, logo=_logo(), meeting_title=meeting.title,
@@ -575,5 +596,6 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
-        next_host=next_host, audit_head=rec.AuditHead(*audit_head()))
+        next_host=next_host, audit_head=rec.AuditHead(*audit_head()),
+        published_decisions=_published_decisions(meeting), public_logo=_public_logo())
 

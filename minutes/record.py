@@ -261,6 +261,18 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class PublishedDecision:
+    """A closed-session decision the secretariat has published (governance.publication): the
+    public edition lists it by its number, the motion as worded and the outcome; never the
+    debate, the notes or the counts of a secret ballot."""
+
+    title: str
+    outcome: str  # "adopted", "rejected" or "elected"
+    number: str | None = None  # none for a rejected motion
+    winner: str | None = None  # the elected candidate (host city, logo)
+
+
+@dataclass(frozen=True)
 class PreviousMinutes:
     """What the meeting did with the previous memorandum."""
 
@@ -309,6 +321,10 @@ class Memorandum:
     resolutions: tuple[Resolution, ...] = ()
     next_host: NextHost | None = None
     audit_head: AuditHead | None = None
+    # the public edition's: published closed-session decisions, and the logo as the public
+    # still knows it while a closed-session logo vote is unpublished (None: `logo`)
+    published_decisions: tuple[PublishedDecision, ...] = ()
+    public_logo: Logo | None = None
 
     def __post_init__(self) -> None:
         _require_choice(self.status, Status, "status")

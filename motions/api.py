@@ -8,13 +8,13 @@ from governance.apart import run_apart
 from governance.auth.loading import signed_in_user
 from governance.errors import ApiError, not_found
 from governance.extensions import db
-from governance.lookup import require_secretariat, visible_item
+from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.registry.schemas import OrganisationOut
-from motions import operations
+from motions import operations, publishing
 from motions.images import checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
 from motions.schemas import (CandidateOut, ExternalMemorandumIn, ExternalMemorandumOut, LogoIn, LogoPatch, MotionIn,
-                             MotionOut, MotionPatch)
+                             MotionOut, MotionPatch, PublicationOut)
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1", description="Motions and logo candidates")
 
@@ -263,3 +263,20 @@ def external_memorandum_file(memorandum_id):
     return Response(data, mimetype=memorandum.content_type,
                     headers={**DOCUMENT_HEADERS,
                              "Content-Disposition": f'attachment; filename="{memorandum.filename}"'})
+
+
+@blp.route("/meetings/<int:meeting_id>/publish", methods=["POST"])
+@blp.response(200, PublicationOut)
+def publish_closed_decisions(meeting_id):
+    """Publish the meeting's closed-session decisions taken until now (the secretariat): what
+    they changed (next host, member status, logo, agenda lock) becomes what everyone reads,
+    and the public edition of the memorandum built from now on lists them (resolution number,
+    motion as worded, outcome). Idempotent: again with nothing new, 200 with `changes_released`
+    0 and nothing recorded. 403 for a participant who is not the secretariat, 404 for anyone
+    else."""
+    from governance import publication
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "publish closed-session decisions")
+    published, released = publication.publish(meeting, actor=user)
+    return {"meeting_id": meeting.id, "published_at": published.published_at, "changes_released": released,
+            "decisions": [publishing.decision_view(m) for m in publishing.closed_decisions(meeting)]}

@@ -12,13 +12,14 @@ from sqlalchemy import func, select, text
 
 from werkzeug.utils import secure_filename
 
-from governance import files, numbering
+from governance import files, numbering, publication
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
-from governance.errors import conflict, invalid
+from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.meetings.dependents import depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, Participant
+from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
@@ -62,6 +63,10 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                   current_text: str | None = None,
                   proposed_text: str | None = None, subjects: list[str] | None = None,
                   scale: dict | None = None) -> Motion:
+    """A motion on `item`. None is moved once the meeting is adjourned (409 adjourned): there is
+    no sitting left to put it to; what was moved before stays correctable (update_motion)."""
+    if item.meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; no motion can be moved any more.")
     motion = Motion(meeting_id=item.meeting.id, item=item, kind=kind, title=title, text=text, secret=secret,
                     moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
                     method=(method or "exhaustive") if kind in ("host_city", "logo") else "yes_no",
@@ -179,9 +184,25 @@ def _check_candidates_open(motion: Motion) -> None:
         raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
 
 
+def _free_label(motion: Motion, label: str, candidate: Candidate | None = None) -> str:
+    """`label` as it will print on the ballot (governance.names.tidy), refused when it reads
+    like another candidate's on this motion: 409 label_taken naming that spelling (two designs
+    that print identically cannot be told apart by the voters), 422 fields.label when blank."""
+    printed = tidy(label)
+    if not printed:
+        raise invalid({"label": ["A label cannot be only spaces."]})
+    for other in motion.candidates:
+        if other is not candidate and name_key(other.label) == name_key(printed):
+            raise ApiError(409, "label_taken", f"Another candidate is already called {other.label} (labels are "
+                                               "compared as people read them: capitals, accents written either "
+                                               "way and spaces aside).", {"label": ["taken"]})
+    return printed
+
+
 def rename_logo(candidate: Candidate, label: str, *, actor) -> Candidate:
     _check_candidates_open(candidate.motion)
     before = candidate.label
+    label = _free_label(candidate.motion, label, candidate)
     candidate.label = label
     db.session.flush()
     record("logo.renamed", actor=actor, meeting=candidate.motion.meeting_id, subject=candidate,
@@ -207,7 +228,12 @@ def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: s
     image = data if isinstance(data, CheckedImage) else checked_image(data, mimetype)
     position = (db.session.scalar(select(func.max(Candidate.position)).where(Candidate.motion_id == motion.id))
                 or 0) + 1
-    candidate = Candidate(motion=motion, label=label or f"Logo {position}", position=position, image=image.data,
+    if not tidy(label):  # unnamed: "Logo 3", or the next number no other label reads like
+        taken = {name_key(other.label) for other in motion.candidates}
+        label = next(f"Logo {n}" for n in range(position, position + len(taken) + 2)
+                     if name_key(f"Logo {n}") not in taken)
+    label = _free_label(motion, label)
+    candidate = Candidate(motion=motion, label=label, position=position, image=image.data,
                           image_mimetype=image.mimetype, image_sha256=image.sha256, picture=image.picture,
                           uploaded_by_id=getattr(actor, "id", None))
     db.session.add(candidate)
@@ -230,6 +256,7 @@ def set_organisation_logo(*, actor, data: bytes, mimetype: str) -> Organisation:
     before = _logo_digest(organisation)
     organisation.logo, organisation.logo_mimetype, organisation.logo_picture = image.data, image.mimetype, image.picture
     organisation.logo_changed_at = utcnow()
+    publication.superseded("organisation.logo", organisation.id)  # the secretariat's own change is public
     db.session.flush()
     record("organisation.logo", actor=actor, subject=organisation, before={"sha256": before},
            after={"sha256": image.sha256, "mimetype": image.mimetype, "reason": "uploaded by the secretariat"})
@@ -243,6 +270,7 @@ def remove_organisation_logo(*, actor) -> Organisation:
     if before is not None:
         organisation.logo = organisation.logo_mimetype = organisation.logo_picture = None
         organisation.logo_changed_at = utcnow()
+        publication.superseded("organisation.logo", organisation.id)  # the secretariat's own change is public
         db.session.flush()
         record("organisation.logo", actor=actor, subject=organisation, before={"sha256": before},
                after={"sha256": None, "reason": "removed by the secretariat"})
@@ -320,21 +348,34 @@ def decide_motion(motion: Motion, *, outcome: str, actor, winner_value: int | No
 
 def _apply(motion: Motion, actor) -> None:
     meeting = motion.meeting
+
+    def withhold(kind, subject_id, before, before_data=None):
+        # a closed-session decision's effect stays inside until published (governance.publication)
+        publication.withhold(kind, subject_id, meeting=meeting, closed=motion.item.closed, motion_id=motion.id,
+                             before=before, before_data=before_data)
+
     reason = f"{motion.resolution_number}: {motion.title}"
     if motion.kind == "membership":
         allowed_from, new_status = MEMBERSHIP_EFFECTS[motion.action]
         if motion.member.status not in allowed_from:  # changed since the motion was put
             raise conflict("member_status_changed",
                            f"{motion.member.name} is now {motion.member.status}; the motion cannot apply.")
+        withhold("member.status", motion.member.id, motion.member.status)
         registry_ops.update_member(motion.member, {"status": new_status}, actor=actor, meeting=meeting,
                                    reason=reason, motion=motion)
     elif motion.kind == "host_city":
         before = meeting.next_host_id
+        withhold("meeting.next_host", meeting.id, before)
         meeting.next_host_id = motion.winner.member_id
         record("meeting.next_host", actor=actor, meeting=meeting, subject=meeting,
                before={"next_host_id": before}, after={"next_host_id": meeting.next_host_id, "reason": reason})
     elif motion.kind == "logo":
         organisation = Organisation.ensure()
+        shown = organisation.shown_logo
+        withhold("organisation.logo", organisation.id,
+                 {"mimetype": shown[1] if shown else None,
+                  "changed_at": organisation.logo_changed_at.isoformat() if organisation.logo_changed_at else None},
+                 shown[0] if shown else None)
         organisation.logo = motion.winner.image
         organisation.logo_mimetype = motion.winner.image_mimetype
         organisation.logo_picture = motion.winner.picture
@@ -342,6 +383,7 @@ def _apply(motion: Motion, actor) -> None:
         record("organisation.logo", actor=actor, meeting=meeting, subject=organisation,
                after={"sha256": motion.winner.image_sha256, "reason": reason})
     elif motion.kind == "agenda_adoption":
+        withhold("meeting.agenda_locked", meeting.id, meeting.agenda_locked)
         meeting.agenda_locked_at = utcnow()
         record("agenda.adopted", actor=actor, meeting=meeting, subject=meeting, after={"reason": reason})
     elif motion.kind == "minutes_approval" and motion.external_memorandum is not None:

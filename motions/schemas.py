@@ -176,3 +176,24 @@ class ExternalMemorandumOut(Schema):
     approved_at = fields.DateTime(allow_none=True)
     approved_by_motion_id = fields.Int(allow_none=True)
     url = fields.Function(lambda memorandum: f"/api/v1/external-memoranda/{memorandum.id}/file")
+
+
+class PublishedDecisionOut(Schema):
+    """A closed-session decision as the public may know it once published: never the debate,
+    the notes or the counts of a secret ballot."""
+
+    motion_id = fields.Int()
+    resolution_number = fields.Str(allow_none=True)
+    title = fields.Str(metadata={"description": "the motion as worded"})
+    text = fields.Str()
+    outcome = fields.Str(metadata={"description": "adopted, rejected or elected"})
+    winner = fields.Str(allow_none=True, metadata={"description": "the elected candidate (host city, logo)"})
+
+
+class PublicationOut(Schema):
+    meeting_id = fields.Int()
+    published_at = fields.DateTime()
+    changes_released = fields.Int(metadata={"description": "withheld effects this call made public (0 when "
+                                                           "publishing again with nothing new)"})
+    decisions = fields.List(fields.Nested(PublishedDecisionOut),
+                            metadata={"description": "every closed-session decision published so far"})

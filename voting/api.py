@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from governance import policy
-from governance.auth.loading import signed_in_user
+from governance.auth.loading import current_credential, signed_in_user
 from governance.errors import ErrorBody, conflict, not_found
 from governance.extensions import db
 from governance.lookup import require_chair, require_secretariat, visible_item, visible_meeting
@@ -12,7 +12,7 @@ from voting import operations, rehearsal
 from voting.models import Ballot
 from voting.queries import load_poll, motion_rounds, poll_view, turnout
 from voting.schemas import (BallotOut, CastingVoteIn, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut,
-                            RehearsalCleared, TurnoutOut, VoteIn)
+                            RehearsalCleared, TurnoutOut, VoteIn, VoteRecordOut, VoteRecordQuery)
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 
@@ -95,7 +95,8 @@ def poll_turnout(poll_id):
 @blp.response(201, ReceiptOut)
 def vote(args, poll_id):
     poll, user = visible_poll(poll_id)
-    return {"receipt": operations.cast_vote(poll, voter=user, choice=args["choice"]), "poll_id": poll.id}
+    receipt = operations.cast_vote(poll, voter=user, choice=args["choice"], credential=current_credential())
+    return {"receipt": receipt, "poll_id": poll.id}
 
 
 @blp.route("/polls/<int:poll_id>/close", methods=["POST"])
@@ -138,3 +139,28 @@ def ballots(poll_id):
     rows = db.session.scalars(db.select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
     return [{"receipt": b.receipt, "choice": operations.readable_choice(poll, b.choice), "member_id": b.member_id}
             for b in rows]
+
+
+@blp.route("/meetings/<int:meeting_id>/vote-record")
+@blp.arguments(VoteRecordQuery, location="query")
+@blp.response(200, VoteRecordOut)
+@blp.alt_response(403, schema=ErrorBody, description="the caller is no member's delegate, or asks for another "
+                                                     "member's record without being the secretariat")
+def vote_record(args, meeting_id):
+    """A member's own vote record in this meeting: for each poll the caller may see, whether
+    the member's vote was cast, when (named polls), by whom and through which credential
+    (their sign-in, an access link, a token, and who issued it). Never what was voted."""
+    from governance.errors import forbidden
+    from governance.registry.models import Member
+    from voting.vote_record import member_record, polls_of
+    meeting, user = visible_meeting(meeting_id)
+    member_id = args.get("member_id", user.member_id)
+    if member_id is None:
+        raise forbidden("Only a member's delegates have a vote record.")
+    if member_id != user.member_id and not policy.can_prepare(user):
+        raise forbidden("Delegates read their own member's vote record only.")
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise not_found("member")
+    polls = [poll for poll in polls_of(meeting.id) if policy.can_see_item(user, poll.motion.item)]
+    return {"member_id": member.id, "member_name": member.name, "polls": member_record(polls, member.id)}

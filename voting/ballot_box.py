@@ -52,6 +52,8 @@ class Slip:
     token_hash: str | None
     user_id: int | None
     data: dict
+    # a browser session resting on an access link: that link's token id (the vote record says so)
+    link_token_id: int | None = None
     answer: dict | None = None
     recorded: threading.Event = field(default_factory=threading.Event)
 
@@ -167,7 +169,7 @@ def record_slips(slips: list[Slip]) -> list[dict]:
     """Record a batch of slips in the current transaction; answers each slip's ack body. The
     checks and their order are those of one vote (socket_boundary, then voting.operations).
     Slips whose shape is wrong are answered before the database is asked anything about them."""
-    users = _voters(slips)
+    users, credentials = _voters(slips)
     answers: list[dict | None] = [None] * len(slips)
     by_poll: dict[int, list[int]] = defaultdict(list)
     for index, slip in enumerate(slips):
@@ -188,19 +190,29 @@ def record_slips(slips: list[Slip]) -> list[dict]:
                 ready.append(index)
         if not ready:
             continue
-        receipts = cast_votes(poll, [(users[i], slips[i].data["choice"]) for i in ready])
+        receipts = cast_votes(poll, [(users[i], slips[i].data["choice"], credentials[i]) for i in ready])
         for index, receipt in zip(ready, receipts):
             answers[index] = receipt.body() if isinstance(receipt, ApiError) \
                 else {"ok": True, "receipt": receipt, "poll_id": poll.id}
     return answers
 
 
-def _voters(slips: list[Slip]) -> list[User | None]:
-    """The user behind each slip: all tokens in one query, all browser sessions in another."""
-    by_hash = AccessToken.users_by_hash([s.token_hash for s in slips if s.token_hash]) \
+def _voters(slips: list[Slip]) -> tuple[list[User | None], list[tuple[str, int | None] | None]]:
+    """The user behind each slip, and the credential it came through (kind, token id): all
+    tokens in one query, all browser sessions in another."""
+    by_hash = AccessToken.usable_by_hash([s.token_hash for s in slips if s.token_hash]) \
         if any(s.token_hash for s in slips) else {}
     user_ids = {s.user_id for s in slips if s.token_hash is None and s.user_id is not None}
     by_id = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_(user_ids), User.active.is_(True)).options(joinedload(User.member)))} \
         if user_ids else {}
-    return [by_hash.get(s.token_hash) if s.token_hash else by_id.get(s.user_id) for s in slips]
+    users, credentials = [], []
+    for slip in slips:
+        if slip.token_hash:
+            token = by_hash.get(slip.token_hash)
+            users.append(token.user if token is not None else None)
+            credentials.append((token.kind, token.id) if token is not None else None)
+        else:
+            users.append(by_id.get(slip.user_id))
+            credentials.append(("link", slip.link_token_id) if slip.link_token_id else ("session", None))
+    return users, credentials

@@ -3,9 +3,10 @@ progress counts coalesced into a few broadcasts a second however fast votes arri
 import logging
 import threading
 
-from flask import current_app
+from flask import current_app, session as socket_session
 
 from governance import policy, realtime
+from governance.auth.loading import LINK_TOKEN_KEY
 from governance.extensions import db, socketio
 from governance.transaction import on_commit
 from voting.models import Poll
@@ -96,4 +97,6 @@ def _vote(data=None):
         db.session.rollback()
         log.exception("could not check the credentials of a vote")
         return NOT_RECORDED.body()
-    return BallotBox.of(current_app._get_current_object()).cast(Slip(token_hash, user_id, data))
+    link = socket_session.get(LINK_TOKEN_KEY) if token_hash is None else None
+    return BallotBox.of(current_app._get_current_object()).cast(
+        Slip(token_hash, user_id, data, link_token_id=link if isinstance(link, int) else None))

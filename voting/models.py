@@ -77,6 +77,13 @@ class Participation(db.Model):
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # through which credential the vote came (never what it was): "session" (a password
+    # sign-in's browser), "login" (a login token), "link" (an access link's session) or
+    # "personal" (a token the secretariat issued); the token, whose created_by names the issuer.
+    # No foreign key: SQLite cannot add one to this WITHOUT ROWID table without rebuilding it;
+    # tokens are revoked, not deleted (they go only with their person's account).
+    credential: Mapped[str | None] = mapped_column(String(10))
+    credential_token_id: Mapped[int | None] = mapped_column()
 
 
 class Ballot(db.Model):

@@ -99,15 +99,16 @@ def normalise_choice(poll: Poll, choice) -> str:
         raise invalid({"choice": [str(refusal)]}) from None
 
 
-def cast_vote(poll: Poll, *, voter, choice) -> str:
-    """Record one member's vote; answers the receipt. The caller commits, then acknowledges."""
-    answer, = cast_votes(poll, [(voter, choice)])
+def cast_vote(poll: Poll, *, voter, choice, credential: tuple[str, int | None] | None = None) -> str:
+    """Record one member's vote; answers the receipt. `credential`: (kind, token id) it came
+    through (governance.auth.loading.current_credential). The caller commits, then acknowledges."""
+    answer, = cast_votes(poll, [(voter, choice, credential)])
     if isinstance(answer, ApiError):
         raise answer
     return answer
 
 
-def cast_votes(poll: Poll, votes: list[tuple[object, object]]) -> list[str | ApiError]:
+def cast_votes(poll: Poll, votes: list[tuple]) -> list[str | ApiError]:
     """Record several votes in one poll at once (the live ballot box gathers them): the same
     checks as for one vote, each asked of the database once for the whole batch, and two
     multi-row inserts. Answers, vote by vote, its receipt or the ApiError that refuses it.
@@ -117,12 +118,13 @@ def cast_votes(poll: Poll, votes: list[tuple[object, object]]) -> list[str | Api
     if not poll.is_open:
         return [conflict("poll_closed", "This poll is closed.") for _ in votes]
     meeting = poll.motion.meeting
-    users = [voter for voter, _ in votes]
+    votes = [(vote[0], vote[1], vote[2] if len(vote) > 2 else None) for vote in votes]  # (voter, choice, credential)
+    users = [voter for voter, _, _ in votes]
     policy.remember_participations(meeting, users)
     eligible, present = standing_of_voters(poll, users)
     answers: list[str | ApiError] = []
     accepted = []  # (answer index, participation row, ballot row)
-    for voter, choice in votes:
+    for voter, choice, credential in votes:
         try:
             member_id = _voting_member(poll, meeting, voter, eligible, present)
             stored = normalise_choice(poll, choice)
@@ -133,7 +135,9 @@ def cast_votes(poll: Poll, votes: list[tuple[object, object]]) -> list[str | Api
         ballot = {"poll_id": poll.id, "receipt": receipt, "choice": stored}
         if not poll.secret:
             ballot.update(member_id=member_id, cast_at=utcnow())
-        accepted.append((len(answers), {"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id}, ballot))
+        kind, token_id = credential or (None, None)
+        accepted.append((len(answers), {"poll_id": poll.id, "member_id": member_id, "cast_by_id": voter.id,
+                                        "credential": kind, "credential_token_id": token_id}, ballot))
         answers.append(receipt)
     if accepted:
         _insert_votes(poll, accepted, answers)
@@ -277,6 +281,9 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
                   # what was scored, for an assessment: a name swapped afterwards would move scores
                   **({"subjects": list(poll.motion.subjects or []), "scale": poll.motion.scale}
                      if poll.method == "assessment" else {})})
+    # the credential of each participation (never a choice), for the record of who cast what
+    from voting.vote_record import credentials_event
+    record("poll.credentials", actor=actor, meeting=meeting, subject=poll, after=credentials_event(poll))
     _decide_and_announce(poll, result, actor=actor)
     return poll
 

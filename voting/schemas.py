@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from governance.fields import Id
 from motions.schemas import MotionOut
@@ -49,7 +49,9 @@ class PollOut(Schema):
     item_id = fields.Int()
     motion = fields.Dict(metadata={"description": "what the ballot shows of its motion: id, title, kind, majority, "
                                                   "text; a minutes approval's `approves`; a statutes amendment's "
-                                                  "current_text, proposed_text and `changes` [{op, text}]"})
+                                                  "current_text, proposed_text and `changes` [{op, text}]; "
+                                                  "a membership motion's `member_change` {member_id, member, "
+                                                  "action, status}: what adoption does"})
     round = fields.Int()
     reason = fields.Str()
     status = fields.Str()
@@ -100,3 +102,43 @@ class TurnoutOut(Schema):
     waiting = fields.List(fields.Nested(WaitingMember), allow_none=True,
                           metadata={"description": "named polls: present eligible members who have not voted "
                                                    "yet, by name; null for a secret poll"})
+
+
+class VoteRecordQuery(Schema):
+    member_id = fields.Int(validate=validate.Range(min=1, max=2**31 - 1),
+                           metadata={"description": "the secretariat may read any member's record; others their own"})
+
+
+class PersonBrief(Schema):
+    id = fields.Int()
+    name = fields.Str()
+
+
+class CredentialOut(Schema):
+    kind = fields.Str(metadata={"description": "session (a password sign-in's browser), login (a login token), "
+                                               "link (an access link's browser), personal (a token issued by the "
+                                               "secretariat), unknown (recorded before credentials were)"})
+    token_id = fields.Int(allow_none=True)
+    token_label = fields.Str(allow_none=True)
+    issued_by = fields.Nested(PersonBrief, allow_none=True, metadata={"description": "who issued the token"})
+
+
+class VoteRecordEntry(Schema):
+    poll_id = fields.Int()
+    motion_id = fields.Int()
+    motion_title = fields.Str()
+    round = fields.Int()
+    secret = fields.Bool()
+    status = fields.Str()
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    cast = fields.Bool(metadata={"description": "whether the member's vote was cast"})
+    cast_at = fields.DateTime(allow_none=True, metadata={"description": "named polls only"})
+    cast_by = fields.Nested(PersonBrief, allow_none=True)
+    credential = fields.Nested(CredentialOut, allow_none=True)
+
+
+class VoteRecordOut(Schema):
+    member_id = fields.Int()
+    member_name = fields.Str()
+    polls = fields.List(fields.Nested(VoteRecordEntry))

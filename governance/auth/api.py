@@ -1,14 +1,15 @@
 """/api/v1: sign in, who am I, users and their tokens."""
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth import operations
 from governance.auth.loading import signed_in_user
-from governance.auth.models import AccessToken, User, hash_token
-from governance.auth.schemas import (FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut, TokenIn, TokenOut,
-                                     UserIn, UserOut, UserPatch)
-from governance.errors import not_found
+from governance.auth.models import AccessToken, User
+from governance.auth.schemas import (AccessLinkOut, FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut,
+                                     PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, PasswordResetOut,
+                                     SignedOutOut, TokenIn, TokenOut, UserIn, UserOut, UserPatch)
+from governance.errors import ErrorBody, not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat
 from governance.meetings.models import Participant
@@ -21,12 +22,8 @@ def _login_limit() -> str:
     return current_app.config["EXCOM_LOGIN_RATE_LIMIT"]
 
 
-def _login_key() -> str:
-    """Failed attempts are counted per address and per account, so one guesser cannot lock
-    out a whole hall behind one NAT, nor spread guesses for one account over many addresses."""
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"login:{request.remote_addr}:{str(email).strip().lower()}"
+TOO_MANY = "too many failed sign-ins lately for this account (EXCOM_LOGIN_RATE_LIMIT) or from this address " \
+           "(EXCOM_LOGIN_ADDRESS_RATE_LIMIT), counted together with the page /login"
 
 
 def _secretariat():
@@ -36,10 +33,13 @@ def _secretariat():
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(_login_limit, key_func=_login_key, deduct_when=lambda response: response.status_code == 401)
 @blp.arguments(LoginIn)
 @blp.response(200, LoginOut)
+@blp.alt_response(401, schema=ErrorBody, description="`bad_credentials`: the same for an unknown address")
+@blp.alt_response(429, schema=ErrorBody, description=TOO_MANY)
 def login(args):
+    """A login token: it ends after EXCOM_SESSION_IDLE_MINUTES unused, EXCOM_SESSION_MAX_HOURS
+    after the sign-in, and when the person signs out anywhere or their password changes."""
     user, token = operations.sign_in(args["email"], args["password"])
     return {"token": token, "user": user}
 
@@ -68,12 +68,67 @@ def first_run(args):
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(204)
 def logout():
+    """Ends every sign-in of the caller: all their login tokens and browser sessions (personal
+    tokens issued by the secretariat stay until revoked)."""
+    operations.sign_out(signed_in_user())
+
+
+@blp.route("/auth/password", methods=["POST"])
+@blp.arguments(PasswordChangeIn)
+@blp.response(200, LoginOut)
+@blp.alt_response(401, schema=ErrorBody, description="`bad_credentials`: the current password is wrong")
+@blp.alt_response(429, schema=ErrorBody, description=TOO_MANY)
+def change_password(args):
+    """Change one's own password. Every sign-in of the person ends (tokens, browser sessions);
+    the answer carries a new login token for the caller to go on with."""
     user = signed_in_user()
-    secret = g.get("auth_token")
-    if secret:
-        token = db.session.scalar(db.select(AccessToken).where(AccessToken.token_hash == hash_token(secret)))
-        if token is not None and token.kind == "login":
-            operations.revoke_token(token, actor=user)
+    operations.change_password(user, args["current_password"], args["new_password"])
+    _token, secret = AccessToken.issue(user, "login")
+    return {"token": secret, "user": user}
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@blp.arguments(PasswordResetIn)
+@blp.response(202, PasswordResetOut)
+@blp.alt_response(429, schema=ErrorBody, description="too many resets asked for this address or from this client")
+def request_password_reset(args):
+    """Ask for a password reset e-mail. The answer is the same whether or not an account has
+    this address; when one has, it gets a link with a one-time code (EXCOM_PASSWORD_RESET_MINUTES)."""
+    from flask_babel import get_locale
+    operations.request_password_reset(args["email"], language=str(get_locale() or "en"), link_for=reset_link)
+    return {"message": RESET_ANSWER}
+
+
+RESET_ANSWER = "If an account has this address, a message with a link to choose a new password is on its way."
+
+
+def reset_link(code: str) -> str:
+    """The reset page's absolute address: EXCOM_PUBLIC_URL when set (so that a forged Host
+    header cannot send the code elsewhere), else the address this request came to."""
+    base = (current_app.config.get("EXCOM_PUBLIC_URL") or request.host_url).rstrip("/")
+    return f"{base}/password/reset/{code}"
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@blp.arguments(PasswordResetConfirmIn)
+@blp.response(204)
+@blp.alt_response(400, schema=ErrorBody, description="`bad_code`: wrong, already used or expired")
+def confirm_password_reset(args):
+    """Set a new password with the code from the reset e-mail (once). Every sign-in of the
+    person ends; sign in again with the new password."""
+    operations.confirm_password_reset(args["code"], args["new_password"])
+
+
+@blp.route("/users/<int:user_id>/sessions", methods=["DELETE"])
+@blp.response(200, SignedOutOut)
+def end_sessions(user_id):
+    """Sign a person out everywhere (themself, or anyone for the secretariat): every browser
+    session, login token and access link of theirs ends."""
+    actor = signed_in_user()
+    target = db.session.get(User, user_id)
+    if target is None or not (policy.can_prepare(actor) or actor.id == user_id):
+        raise not_found("user")
+    return {"tokens_revoked": operations.end_all_sign_ins(target, actor=actor, reason="ended_by_request")}
 
 
 @blp.route("/me")
@@ -130,6 +185,20 @@ def issue_token(args, user_id):
     token, secret = operations.issue_personal_token(target, actor=actor, label=(args or {}).get("label", ""))
     return {"id": token.id, "kind": token.kind, "label": token.label, "created_at": token.created_at,
             "revoked_at": None, "token": secret}
+
+
+@blp.route("/users/<int:user_id>/access-link", methods=["POST"])
+@blp.arguments(TokenIn, required=False)
+@blp.response(201, AccessLinkOut)
+def issue_access_link(args, user_id):
+    """A personal access link for that person: its one-time code signs one browser in on first
+    use (within EXCOM_ACCESS_LINK_HOURS), then is useless. The session rests on the link's
+    token: DELETE /tokens/{id} ends it."""
+    actor = _secretariat()
+    target = get_or_404(User, user_id, "user")
+    row, code = operations.issue_access_link(target, actor=actor, label=(args or {}).get("label", ""))
+    return {"id": row.token_id, "url": f"/login/link/{code}", "code": code, "label": row.token.label,
+            "expires_at": row.expires_at}
 
 
 @blp.route("/users/<int:user_id>/tokens")

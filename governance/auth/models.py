@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from governance.auth import sessions
 from governance.dbtypes import UTCDateTime, utcnow
 from governance.extensions import db
 from governance.names import name_key
@@ -34,6 +35,10 @@ class User(UserMixin, db.Model):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The generation of this person's sign-ins: each browser session carries the value it was
+    # made under and is void once it changes (sign-out, password change or reset, deactivation
+    # or reactivation: governance.auth.operations.end_all_sign_ins).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     member: Mapped[Member | None] = relationship()
 
@@ -95,6 +100,9 @@ class AccessToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # login tokens expire when idle and at an absolute limit (governance.auth.sessions);
+    # written at most once a minute, not on every request
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -108,21 +116,43 @@ class AccessToken(db.Model):
 
     @property
     def usable(self) -> bool:
-        return self.revoked_at is None and self.user.active
+        return self.revoked_at is None and self.user.active and not self.expired()
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """A login token ends when idle or old (governance.auth.sessions); a personal or link
+        token lasts until revoked (the secretariat issued it for a purpose and ends it)."""
+        if self.kind != "login":
+            return False
+        idle, absolute = sessions.limits()
+        return not sessions.still_fresh(now or utcnow(), self.created_at, self.last_used_at, idle, absolute)
+
+    def touch(self) -> None:
+        now = utcnow()
+        if self.kind == "login" and sessions.needs_touch(now, self.last_used_at):
+            self.last_used_at = now
 
     @classmethod
-    def find_user(cls, secret: str) -> User | None:
+    def find(cls, secret: str) -> "AccessToken | None":
+        """The usable token behind a secret (its last use noted), else None."""
         # user and member in the same query: every event on a connection asks this first
         token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret))
                                   .options(joinedload(cls.user).joinedload(User.member)))
-        return token.user if token is not None and token.usable else None
+        if token is None or not token.usable:
+            return None
+        token.touch()
+        return token
 
     @classmethod
-    def users_by_hash(cls, token_hashes) -> dict[str, User]:
-        """The users behind many tokens at once (a batch of votes), usable tokens only."""
+    def find_user(cls, secret: str) -> User | None:
+        token = cls.find(secret)
+        return token.user if token is not None else None
+
+    @classmethod
+    def usable_by_hash(cls, token_hashes) -> dict[str, "AccessToken"]:
+        """Many usable tokens at once (a batch of votes), with their users and members."""
         tokens = db.session.scalars(db.select(cls).where(cls.token_hash.in_(set(token_hashes)))
                                     .options(joinedload(cls.user).joinedload(User.member)))
-        return {token.token_hash: token.user for token in tokens if token.usable}
+        return {token.token_hash: token for token in tokens if token.usable}
 
 
 class SetupToken(db.Model):
@@ -136,3 +166,28 @@ class SetupToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+CODE_PURPOSES = ("access_link", "password_reset")
+
+
+class OneTimeCode(db.Model):
+    """A code sent to a person once: an access link's (exchanged for a browser session resting
+    on the link's token) or a password reset's. Only its SHA-256 is kept; it is spent by its
+    first use (an UPDATE that only one request can win) and useless after `expires_at`."""
+
+    __tablename__ = "one_time_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # an access link's session rests on this token: revoking it ends the session
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("access_tokens.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    token: Mapped[AccessToken | None] = relationship()

@@ -2,6 +2,7 @@ from governance.fields import Id
 from marshmallow import Schema, fields, validate
 
 from governance.auth.models import ROLES
+from governance.auth.passwords import check_password
 from governance.registry.schemas import OrganisationPatch
 
 
@@ -42,7 +43,8 @@ class MeOut(UserOut):
 class UserIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
-    password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
+    password = fields.Str(load_only=True, validate=check_password,
+                          metadata={"description": "12 to 200 characters, not a common or guessable one"})
     title = fields.Str(load_default="", validate=validate.Length(max=300))
     affiliation = fields.Str(load_default="", validate=validate.Length(max=200))
     member_id = Id(allow_none=True, load_default=None)
@@ -51,7 +53,7 @@ class UserIn(Schema):
 
 class UserPatch(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=200))
-    password = fields.Str(load_only=True, validate=validate.Length(min=8, max=200))
+    password = fields.Str(load_only=True, validate=check_password)
     title = fields.Str(validate=validate.Length(max=300))
     affiliation = fields.Str(validate=validate.Length(max=200))
     member_id = Id(allow_none=True)
@@ -82,7 +84,7 @@ class FirstRunOrganisation(OrganisationPatch):
 class FirstRunAccount(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
-    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+    password = fields.Str(required=True, load_only=True, validate=check_password)
 
 
 class FirstRunIn(Schema):
@@ -93,3 +95,34 @@ class FirstRunIn(Schema):
 
 class FirstRunState(Schema):
     open = fields.Bool(metadata={"description": "true while the database holds no account"})
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.Str(required=True, load_only=True, validate=check_password,
+                              metadata={"description": "12 to 200 characters, not a common or guessable one"})
+
+
+class PasswordResetIn(Schema):
+    email = fields.Email(required=True)
+
+
+class PasswordResetOut(Schema):
+    message = fields.Str(metadata={"description": "the same whether or not an account has this address"})
+
+
+class PasswordResetConfirmIn(Schema):
+    code = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.Str(required=True, load_only=True, validate=check_password)
+
+
+class AccessLinkOut(Schema):
+    id = fields.Int(metadata={"description": "the link's token: DELETE /tokens/{id} ends its browser session"})
+    url = fields.Str(metadata={"description": "the page's path, /login/link/<code>; shown once"})
+    code = fields.Str(metadata={"description": "the one-time code; only its hash is kept"})
+    label = fields.Str()
+    expires_at = fields.DateTime(metadata={"description": "unused after this, the link is useless"})
+
+
+class SignedOutOut(Schema):
+    tokens_revoked = fields.Int()

@@ -68,7 +68,7 @@ def invite(meeting: Meeting, *, actor, link_for, group: str | None = None, user_
     sent = []
     for participant in people:
         user = participant.user
-        token, path = issue_link(user, actor=actor, label=_label(meeting, "email"))
+        token, path = issue_link(user, actor=actor, label=_label(meeting, "email"), starts_at=meeting.starts_at)
         link = link_for(path)
         written_in = recipient_language(user, language)
         subject, text = invitation_letter(user=user, meeting=meeting, link=link, language=written_in,
@@ -99,7 +99,7 @@ def print_links(meeting: Meeting, *, actor, link_for, group: str | None = None,
     printed = []
     for participant in people:
         user = participant.user
-        token, path = issue_link(user, actor=actor, label=_label(meeting, "qr"))
+        token, path = issue_link(user, actor=actor, label=_label(meeting, "qr"), starts_at=meeting.starts_at)
         invitation = Invitation(meeting_id=meeting.id, user_id=user.id, channel="qr",
                                 language=recipient_language(user), token=token,
                                 created_by_id=getattr(actor, "id", None), created_at=utcnow())

@@ -17,8 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, event, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
 
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
@@ -26,6 +25,7 @@ from governance.extensions import db
 from governance.mail.models import MailAttachment, MailMessage
 from governance.mail.sender import SWEEP_INTERVAL, Sender
 from governance.mail.smtp import Mailer, smtp_error_text, unreachable
+from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ BATCH = 20
 LEASE = timedelta(minutes=10)
 LEASE_MARGIN = timedelta(minutes=2)
 FALLBACK_FROM = "secretariat@localhost"
-WAKE = "excom_mail_wake"  # session.info flag: mail queued in this transaction, wake the sender after commit
+WAKE = "mail.wake"  # on_commit key: one wake-up per commit, however many messages it queued
 SENDER_KEY = "excom_mail"  # app.extensions key of this process's sender
 BLANKED = "(withheld: this message carried a one-time code)"
 
@@ -58,7 +58,7 @@ def queue(recipient_email: str, subject: str, text: str, language: str = "en", a
         message.attachments.append(MailAttachment(filename=filename, content_type=content_type, content=content))
     db.session.add(message)
     db.session.flush()
-    db.session.info[WAKE] = True
+    on_commit(wake_sender, key=WAKE)
     return message
 
 
@@ -214,14 +214,9 @@ def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> Sender:
     return app.extensions[SENDER_KEY]
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_sender_after_commit(session: Session) -> None:
-    if session.info.pop(WAKE, None) and has_app_context():
+def wake_sender() -> None:
+    """Mail is committed: wake this process's sender, if it runs one (`excom serve`)."""
+    if has_app_context():
         sender = current_app.extensions.get(SENDER_KEY)
         if sender is not None:
             sender.wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_wake_after_rollback(session: Session) -> None:
-    session.info.pop(WAKE, None)

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint, Page
 from governance import policy
 from governance.audit.models import AuditEvent
 from governance.audit.schemas import AuditEventOut
+from governance.auth import throttle
 from governance.auth.loading import signed_in_user
-from governance.errors import forbidden, not_found
+from governance.errors import ErrorBody, forbidden, not_found
 from governance.extensions import db
 from governance.lookup import get_or_404, require_chair, require_secretariat, visible_item, visible_meeting
 from governance.meetings import copying, corrections, importing, operations, queries
@@ -281,18 +282,23 @@ def export_participants(args, meeting_id):
 @blp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
 @blp.arguments(AttendanceIn)
 @blp.response(200, AttendanceOut)
+@blp.alt_response(429, schema=ErrorBody, description="one's own check-in changed too often lately "
+                                                     "(EXCOM_SELF_CHECKIN_RATE_LIMIT)")
 def record_attendance(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
     if not policy.can_record_attendance(user, meeting, args["user_id"]):
         raise forbidden("Only the check-in desk, the chair or the person themself records attendance.")
+    if args["user_id"] == user.id:
+        # one's own check-in, a few times a minute at most: refused ones are neither recorded nor broadcast
+        throttle.self_check_in(user.id, meeting.id)
     return operations.record_attendance(meeting, actor=user, **args)
 
 
 @blp.route("/meetings/<int:meeting_id>/quorum")
 @blp.response(200, QuorumOut)
 def get_quorum(meeting_id):
-    meeting, _ = visible_meeting(meeting_id)
-    return queries.meeting_quorum(meeting).as_dict()
+    meeting, user = visible_meeting(meeting_id)
+    return queries.meeting_quorum(meeting, outsider=not policy.can_see_closed_session(user, meeting)).as_dict()
 
 
 @blp.route("/meetings/<int:meeting_id>/audit")

@@ -11,7 +11,7 @@ from governance.extensions import db
 from governance.meetings.dependents import depends_on, named, refuse_if_depended_on, what_depends_on
 from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
 from governance.meetings.operations import _announce_quorum, _check_agenda_open
-from governance.realtime import rooms_may_have_changed
+from governance.realtime import rights_changed
 
 _SESSION_FIELDS = ("title", "kind", "position", "venue", "starts_at", "ends_at")
 
@@ -74,7 +74,7 @@ def delete_participant(participant: Participant, *, actor: User) -> None:
     user_id, group = participant.user_id, participant.group
     meeting.participants.remove(participant)
     db.session.flush()
-    rooms_may_have_changed({user_id})
+    rights_changed({user_id})
     if group == "excom_member":
         _announce_quorum(meeting)
 

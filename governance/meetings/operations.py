@@ -15,7 +15,7 @@ from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
-from governance.realtime import announce, rooms_may_have_changed
+from governance.realtime import announce, rights_changed
 from governance.registry.models import Organisation
 
 
@@ -232,7 +232,8 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
     db.session.flush()
     record("participant.updated", actor=actor, meeting=participant.meeting, subject=participant,
            before=before, after=dict(changes))
-    rooms_may_have_changed({participant.user_id})
+    if {"group", "chair"} & set(changes):  # apologies change no rights
+        rights_changed({participant.user_id})
     _announce_quorum(participant.meeting)
     return participant
 
@@ -241,10 +242,15 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
 
 def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str, present: bool) -> dict:
     """Check a person in (in the room or online) or out. Checking in someone already present
-    in the same mode changes nothing; in the other mode, it ends one stay and starts another."""
+    in the same mode changes nothing; in the other mode, it ends one stay and starts another.
+    Nobody checks in once the meeting is adjourned (409 adjourned): the memorandum's attendance
+    is the sitting's, and a late "I am here" would list someone present at a meeting that had
+    ended. Checking out stays possible (it only ends a stay)."""
     person = db.session.get(User, user_id)
     if person is None or policy.participation(person, meeting) is None:
         raise invalid({"user_id": ["This person does not take part in this meeting."]})
+    if present and meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; nobody can check in any more.")
     quorum_before = queries.meeting_quorum(meeting)
     stay = queries.open_stay(meeting, user_id)
     now = utcnow()
@@ -266,15 +272,15 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
     state = {"user_id": user_id, "present": present, "mode": mode if present else None,
              "checked_in_at": stay.checked_in_at if stay else None,
              "checked_out_at": stay.checked_out_at if stay and not present else None,
-             "quorum": quorum_after.as_dict()}
+             "quorum": (quorum_after if policy.can_see_closed_session(actor, meeting)
+                        else queries.meeting_quorum(meeting, outsider=True)).as_dict()}
     if changed:
         record("attendance.checked_in" if present else "attendance.checked_out", actor=actor, meeting=meeting,
                subject=stay, after={"user_id": user_id, "mode": mode, "present": present})
         announce("attendance.changed", {"user_id": user_id, "present": present, "mode": state["mode"]},
                  meeting_id=meeting.id, audience="open")
         if quorum_after != quorum_before:
-            announce("quorum.changed", QuorumOut().dump(quorum_after.as_dict()), meeting_id=meeting.id,
-                     audience="open")
+            _announce_quorum(meeting)
     return state
 
 
@@ -286,8 +292,15 @@ def announce_quorum_of_sitting_meetings() -> None:
 
 
 def _announce_quorum(meeting: Meeting) -> None:
-    announce("quorum.changed", QuorumOut().dump(queries.meeting_quorum(meeting).as_dict()),
-             meeting_id=meeting.id, audience="open")
+    """The quorum to everyone; while a closed-session decision on a member's status is not
+    published, those who may not see the closed session hear it counted on the board as they
+    know it (governance.publication)."""
+    inside, outside = queries.meeting_quorum(meeting), queries.meeting_quorum(meeting, outsider=True)
+    if inside == outside:
+        announce("quorum.changed", QuorumOut().dump(inside.as_dict()), meeting_id=meeting.id, audience="open")
+        return
+    announce("quorum.changed", QuorumOut().dump(inside.as_dict()), meeting_id=meeting.id, audience="closed")
+    announce("quorum.changed", QuorumOut().dump(outside.as_dict()), meeting_id=meeting.id, audience="observers")
 
 
 
@@ -298,6 +311,8 @@ def send_apologies(participant: Participant, *, excused: bool, actor: User) -> P
     sent from their page before the meeting is called to order; the desk records them any time
     (update_participant)."""
     meeting = participant.meeting
+    if meeting.adjourned_at is not None:  # adjourned without an item ever taken up, too
+        raise conflict("adjourned", "The meeting is adjourned; tell the secretariat instead.")
     if meeting.opened_at is not None:
         raise conflict("meeting_started", "The meeting was called to order; tell the secretariat instead.")
     if participant.excused != excused:

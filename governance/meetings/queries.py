@@ -23,6 +23,15 @@ def voting_member_ids(meeting: Meeting | None = None) -> set[int]:
     return set(db.session.scalars(query))
 
 
+def outsiders_voting_member_ids() -> set[int]:
+    """The board as someone who may not see the closed sessions knows it: a status changed by
+    a closed-session decision not yet published reads as it was (governance.publication)."""
+    from governance import publication
+    statuses = dict(db.session.execute(select(Member.id, Member.status).where(Member.excom.is_(True))).all())
+    return {member_id for member_id, status in publication.shown_many(None, "member.status", statuses).items()
+            if status == "active"}
+
+
 def present_member_ids(meeting: Meeting) -> set[int]:
     """Members with at least one delegate checked in (in the room or online) right now, as a
     registered EXCOM delegate of this meeting (an observer's badge does not make a member
@@ -35,9 +44,12 @@ def present_member_ids(meeting: Meeting) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def meeting_quorum(meeting: Meeting) -> quorum.Quorum:
+def meeting_quorum(meeting: Meeting, *, outsider: bool = False) -> quorum.Quorum:
+    """The quorum now; `outsider`: as told to those who may not see the closed session (the
+    board as they know it, see outsiders_voting_member_ids)."""
     rule = quorum.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
-    return quorum.compute(rule, voting_member_ids(meeting), present_member_ids(meeting))
+    board = outsiders_voting_member_ids() if outsider else voting_member_ids(meeting)
+    return quorum.compute(rule, board, present_member_ids(meeting))
 
 
 def open_stay(meeting: Meeting, user_id: int) -> Attendance | None:

@@ -1,7 +1,7 @@
 from governance.fields import Id, known_timezone as _known_timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from governance import policy
+from governance import policy, publication
 from governance.meetings.models import ATTENDANCE_MODES, GROUPS, ITEM_KINDS, QUORUM_RULES, SESSION_KINDS
 
 
@@ -238,8 +238,10 @@ def meeting_view(meeting, user) -> dict:
         "id": meeting.id, "title": meeting.title, "reference": meeting.reference, "kind": meeting.kind,
         "venue": meeting.venue, "timezone": meeting.timezone, "starts_at": meeting.starts_at,
         "quorum": {"rule": meeting.quorum_rule, "count": meeting.quorum_count},
-        "agenda_locked": meeting.agenda_locked, "opened_at": meeting.opened_at,
-        "adjourned_at": meeting.adjourned_at, "next_host_id": meeting.next_host_id,
+        # a closed-session decision's effects as this reader may know them (governance.publication)
+        "agenda_locked": publication.shown(user, "meeting.agenda_locked", meeting.id, meeting.agenda_locked),
+        "opened_at": meeting.opened_at, "adjourned_at": meeting.adjourned_at,
+        "next_host_id": publication.shown(user, "meeting.next_host", meeting.id, meeting.next_host_id),
         "speaking_time": meeting.speaking_time,
         "current_item": (meeting.current_item if meeting.current_item is not None
                          and policy.can_see_item(user, meeting.current_item) else None),

@@ -6,11 +6,10 @@ as POST /api/v1/first-run; once any account exists the page sends people to sign
 """
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user
 from marshmallow import ValidationError
 
 from governance.auth import operations as auth_ops
-from governance.auth.loading import forget_link_login
+from governance.auth.loading import start_browser_session
 from governance.auth.schemas import FirstRunIn
 from governance.errors import ApiError
 from governance.extensions import csrf, limiter
@@ -64,8 +63,7 @@ def first_run():
             except ApiError as refusal:
                 error, status = refusal.message, refusal.status
             else:
-                login_user(user)
-                forget_link_login()
+                start_browser_session(user)
                 return redirect(url_for("pages.organisation_settings", welcome=1))
     return render_template("first_run.html", organisation=Organisation.current(), problems=problems, error=error,
                            values=values, zones=time_zones()), status

@@ -1,12 +1,15 @@
 """/api/v1/members: the registry, readable by anyone signed in, kept by the secretariat."""
+from datetime import datetime
+
 from flask import Response
 from flask_smorest import Blueprint
 
-from governance.auth.loading import signed_in_user
+from governance import publication
+from governance.auth.loading import current_reader, signed_in_user
 from governance.errors import not_found
 from governance.extensions import db
 from governance.lookup import get_or_404, require_secretariat
-from governance.pagination import paginate
+from governance.pagination import PagedSelect, paginate
 from governance.registry import importing, operations, queries
 from governance.registry.models import Member, Organisation
 from governance.registry.schemas import (ExportQuery, ImportReport, MemberIn, MemberOut, MemberPatch, OrganisationOut,
@@ -22,9 +25,25 @@ def _secretariat():
     return user
 
 
+def _as_seen_by(user, members: list[Member]) -> list[dict]:
+    """Each member with the status this reader may know: the status before a closed-session
+    decision not yet published, for whoever may not see that closed session (governance.publication)."""
+    statuses = publication.shown_many(user, "member.status", {member.id: member.status for member in members})
+    return [{**{field: getattr(member, field) for field in MemberOut().fields}, "status": statuses[member.id]}
+            for member in members]
+
+
+class MembersAsSeen(PagedSelect):
+    """A page of members, each with the status its reader may know."""
+
+    @property
+    def items(self):
+        return _as_seen_by(current_reader(), super().items)
+
+
 @blp.route("/members")
 @blp.response(200, MemberOut(many=True))
-@paginate(blp)
+@paginate(blp, MembersAsSeen)
 def list_members():
     signed_in_user()
     return db.select(Member).order_by(Member.name, Member.id)
@@ -41,8 +60,8 @@ def create_member(args):
 @blp.route("/members/<int:member_id>")
 @blp.response(200, MemberOut)
 def get_member(member_id):
-    signed_in_user()
-    return get_or_404(Member, member_id, "member")
+    user = signed_in_user()
+    return _as_seen_by(user, [get_or_404(Member, member_id, "member")])[0]
 
 
 @blp.route("/members/<int:member_id>", methods=["PATCH"])
@@ -98,7 +117,14 @@ def export_members(args):
 @blp.route("/organisation")
 @blp.response(200, OrganisationOut)
 def organisation():
-    return Organisation.current()
+    organisation = Organisation.current()
+    withheld, before, _data = publication.shown_data(current_reader(), "organisation.logo", organisation.id)
+    if withheld:  # a logo adopted in closed session, not yet published: the logo as it was
+        return {**{field: getattr(organisation, field) for field in OrganisationOut().fields
+                   if field not in ("has_logo", "logo_changed_at")},
+                "has_logo": before["mimetype"] is not None,
+                "logo_changed_at": datetime.fromisoformat(before["changed_at"]) if before["changed_at"] else None}
+    return organisation
 
 
 @blp.route("/organisation", methods=["PATCH"])
@@ -120,6 +146,9 @@ def update_organisation(changes):
 def organisation_logo():
     organisation = Organisation.current()
     shown = organisation.shown_logo
+    withheld, before, data = publication.shown_data(current_reader(), "organisation.logo", organisation.id)
+    if withheld:  # a logo adopted in closed session, not yet published: the logo as it was
+        shown = (data, before["mimetype"]) if before["mimetype"] is not None else None
     if shown is None:  # no logo, or an SVG stored before uploads were drawn: never shown inline
         raise not_found("logo")
     return Response(shown[0], mimetype=shown[1],

@@ -62,10 +62,13 @@ def update_member(member: Member, changes: dict, *, actor, meeting=None, reason:
     _flush_named(member.name)
     after = snapshot(member)
     changed = {k for k in _FIELDS if before[k] != after[k]}
+    if "status" in changed and motion is None:
+        from governance import publication
+        publication.superseded("member.status", member.id)  # the secretariat's own edit is public
     if changed & {"status", "excom"}:
         from governance.auth.models import User
-        from governance.realtime import rooms_may_have_changed
-        rooms_may_have_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
+        from governance.realtime import rights_changed
+        rights_changed(db.session.scalars(db.select(User.id).where(User.member_id == member.id)))
         _board_changed()
     if changed:
         decision = ({"motion_id": motion.id, "resolution_number": motion.resolution_number}

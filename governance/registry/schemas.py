@@ -64,7 +64,9 @@ class OrganisationPatch(Schema):
 class OrganisationOut(Schema):
     name = fields.Str()
     short_name = fields.Str()
-    has_logo = fields.Function(lambda organisation: organisation.logo is not None)
+    # a dict when the reader sees the logo as it was before a closed-session decision (registry.api)
+    has_logo = fields.Function(lambda organisation: organisation["has_logo"] if isinstance(organisation, dict)
+                               else organisation.logo is not None)
     logo_changed_at = fields.DateTime(allow_none=True)
     languages = fields.List(fields.Str())
     timezone = fields.Str()

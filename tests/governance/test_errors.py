@@ -84,10 +84,10 @@ def _malformed_calls(meeting_id, item_id, user_id):
         ("patch", f"/items/{item_id}", {"json": {"kind": "coronation"}}, 422, "invalid"),
         ("patch", f"/items/{item_id}", {"json": {"position": 1.5}}, 422, "invalid"),
         ("post", "/items/999999/activate", {}, 404, "not_found"),
-        ("post", "/users", {"json": {"name": "X", "email": "not-an-address", "password": "long enough"}},
+        ("post", "/users", {"json": {"name": "X", "email": "not-an-address", "password": "long enough pw"}},
          422, "invalid"),
         ("post", "/users", {"json": {"name": "X", "email": "x@example.org", "password": "short"}}, 422, "invalid"),
-        ("post", "/users", {"json": {"name": "X", "email": "seoul@excom.example.org", "password": "long enough"}},
+        ("post", "/users", {"json": {"name": "X", "email": "seoul@excom.example.org", "password": "long enough pw"}},
          409, "email_taken"),
         ("post", "/users", {"json": {"name": "X", "email": "x@example.org", "roles": ["emperor"]}}, 422, "invalid"),
         ("post", "/users/999999/token", {}, 404, "not_found"),
@@ -212,7 +212,7 @@ def test_control_characters_are_refused_whatever_the_content_type(demo, api, app
         (secretariat.get(f"/meetings/{demo}?lang%07=en"), {"_query"}),
         (client.get("/language/en?next=/meetings%00"), {"next"}),
         (client.post("/login", data={"email": "seoul@excom.example.org\x1b", "password": "excom-demo"}), {"email"}),
-        (client.get("/login/link/abc%01def"), {"token"}),
+        (client.get("/login/link/abc%01def"), {"code"}),
     ]
     for response, fields in cases:
         error = _assert_error_body(response, 422)

@@ -154,14 +154,15 @@ def test_a_personal_access_link_signs_in_after_one_click(demo, app, api):
     desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
     people = desk.get(f"/meetings/{demo}/participants").get_json()
     cuenca = next(p for p in people if p["affiliation"] == "Cuenca")
-    token = desk.post(f"/users/{cuenca['user_id']}/token", json={}).get_json()["token"]
+    link = desk.post(f"/users/{cuenca['user_id']}/access-link", json={}).get_json()
+    assert link["url"] == f"/login/link/{link['code']}"
     client = app.test_client()
-    status, text = html(client, f"/login/link/{token}")
+    status, text = html(client, link["url"])
     assert status == 200 and cuenca["name"] in text
     assert client.get("/api/v1/me").status_code == 401  # opening the link alone signs nobody in
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
-    assert client.post(f"/login/link/{token}").status_code == 400  # no CSRF token
-    assert client.post(f"/login/link/{token}", data={"csrf_token": csrf}).status_code == 302
+    assert client.post(link["url"]).status_code == 400  # no CSRF token
+    assert client.post(link["url"], data={"csrf_token": csrf}).status_code == 302
     assert client.get("/api/v1/me").get_json()["id"] == cuenca["user_id"]
     assert html(app.test_client(), "/login/link/not-a-token")[0] == 404
 
@@ -176,11 +177,11 @@ def test_pages_carry_no_inline_script_or_style(demo, app):
     assert client.get("/static/vendor/socket.io.min.js").status_code == 200
 
 
-def _open_access_link(app, token):
+def _open_access_link(app, url):
     client = app.test_client()
-    text = html(client, f"/login/link/{token}")[1]
+    text = html(client, url)[1]
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
-    assert client.post(f"/login/link/{token}", data={"csrf_token": csrf}).status_code == 302
+    assert client.post(url, data={"csrf_token": csrf}).status_code == 302
     return client
 
 
@@ -188,9 +189,9 @@ def test_a_session_from_an_access_link_ends_when_the_link_is_revoked(demo, app, 
     desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
     people = desk.get(f"/meetings/{demo}/participants").get_json()
     cuenca = next(p for p in people if p["affiliation"] == "Cuenca")
-    lost = desk.post(f"/users/{cuenca['user_id']}/token", json={"label": "lost phone"}).get_json()
-    kept = desk.post(f"/users/{cuenca['user_id']}/token", json={"label": "laptop"}).get_json()
-    lost_phone, laptop = _open_access_link(app, lost["token"]), _open_access_link(app, kept["token"])
+    lost = desk.post(f"/users/{cuenca['user_id']}/access-link", json={"label": "lost phone"}).get_json()
+    kept = desk.post(f"/users/{cuenca['user_id']}/access-link", json={"label": "laptop"}).get_json()
+    lost_phone, laptop = _open_access_link(app, lost["url"]), _open_access_link(app, kept["url"])
     by_password = sign_in(app.test_client(), cuenca_email := desk.get(f"/users/{cuenca['user_id']}").get_json()["email"])
     for browser in (lost_phone, laptop, by_password):
         assert browser.get("/api/v1/me").get_json()["id"] == cuenca["user_id"]
@@ -212,8 +213,8 @@ def test_a_session_from_an_access_link_ends_when_the_person_is_deactivated(demo,
     desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
     people = desk.get(f"/meetings/{demo}/participants").get_json()
     hebron = next(p for p in people if p["affiliation"] == "Hebron")
-    link = desk.post(f"/users/{hebron['user_id']}/token", json={}).get_json()
-    browser = _open_access_link(app, link["token"])
+    link = desk.post(f"/users/{hebron['user_id']}/access-link", json={}).get_json()
+    browser = _open_access_link(app, link["url"])
     assert browser.get("/api/v1/me").status_code == 200
     assert desk.patch(f"/users/{hebron['user_id']}", json={"active": False}).status_code == 200
     assert browser.get("/api/v1/me").status_code == 401

@@ -101,7 +101,14 @@ class Scene:
         self.emails = {"secretariat": SECRETARIAT, "chair": CHAIR, "delegate": DELEGATE, "suspended": SUSPENDED,
                        "observer": OBSERVER, "stranger": STRANGER}
         self.passwords = {role: (PASSWORD if role == "stranger" else DEMO_PASSWORD) for role in self.emails}
-        self.clients = {role: self.api.as_user(email, self.passwords[role]) for role, email in self.emails.items()}
+        # each role holds a personal token, which signing out (a row of the matrix) leaves alone:
+        # a sign-out ends every login token of its person, and would end the role's own
+        signed_in = {role: self.api.as_user(email, self.passwords[role]) for role, email in self.emails.items()}
+        ids = {role: ok(c.get("/me"))["id"] for role, c in signed_in.items()}
+        self.clients = {role: ApiClient(self.client, ok(desk.post(f"/users/{ids[role]}/token",
+                                                                  {"label": f"access matrix: {role}"}), 201)["token"])
+                        for role in signed_in}
+        desk = self.desk = self.clients["secretariat"]
         self.clients["anonymous"] = ApiClient(self.client)
         self.tokens = {role: c.token for role, c in self.clients.items()}
         self.user_ids = {role: ok(c.get("/me"))["id"] for role, c in self.clients.items() if role != "anonymous"}

@@ -120,7 +120,8 @@ def fuzz(tmp_path_factory):
     migrate(url, str(directory / "migrate"))
     app = create_app({**app_config(url, str(directory / "instance")),
                       # the fuzzer's logins must not wait for the rate limit between examples
-                      "EXCOM_LOGIN_RATE_LIMIT": "10000 per minute"})
+                      "EXCOM_LOGIN_RATE_LIMIT": "10000 per minute",
+                      "EXCOM_LOGIN_ADDRESS_RATE_LIMIT": "10000 per minute"})
     load_demo(app)
     # the demo's people: the fuzzer's ids (mostly small integers) land on real things too
     yield Fuzz(app)

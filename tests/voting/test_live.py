@@ -227,7 +227,8 @@ def test_a_secret_poll_keeps_no_link_between_ballot_and_voter(live, room, app):
         assert all(row["member_id"] is None and row["cast_at"] is None for row in stored)
         assert ballot_columns == {"poll_id", "receipt", "choice", "member_id", "cast_at"}
         participation_columns = {c["name"] for c in schema.get_columns("poll_participations")}
-        assert participation_columns == {"poll_id", "member_id", "cast_by_id"}  # no time, no sequence
+        # no time, no sequence; the credential it came through is for the member's own vote record
+        assert participation_columns == {"poll_id", "member_id", "cast_by_id", "credential", "credential_token_id"}
         # the stored order is not the order of arrival
         arrival = [receipts[city] for city in CITIES]
         assert [row["receipt"] for row in stored] != arrival
@@ -309,11 +310,11 @@ class Browser(Phone):
     """A browser signed in through a personal access link: a session cookie, and the Socket.IO
     connection a meeting page opens with that cookie (no token of its own)."""
 
-    def __init__(self, server, link_token):
+    def __init__(self, server, link_url):
         self.web = requests.Session()
-        page = self.web.get(f"{server.url}/login/link/{link_token}", timeout=10)
+        page = self.web.get(f"{server.url}{link_url}", timeout=10)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        signed_in = self.web.post(f"{server.url}/login/link/{link_token}", data={"csrf_token": csrf},
+        signed_in = self.web.post(f"{server.url}{link_url}", data={"csrf_token": csrf},
                                   allow_redirects=False, timeout=10)
         assert signed_in.status_code == 302, signed_in.text
         self.events, self.heard, self.cut = [], threading.Condition(), threading.Event()
@@ -329,8 +330,9 @@ def test_a_revoked_access_link_ends_the_browser_s_open_connection_at_once(live, 
     secretariat has revoked the link, the server has closed that connection, and it hears
     nothing more, not even the very next event."""
     desk = room["desk"]
-    link = _personal_token(live, desk, "makati@excom.example.org", "link")
-    browser = Browser(live, link["token"])
+    person = next(u for u in live.api("GET", "/users", desk).json() if u["email"] == "makati@excom.example.org")
+    link = live.api("POST", f"/users/{person['id']}/access-link", desk, json={"label": "link"}).json()
+    browser = Browser(live, link["url"])
     try:
         assert browser.join(room["meeting"])["ok"]
         poll = live.api("POST", f"/motions/{_motion(live, room, room['open_item'])}/polls", room["chair"]).json()

@@ -110,6 +110,9 @@
       show($("adjourned"), true);
       if (handlers["meeting.adjourned"]) handlers["meeting.adjourned"](payload || {});
     });
+    // This person's rights changed (a new group, a suspension...): the server has moved this
+    // connection already; the page reloads to show what they may see now (or nothing, 404).
+    socket.on("rights.changed", function () { location.reload(); });
     // Back from a sleeping phone or a hidden tab: make sure the state is the true one.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible" && socket.connected) join();
@@ -403,6 +406,10 @@
     var motion = poll.motion || {};
     if (motion.text && motion.text !== motion.title) container.appendChild(el("p", {className: "motion-text", text: motion.text}));
     if (motion.approves) container.appendChild(el("p", {className: "motion-approves", text: approvesText(motion.approves)}));
+    if (motion.member_change) {
+      container.appendChild(el("p", {className: "motion-member-change",
+                                     text: t("member_change_" + motion.member_change.action, {member: motion.member_change.member})}));
+    }
     if (motion.kind === "statutes_amendment") {
       var amendment = el("div", {className: "amendment"}, [
         el("h3", {text: t("current_text")}), el("blockquote", {className: "amendment-current", text: motion.current_text || ""}),
