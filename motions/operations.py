@@ -14,10 +14,11 @@ from werkzeug.utils import secure_filename
 from governance import files, numbering, publication
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
-from governance.errors import conflict, invalid
+from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.meetings.dependents import depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, Participant
+from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
@@ -61,6 +62,10 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                   current_text: str | None = None,
                   proposed_text: str | None = None, subjects: list[str] | None = None,
                   scale: dict | None = None) -> Motion:
+    """A motion on `item`. None is moved once the meeting is adjourned (409 adjourned): there is
+    no sitting left to put it to; what was moved before stays correctable (update_motion)."""
+    if item.meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; no motion can be moved any more.")
     motion = Motion(meeting_id=item.meeting.id, item=item, kind=kind, title=title, text=text, secret=secret,
                     moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
                     method=(method or "exhaustive") if kind in ("host_city", "logo") else "yes_no",
@@ -181,9 +186,25 @@ def _check_candidates_open(motion: Motion) -> None:
         raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
 
 
+def _free_label(motion: Motion, label: str, candidate: Candidate | None = None) -> str:
+    """`label` as it will print on the ballot (governance.names.tidy), refused when it reads
+    like another candidate's on this motion: 409 label_taken naming that spelling (two designs
+    that print identically cannot be told apart by the voters), 422 fields.label when blank."""
+    printed = tidy(label)
+    if not printed:
+        raise invalid({"label": ["A label cannot be only spaces."]})
+    for other in motion.candidates:
+        if other is not candidate and name_key(other.label) == name_key(printed):
+            raise ApiError(409, "label_taken", f"Another candidate is already called {other.label} (labels are "
+                                               "compared as people read them: capitals, accents written either "
+                                               "way and spaces aside).", {"label": ["taken"]})
+    return printed
+
+
 def rename_logo(candidate: Candidate, label: str, *, actor) -> Candidate:
     _check_candidates_open(candidate.motion)
     before = candidate.label
+    label = _free_label(candidate.motion, label, candidate)
     candidate.label = label
     db.session.flush()
     record("logo.renamed", actor=actor, meeting=candidate.motion.meeting_id, subject=candidate,
@@ -209,7 +230,12 @@ def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: s
     image = data if isinstance(data, CheckedImage) else checked_image(data, mimetype)
     position = (db.session.scalar(select(func.max(Candidate.position)).where(Candidate.motion_id == motion.id))
                 or 0) + 1
-    candidate = Candidate(motion=motion, label=label or f"Logo {position}", position=position, image=image.data,
+    if not tidy(label):  # unnamed: "Logo 3", or the next number no other label reads like
+        taken = {name_key(other.label) for other in motion.candidates}
+        label = next(f"Logo {n}" for n in range(position, position + len(taken) + 2)
+                     if name_key(f"Logo {n}") not in taken)
+    label = _free_label(motion, label)
+    candidate = Candidate(motion=motion, label=label, position=position, image=image.data,
                           image_mimetype=image.mimetype, image_sha256=image.sha256, picture=image.picture,
                           uploaded_by_id=getattr(actor, "id", None))
     db.session.add(candidate)

@@ -163,6 +163,12 @@ def examine_poll(poll: PollFacts) -> list[str]:
     for key in ("status", "counts", "winner"):
         if closing and key in recorded and recorded[key] != at_close.get(key):
             problems.append(f"{key}: {where} recorded {recorded[key]!r}, the ballots give {at_close.get(key)!r}")
+    if closing and poll.method == "assessment":  # what was scored: the names in ballot order, the scale
+        named = poll.subjects if poll.subjects is not None else \
+            [row.get("name") for row in published.get("subjects") or []]
+        for key, now in (("subjects", named), ("scale", poll.scale or published.get("scale"))):
+            if key in recorded and recorded[key] != now:
+                problems.append(f"{key}: {where} recorded {recorded[key]!r}, the motion has {now!r}")
 
     casting_event = castings[-1] if castings else None
     casting_vote = ((casting_event or {}).get("after") or {}).get("casting_vote")

@@ -290,7 +290,10 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
            after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
                   "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
                   "ballots": len(rows), "quorum": quorum.as_dict(),
-                  **({"winner": result["winner"]} if "winner" in result else {})})
+                  **({"winner": result["winner"]} if "winner" in result else {}),
+                  # what was scored, for an assessment: a name swapped afterwards would move scores
+                  **({"subjects": list(poll.motion.subjects or []), "scale": poll.motion.scale}
+                     if poll.method == "assessment" else {})})
     # the credential of each participation (never a choice), for the record of who cast what
     from voting.vote_record import credentials_event
     record("poll.credentials", actor=actor, meeting=meeting, subject=poll, after=credentials_event(poll))

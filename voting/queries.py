@@ -146,12 +146,18 @@ def approves(motion: Motion) -> dict | None:
 
 def motion_brief(motion: Motion) -> dict:
     """What a ballot shows of its motion: the words put to the vote, the majority it needs,
-    and for a statutes amendment the current and proposed text with the changes marked."""
+    for a statutes amendment the current and proposed text with the changes marked, and for a
+    membership motion what adoption does: `member_change` {member_id, member, action, status}."""
     brief = {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority,
              "text": motion.text or ""}
     subject = approves(motion)
     if subject is not None:
         brief["approves"] = subject
+    if motion.kind == "membership" and motion.member is not None:
+        # what adoption does to the registry, said on the ballot, not only in the title
+        from motions.operations import MEMBERSHIP_EFFECTS
+        brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,
+                                  "action": motion.action, "status": MEMBERSHIP_EFFECTS[motion.action][1]}
     if motion.kind == "assessment":
         brief.update(subjects=list(motion.subjects or []), scale=motion.scale)
     if motion.kind == "statutes_amendment":

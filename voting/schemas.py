@@ -51,7 +51,9 @@ class PollOut(Schema):
     item_id = fields.Int()
     motion = fields.Dict(metadata={"description": "what the ballot shows of its motion: id, title, kind, majority, "
                                                   "text; a minutes approval's `approves`; a statutes amendment's "
-                                                  "current_text, proposed_text and `changes` [{op, text}]"})
+                                                  "current_text, proposed_text and `changes` [{op, text}]; "
+                                                  "a membership motion's `member_change` {member_id, member, "
+                                                  "action, status}: what adoption does"})
     round = fields.Int()
     reason = fields.Str()
     status = fields.Str()

@@ -242,10 +242,15 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
 
 def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str, present: bool) -> dict:
     """Check a person in (in the room or online) or out. Checking in someone already present
-    in the same mode changes nothing; in the other mode, it ends one stay and starts another."""
+    in the same mode changes nothing; in the other mode, it ends one stay and starts another.
+    Nobody checks in once the meeting is adjourned (409 adjourned): the memorandum's attendance
+    is the sitting's, and a late "I am here" would list someone present at a meeting that had
+    ended. Checking out stays possible (it only ends a stay)."""
     person = db.session.get(User, user_id)
     if person is None or policy.participation(person, meeting) is None:
         raise invalid({"user_id": ["This person does not take part in this meeting."]})
+    if present and meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; nobody can check in any more.")
     quorum_before = queries.meeting_quorum(meeting)
     stay = queries.open_stay(meeting, user_id)
     now = utcnow()
@@ -306,6 +311,8 @@ def send_apologies(participant: Participant, *, excused: bool, actor: User) -> P
     sent from their page before the meeting is called to order; the desk records them any time
     (update_participant)."""
     meeting = participant.meeting
+    if meeting.adjourned_at is not None:  # adjourned without an item ever taken up, too
+        raise conflict("adjourned", "The meeting is adjourned; tell the secretariat instead.")
     if meeting.opened_at is not None:
         raise conflict("meeting_started", "The meeting was called to order; tell the secretariat instead.")
     if participant.excused != excused:
