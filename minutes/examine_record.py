@@ -56,7 +56,8 @@ def _motions(trail: Trail) -> list[Finding]:
     for motion in db.session.scalars(select(Motion).order_by(Motion.id)):
         events = trail.about("Motion", motion.id, *MOTION_ACTIONS)
         if not events:
-            findings.append(Finding(f"motion {motion.id} ({motion.title})", "the audit trail records no creation of it"))
+            findings.append(Finding(f"motion {motion.id} ({motion.title})",
+                                    "the audit trail records no creation of it"))
             continue
         state: dict = {}
         for event in events:
@@ -104,7 +105,8 @@ def _notes(trail: Trail, items: set[int]) -> list[Finding]:
                                                  f"(event {written[-1]['seq']})"))
     findings += _recorded_but_gone(
         trail, NOTE_ACTIONS, "ItemNote", present, "item_id", items,
-        lambda e: f"the notes of item {(e['after'] or {}).get('item_id')}, revision {(e['after'] or {}).get('revision')}")
+        lambda e: (f"the notes of item {(e['after'] or {}).get('item_id')}, "
+                   f"revision {(e['after'] or {}).get('revision')}"))
     return findings
 
 

@@ -154,6 +154,7 @@ def motion_brief(motion: Motion) -> dict:
     if subject is not None:
         brief["approves"] = subject
     if motion.kind == "membership" and motion.member is not None:
+        assert motion.action is not None  # a membership motion names its action
         # what adoption does to the registry, said on the ballot, not only in the title
         from motions.operations import MEMBERSHIP_EFFECTS
         brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,

@@ -471,7 +471,8 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
         # the desk checks nobody in any more and moves no motion; checking out stays possible
         expect(chair_row.locator('[data-checkin="online"]')).to_be_disabled()
         expect(chair_row.locator('[data-checkin="in_person"]')).to_be_disabled()
-        expect(desk_page.locator(f'#checkin-list [data-user-id="{users[DELEGATE]}"] [data-checkin="out"]')).to_be_enabled()
+        expect(desk_page.locator(f'#checkin-list [data-user-id="{users[DELEGATE]}"] [data-checkin="out"]')) \
+            .to_be_enabled()
         expect(desk_page.locator("#motion-form")).to_be_hidden()
         if attempt == "live":
             console.reload()
