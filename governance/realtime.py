@@ -3,31 +3,29 @@
 Rooms per meeting, disjoint so that one emit reaches each person once: "members" holds
 those who may see the closed session (delegates of active EXCOM members, the secretariat),
 "observers" everyone else who may see the meeting; "chair" the chair and the secretariat.
-An operation calls `announce(...)`; the event waits in the database session and goes out
-from its `after_commit` hook, so nobody hears of a vote or a check-in that was rolled back.
+An operation calls `announce(...)`; the event goes out after the commit
+(`governance.transaction.on_commit`), so nobody hears of a vote or a check-in that was rolled back.
 """
 import logging
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from flask import current_app, has_app_context, request, session as socket_session
+from flask import current_app, has_app_context, request
+from flask import session as socket_session
 from flask_login import current_user
 from flask_socketio import join_room
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from governance import policy
+from governance import policy, transaction
 from governance.auth.loading import EPOCH_KEY, LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
-from governance.fields import id_or_none
 from governance.extensions import db, socketio
+from governance.fields import id_or_none
+from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
-
-_PENDING = "excom_pending_events"
 
 # Other packages add what a (re)joining client must know, e.g. the open poll and whether
 # this user has voted in it: callables (meeting, user) -> dict merged into the join answer.
@@ -51,23 +49,16 @@ def user_room(user_id: int) -> str:
 
 
 def announce(name: str, data: dict, *, meeting_id: int, audience: str = "open") -> None:
-    """Queue an event for the rooms allowed to hear it; it is sent after the commit."""
-    db.session.info.setdefault(_PENDING, []).append((name, data, rooms(meeting_id, audience)))
+    """Queue an event for the rooms allowed to hear it; it is sent after the commit (after the
+    connections are kept honest, see `_keep_connections_honest`), never if it rolls back."""
+    on_commit(_emit, name, data, rooms(meeting_id, audience))
 
 
-def _send_pending(session: Session) -> None:
-    """Part of the after-commit hook (see `_after_commit`, which orders it after the watch)."""
-    pending = session.info.pop(_PENDING, None)
-    for name, data, target in pending or ():
-        try:
-            socketio.emit(name, data, to=target)
-        except Exception:  # a lost broadcast must not undo a committed vote; clients resync on join
-            log.exception("could not send %s to %s", name, target)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _emit(name: str, data: dict, target: list[str]) -> None:
+    try:
+        socketio.emit(name, data, to=target)
+    except Exception:  # a lost broadcast must not undo a committed vote; clients resync on join
+        log.exception("could not send %s to %s", name, target)
 
 
 # --- connections ---------------------------------------------------------------------------
@@ -143,11 +134,6 @@ def socket_boundary(handler):
 # SWEEP_INTERVAL).
 
 SWEEP_INTERVAL = 1.0
-_REVOKED = "excom_revoked_tokens"
-_CLOSED = "excom_closed_accounts"
-_REASSESS = "excom_reassess_users"
-_VERDICTS = "excom_room_verdicts"
-_TELL = "excom_rights_changed"
 _MEMBERS_ROOM = re.compile(r"meeting-(\d+)-members")
 _CHAIR_ROOM = re.compile(r"meeting-(\d+)-chair")
 _OBSERVERS_ROOM = re.compile(r"meeting-(\d+)-observers")
@@ -235,20 +221,21 @@ class ConnectionWatch(OnePerApp):
         observers_too = observers
         seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
                  for name in socketio.server.rooms(sid, namespace="/")}
-        verdicts = {}
+        verdicts: dict[tuple[int, str], str | None] = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            observers = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
-            if not (members or chair or observers):
+            observing = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
+            room = members or chair or observing
+            if room is None:
                 continue
             user = db.session.get(User, user_id)
-            meeting = db.session.get(Meeting, int((members or chair or observers)[1]))
+            meeting = db.session.get(Meeting, int(room[1]))
             gone = user is None or meeting is None or not policy.can_see_meeting(user, meeting)
-            if (members or observers) and gone:
+            if (members or observing) and gone:
                 verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
-            elif observers:
+            elif observing:
                 continue
-            elif members and not policy.can_see_closed_session(user, meeting):
+            elif members and meeting is not None and not policy.can_see_closed_session(user, meeting):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
                 verdicts[(user_id, name)] = None
@@ -287,7 +274,10 @@ class ConnectionWatch(OnePerApp):
         snapshot = list(self.connections.values())
         hashes = list({c.token_hash for c in snapshot if c.token_hash})
         user_ids = list({c.user_id for c in snapshot})
-        dead_tokens, dead_users, suspects, epochs = set(), set(), set(), {}
+        dead_tokens: set[str] = set()
+        dead_users: set[int] = set()
+        suspects: set[int] = set()
+        epochs: dict[int, int] = {}
         app = self._app()
         if app is None:
             return
@@ -329,16 +319,29 @@ class ConnectionWatch(OnePerApp):
                 log.exception("could not sweep open connections")
 
 
+def _watch_changes() -> dict:
+    """What the current transaction changes about who may hear what: acted on just before its
+    commit (the judgement, which reads) and right after it (cuts, moves, the other processes)."""
+    changes = transaction.remembered("connection_watch")
+    if not changes:
+        changes.update(revoked=set(), closed=set(), reassess=set(), tell=set(), verdicts={})
+        transaction.before_commit(_judge_before_commit, changes)
+        # first: an event sent by the commit that suspends a member, or revokes a token,
+        # already misses that delegate
+        on_commit(_keep_connections_honest, changes, first=True)
+    return changes
+
+
 def token_revoked(token_hash: str) -> None:
     """Called by the revoking operation: cut the connections resting on it after the commit,
     in this process and (through the message queue) every other one."""
-    db.session.info.setdefault(_REVOKED, set()).add(token_hash)
+    _watch_changes()["revoked"].add(token_hash)
 
 
 def account_closed(user_id: int) -> None:
-    """Called when an account is deactivated: cut this process's connections of that person
-    after the commit (the sweep cuts them in the other processes)."""
-    db.session.info.setdefault(_CLOSED, set()).add(user_id)
+    """Called when an account is deactivated or its sign-ins end: cut this process's
+    connections of that person after the commit (other processes through the rights channel)."""
+    _watch_changes()["closed"].add(user_id)
 
 
 def rights_changed(user_ids) -> None:
@@ -348,70 +351,49 @@ def rights_changed(user_ids) -> None:
     open connections: rooms they may no longer be in are left, a connection whose credentials
     no longer hold is cut."""
     ids = set(user_ids)
-    db.session.info.setdefault(_REASSESS, set()).update(ids)
-    db.session.info.setdefault(_TELL, set()).update(ids)
+    changes = _watch_changes()
+    changes["reassess"].update(ids)
+    changes["tell"].update(ids)
 
 
 rooms_may_have_changed = rights_changed  # its older name
 
 
-def _this_process_watch(session: Session) -> "ConnectionWatch | None":
+def _this_process_watch() -> "ConnectionWatch | None":
     if not has_app_context() or ConnectionWatch.KEY not in current_app.extensions:
         return None
     return current_app.extensions[ConnectionWatch.KEY]
 
 
-@event.listens_for(Session, "before_commit")
-def _judge_before_commit(session: Session) -> None:
+def _judge_before_commit(changes: dict) -> None:
     """Judge the rooms of the users whose rights this transaction changes, with its own view of
-    the database (after_commit may not run SQL). Reads only: under gevent nothing may yield
-    between the transaction's first query and its commit."""
-    users = session.info.get(_REASSESS)
-    watch = _this_process_watch(session)
-    if not users or watch is None or db.session() is not session:  # policy reads through db.session
+    the database (after the commit is too late to read it consistently). Reads only: under
+    gevent nothing may yield between the transaction's first query and its commit."""
+    users, watch = changes["reassess"], _this_process_watch()
+    if not users or watch is None:
         return
     if any(c.user_id in users for c in list(watch.connections.values())):
-        session.info[_VERDICTS] = watch.judge(users)
+        changes["verdicts"] = watch.judge(users)
 
 
-def _watch_after_commit(session: Session) -> None:
-    revoked, reassess = session.info.pop(_REVOKED, None), session.info.pop(_REASSESS, None)
-    closed, verdicts = session.info.pop(_CLOSED, None), session.info.pop(_VERDICTS, None)
-    tell = session.info.pop(_TELL, None)
-    watch = _this_process_watch(session)
+def _keep_connections_honest(changes: dict) -> None:
+    revoked, closed, reassess, tell = changes["revoked"], changes["closed"], changes["reassess"], changes["tell"]
+    watch = _this_process_watch()
     if (revoked or reassess or closed) and watch is not None:
         # this process's own connections first, before anything here may yield (Redis below)
         if revoked or closed:
-            watch.cut(lambda connection: connection.token_hash in (revoked or ())
-                      or connection.user_id in (closed or ()))
+            watch.cut(lambda connection: connection.token_hash in revoked or connection.user_id in closed)
         if reassess:
-            watch.move(verdicts or {})
+            watch.move(changes["verdicts"])
             # a room joined between the judgement and the commit, or a judgement skipped above
             socketio.start_background_task(watch.reassess, set(reassess))
     if (revoked or closed or tell) and has_app_context():
         if current_app.config.get("EXCOM_REDIS_URL"):
             # every process (this one too) re-checks and tells the phones (ConnectionWatch.recheck)
-            RightsChannel.tell(current_app, set(tell or ()) | set(closed or ()), set(revoked or ()))
+            RightsChannel.tell(current_app, tell | closed, revoked)
         elif tell:  # one process: the move is done, the phones may learn their new place
             for user_id in tell:
                 socketio.emit("rights.changed", {"user_id": user_id}, to=user_room(user_id))
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    """First keep the connections honest, then send the commit's events: an event sent by the
-    commit that suspends a member, or revokes a token, already misses that delegate."""
-    try:
-        _watch_after_commit(session)
-    except Exception:  # the commit stands; the background reassess and the sweep try again
-        log.exception("could not cut or move connections after a commit")
-    _send_pending(session)
-
-
-@event.listens_for(Session, "after_rollback")
-def _watch_forget(session: Session) -> None:
-    for key in (_REVOKED, _REASSESS, _VERDICTS, _CLOSED, _TELL):
-        session.info.pop(key, None)
 
 
 def _link_token_hash(user) -> str | None:
@@ -440,7 +422,8 @@ def _connect(auth=None):
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)
-    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection
+    # current_app is a LocalProxy typed as Flask; Flask-SocketIO sets request.sid
+    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection  # type: ignore[attr-defined]
     join_room(user_room(connection.user_id))  # not user.id: the rollback expired it
     return True
 
@@ -449,7 +432,7 @@ def _connect(auth=None):
 def _disconnect(*_reason):
     watch = current_app.extensions.get(ConnectionWatch.KEY)
     if watch is not None:
-        watch.connections.pop(request.sid, None)
+        watch.connections.pop(request.sid, None)  # type: ignore[attr-defined]  # set by Flask-SocketIO
 
 
 @socketio.on("join")
@@ -473,7 +456,7 @@ def _join(user, data):
              "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
     for provide in state_providers:
         state.update(provide(meeting, user))
-    log.debug("sid %s joined meeting %s", request.sid, meeting.id)
+    log.debug("sid %s joined meeting %s", request.sid, meeting.id)  # type: ignore[attr-defined]  # Flask-SocketIO
     return {"ok": True, "state": state}
 
 

@@ -33,6 +33,7 @@ from governance.extensions import db
 
 log = logging.getLogger(__name__)
 
+_BEFORE_COMMIT = "excom_before_commit"
 _AFTER_COMMIT = "excom_after_commit"
 _AFTER_ROLLBACK = "excom_after_rollback"
 _REMEMBERED = "excom_remembered"
@@ -55,6 +56,12 @@ def on_commit(fn: Callable[..., object], *args: object, key: Any = None, first: 
     _queue(db.session(), _AFTER_COMMIT, fn, args, key, first)
 
 
+def before_commit(fn: Callable[..., object], *args: object, key: Any = None) -> None:
+    """Run `fn(*args)` just before the current transaction commits, inside it (it may read;
+    an exception it raises stops the commit). Asked again with the same `key`, it runs once."""
+    _queue(db.session(), _BEFORE_COMMIT, fn, args, key, False)
+
+
 def on_rollback(fn: Callable[..., object], *args: object, key: Any = None) -> None:
     """Run `fn(*args)` if the current transaction rolls back; never if it commits."""
     _queue(db.session(), _AFTER_ROLLBACK, fn, args, key, False)
@@ -73,12 +80,18 @@ def _run(session: Session, name: str) -> None:
             log.exception("%s failed after the transaction ended", getattr(fn, "__qualname__", fn))
 
 
+def _before_commit(session: Session) -> None:
+    for fn, args in session.info.pop(_BEFORE_COMMIT, {}).values():
+        fn(*args)  # part of the transaction: a failure here is the commit's failure
+
+
 def _after_commit(session: Session) -> None:
     session.info.pop(_AFTER_ROLLBACK, None)
     _run(session, _AFTER_COMMIT)
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop(_BEFORE_COMMIT, None)
     session.info.pop(_AFTER_COMMIT, None)
     _run(session, _AFTER_ROLLBACK)
 
@@ -89,6 +102,7 @@ def _transaction_ended(session: Session, transaction) -> None:
 
 
 _factory = db.session.session_factory
+event.listen(_factory, "before_commit", _before_commit)
 event.listen(_factory, "after_commit", _after_commit)
 event.listen(_factory, "after_rollback", _after_rollback)
 event.listen(_factory, "after_transaction_end", _transaction_ended)

@@ -19,8 +19,19 @@ from minutes import operations
 from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
-from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, PreviewQuery, RecipientsOut,
-                             RecipientsQuery, RetryIn, TemplateOut, VersionOut)
+from minutes.schemas import (
+    DistributeIn,
+    DistributionReport,
+    DocxQuery,
+    NoteIn,
+    NotesOut,
+    PreviewQuery,
+    RecipientsOut,
+    RecipientsQuery,
+    RetryIn,
+    TemplateOut,
+    VersionOut,
+)
 from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template, preview
 from minutes.wording import LANGUAGES
 from motions.models import Motion
@@ -69,7 +80,8 @@ def put_notes(args, item_id):
 
 def _distribution_view(row) -> dict:
     return {"id": row.id, "user_id": row.user_id, "name": row.user.name, "email": row.email,
-            "edition": row.edition, "language": row.language, "status": row.status, "error": row.error, "attempts": row.attempts,
+            "edition": row.edition, "language": row.language, "status": row.status, "error": row.error,
+            "attempts": row.attempts,
             "sent_at": row.sent_at}
 
 

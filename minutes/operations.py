@@ -10,7 +10,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from email.message import EmailMessage
 
 from flask import current_app
@@ -163,7 +163,8 @@ def fix_version_put_to_vote(motion, actor) -> None:
     were given, so the newest version when the approval poll first opens is written on the
     motion, and that one is approved on adoption, whatever is built meanwhile (a version 2
     built during the vote is not what was voted on). A repeated vote (after a void poll) asks
-    about the same version. No version at all: 409 no_memorandum, nothing to approve yet."""
+    about the same version. No version at all: 409 no_memorandum, nothing to approve yet; the
+    newest version approved already (by an earlier motion): 409 already_approved."""
     if motion.memorandum_meeting_id is None or motion.memorandum_version is not None:
         return
     version = newest_version(motion.memorandum_meeting_id)
@@ -171,6 +172,9 @@ def fix_version_put_to_vote(motion, actor) -> None:
         other = db.session.get(Meeting, motion.memorandum_meeting_id)
         raise conflict("no_memorandum", f"{other.title if other else 'That meeting'} has no memorandum version to "
                                         "approve yet; build one and circulate it first.")
+    if version.approved:  # nothing left to decide: a correction is built as a new draft first
+        raise conflict("already_approved", f"Version {version.version} of this memorandum was approved already; "
+                                           "build a corrected version first if the record must change.")
     motion.memorandum_version = version.version
     db.session.flush()
     record("motion.memorandum_fixed", actor=actor, meeting=motion.meeting_id, subject=motion,
@@ -242,7 +246,7 @@ def _approval_wording(meeting, motion, now, language: str, *, public: bool = Fal
     yet published (governance.publication), it says at which meeting, not by which resolution."""
     from motions.publishing import is_published
     with wording.speaking(language):
-        when = format_date(now, meeting.zone if meeting else timezone.utc)
+        when = format_date(now, meeting.zone if meeting else UTC)
         if motion is not None and motion.resolution_number:
             if public and not is_published(motion):
                 approving = motion.meeting

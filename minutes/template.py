@@ -223,7 +223,8 @@ def template_context(record: Memorandum, edition: str) -> dict:
         "prepared": b.format_moment(record.generated_at, tz), "prepared_by": say(record.generated_by),
         "chair": _person(record.chair), "secretary": _person(record.secretary),
         "secretary_general": _person(record.secretary_general),
-        "version": record.version, "status": _("draft, not yet approved") if record.status == "draft" else _("approved"),
+        "version": record.version,
+        "status": _("draft, not yet approved") if record.status == "draft" else _("approved"),
         "edition": edition, "edition_label": _("Public edition: the open session only. Closed-session business is "
                                                "not included.") if edition == "public" else "",
         "language": wording.current(),

@@ -6,19 +6,19 @@ memorandum change together with the result, or not at all.
 """
 import hashlib
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import func, select, text
-
 from werkzeug.utils import secure_filename
 
 from governance import files, numbering, publication
 from governance.audit.operations import record
 from governance.dbtypes import utcnow
-from governance.errors import conflict, invalid
+from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.meetings.dependents import depends_on, named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, Participant
+from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
@@ -62,6 +62,10 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
                   current_text: str | None = None,
                   proposed_text: str | None = None, subjects: list[str] | None = None,
                   scale: dict | None = None) -> Motion:
+    """A motion on `item`. None is moved once the meeting is adjourned (409 adjourned): there is
+    no sitting left to put it to; what was moved before stays correctable (update_motion)."""
+    if item.meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; no motion can be moved any more.")
     motion = Motion(meeting_id=item.meeting.id, item=item, kind=kind, title=title, text=text, secret=secret,
                     moved_by_id=moved_by_id, majority=majority or DEFAULT_MAJORITY.get(kind, "simple"),
                     method=(method or "exhaustive") if kind in ("host_city", "logo") else "yes_no",
@@ -69,17 +73,20 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
     if kind == "assessment":
         # names as given, trimmed; the scale API.md's default unless stated
         scale = scale or DEFAULT_SCALE
+        assert subjects is not None, "MotionIn requires the subjects of an assessment"
         motion.method, motion.subjects = "assessment", [name.strip() for name in subjects]
         motion.scale_min, motion.scale_max = scale["min"], scale["max"]
     if kind == "membership":
         member = db.session.get(Member, member_id)
         if member is None:
             raise invalid({"member_id": ["No member has this id."]})
+        assert action is not None, "MotionIn requires the action of a membership motion"
         allowed_from, _ = MEMBERSHIP_EFFECTS[action]
         if member.status not in allowed_from:
             raise invalid({"action": [f"{member.name} is {member.status}; it cannot be asked to {action}."]})
         motion.member, motion.action = member, action
     if kind == "host_city":
+        assert candidates is not None, "MotionIn requires the candidates of a host city election"
         for position, candidate_id in enumerate(candidates, start=1):
             member = db.session.get(Member, candidate_id)
             if member is None:
@@ -179,9 +186,25 @@ def _check_candidates_open(motion: Motion) -> None:
         raise conflict("voting_started", "The ballot has begun; its candidates can no longer change.")
 
 
+def _free_label(motion: Motion, label: str, candidate: Candidate | None = None) -> str:
+    """`label` as it will print on the ballot (governance.names.tidy), refused when it reads
+    like another candidate's on this motion: 409 label_taken naming that spelling (two designs
+    that print identically cannot be told apart by the voters), 422 fields.label when blank."""
+    printed = tidy(label)
+    if not printed:
+        raise invalid({"label": ["A label cannot be only spaces."]})
+    for other in motion.candidates:
+        if other is not candidate and name_key(other.label) == name_key(printed):
+            raise ApiError(409, "label_taken", f"Another candidate is already called {other.label} (labels are "
+                                               "compared as people read them: capitals, accents written either "
+                                               "way and spaces aside).", {"label": ["taken"]})
+    return printed
+
+
 def rename_logo(candidate: Candidate, label: str, *, actor) -> Candidate:
     _check_candidates_open(candidate.motion)
     before = candidate.label
+    label = _free_label(candidate.motion, label, candidate)
     candidate.label = label
     db.session.flush()
     record("logo.renamed", actor=actor, meeting=candidate.motion.meeting_id, subject=candidate,
@@ -207,7 +230,12 @@ def add_logo(motion: Motion, *, actor, data: "bytes | CheckedImage", mimetype: s
     image = data if isinstance(data, CheckedImage) else checked_image(data, mimetype)
     position = (db.session.scalar(select(func.max(Candidate.position)).where(Candidate.motion_id == motion.id))
                 or 0) + 1
-    candidate = Candidate(motion=motion, label=label or f"Logo {position}", position=position, image=image.data,
+    if not tidy(label):  # unnamed: "Logo 3", or the next number no other label reads like
+        taken = {name_key(other.label) for other in motion.candidates}
+        label = next(f"Logo {n}" for n in range(position, position + len(taken) + 2)
+                     if name_key(f"Logo {n}") not in taken)
+    label = _free_label(motion, label)
+    candidate = Candidate(motion=motion, label=label, position=position, image=image.data,
                           image_mimetype=image.mimetype, image_sha256=image.sha256, picture=image.picture,
                           uploaded_by_id=getattr(actor, "id", None))
     db.session.add(candidate)
@@ -330,20 +358,24 @@ def _apply(motion: Motion, actor) -> None:
 
     reason = f"{motion.resolution_number}: {motion.title}"
     if motion.kind == "membership":
-        allowed_from, new_status = MEMBERSHIP_EFFECTS[motion.action]
-        if motion.member.status not in allowed_from:  # changed since the motion was put
+        member, action = motion.member, motion.action
+        assert member is not None and action is not None  # a membership motion names both
+        allowed_from, new_status = MEMBERSHIP_EFFECTS[action]
+        if member.status not in allowed_from:  # changed since the motion was put
             raise conflict("member_status_changed",
-                           f"{motion.member.name} is now {motion.member.status}; the motion cannot apply.")
-        withhold("member.status", motion.member.id, motion.member.status)
-        registry_ops.update_member(motion.member, {"status": new_status}, actor=actor, meeting=meeting,
+                           f"{member.name} is now {member.status}; the motion cannot apply.")
+        withhold("member.status", member.id, member.status)
+        registry_ops.update_member(member, {"status": new_status}, actor=actor, meeting=meeting,
                                    reason=reason, motion=motion)
     elif motion.kind == "host_city":
+        assert motion.winner is not None  # applied once elected
         before = meeting.next_host_id
         withhold("meeting.next_host", meeting.id, before)
         meeting.next_host_id = motion.winner.member_id
         record("meeting.next_host", actor=actor, meeting=meeting, subject=meeting,
                before={"next_host_id": before}, after={"next_host_id": meeting.next_host_id, "reason": reason})
     elif motion.kind == "logo":
+        assert motion.winner is not None  # applied once elected
         organisation = Organisation.ensure()
         shown = organisation.shown_logo
         withhold("organisation.logo", organisation.id,

@@ -35,7 +35,7 @@ def _apply_meeting_fields(meeting: Meeting, fields: dict) -> None:
         setattr(meeting, name, value)
 
 
-def create_meeting(*, actor: User, **fields) -> Meeting:
+def create_meeting(*, actor: User | None, **fields) -> Meeting:
     if not fields.get("timezone"):
         fields["timezone"] = Organisation.current().timezone or "UTC"
     meeting = Meeting()
@@ -63,7 +63,7 @@ def _next_position(column, *where) -> int:
     return (db.session.scalar(select(func.max(column)).where(*where)) or 0) + 1
 
 
-def add_session(meeting: Meeting, *, actor: User, **fields) -> MeetingSession:
+def add_session(meeting: Meeting, *, actor: User | None, **fields) -> MeetingSession:
     if "position" not in fields:
         fields["position"] = _next_position(MeetingSession.position, MeetingSession.meeting_id == meeting.id)
     session = MeetingSession(meeting=meeting, **fields)
@@ -79,7 +79,7 @@ def _check_agenda_open(meeting: Meeting) -> None:
         raise conflict("agenda_locked", "The agenda was adopted; it can no longer be changed.")
 
 
-def add_item(session: MeetingSession, *, actor: User, **fields) -> AgendaItem:
+def add_item(session: MeetingSession, *, actor: User | None, **fields) -> AgendaItem:
     _check_agenda_open(session.meeting)
     if "position" not in fields:
         fields["position"] = _next_position(AgendaItem.position, AgendaItem.session_id == session.id)
@@ -196,7 +196,7 @@ def _one_chair(meeting: Meeting, chair: Participant) -> None:
             other.chair = False
 
 
-def add_participant(meeting: Meeting, *, actor: User, user_id: int, group: str, chair: bool = False,
+def add_participant(meeting: Meeting, *, actor: User | None, user_id: int, group: str, chair: bool = False,
                     excused: bool = False) -> Participant:
     user = db.session.get(User, user_id)
     if user is None:
@@ -242,10 +242,15 @@ def update_participant(participant: Participant, changes: dict, *, actor: User) 
 
 def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str, present: bool) -> dict:
     """Check a person in (in the room or online) or out. Checking in someone already present
-    in the same mode changes nothing; in the other mode, it ends one stay and starts another."""
+    in the same mode changes nothing; in the other mode, it ends one stay and starts another.
+    Nobody checks in once the meeting is adjourned (409 adjourned): the memorandum's attendance
+    is the sitting's, and a late "I am here" would list someone present at a meeting that had
+    ended. Checking out stays possible (it only ends a stay)."""
     person = db.session.get(User, user_id)
     if person is None or policy.participation(person, meeting) is None:
         raise invalid({"user_id": ["This person does not take part in this meeting."]})
+    if present and meeting.adjourned_at is not None:
+        raise conflict("adjourned", "The meeting is adjourned; nobody can check in any more.")
     quorum_before = queries.meeting_quorum(meeting)
     stay = queries.open_stay(meeting, user_id)
     now = utcnow()
@@ -306,6 +311,8 @@ def send_apologies(participant: Participant, *, excused: bool, actor: User) -> P
     sent from their page before the meeting is called to order; the desk records them any time
     (update_participant)."""
     meeting = participant.meeting
+    if meeting.adjourned_at is not None:  # adjourned without an item ever taken up, too
+        raise conflict("adjourned", "The meeting is adjourned; tell the secretariat instead.")
     if meeting.opened_at is not None:
         raise conflict("meeting_started", "The meeting was called to order; tell the secretariat instead.")
     if participant.excused != excused:

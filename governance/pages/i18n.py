@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import redirect, request
-from flask_babel import Babel, get_locale, lazy_gettext as _l
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from governance.views import bp
@@ -167,6 +168,11 @@ JS_MESSAGES = {
     "casting_hint_irv": _l("These candidates are level for last place and the earlier rounds do not separate them. "
                            "Your casting vote keeps one of them in the count; or open the vote again."),
     "approves_version": _l("Put to the vote: %(title)s, version %(version)s"),
+    "member_change_admit": _l("If adopted, %(member)s is admitted as a member."),
+    "member_change_withdraw": _l("If adopted, %(member)s is recorded as withdrawn from membership."),
+    "member_change_suspend": _l("If adopted, the membership of %(member)s is suspended."),
+    "member_change_terminate": _l("If adopted, the membership of %(member)s is terminated."),
+    "member_change_reinstate": _l("If adopted, %(member)s is reinstated as a member."),
     "approves_external": _l("Put to the vote: %(title)s (held outside the platform, file %(filename)s)"),
     "current_text": _l("Current text"),
     "proposed_text": _l("Proposed text"),
@@ -176,6 +182,7 @@ JS_MESSAGES = {
     "waiting_for": _l("Not voted yet: %(names)s"),
     "everyone_voted": _l("Everyone present has voted."),
     "item_locked_by_poll": _l("A vote is under way: close the poll first."),
+    "no_quorum_to_vote": _l("No quorum: a poll can be opened once enough voting members are present."),
     "check_in_needed": _l("You are not checked in. Say you are here, then vote."),
     "i_am_here": _l("I am here (online)"),
     "checked_in": _l("You are checked in (online)."),
@@ -232,7 +239,8 @@ JS_MESSAGES = {
     "notes_revision": _l("Revision %(n)s by %(author)s"),
     "motion_put": _l("The motion is on the item; the chair can open the poll."),
     "memo_built": _l("Version %(n)s built."),
-    "memo_distributed": _l("Version %(n)s: %(recorded)s recorded, %(queued)s queued, %(sent)s sent, %(failed)s failed."),
+    "memo_distributed": _l(
+        "Version %(n)s: %(recorded)s recorded, %(queued)s queued, %(sent)s sent, %(failed)s failed."),
     "memo_none": _l("No version yet."),
     "full_edition": _l("Full"),
     "access_link_label": _l("Access link from the check-in desk"),

@@ -106,7 +106,8 @@ def meeting_page(meeting_id):
     data = _page_data(meeting, can_vote=roles["can_vote"], present=present)
     place = policy.participation(current_user, meeting)
     # before the call to order a participant may send apologies from here (and take them back)
-    apologies = {"excused": place.excused} if place is not None and meeting.opened_at is None else None
+    apologies = ({"excused": place.excused} if place is not None and meeting.opened_at is None
+                 and meeting.adjourned_at is None else None)
     from governance.pages.after_meeting import after_meeting
     return _render("meeting.html", meeting, page_data=data, present=present, apologies=apologies,
                    after=after_meeting(current_user, meeting))

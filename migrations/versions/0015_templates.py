@@ -19,9 +19,8 @@ Batch mode, so that SQLite rebuilds the tables it cannot alter.
 Downgrade drops them again (the Russian documents, the template and people's languages are lost;
 the English editions, which the audit trail's hashes name, stay).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_templates'

@@ -54,7 +54,7 @@ def test_observers_and_a_second_delegate_do_not_add_to_quorum(app, make, api):
         make.delegate(meeting, "Abuja")
         press = make.user(email="press@example.org")
         make.participant(meeting, press, group="observer_media")
-        desk_user = make.user(email="desk@example.org", roles=["secretariat"])
+        make.user(email="desk@example.org", roles=["secretariat"])
         ids = (meeting.id, first.id, second.id, press.id)
     meeting_id, first_id, second_id, press_id = ids
     desk = api.as_user("desk@example.org")
@@ -100,10 +100,10 @@ def test_the_quorum_base_is_the_whole_board_registered_or_not(app, make, api):
     """12 active EXCOM members in the registry; delegates of 7 are registered and 4 check in:
     a majority of 12 is 7, so no poll can open, and the memorandum lists the other 8 as
     absent, the 5 who registered nobody by their name."""
+    from governance.extensions import db as _db
     from governance.meetings.models import Meeting
     from minutes.collect import collect
     from motions import operations as motion_ops
-    from governance.extensions import db as _db
 
     with app.app_context():
         meeting = make.meeting()
@@ -153,3 +153,34 @@ def test_a_change_in_the_registry_moves_the_quorum_of_a_sitting_meeting(app, mak
     assert desk.patch(f"/members/{spare_id}", json={"status": "suspended"}).status_code == 200
     assert desk.get(f"/meetings/{meeting_id}/quorum").get_json() == {
         "voting_members": 3, "present": 1, "required": 2, "quorate": False}
+
+
+def test_a_majority_of_all_members_is_of_the_board_not_of_those_registered(app, make, api):
+    """The same base feeds `absolute_all` and the turnout's `eligible`: 12 on the board, 8
+    registered and present, 6 yes to 2 no. More than half of the registered 8 would be 5; more
+    than half of the 12 members is 7, so the motion is rejected, and the result says so."""
+    from governance.extensions import db as _db
+    from motions import operations as motion_ops
+
+    with app.app_context():
+        meeting = make.meeting()
+        delegates = [make.delegate(meeting, f"Board city {n:02d}") for n in range(8)]
+        for n in range(8, 12):
+            make.member(f"Board city {n:02d}")
+        make.user(email="desk@example.org", roles=["secretariat"])
+        motion = motion_ops.create_motion(meeting.sessions[0].items[0], actor=None, kind="general",
+                                          title="To amend the by-laws", majority="absolute_all")
+        _db.session.commit()
+        meeting_id, motion_id = meeting.id, motion.id
+        voters = [(d.id, d.email) for d in delegates]
+    desk = api.as_user("desk@example.org")
+    for user_id, _ in voters:
+        assert desk.post(f"/meetings/{meeting_id}/attendance", json={"user_id": user_id}).status_code == 200
+    poll = desk.post(f"/motions/{motion_id}/polls").get_json()
+    assert (poll["present"], poll["eligible"]) == (8, 12)
+    for n, (_, email) in enumerate(voters):
+        answer = api.as_user(email).post(f"/polls/{poll['id']}/votes", json={"choice": "yes" if n < 6 else "no"})
+        assert answer.status_code == 201
+    result = desk.post(f"/polls/{poll['id']}/close").get_json()["result"]
+    assert (result["status"], result["threshold"], result["eligible"]) == ("rejected", 7, 12)
+    assert result["threshold_text"] == "more than half of all 12 voting members: at least 7 yes"

@@ -213,3 +213,27 @@ def test_the_recount_finds_a_version_approved_other_than_the_one_put_to_the_vote
     assert recount.exit_code == 1
     assert "version 2 was put to the vote but version 1 was approved" in recount.output + (
         recount.stderr if recount.stderr_bytes else "")
+
+
+def test_minutes_approved_already_are_not_put_to_the_vote_again(app, make, api, small_meeting):
+    """Approving what is approved decides nothing (adoption would change no version): the poll
+    does not open, 409 already_approved; a corrected version built afterwards can be approved."""
+    meeting_id = small_meeting["meeting"]
+    with app.app_context():
+        author = make.user("Builder", roles=["secretariat"])
+        minutes_ops.build_memorandum_version(db.session.get(Meeting, meeting_id), actor=author)
+        db.session.commit()
+        motion_id, delegates, staff = _approval_meeting(make, meeting_id)
+        _vote_yes(motion_id, delegates, staff)
+        again = motion_ops.create_motion(db.session.get(motion_ops.Motion, motion_id).item, actor=staff,
+                                         kind="minutes_approval", title="Approval, once more",
+                                         memorandum_meeting_id=meeting_id)
+        db.session.commit()
+        again_id, staff_email, author_email = again.id, staff.email, author.email
+    desk = api.as_user(staff_email)
+    refused = desk.post(f"/motions/{again_id}/polls")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "already_approved"
+    assert "Version 1" in refused.get_json()["error"]["message"]
+    assert api.as_user(author_email).post(f"/meetings/{meeting_id}/memorandum").get_json()["version"] == 2
+    poll = desk.post(f"/motions/{again_id}/polls")
+    assert poll.status_code == 201 and poll.get_json()["motion"]["approves"]["version"] == 2

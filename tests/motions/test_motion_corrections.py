@@ -171,3 +171,31 @@ def test_a_rehearsal_that_changed_the_organisation_cannot_be_cleared(room):
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "rehearsal_decided"
     assert "Admission of Cali" in refused.get_json()["error"]["message"]
     assert room.desk.get(f"/polls/{poll['id']}").status_code == 200
+
+
+@pytest.mark.parametrize("taken, spelling", [
+    ("Blue wave", "blue  WAVE"),
+    ("São Paulo skyline", "Sa\u0303o Paulo Skyline"),  # the tilde typed as a combining mark
+    ("Straße", "STRASSE"),
+])
+def test_two_logos_never_print_alike_on_the_ballot(room, taken, spelling):
+    """Labels on one ballot are compared as people read them (governance.names), like members'
+    names: an upload or a rename that would print like another candidate is 409 label_taken
+    naming the spelling already there; an unnamed upload takes the next free "Logo N"."""
+    motion = room.motion("Approval of New WeGO Logo", kind="logo", title="The new logo")
+    first = upload(room, motion["id"], png(colour=(0, 0, 200)), "a.png", "image/png", taken)
+    assert first.status_code == 201
+    again = upload(room, motion["id"], png(colour=(0, 200, 0)), "b.png", "image/png", spelling)
+    assert again.status_code == 409, again.get_json()
+    assert again.get_json()["error"]["code"] == "label_taken" and taken in again.get_json()["error"]["message"]
+    other = upload(room, motion["id"], png(colour=(0, 200, 0)), "b.png", "image/png", "Green").get_json()
+    renamed = room.desk.patch(f"/logos/{other['id']}", json={"label": spelling})
+    assert renamed.status_code == 409 and renamed.get_json()["error"]["code"] == "label_taken"
+    tidied = room.desk.patch(f"/logos/{other['id']}", json={"label": "  Green   leaf "}).get_json()
+    assert tidied["label"] == "Green leaf"
+    assert room.desk.patch(f"/logos/{other['id']}", json={"label": "   "}).status_code == 422
+    named_like_a_default = upload(room, motion["id"], png(), "c.png", "image/png", "logo 4").get_json()
+    unnamed = upload(room, motion["id"], png(), "d.png", "image/png", "").get_json()
+    assert (named_like_a_default["label"], unnamed["label"]) == ("logo 4", "Logo 5")
+    labels = [c["label"] for c in room.desk.get(f"/motions/{motion['id']}").get_json()["candidates"]]
+    assert labels == [taken, "Green leaf", "logo 4", "Logo 5"]

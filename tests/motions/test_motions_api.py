@@ -31,7 +31,8 @@ def png_bomb(width=60000, height=60000) -> bytes:
             + _chunk(b"IDAT", zlib.compress(b"\x00" * 100_000, 9)) + _chunk(b"IEND", b""))
 
 
-CLEAN_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#0a5"/></svg>'
+CLEAN_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+             b'<circle cx="5" cy="5" r="4" fill="#0a5"/></svg>')
 
 
 @pytest.fixture
@@ -234,7 +235,7 @@ def test_an_svg_is_drawn_into_a_png_and_its_original_is_only_a_download(room):
     assert original.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in original.headers["Content-Security-Policy"]
     for index, svg in enumerate(FILTER_BYPASSES):
-        answer = upload(room, motion["id"], svg, f"bypass-{index}.svg", "image/svg+xml")
+        answer = upload(room, motion["id"], svg, f"bypass-{index}.svg", "image/svg+xml", f"Bypass {index}")
         assert answer.status_code in (201, 422), answer.get_json()
         if answer.status_code == 201:
             shown = delegate.get(answer.get_json()["image_url"].removeprefix("/api/v1"))

@@ -17,8 +17,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.live
 
-from tests.pages.conftest import (CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom,  # noqa: E402
-                                  _free_port)
+from tests.pages.conftest import CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom, _free_port  # noqa: E402
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: E402,F401  (fixture)
 
 REPORT = "Review of 2024 WeGO Secretariat Annual Report"
@@ -128,6 +127,72 @@ def test_the_chair_sees_who_has_voted_before_closing(open_page, live_api, meetin
     finally:
         for city in AWAY:
             desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "mode": "in_person"})
+
+
+def test_the_console_offers_no_poll_without_quorum_and_no_adjournment_during_a_vote(
+        open_page, live_api, meeting, room, chair_closes_what_is_left):
+    """Buttons the API would refuse are not offered as if they worked: "Open a poll" waits for a
+    quorum (409 no_quorum) and says so; "Adjourn the meeting" waits for the poll to close
+    (409 poll_open) and says so; both come back by themselves. Closing after the quorum was
+    lost would make the vote void: the confirmation says so."""
+    desk, chair = live_api(SECRETARIAT), live_api(CHAIR)
+    leaving = [city for city in room if city != "Seoul"][:6]  # 6 of 12 present: 7 are needed
+    item = meeting["open_items"][REPORT]
+    chair.post(f"/items/{item}/activate")
+    motion = desk.post(f"/items/{item}/motions", {"kind": "general", "title": "To note the budget outturn"})
+    console = open_page(CHAIR, width=1280, height=1000, path=f"/meetings/{meeting['id']}/chair")
+    _online(console)
+    open_button = console.locator(f'[data-open-poll="{motion["id"]}"]')
+    expect(open_button).to_be_enabled()
+    try:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "present": False})
+        expect(console.locator("#quorum-badge")).to_have_text("Not quorate")
+        expect(open_button).to_be_disabled()
+        expect(console.locator("#no-quorum-hint")).to_have_text(
+            "No quorum: a poll can be opened once enough voting members are present.")
+    finally:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "mode": "in_person"})
+    expect(open_button).to_be_enabled()
+    expect(console.locator("#no-quorum-hint")).to_have_count(0)
+
+    expect(console.locator("#adjourn")).to_be_enabled()
+    open_button.click()
+    _poll_id(console, "#chair-poll")
+    expect(console.locator("#adjourn")).to_be_disabled()
+    expect(console.locator("#adjourn-hint")).to_have_text("A vote is under way: close the poll first.")
+    # quorum lost during the vote: the confirmation says the close would make it void
+    try:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "present": False})
+        expect(console.locator("#quorum-badge")).to_have_text("Not quorate")
+        console.click("#close-poll")
+        expect(console.locator("#close-void")).to_have_text(
+            "No quorum now: closing makes this vote void, and it is held again.")
+        console.click("#close-no")
+    finally:
+        for city in leaving:
+            desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": room[city]["user_id"], "mode": "in_person"})
+    expect(console.locator("#quorum-badge")).to_have_text("Quorate")
+    console.click("#close-poll")
+    expect(console.locator("#close-confirm")).to_be_visible()
+    expect(console.locator("#close-void")).to_be_hidden()
+    console.click("#close-yes")
+    expect(console.locator("#chair-poll")).to_have_attribute("data-status", "closed")
+    expect(console.locator("#adjourn")).to_be_enabled()
+    expect(console.locator("#adjourn-hint")).to_be_hidden()
+
+    # what adoption would do is on the console (and the phones and projector: the same renderer)
+    membership = desk.post(f"/items/{item}/motions", {"kind": "membership", "title": "Membership matters",
+                                                      "member_id": room["Hebron"]["member_id"], "action": "suspend"})
+    console.locator(f'[data-open-poll="{membership["id"]}"]').click()
+    _poll_id(console, "#chair-poll")
+    expect(console.locator("#poll-detail .motion-member-change")).to_have_text(
+        "If adopted, the membership of Hebron is suspended.")
+    _close_from_the_console(console)  # nobody voted: rejected, Hebron keeps its vote
+    expect(console.locator("#result .result-status")).to_have_text("Rejected")
+    assert not console.errors
 
 
 def test_the_next_round_can_be_opened_round_after_round(open_page, live_api, meeting, room, chair_closes_what_is_left):
@@ -258,7 +323,8 @@ def test_an_amendment_is_shown_with_its_changes_and_every_screen_says_the_same_a
         detail = page.locator("#poll-detail")
         expect(detail.locator(".amendment-current")).to_have_text("Members attend in person.")
         expect(detail.locator(".changes ins")).to_have_text(" or online <img src=x onerror=\"window['pwned']=1\">")
-        expect(detail.locator(".motion-majority")).to_have_text("Needs: Two-thirds of votes cast: yes at least twice no")
+        expect(detail.locator(".motion-majority")).to_have_text(
+            "Needs: Two-thirds of votes cast: yes at least twice no")
         expect(detail.locator("img")).to_have_count(0)  # the text stays text
         assert page.evaluate("window.pwned === undefined")
     votes = {city: "yes" for city in list(room)[:7]}
@@ -372,7 +438,8 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     meeting = desk.post("/meetings", {"title": "EXCOM 2025 extraordinary meeting", "venue": "Online",
                                       "timezone": "Asia/Almaty", "starts_at": "2025-06-01T09:00:00+05:00",
                                       "quorum": {"rule": "count", "count": 1}})
-    desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
+    desk.post(f"/meetings/{meeting['id']}/participants",
+              {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
     desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[DELEGATE], "group": "excom_member"})
     desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": users[DELEGATE], "mode": "online"})
     session = desk.post(f"/meetings/{meeting['id']}/sessions", {"title": "Open Session", "kind": "open"})
@@ -386,11 +453,14 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     expect(console.locator("[data-activate]")).to_have_count(2)
     console.click(f'[data-open-poll="{motions[0]["id"]}"]')
     expect(console.locator("#chair-poll")).to_have_attribute("data-status", "open")
-    # adjournment cannot interrupt the vote: the console says why
-    console.click("#adjourn")
-    console.click("#adjourn-yes")
-    expect(console.locator("#chair-error")).to_contain_text("A vote is under way; close the poll before adjourning.")
+    # adjournment cannot interrupt the vote: the console says why, and offers it again after the close
+    expect(console.locator("#adjourn")).to_be_disabled()
+    expect(console.locator("#adjourn-hint")).to_have_text("A vote is under way: close the poll first.")
     _close_from_the_console(console)
+    desk_page = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/desk")
+    _online(desk_page)
+    chair_row = desk_page.locator(f'#checkin-list [data-user-id="{users[CHAIR]}"]')
+    expect(chair_row.locator('[data-checkin="online"]')).to_be_enabled()
     console.click("#adjourn")
     console.click("#adjourn-yes")
     expect(console.locator("#adjourned")).to_be_visible()
@@ -398,10 +468,18 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     for attempt in ("live", "reloaded"):
         expect(console.locator("[data-activate]:visible")).to_have_count(0)
         expect(console.locator("[data-open-poll]")).to_have_count(0)
+        # the desk checks nobody in any more and moves no motion; checking out stays possible
+        expect(chair_row.locator('[data-checkin="online"]')).to_be_disabled()
+        expect(chair_row.locator('[data-checkin="in_person"]')).to_be_disabled()
+        expect(desk_page.locator(f'#checkin-list [data-user-id="{users[DELEGATE]}"] [data-checkin="out"]')) \
+            .to_be_enabled()
+        expect(desk_page.locator("#motion-form")).to_be_hidden()
         if attempt == "live":
             console.reload()
+            desk_page.reload()
             _online(console)
-    assert not console.errors
+            _online(desk_page)
+    assert not console.errors and not desk_page.errors
 
 
 # --- the played demo: the same numbers in the same words --------------------------------------
@@ -471,7 +549,8 @@ def test_the_played_demo_says_the_same_on_the_screens_and_in_the_memorandum(brow
         numbers = dict(re.findall(r"(Ballots|Votes cast|Abstentions|Eligible): (\d+)", said["counts"]))
         assert set(numbers) == {"Ballots", "Votes cast", "Abstentions", "Eligible"}, said
         for label, value in (("Ballots", numbers["Ballots"]), ("Votes cast", numbers["Votes cast"]),
-                             ("Abstentions", numbers["Abstentions"]), ("Members eligible to vote", numbers["Eligible"])):
+                             ("Abstentions", numbers["Abstentions"]),
+                             ("Members eligible to vote", numbers["Eligible"])):
             assert (label, value, "") in rows, (poll_id, label, value)
         sentence = said["threshold"][:1].lower() + said["threshold"][1:]
         assert f"Required: {sentence}. Abstentions are not votes cast." in paragraphs, (poll_id, sentence)

@@ -227,7 +227,8 @@ def test_a_secret_poll_keeps_no_link_between_ballot_and_voter(live, room, app):
         assert all(row["member_id"] is None and row["cast_at"] is None for row in stored)
         assert ballot_columns == {"poll_id", "receipt", "choice", "member_id", "cast_at"}
         participation_columns = {c["name"] for c in schema.get_columns("poll_participations")}
-        assert participation_columns == {"poll_id", "member_id", "cast_by_id"}  # no time, no sequence
+        # no time, no sequence; the credential it came through is for the member's own vote record
+        assert participation_columns == {"poll_id", "member_id", "cast_by_id", "credential", "credential_token_id"}
         # the stored order is not the order of arrival
         arrival = [receipts[city] for city in CITIES]
         assert [row["receipt"] for row in stored] != arrival

@@ -84,3 +84,55 @@ def test_a_secret_poll_does_not_name_who_is_still_to_vote(room):
     room.vote(poll["id"], "Almaty", "yes")
     turnout = room.chair.get(f"/polls/{poll['id']}/turnout").get_json()
     assert (turnout["present"], turnout["present_voted"], turnout["waiting"]) == (9, 1, None)
+
+
+def test_after_adjournment_nobody_checks_in_and_no_motion_is_moved(room):
+    """Other things an adjournment ends: a late "I am here (online)" would list someone present
+    at a meeting that had ended, and a motion moved afterwards has no sitting to be put to.
+    Leaving, and correcting what was moved before, stay possible."""
+    room.check_in(*CITIES[:9])
+    moved = room.motion(REPORT, kind="general", title="To receive the report")
+    assert room.chair.post(f"/meetings/{room.meeting_id}/adjourn").status_code == 200
+    late = room.delegates["Kampala"]["user_id"]
+    assert _refusal(room.delegate("Kampala").post(f"/meetings/{room.meeting_id}/attendance",
+                                                  json={"user_id": late, "mode": "online"})) == (409, "adjourned")
+    assert _refusal(room.desk.post(f"/meetings/{room.meeting_id}/attendance",
+                                   json={"user_id": late, "mode": "in_person"})) == (409, "adjourned")
+    # switching a present delegate to online is a new check-in too
+    switched = room.desk.post(f"/meetings/{room.meeting_id}/attendance",
+                              json={"user_id": room.delegates["Seoul"]["user_id"], "mode": "online"})
+    assert _refusal(switched) == (409, "adjourned")
+    assert room.desk.get(f"/meetings/{room.meeting_id}/quorum").get_json()["present"] == 9
+    # nor are apologies sent from the phone once it is over (the desk still records them)
+    assert room.desk.get(f"/meetings/{room.meeting_id}").get_json()["opened_at"] is None  # no item was taken up
+    assert _refusal(room.delegate("Kampala").post(f"/meetings/{room.meeting_id}/apologies", json={})) == (
+        409, "adjourned")
+    leaving = room.desk.post(f"/meetings/{room.meeting_id}/attendance",
+                             json={"user_id": room.delegates["Almaty"]["user_id"], "present": False})
+    assert leaving.status_code == 200 and leaving.get_json()["present"] is False
+    item = room.open_items[HOST]
+    assert _refusal(room.desk.post(f"/items/{item}/motions", json={"kind": "general", "title": "Late"})) == (
+        409, "adjourned")
+    corrected = room.desk.patch(f"/motions/{moved['id']}", json={"title": "To receive the annual report"})
+    assert corrected.status_code == 200 and corrected.get_json()["title"] == "To receive the annual report"
+
+
+MEMBERSHIP = ("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since "
+              "EXCOM Meeting 2023")
+
+
+def test_a_membership_ballot_says_what_adoption_does_to_the_registry(room):
+    """Voters see what they vote on: a title can be vague ("Membership matters"), the ballot
+    names the member and the change adoption makes, as the phones, the projector and the
+    console show it (excom.js renderMotionDetail)."""
+    room.check_in(*CITIES)
+    hebron = room.members["Hebron"]
+    motion = room.motion(MEMBERSHIP, kind="membership", title="Membership matters", member_id=hebron,
+                         action="suspend", majority="two_thirds")
+    poll = room.open_poll(motion["id"]).get_json()
+    change = {"member_id": hebron, "member": "Hebron", "action": "suspend", "status": "suspended"}
+    assert poll["motion"]["member_change"] == change
+    assert room.delegate("Almaty").get(f"/polls/{poll['id']}").get_json()["motion"]["member_change"] == change
+    general = room.motion(REPORT, kind="general", title="To receive the report")
+    room.close(poll["id"])
+    assert "member_change" not in room.open_poll(general["id"]).get_json()["motion"]

@@ -6,6 +6,8 @@
   var X = window.Excom, t = X.t, $ = X.$, el = X.el, show = X.show;
   var meetingId = X.data.meeting_id;
   var poll = null, lastClosed = null, motionList = null, busy = false, turnout = null, turnoutAsked = 0;
+  // without a quorum no poll opens (409 no_quorum): the buttons say so before the API has to
+  var quorate = !X.data.quorum || !!X.data.quorum.quorate;
 
   function adjourned() { return !!X.data.adjourned; }
 
@@ -27,6 +29,12 @@
     badge.textContent = q.quorate ? t("quorate") : t("not_quorate");
     badge.className = "badge " + (q.quorate ? "ok" : "warn");
     $("quorum-numbers").textContent = t("quorum_numbers", {present: q.present, total: q.voting_members, required: q.required});
+    if (quorate !== !!q.quorate) {
+      quorate = !!q.quorate;
+      show($("close-void"), !quorate);
+      setNextRound();
+      if (motionList !== null) renderMotions();
+    }
   }
 
   function setPresence(change) {
@@ -87,7 +95,7 @@
     mine.forEach(function (motion) {
       var status = motion.status || "pending";
       var next = needsNextRound(motion);
-      var canOpen = !poll && status === "pending" && !adjourned();
+      var canOpen = !poll && status === "pending" && !adjourned() && quorate;
       var button = null, voting = !!(poll && poll.motion_id === motion.id);
       if (status === "pending" && !voting && !adjourned()) {  // a decided motion has nothing left to open
         button = el("button", {type: "button", className: "button primary", "data-open-poll": String(motion.id),
@@ -102,6 +110,9 @@
       ]));
     });
     box.appendChild(list);
+    if (!quorate && !adjourned() && mine.some(function (m) { return (m.status || "pending") === "pending"; })) {
+      box.appendChild(el("p", {className: "muted", id: "no-quorum-hint", text: t("no_quorum_to_vote")}));
+    }
   }
 
   function loadMotions() {
@@ -148,9 +159,10 @@
     // a run-off goes on with the next ballot; a tie nobody broke is held again with the same one;
     // the button is usable again each time it is offered (it is disabled while a round opens)
     show($("next-round"), !!(result && (result.status === "runoff" || result.status === "tied")) && !adjourned());
-    $("next-round").disabled = false;
+    setNextRound();
     if (poll) askTurnout();
     setAgendaButtons();
+    setAdjournButton();
     renderMotions();
   }
 
@@ -264,6 +276,7 @@
       var waiting = waitingText(answer);
       $("close-waiting").textContent = waiting;
       show($("close-waiting"), !!waiting);
+      show($("close-void"), !quorate);  // a close without quorum decides nothing
       show($("close-confirm"), true);
       $("close-yes").focus();
     });
@@ -293,9 +306,25 @@
     if (lastClosed) openPoll(lastClosed.motion_id, $("next-round"));
   });
 
+  /* Offered again each time it is shown; not without a quorum (a round is a poll like any other). */
+  function setNextRound() {
+    $("next-round").disabled = !quorate;
+    if (quorate) $("next-round").removeAttribute("title");
+    else $("next-round").setAttribute("title", t("no_quorum_to_vote"));
+  }
+
+  /* Adjournment cannot interrupt a vote (409 poll_open): while a poll is open the button waits,
+     and says why. */
+  function setAdjournButton() {
+    var voting = !!poll && !adjourned();
+    $("adjourn").disabled = adjourned() || voting;
+    show($("adjourn-hint"), voting);
+    if (voting) show($("adjourn-confirm"), false);
+  }
+
   function setAdjourned() {
     X.data.adjourned = true;
-    $("adjourn").disabled = true;
+    setAdjournButton();
     show($("next-round"), false);
     show($("casting"), false);
     setAgendaButtons();

@@ -38,8 +38,20 @@
     row.querySelectorAll("[data-checkin]").forEach(function (button) {
       var what = button.getAttribute("data-checkin");
       if (what === "out") button.disabled = !change.present;
-      else button.setAttribute("aria-pressed", change.present && change.mode === what ? "true" : "false");
+      else {
+        button.setAttribute("aria-pressed", change.present && change.mode === what ? "true" : "false");
+        button.disabled = !!X.data.adjourned;
+      }
     });
+  }
+
+  /* After adjournment nobody checks in (409 adjourned); checking out stays possible. */
+  function setAdjourned() {
+    X.data.adjourned = true;
+    document.querySelectorAll('#checkin-list [data-checkin]:not([data-checkin="out"])').forEach(function (button) {
+      button.disabled = true;
+    });
+    show($("motion-form"), false);  // no motion is moved after adjournment (409 adjourned)
   }
 
   function normalise(text) {
@@ -98,7 +110,7 @@
         var body = what === "out" ? {user_id: userId, present: false} : {user_id: userId, mode: what, present: true};
         button.disabled = true;
         X.api("POST", "/meetings/" + meetingId + "/attendance", body).then(function (answer) {
-          button.disabled = false;  // setPresence below decides for the check-out button
+          button.disabled = what !== "out" && !!X.data.adjourned;  // setPresence below decides for the check-out button
           if (!answer.ok) {
             $("desk-error").textContent = t("error", {reason: X.errorText(answer)});
             show($("desk-error"), true);
@@ -127,6 +139,7 @@
     },
     "quorum.changed": setQuorum,
     "attendance.changed": setPresence,
+    "meeting.adjourned": setAdjourned,
     // the memorandum's versions and each copy's state (memorandum.js)
     "memorandum.built": function () { if (X.onMemorandum) X.onMemorandum(); },
     "memorandum.mail": function () { if (X.onMemorandum) X.onMemorandum(); }
@@ -170,7 +183,7 @@
     notesItemId = itemId;
     notesDirty = false;
     show($("notes-form"), !!itemId);
-    show($("motion-form"), !!itemId);
+    show($("motion-form"), !!itemId && !X.data.adjourned);
     $("notes").value = "";
     $("notes-meta").textContent = "";
     loadItemMotions();

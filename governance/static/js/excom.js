@@ -406,6 +406,10 @@
     var motion = poll.motion || {};
     if (motion.text && motion.text !== motion.title) container.appendChild(el("p", {className: "motion-text", text: motion.text}));
     if (motion.approves) container.appendChild(el("p", {className: "motion-approves", text: approvesText(motion.approves)}));
+    if (motion.member_change) {
+      container.appendChild(el("p", {className: "motion-member-change",
+                                     text: t("member_change_" + motion.member_change.action, {member: motion.member_change.member})}));
+    }
     if (motion.kind === "statutes_amendment") {
       var amendment = el("div", {className: "amendment"}, [
         el("h3", {text: t("current_text")}), el("blockquote", {className: "amendment-current", text: motion.current_text || ""}),
