@@ -416,7 +416,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
 
 def _motion_note(motion: Motion) -> str | None:
     if motion.kind == "membership" and motion.member is not None and motion.member.name not in motion.title:
-        note = ACTION_NOTES.get(motion.action)
+        note = ACTION_NOTES.get(motion.action or "")
         return N_(note.msgid, member=motion.member.name) if note else f"{motion.action or ''} – {motion.member.name}."
     if motion.kind == "minutes_approval":
         subject = memorandum_put_to_vote(motion)

@@ -278,7 +278,8 @@ def render_template(template: bytes, record: Memorandum, edition: str) -> bytes:
     except SecurityError as error:
         raise TemplateRefused(f"The template does something a memorandum template may not: {error}") from None
     except TemplateError as error:
-        where = f" (line {error.lineno} of its XML)" if getattr(error, "lineno", None) else ""
+        line = getattr(error, "lineno", None)
+        where = f" (line {line} of its XML)" if line else ""
         raise TemplateRefused(f"The template does not render{where}: {error.message or error}") from None
     except (RecursionError, MemoryError):
         raise TemplateRefused("The template does not render: it nests too deeply.") from None
@@ -357,5 +358,6 @@ def check_template(data: bytes) -> None:
 def preview(data: bytes | None, record: Memorandum, edition: str, language: str) -> bytes:
     """The memorandum of `record` as it would be built now, through `data` (or the built-in layout)."""
     from minutes.builder import build_memorandum
-    return build_memorandum(record, edition=edition, language=language, template=data)
+    return build_memorandum(record, edition="public" if edition == "public" else "full", language=language,
+                            template=data)
 

@@ -19,11 +19,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
@@ -106,7 +104,7 @@ def say(value) -> str:
 
 # --- dates and numbers ------------------------------------------------------------------
 
-def date(moment: datetime, tz: ZoneInfo) -> str:
+def date(moment: datetime, tz: tzinfo) -> str:
     """ "20 September 2024" / "20 сентября 2024 г." in the meeting's time zone."""
     local = moment.astimezone(tz).date()
     if current() == DEFAULT:
@@ -117,7 +115,3 @@ def date(moment: datetime, tz: ZoneInfo) -> str:
 def number(value: float, decimals: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=current())
-
-
-def language_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(code).capitalize()
