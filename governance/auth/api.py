@@ -3,12 +3,28 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from governance import policy
+from governance.addresses import public_url
 from governance.auth import operations
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User
-from governance.auth.schemas import (AccessLinkOut, FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut,
-                                     PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, PasswordResetOut,
-                                     SignedOutOut, TokenIn, TokenOut, UserIn, UserOut, UserPatch)
+from governance.auth.schemas import (
+    AccessLinkOut,
+    FirstRunIn,
+    FirstRunState,
+    LoginIn,
+    LoginOut,
+    MeOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    PasswordResetOut,
+    SignedOutOut,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from governance.errors import ErrorBody, not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat
@@ -105,8 +121,7 @@ RESET_ANSWER = "If an account has this address, a message with a link to choose 
 def reset_link(code: str) -> str:
     """The reset page's absolute address: EXCOM_PUBLIC_URL when set (so that a forged Host
     header cannot send the code elsewhere), else the address this request came to."""
-    base = (current_app.config.get("EXCOM_PUBLIC_URL") or request.host_url).rstrip("/")
-    return f"{base}/password/reset/{code}"
+    return public_url(f"/password/reset/{code}")
 
 
 @blp.route("/auth/password-reset/confirm", methods=["POST"])
