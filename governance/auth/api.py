@@ -1,10 +1,10 @@
 """/api/v1: sign in, who am I, users and their tokens."""
-from flask import current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from governance import policy
 from governance.addresses import public_url
-from governance.auth import operations
+from governance.auth import operations, throttle
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User
 from governance.auth.schemas import (
@@ -68,7 +68,7 @@ def first_run_state():
 
 
 @blp.route("/first-run", methods=["POST"])
-@limiter.limit(_login_limit, key_func=lambda: f"first-run:{request.remote_addr}",
+@limiter.limit(_login_limit, key_func=lambda: f"first-run:{throttle.client_address()}",
                deduct_when=lambda response: response.status_code == 401)
 @blp.arguments(FirstRunIn)
 @blp.response(201, LoginOut)
