@@ -33,7 +33,7 @@ def test_a_reset_link_is_on_the_public_address_whatever_the_host_header(app, cli
     app.config["EXCOM_PUBLIC_URL"] = PUBLIC
     with app.app_context():
         make.user("Ann", email="ann@example.org")
-    answer = client.post("/api/v1/auth/password-reset", json={"email": "ann@example.org"},
+    answer = client.post("/api/v1/auth/password-reset", json={"email": "ann@example.org"}, buffered=True,
                          headers={"Host": "attacker.example"})
     assert answer.status_code == 202
     [body] = _bodies(app)
