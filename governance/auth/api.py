@@ -7,24 +7,9 @@ from governance.addresses import public_url
 from governance.auth import operations, throttle
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User
-from governance.auth.schemas import (
-    AccessLinkOut,
-    FirstRunIn,
-    FirstRunState,
-    LoginIn,
-    LoginOut,
-    MeOut,
-    PasswordChangeIn,
-    PasswordResetConfirmIn,
-    PasswordResetIn,
-    PasswordResetOut,
-    SignedOutOut,
-    TokenIn,
-    TokenOut,
-    UserIn,
-    UserOut,
-    UserPatch,
-)
+from governance.auth.schemas import (AccessLinkOut, FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut,
+                                     PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, PasswordResetOut,
+                                     SignedOutOut, TokenIn, TokenOut, UserIn, UserOut, UserPatch)
 from governance.errors import ErrorBody, not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat
