@@ -80,6 +80,13 @@ def self_check_in(user_id: int, meeting_id: int) -> None:
                   DEFAULT_SELF_CHECKIN_LIMIT, "You changed your check-in too often just now; wait a minute.")
 
 
+def self_apologies(user_id: int, meeting_id: int) -> None:
+    """A person sending and taking back their apologies: each is an audit row, so the same
+    limit as one's own check-in (its own bucket)."""
+    count_request("self-apologies", f"{meeting_id}:{user_id}", "EXCOM_SELF_CHECKIN_RATE_LIMIT",
+                  DEFAULT_SELF_CHECKIN_LIMIT, "You changed your apologies too often just now; wait a minute.")
+
+
 def client_address() -> str:
     """The client as the limits count it (`client_key` of the request's address)."""
     return client_key(request.remote_addr)
