@@ -56,7 +56,7 @@ def first_run():
         try:
             args = FirstRunIn().load(body)
         except ValidationError as invalid:
-            problems.update(_problems(invalid.messages))
+            problems.update(_problems(invalid.normalized_messages()))
         if problems:
             status = 422
         else:

@@ -16,8 +16,7 @@ from governance.extensions import db
 from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
 from governance.pages.calendar import QUORUM_LABELS
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import (GROUP_LABELS, _render, _signed_in_or_login, _sort_key,
-                                      _visible_meeting)
+from governance.pages.meeting import GROUP_LABELS, _render, _signed_in_or_login, _sort_key, _visible_meeting
 from governance.pages.organisation import time_zones
 from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
@@ -91,7 +90,8 @@ SETUP_MESSAGES = {
     "moved_by": _l("Moved by"), "seconded_by": _l("Seconded by"), "nobody": _l("Nobody recorded"),
     "withdraw": _l("Withdraw"), "withdraw_question": _l("Withdraw “%(title)s”? It can no longer be put to the vote."),
     "withdraw_yes": _l("Yes, withdraw it"), "withdrawn": _l("Withdrawn: %(title)s."),
-    "open_kind": _l("Open session (observers follow it)"), "closed_kind": _l("Closed session (EXCOM members and secretariat only)"),
+    "open_kind": _l("Open session (observers follow it)"),
+    "closed_kind": _l("Closed session (EXCOM members and secretariat only)"),
     "rehearsal_question": _l("Delete every poll of this meeting, with its ballots?"),
     "rehearsal_yes": _l("Yes, clear them"),
     "rehearsal_cleared": _l("Cleared: %(polls)s polls, %(ballots)s ballots; %(motions)s motions are pending again."),
