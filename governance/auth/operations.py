@@ -237,7 +237,7 @@ def after_the_answer(work) -> None:
     """Run `work` in its own transaction once the server is done sending this request's answer
     (WSGI's close), so that its duration never shows in the answer's time. A failure is logged."""
     from flask import after_this_request
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
 
     def run() -> None:
         with app.app_context():

@@ -110,6 +110,7 @@ def test_the_reset_mail_is_in_the_readers_language(app, client, ann):
 
 
 def test_asking_for_resets_over_and_over_is_limited(app, client, ann):
-    answers = [client.post("/api/v1/auth/password-reset", json={"email": ann}, buffered=True).status_code for _ in range(4)]
+    answers = [client.post("/api/v1/auth/password-reset", json={"email": ann}, buffered=True).status_code
+               for _ in range(4)]
     assert answers == [202, 202, 202, 429]
     assert len(_mail(app)) == 3
