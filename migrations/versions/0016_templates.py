@@ -1,6 +1,6 @@
 """The memorandum in Russian as well as English, the recipient's language, the secretariat's template.
 
-Revision ID: 0015_templates
+Revision ID: 0016_templates
 Revises: 0015_publication
 Create Date: 2026-11-30
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0015_templates'
+revision = '0016_templates'
 down_revision = '0015_publication'
 branch_labels = None
 depends_on = None
