@@ -433,3 +433,7 @@ def mail_send(batch):
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":  # `python -m governance.cli ...` runs the same command as `excom ...`
+    main()

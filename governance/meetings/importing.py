@@ -16,6 +16,18 @@ from governance.names import name_key
 from governance.registry.importing import refusal
 from governance.registry.models import Member
 
+# The group as the set-up page names it, in English and Russian, besides the stored code: a
+# newcomer copies the label they see ("Media", "СМИ"), not `observer_media`.
+GROUP_WORDS = (
+    ("EXCOM member", "excom_member"), ("Член Исполкома", "excom_member"),
+    ("Observer city", "observer_city"), ("Город-наблюдатель", "observer_city"),
+    ("Observer institution", "observer_institution"), ("Организация-наблюдатель", "observer_institution"),
+    ("Media", "observer_media"), ("Press", "observer_media"), ("СМИ", "observer_media"),
+    ("Пресса", "observer_media"),
+    ("Corporate observer", "observer_corporate"), ("Наблюдатель (компания)", "observer_corporate"),
+    ("Secretariat", "secretariat"), ("Секретариат", "secretariat"),
+    ("Guest", "guest"), ("Гость", "guest"),
+)
 COLUMNS = (
     importing.Column("email", ("e-mail", "email address", "почта", "электронная почта"), required=True,
                      max_length=254, kind="email"),
@@ -23,7 +35,7 @@ COLUMNS = (
     importing.Column("member", ("delegate of", "city", "член", "город"), max_length=200),
     importing.Column("affiliation", ("organisation", "organization", "организация"), max_length=200),
     importing.Column("title", ("position", "должность"), max_length=300),
-    importing.Column("group", ("takes part as", "группа"), choices=GROUPS),
+    importing.Column("group", ("takes part as", "группа"), choices=GROUPS, aliases=GROUP_WORDS),
     importing.Column("chair", ("председатель",), kind="flag"),
     importing.Column("excused", ("apologies", "извинился"), kind="flag"),
 )

@@ -184,3 +184,17 @@ def test_an_imported_cell_with_a_control_character_is_refused_naming_it(room, ch
     nul = send(room.desk, "/members/import", b"Name\nCa\x00li\n", "members.csv")
     assert nul.status_code == 422 and nul.get_json()["error"]["code"] == "unreadable_file"
     assert room.desk.get("/members").get_json() == members_before
+
+
+def test_a_list_of_participants_may_name_the_group_as_the_page_does(room):
+    """A newcomer writes the group as the set-up page shows it ("Media", "Guest", "СМИ"), not
+    the stored code; the preview reads it as that group."""
+    rows = [["email", "name", "affiliation", "group"],
+            ["press@yonhap.example.org", "Pat Press", "Yonhap", "Media"],
+            ["guest@example.org", "Gus Guest", "", "guest"],
+            ["tass@example.org", "Таня Пресс", "ТАСС", "СМИ"]]
+    answer = send(room.desk, f"/meetings/{room.meeting_id}/participants/import/preview", xlsx(rows), "people.xlsx")
+    assert answer.status_code == 200, answer.get_json()
+    report = answer.get_json()
+    assert report["valid"], report
+    assert [r["values"]["group"] for r in report["rows"]] == ["observer_media", "guest", "observer_media"]
