@@ -62,7 +62,7 @@ from minutes.record import (
     UnwritableText,
     unwritable_text,
 )
-from minutes.wording import N_, _, say
+from minutes.wording import N_, Phrase, _, say
 
 log = logging.getLogger(__name__)
 
@@ -674,7 +674,7 @@ def _add_footer(doc: DocxDocument, record: Memorandum, edition: Edition) -> None
 
 
 def _add_title_block(doc: DocxDocument, record: Memorandum, tz: ZoneInfo, edition: Edition) -> None:
-    _paragraph(doc, record.meeting_kind.upper(), bold=True, size=9, color=GREY)
+    _paragraph(doc, say(record.meeting_kind).upper(), bold=True, size=9, color=GREY)
     doc.add_paragraph(record.meeting_title, style="Title")
     subtitle = _("Memorandum of the meeting")
     if edition == "public":
@@ -713,13 +713,23 @@ def _title_facts(record: Memorandum, tz: ZoneInfo, edition: Edition) -> list[tup
 
 def _add_opening_sentence(doc: DocxDocument, record: Memorandum, tz: ZoneInfo) -> None:
     """The classic first paragraph of minutes: who, when, where, who presided."""
-    kind = record.meeting_kind
+    if isinstance(record.meeting_kind, Phrase) and record.meeting_kind.msgid == "Executive Committee meeting":
+        # its own sentence: Russian names the kind of meeting as the subject, not in brackets
+        text = _("The Executive Committee meeting of the %(organisation)s was held on %(date)s at %(venue)s.",
+                 organisation=record.organisation_name, date=format_date(record.opened_at, tz), venue=record.venue)
+        _finish_opening_sentence(doc, record, tz, text)
+        return
+    kind = say(record.meeting_kind)
     words = kind.split()
     # "Regular meeting of ..." reads "the regular meeting"; "Executive Committee meeting" keeps its capitals
     if len(words) < 2 or words[1][:1].islower():
         kind = kind[:1].lower() + kind[1:]
     text = _("The %(kind)s of the %(organisation)s was held on %(date)s at %(venue)s.", kind=kind,
              organisation=record.organisation_name, date=format_date(record.opened_at, tz), venue=record.venue)
+    _finish_opening_sentence(doc, record, tz, text)
+
+
+def _finish_opening_sentence(doc: DocxDocument, record: Memorandum, tz: ZoneInfo, text: str) -> None:
     if record.chair:
         text += _(" The Chair, %(name)s, called the meeting to order at %(time)s", name=record.chair.name,
                   time=format_time(record.opened_at, tz))

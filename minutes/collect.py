@@ -32,6 +32,15 @@ from motions.publishing import is_published
 from voting.models import Participation, Poll
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
+# The kind every meeting made from the pages has (governance/meetings/models.py): a fixed text,
+# so the Russian edition says it in Russian; a kind typed through the API is the meeting's own words.
+DEFAULT_MEETING_KIND = "Executive Committee meeting"
+
+
+def _meeting_kind(kind: str | None) -> str:
+    if not kind:
+        return N_("Meeting")
+    return N_("Executive Committee meeting") if kind == DEFAULT_MEETING_KIND else kind
 
 # Fixed texts of the record are Phrases (minutes.wording): they read as this English and the
 # builder says them in the language of each build.
@@ -670,7 +679,7 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
 
     return rec.Memorandum(
         organisation_name=organisation.name, logo=_logo(), meeting_title=meeting.title,
-        meeting_kind=meeting.kind or N_("Meeting"), venue=meeting.venue, timezone=meeting.timezone,
+        meeting_kind=_meeting_kind(meeting.kind), venue=meeting.venue, timezone=meeting.timezone,
         opened_at=meeting.opened_at or meeting.starts_at, adjourned_at=meeting.adjourned_at,
         chair=person(chair), secretary=person(secretary_general), secretary_general=person(secretary_general),
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,

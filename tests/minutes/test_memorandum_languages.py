@@ -227,3 +227,18 @@ def test_a_changed_russian_edition_is_found_by_the_recount(app, played, runner):
     result = runner.invoke(main, ["audit", "recount"])
     assert result.exit_code == 1, result.output
     assert "its public edition in Russian is not the document whose SHA-256 the audit trail recorded" in result.output
+
+
+def test_the_russian_memorandum_names_the_default_kind_of_meeting_in_russian(app, api, small_meeting):
+    """A meeting made from the pages has the kind "Executive Committee meeting" (the pages offer no
+    field for it); the Russian edition said "EXECUTIVE COMMITTEE MEETING" and "Заседание (Executive
+    Committee meeting) организации …" (found walking the product as a newcomer)."""
+    staff = api.as_user(small_meeting["staff"], PASSWORD)
+    meeting = small_meeting["meeting"]
+    assert staff.post(f"/meetings/{meeting}/memorandum").status_code == 201
+    english = _plain(all_text(staff.get(f"/meetings/{meeting}/memorandum.docx").data))
+    russian = _plain(all_text(staff.get(f"/meetings/{meeting}/memorandum.docx?lang=ru").data))
+    assert "EXECUTIVE COMMITTEE MEETING" in english and "The Executive Committee meeting of the" in english
+    assert "Executive Committee" not in russian and "EXECUTIVE COMMITTEE" not in russian
+    assert "ЗАСЕДАНИЕ ИСПОЛНИТЕЛЬНОГО КОМИТЕТА" in russian
+    assert "Заседание Исполнительного комитета организации" in russian
