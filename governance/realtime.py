@@ -10,7 +10,6 @@ import logging
 import re
 import weakref
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app, has_app_context, request, session as socket_session
 from flask_login import current_user
@@ -22,13 +21,11 @@ from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.fields import id_or_none
 from governance.extensions import db, socketio
+from governance.signals import answers, join_state_asked
 from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
 
-# Other packages add what a (re)joining client must know, e.g. the open poll and whether
-# this user has voted in it: callables (meeting, user) -> dict merged into the join answer.
-state_providers: list[Callable] = []
 
 
 def rooms(meeting_id: int, audience: str) -> list[str]:
@@ -448,10 +445,18 @@ def _join(user, data):
     # whether this person is checked in: a delegate's phone offers "I am here" before the ballot
     state = {"meeting_id": meeting.id, "item": current_item_payload(meeting, user),
              "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
-    for provide in state_providers:
-        state.update(provide(meeting, user))
+    # what other packages add, e.g. voting: the open poll and whether this user has voted in it
+    for more in answers(join_state_asked, meeting, user=user):
+        state.update(more)
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)
     return {"ok": True, "state": state}
+
+
+def init_app(app) -> None:
+    """The hub's socket handlers (connect, disconnect, join) are declared when this module is
+    imported, on the Socket.IO extension: create_app calls this before socketio.init_app so
+    that every server gets them. What a joining phone also learns comes from receivers of
+    governance.signals.join_state_asked (voting.init_app)."""
 
 
 # --- rights changed: every process hears it through the message queue --------------------

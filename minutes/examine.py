@@ -17,7 +17,8 @@ def _subject(version: MemorandumVersion) -> str:
     return f"memorandum version {version.version} of meeting {version.meeting_id}"
 
 
-def examine_versions(trail: Trail) -> list[Finding]:
+def examine_versions(sender=None, *, trail: Trail) -> list[Finding]:
+    """motions.signals.state_examined: each version against the trail."""
     findings = []
     for version in db.session.scalars(select(MemorandumVersion).order_by(MemorandumVersion.id)):
         built = trail.about("MemorandumVersion", version.id, "memorandum.built")
@@ -45,7 +46,8 @@ def examine_versions(trail: Trail) -> list[Finding]:
     return findings
 
 
-def examine_approval(motion, trail: Trail) -> list[str]:
+def examine_approval(kind: str, *, motion, trail: Trail) -> list[str]:
+    """motions.signals.effect_examined for `minutes_approval` motions."""
     """An adopted minutes_approval motion: the trail records the approval it made (or that there
     was no version to approve), and that version is approved by it."""
     if not motion.memorandum_meeting_id:
@@ -79,10 +81,6 @@ def _approved_before(motion, trail: Trail) -> bool:
                for e in trail.of_action("memorandum.approved"))
 
 
-def register() -> None:
-    from motions import effects
-    if examine_approval not in effects.effect_checks["minutes_approval"]:
-        effects.effect_checks["minutes_approval"].append(examine_approval)
-    if examine_versions not in effects.state_checks:
-        effects.state_checks.append(examine_versions)
-    effects.trail_actions.update(ACTIONS)
+def actions_read(sender=None) -> tuple[str, ...]:
+    """motions.signals.trail_actions_asked: the events these checks read."""
+    return ACTIONS

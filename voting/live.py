@@ -73,15 +73,13 @@ def _mark_dirty(poll_id: int) -> None:
     ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})
 
 
-def _join_state(meeting, user) -> dict:
+def join_state(meeting, *, user) -> dict:
+    """governance.signals.join_state_asked: the open poll this user may see, and whether they voted."""
     poll = open_poll_in(meeting.id)
     if poll is None or not policy.can_see_item(user, poll.motion.item):
         return {"poll": None, "voted": False}
     view = poll_view(poll, user)
     return {"poll": view, "voted": view["voted"]}
-
-
-realtime.state_providers.append(_join_state)
 
 
 @socketio.on("vote")

@@ -66,7 +66,7 @@ def recount_poll(poll: Poll) -> list[str]:
 
 def recount_all() -> RecountReport:
     read_snapshot()
-    trail = Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions)))
+    trail = Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions())))
     findings: list[Finding] = []
     polls_of: dict[int, list[crosscheck.PollFacts]] = defaultdict(list)
     closed = db.session.scalars(select(Poll).where(Poll.status == "closed").order_by(Poll.motion_id, Poll.round,

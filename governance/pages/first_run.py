@@ -15,7 +15,7 @@ from governance.errors import ApiError
 from governance.extensions import csrf, limiter
 from governance.pages.organisation import time_zones
 from governance.registry.models import Organisation
-from governance.views import bp
+from governance.pages.blueprint import bp
 
 def _body(form) -> dict:
     return {"key": form.get("key", "").strip(),

@@ -19,14 +19,14 @@ from governance.extensions import csrf
 from governance.invitations import operations
 from governance.invitations.api import link_for
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import (
+from governance.pages.common import (
     GROUP_LABELS,
-    _signed_in_or_login,
-    _sort_key,
-    _visible_meeting,
+    signed_in_or_login as _signed_in_or_login,
+    sort_key as _sort_key,
+    visible_meeting as _visible_meeting,
 )
 from governance.registry.models import Organisation
-from governance.views import bp
+from governance.pages.blueprint import bp
 
 INVITATION_MESSAGES = {
     "invite_question": _l("Send a personal link by e-mail to %(n)s people?"),

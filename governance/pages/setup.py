@@ -16,12 +16,12 @@ from governance.extensions import db
 from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
 from governance.pages.calendar import QUORUM_LABELS
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import (GROUP_LABELS, _render, _signed_in_or_login, _sort_key,
-                                      _visible_meeting)
+from governance.pages.common import (GROUP_LABELS, render as _render, signed_in_or_login as _signed_in_or_login,
+                                     sort_key as _sort_key, visible_meeting as _visible_meeting)
 from governance.pages.organisation import time_zones
 from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
-from governance.views import bp
+from governance.pages.blueprint import bp
 
 ITEM_KIND_LABELS = {
     "procedural": _l("Procedural"), "report": _l("Report"), "motion": _l("Motion"),
