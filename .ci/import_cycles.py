@@ -1,6 +1,6 @@
 """Import cycles among the app's modules, read with `ast` (nothing is imported).
 
-    python .ci/import_cycles.py [--top-level]
+    python .ci/import_cycles.py [--top-level] [--root DIR]
 
 Every `import`/`from ... import` counts, also those inside functions (a lazy import hides a
 cycle, it does not remove it); `--top-level` counts only the module-level ones (the cycles
@@ -12,7 +12,7 @@ import ast
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv else Path(__file__).parent.parent).resolve()
 PACKAGES = ("governance", "motions", "voting", "minutes")
 SKIP = ("governance/bench", "governance/demo")
 
@@ -51,15 +51,15 @@ def imports(name: str, path: Path, known: dict, top_level: bool) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
-            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # `from a.b import c`: the module a.b.c when c is one, else a.b
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
         else:
             continue
         for target in targets:
             resolved = _resolve(target, known)
             if resolved and resolved != name and not (path.name == "__init__.py" and resolved.startswith(name + ".")):
                 found.add(resolved)
-    # `from a.b import c` names a.b (and c when it is a module): keep the deepest only
-    return {m for m in found if not any(o != m and o.startswith(m + ".") and m in PACKAGES for o in found)}
+    return found
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -14,9 +14,11 @@ def init_app(app) -> None:
     """The motions API, and what depends on a thing of a meeting as motions know it."""
     from governance.extensions import api
     from governance.meetings.signals import what_depends_on
-    from motions import models, operations  # noqa: F401  (models: tables)
+    from governance.publication.signals import decided_since_asked
+    from motions import models, operations, publishing  # noqa: F401  (models: tables)
     from motions.api import blp
     api.register_blueprint(blp)
     what_depends_on["item"].connect(operations.motions_of, weak=False)
     what_depends_on["participant"].connect(operations.moved_or_seconded, weak=False)
     what_depends_on["meeting"].connect(operations.approvals_of, weak=False)
+    decided_since_asked.connect(publishing.decided_since, weak=False)

@@ -2,7 +2,7 @@
 
 The vote path is kept to what a vote needs: the poll (by primary key), the voter's right to
 vote (two indexed look-ups), and two inserts whose primary keys enforce one vote per member.
-No recount, no broadcast per vote: progress is coalesced (voting.live).
+No recount, no broadcast per vote: progress is coalesced (voting.progress).
 """
 import json
 
@@ -24,6 +24,7 @@ from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
 from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
                             standing_of_voters)
+from voting.progress import progress_changed
 
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
@@ -178,7 +179,6 @@ def _insert_votes(poll: Poll, accepted: list[tuple[int, dict, dict]], answers: l
         # a batch it need not be, so the n-th participation and the n-th ballot are not a pair
         secrecy.shuffle_in_place(ballots)
     db.session.execute(insert(Ballot), ballots)
-    from voting.live import progress_changed  # the live module sits on top of this one
     progress_changed(poll)
 
 
