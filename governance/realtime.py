@@ -8,6 +8,7 @@ An operation calls `announce(...)`; the event goes out after the commit
 """
 import logging
 import re
+import threading
 import weakref
 from dataclasses import dataclass
 
@@ -147,19 +148,43 @@ class Connection:
 
 
 class OnePerApp:
-    """A process-wide helper with a background task, one per app, kept in `app.extensions[KEY]`
-    and created on first use. It holds its app weakly, so its task ends with the app (tests
-    make many apps in one process)."""
+    """A process-wide helper with background task(s), one per app, kept in
+    `app.extensions[KEY]`: a service (governance.services), started by `excom serve` or on
+    first use, stopped by `stop()` (serve, the tests). Its tasks ask `self._app()` at each turn
+    and end when it answers None: once stopped, or once the app is gone (it is held weakly, a
+    net for an app nobody stopped)."""
 
     KEY: str
 
     def __init__(self, app):
-        self._app = weakref.ref(app)
+        self._app_ref = weakref.ref(app)
+        self.stopped = False
+        # held by a task for one turn of work on the app; stop() waits for it, so that no turn
+        # is still reading the database when stop() returns (a test's database is then dropped)
+        self.turn = threading.Lock()
+        self.running: list = []  # the started tasks (threads in tests, greenlets under serve)
+
+    def _app(self):
+        """The app, or None once stopped or gone: then the task ends at its next turn."""
+        return None if self.stopped else self._app_ref()
+
+    def tasks(self) -> list:
+        """The loops to run in the background (each returns when `_app()` is None)."""
+        return []
+
+    def start(self) -> None:
+        self.running = [socketio.start_background_task(task) for task in self.tasks()]
+
+    def stop(self) -> None:
+        with self.turn:
+            self.stopped = True
 
     @classmethod
     def of(cls, app):
         if cls.KEY not in app.extensions:
+            from governance import services
             app.extensions[cls.KEY] = cls(app)
+            services.run(app, app.extensions[cls.KEY])
         return app.extensions[cls.KEY]
 
 
@@ -171,9 +196,10 @@ class ConnectionWatch(OnePerApp):
     def __init__(self, app):
         super().__init__(app)
         self.connections: dict[str, Connection] = {}
-        socketio.start_background_task(self._sweep_forever)
-        if app.config.get("EXCOM_REDIS_URL"):
-            socketio.start_background_task(RightsChannel(app, self).listen_forever)
+        self.rights_channel = RightsChannel(app, self) if app.config.get("EXCOM_REDIS_URL") else None
+
+    def tasks(self) -> list:
+        return [self._sweep_forever] + ([self.rights_channel.listen_forever] if self.rights_channel else [])
 
     def recheck(self, user_ids: set[int], token_hashes: set[str]) -> None:
         """Another process changed these people's rights (or revoked these tokens): cut what
@@ -306,7 +332,8 @@ class ConnectionWatch(OnePerApp):
             if not self.connections:
                 continue
             try:
-                self._sweep_once()
+                with self.turn:
+                    self._sweep_once()
             except Exception:  # keep sweeping; the per-event check still refuses a revoked token
                 log.exception("could not sweep open connections")
 
@@ -469,8 +496,11 @@ class RightsChannel:
     (see `_watch_after_commit`). The sweep stays as a net for a message lost in a Redis outage."""
 
     def __init__(self, app, watch: "ConnectionWatch"):
-        self._app, self.watch = weakref.ref(app), watch
+        self.watch = watch  # it listens while its watch runs (stopped with it)
         self.url, self.name = app.config["EXCOM_REDIS_URL"], self.channel(app)
+
+    def _app(self):
+        return self.watch._app()
 
     @staticmethod
     def channel(app) -> str:

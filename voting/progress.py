@@ -27,7 +27,15 @@ class ProgressCoalescer(realtime.OnePerApp):
         super().__init__(app)
         self.dirty: set[int] = set()
         self.lock = threading.Lock()
-        socketio.start_background_task(self._flush_forever)
+
+    def tasks(self) -> list:
+        return [self._flush_forever]
+
+    def stop(self) -> None:
+        """No count goes out any more: the app (and in tests its database) may be gone."""
+        super().stop()
+        with self.lock:
+            self.dirty.clear()
 
     def mark(self, poll_ids) -> None:
         with self.lock:
@@ -36,13 +44,18 @@ class ProgressCoalescer(realtime.OnePerApp):
     def _flush_forever(self) -> None:
         while True:
             socketio.sleep(PROGRESS_INTERVAL)
-            app = self._app()
-            if app is None:
-                return
-            with self.lock:
-                polls, self.dirty = self.dirty, set()
-            if not polls:
-                continue
+            with self.turn:  # stop() waits for a flush under way
+                if not self._flush_once():
+                    return
+
+    def _flush_once(self) -> bool:
+        """One tick: the counts of the polls marked since the last. False once stopped or gone."""
+        app = self._app()
+        if app is None:  # stopped (governance.services) or gone
+            return False
+        with self.lock:
+            polls, self.dirty = self.dirty, set()
+        if polls:
             try:
                 with app.app_context():
                     progress = []
@@ -62,7 +75,7 @@ class ProgressCoalescer(realtime.OnePerApp):
                     socketio.emit("poll.progress", data, to=rooms)
             except Exception:  # the next vote marks the poll again; never let the flusher die
                 log.exception("could not send poll progress")
-
+        return True
 
 def progress_changed(poll: Poll) -> None:
     """A vote was added to this poll; its count goes out after the commit, coalesced."""

@@ -1,0 +1,68 @@
+"""The background services of one app in one process, with one lifecycle: started explicitly
+by `excom serve` (governance.serve) and stopped by it and by the tests (tests/conftest.py).
+
+A service is anything with `start()` and `stop()`:
+
+- governance.realtime.ConnectionWatch: the sweep of open connections, and the rights
+  channel's listener (with EXCOM_REDIS_URL);
+- voting.ballot_box.BallotBox: the writer that records the phones' votes in batches;
+- voting.progress.ProgressCoalescer: the few `poll.progress` broadcasts a second;
+- governance.mail.sender.Sender: the outboxes' senders (memorandum and general mail, with
+  EXCOM_SMTP_URL).
+
+The realtime ones are also started on first use (a test app that never ran `excom serve`
+still records votes); each is kept once per app in `app.extensions`. `stop()` ends its
+task(s) at their next turn, drops what they had not done yet (a progress count) and makes
+them touch neither the app nor its database again; stopping twice does nothing.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+KEY = "excom_services"
+
+
+class Service(Protocol):
+    def start(self) -> None:
+        """Start its background task(s) (Socket.IO's: a greenlet under serve, a thread in tests)."""
+
+    def stop(self) -> None:
+        """End them: nothing more runs against the app or its database."""
+
+
+def run(app, service: Service) -> Service:
+    """Start `service` and keep it among the app's services (stop_all stops it)."""
+    app.extensions.setdefault(KEY, []).append(service)
+    service.start()
+    return service
+
+
+def running(app) -> list[Service]:
+    return list(app.extensions.get(KEY, ()))
+
+
+def stop_all(app) -> None:
+    """Stop every service of the app, the last started first."""
+    services = app.extensions.get(KEY, [])
+    while services:
+        services.pop().stop()
+
+
+def start_all(app) -> list[Service]:
+    """What `excom serve` runs: the realtime services at once (not on the first phone), and
+    the outboxes' senders when EXCOM_SMTP_URL is set. The composition root of services: it
+    names packages above governance, as create_app does."""
+    from governance.realtime import ConnectionWatch
+    from voting.ballot_box import BallotBox
+    from voting.progress import ProgressCoalescer
+
+    for kind in (ConnectionWatch, BallotBox, ProgressCoalescer):
+        kind.of(app)
+    if app.config.get("EXCOM_SMTP_URL"):
+        # the memorandum's e-mail and the general outbox (password resets, invitations): each
+        # its own task, woken after the commit that queued mail
+        from governance.mail import start_sender as start_mail_sender
+        from minutes.outbox import start_sender
+        start_sender(app)
+        start_mail_sender(app)
+    return running(app)
