@@ -15,6 +15,7 @@ from governance.pages.blueprint import bp
 from governance.pages.i18n import safe_next
 from governance.registry.models import Organisation
 
+
 @bp.route("/")
 def index():
     """The landing page: to someone signed in, the meetings they take part in (the secretariat:
@@ -23,13 +24,13 @@ def index():
     user = current_user if current_user.is_authenticated else None
     meetings = []
     if user is not None:
-        meetings = [meeting for meeting in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
-                    if policy.can_see_meeting(user, meeting)]
-    entries = [{"meeting": meeting,
-                "can_run": policy.can_run_meeting(user, meeting),
+        meetings = [seen for seen in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
+                    if policy.can_see_meeting(user, seen)]
+    entries = [{"meeting": seen,
+                "can_run": policy.can_run_meeting(user, seen),
                 "can_prepare": policy.can_prepare(user),
-                "can_vote": policy.is_voting_delegate(user, meeting)}
-               for meeting in meetings]
+                "can_vote": policy.is_voting_delegate(user, seen)}
+               for seen in meetings]
     if (len(entries) == 1 and not (entries[0]["can_run"] or entries[0]["can_prepare"])
             and entries[0]["meeting"].adjourned_at is None):
         # a delegate or an observer with one meeting: straight to it, one tap less on the phone

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+from typing import cast, overload
 
 from sqlalchemy import select
 
@@ -57,6 +58,10 @@ ACTION_WORDS = {"admit": "admission", "withdraw": "withdrawal", "suspend": "susp
 
 # --- people ----------------------------------------------------------------------------
 
+@overload
+def person(user: User) -> rec.Person: ...
+@overload
+def person(user: User | None) -> rec.Person | None: ...
 def person(user: User | None) -> rec.Person | None:
     if user is None:
         return None
@@ -98,7 +103,7 @@ def attendance_mode(stays: list[Attendance], start: datetime | None, end: dateti
     longest = max(time_in.values())
     if time_in[last_mode] == longest:
         return last_mode
-    return max(time_in, key=time_in.get)
+    return max(time_in, key=time_in.__getitem__)
 
 
 def collect_attendance(meeting: Meeting) -> rec.Attendance:
@@ -158,7 +163,8 @@ def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
         .where(Attendance.meeting_id == meeting.id, Participant.group == "excom_member",
                User.member_id.is_not(None)))
     present = {member_id for member_id, checked_in, checked_out in rows
-               if checked_in <= moment and (checked_out is None or checked_out > moment)}
+               if member_id is not None  # as the query asks
+               and checked_in <= moment and (checked_out is None or checked_out > moment)}
     rule = quorum_rules.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
     result = quorum_rules.compute(rule, queries.voting_member_ids(meeting), present)
     return rec.Quorum(result.voting_members, result.present, result.required, result.quorate)
@@ -290,8 +296,10 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
     return tuple(shown), abstentions
 
 
-def _outcome(status: str | None) -> str:
-    return status if status in ("adopted", "rejected", "elected", "runoff", "void", "tied") else "void"
+def _outcome(status: str | None) -> rec.PollOutcome:
+    if status in ("adopted", "rejected", "elected", "runoff", "void", "tied"):
+        return cast(rec.PollOutcome, status)
+    return "void"
 
 
 def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
@@ -322,7 +330,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
         result = poll.result or {}
         quorum = _quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open)
         eligible = int(result.get("eligible") or poll.eligible_count or 0)
-        votes = ()
+        votes: tuple[rec.NamedVote, ...] = ()
         if not poll.secret and result.get("votes"):
             voters = _cast_by(poll)
             votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
@@ -351,7 +359,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
 
 def _motion_note(motion: Motion) -> str | None:
     if motion.kind == "membership" and motion.member is not None and motion.member.name not in motion.title:
-        return f"{ACTION_WORDS.get(motion.action, motion.action or '').capitalize()} of {motion.member.name}."
+        return f"{ACTION_WORDS.get(motion.action or '', motion.action or '').capitalize()} of {motion.member.name}."
     if motion.kind == "minutes_approval":
         subject = memorandum_put_to_vote(motion)
         return f"Put to the vote: {subject}." if subject else None
@@ -380,7 +388,8 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
     if poll is None:
         return None
     result = poll.result
-    votes = ()
+    assert result is not None  # chosen above by its result's status
+    votes: tuple[rec.NamedVote, ...] = ()
     if not poll.secret and result.get("votes"):
         names = motion.subjects or []
         voters = _cast_by(poll)
@@ -390,8 +399,8 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
                 return "abstained"
             scores = choice.get("scores") or {}
             return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
-        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=sheet_text(v.get("choice")),
-                                    cast_by=voters.get(v.get("member_id"), ""))
+        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
+                                    choice=sheet_text(v.get("choice")), cast_by=voters.get(v.get("member_id"), ""))
                       for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
     scale = result.get("scale") or motion.scale or {}
     return rec.AssessmentRecord(
@@ -408,8 +417,8 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
 
 
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
-    status = motion.status if motion.status in ("adopted", "rejected", "elected", "withdrawn", "recorded") \
-        else "pending"
+    status: rec.MotionOutcome = cast(rec.MotionOutcome, motion.status) \
+        if motion.status in ("adopted", "rejected", "elected", "withdrawn", "recorded") else "pending"
     majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
                                                                                            motion.majority)
     if motion.kind == "assessment":  # a table of scores: no majority, no rounds of counts
@@ -542,7 +551,7 @@ def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMi
     return rec.PreviousMinutes(f"“{item.title}” was on the agenda; no decision was recorded.", closed=item.closed)
 
 
-def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
+def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by: str,
             generated_at: datetime | None = None) -> rec.Memorandum:
     """The memorandum record of `meeting`, as it stands in the database now."""
     organisation = Organisation.current()
@@ -575,12 +584,14 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
                            speakers=speakers.get(item.id, ()))
             for item in session.items)
         sessions.append(rec.SessionRecord(
-            title=session.title, kind=session.kind, starts_at=session.starts_at or meeting.starts_at,
+            title=session.title, kind=cast(rec.SessionKind, session.kind),
+            starts_at=session.starts_at or meeting.starts_at,
             ends_at=session.ends_at, venue=session.venue or meeting.venue, items=items))
 
     resolutions = tuple(
-        rec.Resolution(number=m.resolution_number, title=m.title, text=_resolution_text(m), closed=m.item.closed)
-        for m in sorted((m for m in motions if m.resolution_number), key=lambda m: _resolution_key(m.resolution_number)))
+        rec.Resolution(number=m.resolution_number or "", title=m.title, text=_resolution_text(m), closed=m.item.closed)
+        for m in sorted((m for m in motions if m.resolution_number),
+                        key=lambda m: _resolution_key(m.resolution_number or "")))
 
     next_host = None
     if meeting.next_host is not None:

@@ -23,7 +23,8 @@ def examine_versions(sender=None, *, trail: Trail) -> list[Finding]:
     for version in db.session.scalars(select(MemorandumVersion).order_by(MemorandumVersion.id)):
         built = trail.about("MemorandumVersion", version.id, "memorandum.built")
         approvals = trail.about("MemorandumVersion", version.id, "memorandum.approved")
-        recorded = (approvals or built or [None])[-1]
+        said = approvals or built
+        recorded = said[-1] if said else None
         problems = []
         if recorded is None:
             problems.append("the audit trail records no build of it")
@@ -82,5 +83,6 @@ def _approved_before(motion, trail: Trail) -> bool:
 
 
 def actions_read(sender=None) -> tuple[str, ...]:
-    """motions.signals.trail_actions_asked: the events these checks read."""
-    return ACTIONS
+    """motions.signals.trail_actions_asked: the events these checks (and examine_record's) read."""
+    from minutes import examine_record  # the rows the memorandum is built from
+    return ACTIONS + examine_record.ACTIONS

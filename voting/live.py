@@ -2,7 +2,8 @@
 (Progress counts, coalesced into a few broadcasts a second: voting.progress.)"""
 import logging
 
-from flask import current_app, session as socket_session
+from flask import current_app
+from flask import session as socket_session
 
 from governance import policy, realtime
 from governance.auth.loading import LINK_TOKEN_KEY
@@ -24,7 +25,7 @@ def join_state(meeting, *, user) -> dict:
 def _vote(data=None):
     """A phone votes. The vote goes into this process's ballot box, which records it with the
     others arriving at the same moment; the ack comes after the commit that holds it."""
-    from voting.ballot_box import BallotBox, Slip, NOT_RECORDED
+    from voting.ballot_box import NOT_RECORDED, BallotBox, Slip
 
     data = data if isinstance(data, dict) else {}
     try:
@@ -34,5 +35,5 @@ def _vote(data=None):
         log.exception("could not check the credentials of a vote")
         return NOT_RECORDED.body()
     link = socket_session.get(LINK_TOKEN_KEY) if token_hash is None else None
-    return BallotBox.of(current_app._get_current_object()).cast(
+    return BallotBox.of(current_app._get_current_object()).cast(  # type: ignore[attr-defined]  # a LocalProxy
         Slip(token_hash, user_id, data, link_token_id=link if isinstance(link, int) else None))

@@ -83,4 +83,4 @@ def progress_changed(poll: Poll) -> None:
 
 
 def _mark_dirty(poll_id: int) -> None:
-    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})
+    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})  # type: ignore[attr-defined]  # a LocalProxy

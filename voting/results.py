@@ -2,6 +2,7 @@
 into the shape API.md promises. No Flask, no database."""
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from voting import assessment
 from voting.majority import decide
@@ -66,10 +67,11 @@ def irv_result(*, candidates: list, choices: list[str], electorate: Electorate, 
     rankings = [json.loads(choice) for choice in choices if choice != "abstain"]
     abstain = len(choices) - len(rankings)
     outcome = instant_runoff(candidates, rankings, casting_votes=casting_votes or ())
-    rounds = [{"round": number, "counts": {str(c): n for c, n in r.counts.items()}, "counting": r.counting,
-               "exhausted": r.exhausted, "threshold": r.threshold, "eliminated": list(r.eliminated),
-               "continuing": list(r.continuing), "level": list(r.level), "casting_votes": list(r.casting_votes)}
-              for number, r in enumerate(outcome.rounds, start=1)]
+    rounds: list[dict[str, Any]] = [
+        {"round": number, "counts": {str(c): n for c, n in r.counts.items()}, "counting": r.counting,
+         "exhausted": r.exhausted, "threshold": r.threshold, "eliminated": list(r.eliminated),
+         "continuing": list(r.continuing), "level": list(r.level), "casting_votes": list(r.casting_votes)}
+        for number, r in enumerate(outcome.rounds, start=1)]
     last = rounds[-1]
     status = outcome.status if electorate.quorate else "void"
     return {

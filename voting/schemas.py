@@ -29,7 +29,8 @@ class ReceiptOut(Schema):
 RESULT_SHAPE = (
     "Once closed. One vocabulary on every screen and in the memorandum: `ballots` (every ballot), `cast` (votes "
     "cast: yes and no, or the votes for candidates), `abstain` (abstentions, never votes cast). Also `status` "
-    "(adopted/rejected/elected/runoff/tied/void; an assessment: recorded/void), `counts` {choice: n} (by instant runoff: the last round's), "
+    "(adopted/rejected/elected/runoff/tied/void; an assessment: recorded/void), `counts` {choice: n} "
+    "(by instant runoff: the last round's), "
     "`eligible`, `present`, `quorate`, `rule`, `threshold` (yes votes, or votes for a candidate, that decide; by "
     "instant runoff the last round's) and `threshold_text` (the rule as a delegate reads it: 'two-thirds of votes "
     "cast: yes at least twice no'); named polls `votes`; candidates `winner`, `level` (who the chair's casting vote "
@@ -37,7 +38,8 @@ RESULT_SHAPE = (
     "`next_round`; instant runoff `exhausted` and `rounds` [{round, counts, counting (that round's votes cast), "
     "exhausted, threshold, eliminated, continuing, level, casting_votes}]; a minutes approval `approves` (the "
     "memorandum and version put to the vote); an assessment `subjects` [{name, count, mean, median, distribution "
-    "{score: n}}] (mean and median null when nobody scored it; to two decimals), `scale` {min, max}; once decided `resolution_number`; `ballots_digest`.")
+    "{score: n}}] (mean and median null when nobody scored it; to two decimals), `scale` {min, max}; once decided "
+    "`resolution_number`; `ballots_digest`.")
 
 
 class PollOut(Schema):

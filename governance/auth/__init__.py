@@ -10,8 +10,10 @@
 
 def init_app(app) -> None:
     """The auth API and Flask-Login's loaders (who is asking, on every request)."""
-    from governance.auth import loading  # noqa: F401  (registers the Flask-Login loaders)
-    from governance.auth import models  # noqa: F401  (tables)
+    from governance.auth import (
+        loading,  # noqa: F401  (registers the Flask-Login loaders)
+        models,  # noqa: F401  (tables)
+    )
     from governance.auth.api import blp
     from governance.extensions import api
     api.register_blueprint(blp)

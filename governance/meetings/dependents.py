@@ -9,7 +9,8 @@ which answers 409 `in_use` naming what depends, so a person knows what to remove
 first.
 """
 from governance.errors import ApiError
-from governance.meetings.signals import KINDS, record_closed_asked, what_depends_on as _asked
+from governance.meetings.signals import KINDS, record_closed_asked
+from governance.meetings.signals import what_depends_on as _asked
 from governance.signals import answers
 
 __all__ = ["KINDS", "named", "record_closed", "refuse_if_depended_on", "what_depends_on"]

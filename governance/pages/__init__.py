@@ -14,7 +14,17 @@ chair's console, the secretariat's desk and the projector screen; `setup`, `cale
 def init_app(app) -> None:
     """Every page module adds its routes to the blueprint on import; then it is registered."""
     from governance import views  # noqa: F401
-    from governance.pages import (account, after_meeting, calendar, first_run, i18n,  # noqa: F401
-                                  invitations, meeting, organisation, registry, setup)
+    from governance.pages import (  # noqa: F401
+        account,
+        after_meeting,
+        calendar,
+        first_run,
+        i18n,
+        invitations,
+        meeting,
+        organisation,
+        registry,
+        setup,
+    )
     from governance.pages.blueprint import bp
     app.register_blueprint(bp)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from governance import policy
 from governance.extensions import db
-from governance.registry.models import Organisation
 from governance.pages.blueprint import bp
+from governance.registry.models import Organisation
 
 OUTCOMES = {
     "adopted": _l("adopted"), "rejected": _l("rejected"), "elected": _l("elected"), "withdrawn": _l("withdrawn"),

@@ -13,9 +13,10 @@ from governance.auth.loading import start_browser_session
 from governance.auth.schemas import FirstRunIn
 from governance.errors import ApiError
 from governance.extensions import csrf, limiter
+from governance.pages.blueprint import bp
 from governance.pages.organisation import time_zones
 from governance.registry.models import Organisation
-from governance.pages.blueprint import bp
+
 
 def _body(form) -> dict:
     return {"key": form.get("key", "").strip(),
@@ -54,7 +55,7 @@ def first_run():
         try:
             args = FirstRunIn().load(body)
         except ValidationError as invalid:
-            problems.update(_problems(invalid.messages))
+            problems.update(_problems(invalid.normalized_messages()))
         if problems:
             status = 422
         else:

@@ -14,13 +14,17 @@ from governance import policy
 from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import Meeting
+from governance.pages.blueprint import bp
+from governance.pages.common import GROUP_LABELS  # noqa: F401
+from governance.pages.common import current_item_id as _current_item_id
+from governance.pages.common import render as _render
+from governance.pages.common import roles as _roles
+from governance.pages.common import signed_in_or_login as _signed_in_or_login
+from governance.pages.common import sort_key as _sort_key
+from governance.pages.common import visible_meeting as _visible_meeting
 from governance.pages.distribution_words import DISTRIBUTION_MESSAGES
 from governance.pages.i18n import js_messages
 from governance.registry.models import Member
-from governance.pages.blueprint import bp
-from governance.pages.common import (GROUP_LABELS, agenda as _agenda, current_item_id as _current_item_id,  # noqa: F401
-                                     render as _render, roles as _roles, signed_in_or_login as _signed_in_or_login,
-                                     sort_key as _sort_key, visible_meeting as _visible_meeting)
 
 # The desk's own words (minutes work on any item, apologies), on top of the shared ones.
 DESK_MESSAGES = {

@@ -14,14 +14,17 @@ from governance import policy
 from governance.auth.models import User
 from governance.extensions import db
 from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
+from governance.pages.blueprint import bp
 from governance.pages.calendar import QUORUM_LABELS
+from governance.pages.common import GROUP_LABELS
+from governance.pages.common import render as _render
+from governance.pages.common import signed_in_or_login as _signed_in_or_login
+from governance.pages.common import sort_key as _sort_key
+from governance.pages.common import visible_meeting as _visible_meeting
 from governance.pages.i18n import js_messages
-from governance.pages.common import (GROUP_LABELS, render as _render, signed_in_or_login as _signed_in_or_login,
-                                     sort_key as _sort_key, visible_meeting as _visible_meeting)
 from governance.pages.organisation import time_zones
 from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
-from governance.pages.blueprint import bp
 
 ITEM_KIND_LABELS = {
     "procedural": _l("Procedural"), "report": _l("Report"), "motion": _l("Motion"),
@@ -91,7 +94,8 @@ SETUP_MESSAGES = {
     "moved_by": _l("Moved by"), "seconded_by": _l("Seconded by"), "nobody": _l("Nobody recorded"),
     "withdraw": _l("Withdraw"), "withdraw_question": _l("Withdraw “%(title)s”? It can no longer be put to the vote."),
     "withdraw_yes": _l("Yes, withdraw it"), "withdrawn": _l("Withdrawn: %(title)s."),
-    "open_kind": _l("Open session (observers follow it)"), "closed_kind": _l("Closed session (EXCOM members and secretariat only)"),
+    "open_kind": _l("Open session (observers follow it)"),
+    "closed_kind": _l("Closed session (EXCOM members and secretariat only)"),
     "rehearsal_question": _l("Delete every poll of this meeting, with its ballots?"),
     "rehearsal_yes": _l("Yes, clear them"),
     "rehearsal_cleared": _l("Cleared: %(polls)s polls, %(ballots)s ballots; %(motions)s motions are pending again."),
