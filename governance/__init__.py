@@ -98,3 +98,24 @@ def _packages() -> list:
         mail,           # the general e-mail outbox
         pages,          # the server-rendered pages (one blueprint)
     ]
+
+
+def start_services(app) -> list:
+    """What `excom serve` runs: the realtime services at once (not on the first phone), and
+    the outboxes' senders when EXCOM_SMTP_URL is set. The composition root of services: it
+    names packages above governance, as create_app does (governance.services: the lifecycle)."""
+    from governance import services
+    from governance.realtime import ConnectionWatch
+    from voting.ballot_box import BallotBox
+    from voting.progress import ProgressCoalescer
+
+    for kind in (ConnectionWatch, BallotBox, ProgressCoalescer):
+        kind.of(app)
+    if app.config.get("EXCOM_SMTP_URL"):
+        # the memorandum's e-mail and the general outbox (password resets, invitations): each
+        # its own task, woken after the commit that queued mail
+        from governance.mail import start_sender as start_mail_sender
+        from minutes.outbox import start_sender
+        start_sender(app)
+        start_mail_sender(app)
+    return services.running(app)

@@ -1,5 +1,6 @@
 """The background services of one app in one process, with one lifecycle: started explicitly
-by `excom serve` (governance.serve) and stopped by it and by the tests (tests/conftest.py).
+by `excom serve` (governance.serve, through governance.start_services) and stopped by it and
+by the tests (tests/conftest.py).
 
 A service is anything with `start()` and `stop()`:
 
@@ -47,22 +48,3 @@ def stop_all(app) -> None:
     while services:
         services.pop().stop()
 
-
-def start_all(app) -> list[Service]:
-    """What `excom serve` runs: the realtime services at once (not on the first phone), and
-    the outboxes' senders when EXCOM_SMTP_URL is set. The composition root of services: it
-    names packages above governance, as create_app does."""
-    from governance.realtime import ConnectionWatch
-    from voting.ballot_box import BallotBox
-    from voting.progress import ProgressCoalescer
-
-    for kind in (ConnectionWatch, BallotBox, ProgressCoalescer):
-        kind.of(app)
-    if app.config.get("EXCOM_SMTP_URL"):
-        # the memorandum's e-mail and the general outbox (password resets, invitations): each
-        # its own task, woken after the commit that queued mail
-        from governance.mail import start_sender as start_mail_sender
-        from minutes.outbox import start_sender
-        start_sender(app)
-        start_mail_sender(app)
-    return running(app)

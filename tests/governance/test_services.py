@@ -1,14 +1,14 @@
 """The background services have one lifecycle (governance.services): `excom serve` starts them
 all explicitly, and once stopped none of their tasks runs on (none outlives its app: a test's
 database may be dropped right after)."""
-from governance import services
+from governance import services, start_services
 from governance.realtime import ConnectionWatch
 from voting.ballot_box import BallotBox
 from voting.progress import ProgressCoalescer
 
 
 def test_serve_starts_the_realtime_services_and_stopping_ends_every_task(app):
-    started = services.start_all(app)
+    started = start_services(app)
     assert {type(service) for service in started} >= {ConnectionWatch, BallotBox, ProgressCoalescer}
     progress = ProgressCoalescer.of(app)
     assert progress in started and all(task.is_alive() for task in progress.running)
