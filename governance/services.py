@@ -18,20 +18,23 @@ them touch neither the app nor its database again; stopping twice does nothing.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 KEY = "excom_services"
 
 
 class Service(Protocol):
-    def start(self) -> None:
+    def start(self) -> object:
         """Start its background task(s) (Socket.IO's: a greenlet under serve, a thread in tests)."""
 
     def stop(self) -> None:
         """End them: nothing more runs against the app or its database."""
 
 
-def run(app, service: Service) -> Service:
+S = TypeVar("S", bound=Service)
+
+
+def run(app, service: S) -> S:
     """Start `service` and keep it among the app's services (stop_all stops it)."""
     app.extensions.setdefault(KEY, []).append(service)
     service.start()
