@@ -207,6 +207,9 @@ def public_view(record: Memorandum) -> Memorandum:
         previous_minutes=previous if previous and not previous.closed else None,
         next_host=next_host if next_host and not next_host.closed else None,
         logo=record.public_logo or record.logo,
+        attendance=record.public_attendance or record.attendance,
+        quorum_at_opening=(record.public_quorum_at_opening if record.public_attendance is not None
+                           else record.quorum_at_opening),
     )
 
 

@@ -106,7 +106,9 @@ def attendance_mode(stays: list[Attendance], start: datetime | None, end: dateti
     return max(time_in, key=time_in.__getitem__)
 
 
-def collect_attendance(meeting: Meeting) -> rec.Attendance:
+def collect_attendance(meeting: Meeting, board: set[int] | None = None) -> rec.Attendance:
+    """`board`: the voting members absent ones are drawn from (default: the board as it is;
+    the public edition's is the board as the public knows it, governance.publication)."""
     start, end = _meeting_span(meeting)
     now = utcnow()
     stays = _stays_by_user(meeting)
@@ -137,7 +139,7 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
     # same base as the quorum's (queries.voting_member_ids), so that "12 voting members,
     # 4 present" in the quorum table reads "8 absent" here. A member is listed once, under
     # its registered delegate(s) if it had any, else by its name alone.
-    board = queries.voting_member_ids(meeting)
+    board = queries.voting_member_ids(meeting) if board is None else board
     listed_members = set()
     for participant in absent_delegates:
         member_id = participant.user.member_id
@@ -152,8 +154,9 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
     return rec.Attendance(**{name: tuple(people) for name, people in groups.items()})
 
 
-def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
-    """The quorum at a moment, from the stays that covered it (opening: meeting.opened_at)."""
+def quorum_at(meeting: Meeting, moment: datetime | None, board: set[int] | None = None) -> rec.Quorum | None:
+    """The quorum at a moment, from the stays that covered it (opening: meeting.opened_at), on
+    `board` (default: the board as it is)."""
     if moment is None:
         return None
     rows = db.session.execute(
@@ -166,7 +169,7 @@ def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
                if member_id is not None  # as the query asks
                and checked_in <= moment and (checked_out is None or checked_out > moment)}
     rule = quorum_rules.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
-    result = quorum_rules.compute(rule, queries.voting_member_ids(meeting), present)
+    result = quorum_rules.compute(rule, queries.voting_member_ids(meeting) if board is None else board, present)
     return rec.Quorum(result.voting_members, result.present, result.required, result.quorate)
 
 
@@ -608,5 +611,17 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
         next_host=next_host, audit_head=rec.AuditHead(*audit_head()),
-        published_decisions=_published_decisions(meeting), public_logo=_public_logo())
+        published_decisions=_published_decisions(meeting), public_logo=_public_logo(),
+        **_public_board_figures(meeting))
+
+
+def _public_board_figures(meeting: Meeting) -> dict:
+    """The public edition's attendance and opening quorum while a member's status changed in a
+    closed session is unpublished: counted on the board as the public knows it, or the absent
+    list and the count of voting members would tell (governance.publication). {} otherwise."""
+    outside = queries.outsiders_voting_member_ids()
+    if outside == queries.voting_member_ids(meeting):
+        return {}
+    return {"public_attendance": collect_attendance(meeting, board=outside),
+            "public_quorum_at_opening": quorum_at(meeting, meeting.opened_at, board=outside)}
 

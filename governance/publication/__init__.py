@@ -18,6 +18,7 @@ Rules:
 """
 from governance.publication.operations import (
                                                EFFECTS,
+                                               meetings_withholding,
                                                publish,
                                                published_at,
                                                shown,
@@ -27,8 +28,8 @@ from governance.publication.operations import (
                                                withhold,
 )
 
-__all__ = ["EFFECTS", "init_app", "publish", "published_at", "shown", "shown_data", "shown_many", "superseded",
-           "withhold"]
+__all__ = ["EFFECTS", "init_app", "meetings_withholding", "publish", "published_at", "shown", "shown_data",
+           "shown_many", "superseded", "withhold"]
 
 
 def init_app(app) -> None:
