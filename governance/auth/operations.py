@@ -24,7 +24,7 @@ from governance.registry.models import Member
 DEFAULT_ACCESS_LINK_HOURS = 72   # from the desk's e-mail or printout to the delegate's first tap
 DEFAULT_RESET_MINUTES = 60
 
-_PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active")
+_PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active", "language")
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,9 @@ def _check_member(member_id: int | None) -> None:
 
 def create_user(*, actor: User | None, name: str, email: str, password: str | None = None, title: str = "",
                 affiliation: str = "", member_id: int | None = None, roles: list | None = None,
-                password_rule: bool = True) -> User:
+                password_rule: bool = True, language: str | None = None) -> User:
     """`password_rule=False` only for the demo loader, whose published password is below the
-    rule on purpose (governance.auth.passwords)."""
+    rule on purpose (governance.auth.passwords). `language`: what the person reads ("en", "ru")."""
     email = email.strip().lower()
     if password and password_rule:
         require_good_password(password, (name, email))
@@ -51,7 +51,7 @@ def create_user(*, actor: User | None, name: str, email: str, password: str | No
         raise _email_taken()
     _check_member(member_id)
     user = User(name=name, email=email, title=title, affiliation=affiliation, member_id=member_id,
-                roles=sorted(set(roles or [])))
+                roles=sorted(set(roles or [])), language=language)
     if password:
         user.set_password(password)
     db.session.add(user)
