@@ -36,9 +36,13 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    # Handlers must exist before init_app: Flask-SocketIO copies its list of handlers onto each
-    # new server, but a handler declared after the first init_app lands on that server only.
-    _register_socket_handlers()
+    # Each package composes itself: its tables, blueprints, pages, socket handlers and signal
+    # receivers. The order is the order of the API document, and the order in which answers to
+    # a signal are read (governance.signals.answers): governance's own packages first.
+    for package in _packages():
+        package.init_app(app)
+    # After the packages: Flask-SocketIO copies its list of handlers onto each new server, so a
+    # handler declared after the first socketio.init_app would land on that server only.
     socketio.init_app(
         app,
         async_mode=app.config["EXCOM_ASYNC_MODE"],
@@ -54,9 +58,6 @@ def create_app(config: dict | None = None) -> Flask:
         ping_interval=25,
         ping_timeout=60,
     )
-
-    _register_models()
-    _register_blueprints(app)
     errors.register_error_handlers(app)
     boundary.init_app(app)
     from governance import redact
@@ -64,42 +65,57 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _register_models() -> None:
-    """Import every table so that the metadata (and Alembic) sees the whole schema."""
-    import governance.audit.models  # noqa: F401
-    import governance.auth.models  # noqa: F401
-    import governance.documents.models  # noqa: F401
-    import governance.invitations.models  # noqa: F401
-    import governance.mail.models  # noqa: F401
-    import governance.meetings.models  # noqa: F401
-    import governance.publication.models  # noqa: F401
-    import governance.registry.models  # noqa: F401
-    import governance.speakers.models  # noqa: F401
-    import minutes.models  # noqa: F401
-    import motions.models  # noqa: F401
-    import voting.models  # noqa: F401
+def _packages() -> list:
+    """The packages of the platform, each with `init_app(app)`, in composition order."""
+    import governance.audit as audit
+    import governance.auth as auth
+    import governance.documents as documents
+    import governance.invitations as invitations
+    import governance.mail as mail
+    import governance.meetings as meetings
+    import governance.pages as pages
+    import governance.publication as publication
+    import governance.registry as registry
+    import governance.speakers as speakers
+    import minutes
+    import motions
+    import voting
+    from governance import realtime
+
+    return [
+        audit,          # the audit trail (its table)
+        auth,           # users, tokens, who is asking; /api/v1/auth, /users
+        registry,       # the organisation and its members
+        meetings,       # meetings, sessions, agenda, participants; what depends on them
+        documents,      # documents on agenda items
+        speakers,       # the speakers' lists
+        realtime,       # the Socket.IO hub: connect, join, rooms, the rights channel
+        motions,        # motions and what adoption does
+        voting,         # polls, ballots, the `vote` event
+        minutes,        # notes, the memorandum, its approval and distribution
+        invitations,    # invitations by e-mail, access links
+        publication,    # closed-session decisions withheld until published
+        mail,           # the general e-mail outbox
+        pages,          # the server-rendered pages (one blueprint)
+    ]
 
 
-def _register_socket_handlers() -> None:
-    import governance.realtime  # noqa: F401  (connect, disconnect, join)
-    import voting.live  # noqa: F401  (vote, and the open poll in the join state)
+def start_services(app) -> list:
+    """What `excom serve` runs: the realtime services at once (not on the first phone), and
+    the outboxes' senders when EXCOM_SMTP_URL is set. The composition root of services: it
+    names packages above governance, as create_app does (governance.services: the lifecycle)."""
+    from governance import services
+    from governance.realtime import ConnectionWatch
+    from voting.ballot_box import BallotBox
+    from voting.progress import ProgressCoalescer
 
-
-def _register_blueprints(app: Flask) -> None:
-    from governance import views
-    from governance.auth import loading  # noqa: F401  (registers the Flask-Login loaders)
-    from governance.auth.api import blp as auth_api
-    from governance.documents.api import blp as documents_api
-    from governance.extensions import api
-    from governance.invitations.api import blp as invitations_api
-    from governance.meetings.api import blp as meetings_api
-    from governance.registry.api import blp as registry_api
-    from governance.speakers.api import blp as speakers_api
-    from minutes.api import blp as minutes_api
-    from motions.api import blp as motions_api
-    from voting.api import blp as voting_api
-
-    for blueprint in (auth_api, registry_api, meetings_api, documents_api, speakers_api, motions_api, voting_api,
-                      minutes_api, invitations_api):
-        api.register_blueprint(blueprint)
-    app.register_blueprint(views.bp)
+    for kind in (ConnectionWatch, BallotBox, ProgressCoalescer):
+        kind.of(app)
+    if app.config.get("EXCOM_SMTP_URL"):
+        # the memorandum's e-mail and the general outbox (password resets, invitations): each
+        # its own task, woken after the commit that queued mail
+        from governance.mail import start_sender as start_mail_sender
+        from minutes.outbox import start_sender
+        start_sender(app)
+        start_mail_sender(app)
+    return services.running(app)

@@ -7,7 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 
 from governance.auth.loading import check_csrf_for_cookie_writes
-from governance.errors import ApiError, error_response
+from governance.errors import UPLOAD_REFUSAL, ApiError, error_response
 from governance.extensions import db
 from governance.plain_text import NOT_TEXT
 
@@ -27,7 +27,7 @@ SECURITY_HEADERS = {
 }
 
 
-_UPLOAD_LIMIT = "excom_upload_limit"
+_UPLOAD_LIMIT = UPLOAD_REFUSAL  # the view attribute and the key in g (governance.errors reads g)
 MULTIPART_ROOM = 256 * 1024  # the form's other fields and the multipart boundaries around the file
 
 
@@ -42,7 +42,7 @@ def upload_limit(limit, refusal):
 
 
 def upload_refusal():
-    """The route's own 413 for a body beyond its limit, or None (errors.py asks)."""
+    """The route's own 413 for a body beyond its limit, or None (errors.py reads g itself)."""
     return g.get(_UPLOAD_LIMIT)
 
 

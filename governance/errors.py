@@ -6,11 +6,15 @@ failures all pass through `_http_error` so that no stack trace or HTML page leak
 """
 import logging
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
+
+# The key in `g` under which governance.boundary keeps a route's own 413 refusal (a callable
+# -> ApiError) for the request being read; here so that errors need not import the boundary.
+UPLOAD_REFUSAL = "excom_upload_limit"
 
 _CODES = {
     400: "bad_request",
@@ -114,8 +118,8 @@ def _http_error(exc: HTTPException):
     elif status == 405:
         message = f"{request.method} is not allowed here."
     elif status == 413:
-        from governance.boundary import upload_refusal
-        if (refusal := upload_refusal()) is not None:
+        # the route's own 413 (governance.boundary.upload_limit keeps it in g for this request)
+        if (refusal := g.get(UPLOAD_REFUSAL)) is not None:
             return error_response(refusal())
         limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"The upload or request body is too large: at most {_size(limit)}." if limit \

@@ -8,8 +8,8 @@ An operation calls `announce(...)`; the event goes out after the commit
 """
 import logging
 import re
+import threading
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context, request
@@ -23,13 +23,11 @@ from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
 from governance.extensions import db, socketio
 from governance.fields import id_or_none
+from governance.signals import answers, join_state_asked
 from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
 
-# Other packages add what a (re)joining client must know, e.g. the open poll and whether
-# this user has voted in it: callables (meeting, user) -> dict merged into the join answer.
-state_providers: list[Callable] = []
 
 
 def rooms(meeting_id: int, audience: str) -> list[str]:
@@ -151,19 +149,43 @@ class Connection:
 
 
 class OnePerApp:
-    """A process-wide helper with a background task, one per app, kept in `app.extensions[KEY]`
-    and created on first use. It holds its app weakly, so its task ends with the app (tests
-    make many apps in one process)."""
+    """A process-wide helper with background task(s), one per app, kept in
+    `app.extensions[KEY]`: a service (governance.services), started by `excom serve` or on
+    first use, stopped by `stop()` (serve, the tests). Its tasks ask `self._app()` at each turn
+    and end when it answers None: once stopped, or once the app is gone (it is held weakly, a
+    net for an app nobody stopped)."""
 
     KEY: str
 
     def __init__(self, app):
-        self._app = weakref.ref(app)
+        self._app_ref = weakref.ref(app)
+        self.stopped = False
+        # held by a task for one turn of work on the app; stop() waits for it, so that no turn
+        # is still reading the database when stop() returns (a test's database is then dropped)
+        self.turn = threading.Lock()
+        self.running: list = []  # the started tasks (threads in tests, greenlets under serve)
+
+    def _app(self):
+        """The app, or None once stopped or gone: then the task ends at its next turn."""
+        return None if self.stopped else self._app_ref()
+
+    def tasks(self) -> list:
+        """The loops to run in the background (each returns when `_app()` is None)."""
+        return []
+
+    def start(self) -> None:
+        self.running = [socketio.start_background_task(task) for task in self.tasks()]
+
+    def stop(self) -> None:
+        with self.turn:
+            self.stopped = True
 
     @classmethod
     def of(cls, app):
         if cls.KEY not in app.extensions:
+            from governance import services
             app.extensions[cls.KEY] = cls(app)
+            services.run(app, app.extensions[cls.KEY])
         return app.extensions[cls.KEY]
 
 
@@ -175,9 +197,10 @@ class ConnectionWatch(OnePerApp):
     def __init__(self, app):
         super().__init__(app)
         self.connections: dict[str, Connection] = {}
-        socketio.start_background_task(self._sweep_forever)
-        if app.config.get("EXCOM_REDIS_URL"):
-            socketio.start_background_task(RightsChannel(app, self).listen_forever)
+        self.rights_channel = RightsChannel(app, self) if app.config.get("EXCOM_REDIS_URL") else None
+
+    def tasks(self) -> list:
+        return [self._sweep_forever] + ([self.rights_channel.listen_forever] if self.rights_channel else [])
 
     def recheck(self, user_ids: set[int], token_hashes: set[str]) -> None:
         """Another process changed these people's rights (or revoked these tokens): cut what
@@ -314,7 +337,8 @@ class ConnectionWatch(OnePerApp):
             if not self.connections:
                 continue
             try:
-                self._sweep_once()
+                with self.turn:
+                    self._sweep_once()
             except Exception:  # keep sweeping; the per-event check still refuses a revoked token
                 log.exception("could not sweep open connections")
 
@@ -454,10 +478,18 @@ def _join(user, data):
     # whether this person is checked in: a delegate's phone offers "I am here" before the ballot
     state = {"meeting_id": meeting.id, "item": current_item_payload(meeting, user),
              "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
-    for provide in state_providers:
-        state.update(provide(meeting, user))
+    # what other packages add, e.g. voting: the open poll and whether this user has voted in it
+    for more in answers(join_state_asked, meeting, user=user):
+        state.update(more)
     log.debug("sid %s joined meeting %s", request.sid, meeting.id)  # type: ignore[attr-defined]  # Flask-SocketIO
     return {"ok": True, "state": state}
+
+
+def init_app(app) -> None:
+    """The hub's socket handlers (connect, disconnect, join) are declared when this module is
+    imported, on the Socket.IO extension: create_app calls this before socketio.init_app so
+    that every server gets them. What a joining phone also learns comes from receivers of
+    governance.signals.join_state_asked (voting.init_app)."""
 
 
 # --- rights changed: every process hears it through the message queue --------------------
@@ -470,8 +502,11 @@ class RightsChannel:
     (see `_watch_after_commit`). The sweep stays as a net for a message lost in a Redis outage."""
 
     def __init__(self, app, watch: "ConnectionWatch"):
-        self._app, self.watch = weakref.ref(app), watch
+        self.watch = watch  # it listens while its watch runs (stopped with it)
         self.url, self.name = app.config["EXCOM_REDIS_URL"], self.channel(app)
+
+    def _app(self):
+        return self.watch._app()
 
     @staticmethod
     def channel(app) -> str:

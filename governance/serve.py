@@ -49,18 +49,13 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("EXCOM_LOG_LEVEL", "WARNING"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from governance import create_app
+    from governance import create_app, services, start_services
     from governance.extensions import socketio
 
     app = create_app({"EXCOM_ASYNC_MODE": "gevent"})
-    if app.config.get("EXCOM_SMTP_URL"):
-        # the memorandum's e-mail goes out from this background task, after the distribution's
-        # commit (minutes sits above governance: composed here, as create_app does)
-        from minutes.outbox import start_sender
-        start_sender(app)
-        # the general outbox (password resets, invitations): same pattern, its own task
-        from governance.mail import start_sender as start_mail_sender
-        start_mail_sender(app)
+    # the background services, explicitly: the connection sweep and rights channel, the ballot
+    # box's writer, the progress counts, and with EXCOM_SMTP_URL the outboxes' senders
+    start_services(app)
     # Python's collector was a tenth of a vote burst's wall time: with a thousand connections the
     # heap is large, and each full collection (triggered as the heap grows) took 0.2-0.5 s with
     # the hub stopped (docs/performance.md). What was built at start-up (modules, the app) lives
@@ -72,7 +67,10 @@ def main() -> None:
     print(f"serving on http://{args.host}:{args.port}/ (pid {os.getpid()})", flush=True)
     # no request log unless asked for; when asked, its lines are redacted (format_request above)
     access_log = os.environ.get("EXCOM_ACCESS_LOG", "") not in ("", "0")
-    socketio.run(app, host=args.host, port=args.port, log_output=access_log, handler_class=NoDelayHandler)
+    try:
+        socketio.run(app, host=args.host, port=args.port, log_output=access_log, handler_class=NoDelayHandler)
+    finally:
+        services.stop_all(app)
 
 
 if __name__ == "__main__":

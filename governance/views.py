@@ -1,7 +1,8 @@
 """Server-rendered pages: the landing page and signing in and out here; the meeting pages
-(delegate, chair, secretariat, observer, screen) and the languages in governance.pages,
-which add their routes to this same blueprint."""
-from flask import Blueprint, redirect, render_template, request, url_for
+(delegate, chair, secretariat, observer, screen) and the languages in governance.pages.
+All add their routes to the one blueprint, governance.pages.blueprint.bp (also reachable
+here as `governance.views.bp`); governance.pages.init_app registers it."""
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from governance import policy
@@ -10,9 +11,9 @@ from governance.auth.loading import forget_sign_in, start_browser_session
 from governance.errors import ApiError
 from governance.extensions import csrf, db, limiter
 from governance.meetings.models import Meeting
+from governance.pages.blueprint import bp
+from governance.pages.i18n import safe_next
 from governance.registry.models import Organisation
-
-bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
@@ -40,8 +41,7 @@ def index():
 
 
 def _after_login() -> str:
-    from governance.pages.i18n import _safe_next
-    return _safe_next(request.values.get("next")) if request.values.get("next") else url_for("pages.index")
+    return safe_next(request.values.get("next")) if request.values.get("next") else url_for("pages.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -100,19 +100,3 @@ def logout():
 @bp.app_context_processor
 def _signed_in():
     return {"signed_in_user": current_user if current_user.is_authenticated else None}
-
-
-# The meeting pages, the secretariat's pages and the languages add their routes to `bp`
-# (imported last: they import it).
-from governance.pages import (  # noqa: E402,F401  # noqa: E402,F401
-    account,
-    after_meeting,
-    calendar,
-    first_run,
-    i18n,
-    invitations,
-    meeting,
-    organisation,
-    registry,
-    setup,
-)

@@ -17,7 +17,8 @@ def _subject(version: MemorandumVersion) -> str:
     return f"memorandum version {version.version} of meeting {version.meeting_id}"
 
 
-def examine_versions(trail: Trail) -> list[Finding]:
+def examine_versions(sender=None, *, trail: Trail) -> list[Finding]:
+    """motions.signals.state_examined: each version against the trail."""
     findings = []
     for version in db.session.scalars(select(MemorandumVersion).order_by(MemorandumVersion.id)):
         built = trail.about("MemorandumVersion", version.id, "memorandum.built")
@@ -51,7 +52,8 @@ def examine_versions(trail: Trail) -> list[Finding]:
     return findings
 
 
-def examine_approval(motion, trail: Trail) -> list[str]:
+def examine_approval(kind: str, *, motion, trail: Trail) -> list[str]:
+    """motions.signals.effect_examined for `minutes_approval` motions."""
     """An adopted minutes_approval motion: the trail records the approval it made (or that there
     was no version to approve), and that version is approved by it."""
     if not motion.memorandum_meeting_id:
@@ -85,12 +87,7 @@ def _approved_before(motion, trail: Trail) -> bool:
                for e in trail.of_action("memorandum.approved"))
 
 
-def register() -> None:
-    from motions import effects
-    if examine_approval not in effects.effect_checks["minutes_approval"]:
-        effects.effect_checks["minutes_approval"].append(examine_approval)
+def actions_read(sender=None) -> tuple[str, ...]:
+    """motions.signals.trail_actions_asked: the events these checks (and examine_record's) read."""
     from minutes import examine_record  # the rows the memorandum is built from
-    for check in (examine_versions, examine_record.examine_record):
-        if check not in effects.state_checks:
-            effects.state_checks.append(check)
-    effects.trail_actions.update(ACTIONS + examine_record.ACTIONS)
+    return ACTIONS + examine_record.ACTIONS

@@ -40,8 +40,9 @@ _SPEAKER_TIMES = ("started_at", "ended_at", "answered_at")
 _DOCUMENT_FIELDS = ("item_id", "title", "filename", "content_type", "size", "sha256")
 
 
-def examine_record(trail: Trail) -> list[Finding]:
-    """Every note revision, document, speaker, stay and memorandum version against the trail."""
+def examine_record(sender=None, *, trail: Trail) -> list[Finding]:
+    """Every note revision, document, speaker, stay and memorandum version against the trail
+    (motions.signals.state_examined, connected in minutes.init_app)."""
     items = set(db.session.scalars(select(AgendaItem.id)))
     meetings = set(db.session.scalars(select(Meeting.id)))
     return (_notes(trail, items) + _documents(trail, items) + _speakers(trail, items)

@@ -2,7 +2,8 @@
 
 Each operation flushes, appends its audit event and queues its broadcast; the request
 boundary commits once. Approval runs inside the adoption of a `minutes_approval` motion
-(registered in `motions.operations.adoption_hooks`), in that same transaction.
+(minutes connects to motions.signals.motion_adopted in minutes.init_app), in that same
+transaction.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared with the general outbox)
-from governance.meetings.dependents import closes_record, depends_on, named, record_closed
+from governance.meetings.dependents import named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
 from governance.realtime import announce
 from governance.transaction import on_commit
@@ -158,8 +159,8 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
     return store_memorandum_version(meeting, memorandum, editions, actor=actor)
 
 
-def fix_version_put_to_vote(motion, actor) -> None:
-    """The opening hook of `minutes_approval` motions: the members approve the version they
+def fix_version_put_to_vote(kind: str, *, motion, actor) -> None:
+    """motion_put_to_vote for `minutes_approval` motions: the members approve the version they
     were given, so the newest version when the approval poll first opens is written on the
     motion, and that one is approved on adoption, whatever is built meanwhile (a version 2
     built during the vote is not what was voted on). A repeated vote (after a void poll) asks
@@ -196,7 +197,7 @@ def _record_annexes(meeting: Meeting, version: MemorandumVersion) -> list[str]:
 
 
 def keep_annexes_of_approved_minutes(document) -> None:
-    """The documents' deletion guard: an approved memorandum's annexes stay with the meeting."""
+    """document_deleting (governance.documents.signals): an approved memorandum's annexes stay with the meeting."""
     approved = db.session.scalar(
         select(MemorandumVersion.version).join(MemorandumAnnex, MemorandumAnnex.version_id == MemorandumVersion.id)
         .where(MemorandumAnnex.document_id == document.id, MemorandumVersion.status == "approved").limit(1))
@@ -257,36 +258,10 @@ def _approval_wording(meeting, motion, now, language: str, *, public: bool = Fal
         return wording._("approved on %(date)s", date=when)
 
 
-def approve_from_motion(motion, actor) -> None:
-    """The adoption hook of `minutes_approval` motions."""
+def approve_from_motion(kind: str, *, motion, actor) -> None:
+    """motion_adopted for `minutes_approval` motions: the memorandum it names is approved."""
     if motion.memorandum_meeting_id:
         approve(motion.memorandum_meeting_id, motion=motion, actor=actor, number=motion.memorandum_version)
-
-
-def _register_hook() -> None:
-    try:
-        from motions.operations import adoption_hooks
-    except ImportError:  # motions without its operations: nothing can adopt anything yet
-        return
-    if approve_from_motion not in adoption_hooks["minutes_approval"]:
-        adoption_hooks["minutes_approval"].append(approve_from_motion)
-    from motions.operations import opening_hooks
-    if fix_version_put_to_vote not in opening_hooks["minutes_approval"]:
-        opening_hooks["minutes_approval"].append(fix_version_put_to_vote)
-    from minutes.examine import register  # what recount compares of the memorandum
-    register()
-
-
-_register_hook()
-
-
-def _register_guard() -> None:
-    from governance.documents.operations import deletion_guards
-    if keep_annexes_of_approved_minutes not in deletion_guards:
-        deletion_guards.append(keep_annexes_of_approved_minutes)
-
-
-_register_guard()
 
 
 # --- distribution ------------------------------------------------------------------------
@@ -465,23 +440,20 @@ def wake_sender() -> None:
         sender.wake()
 
 
-# --- the record a meeting's minutes hold (governance.meetings.dependents) ----------------------
+# --- the record a meeting's minutes hold (governance.meetings.signals, connected in minutes.init_app) ---
 
-@closes_record
-def _approved(meeting: Meeting) -> str | None:
+def approved_memorandum(meeting: Meeting) -> str | None:
     version = db.session.scalar(select(MemorandumVersion.version).where(
         MemorandumVersion.meeting_id == meeting.id, MemorandumVersion.status == "approved").limit(1))
     return f"The memorandum of {meeting.title} was approved (version {version})" if version else None
 
 
-@depends_on("item")
-def _notes_of(item: AgendaItem) -> list[str]:
+def notes_of(item: AgendaItem) -> list[str]:
     revisions = db.session.scalar(select(func.count()).select_from(ItemNote).where(ItemNote.item_id == item.id))
     return [f"its notes ({revisions} revision(s))"] if revisions else []
 
 
-@depends_on("meeting")
-def _minutes_of(meeting: Meeting) -> list[str]:
+def minutes_of(meeting: Meeting) -> list[str]:
     notes = db.session.scalar(select(func.count()).select_from(ItemNote)
                               .join(AgendaItem, AgendaItem.id == ItemNote.item_id)
                               .join(MeetingSession, MeetingSession.id == AgendaItem.session_id)

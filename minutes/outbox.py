@@ -235,6 +235,7 @@ def drain(app, *, batch: int = BATCH, lease: timedelta = LEASE, now: datetime | 
 def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> MailSender:
     """Start this process's sender (once per app); distributions committed here wake it."""
     if "excom_outbox" not in app.extensions:
-        app.extensions["excom_outbox"] = MailSender(app, drain, interval=interval,
-                                                   name="memorandum's outbox").start()
+        from governance import services
+        app.extensions["excom_outbox"] = services.run(app, MailSender(app, drain, interval=interval,
+                                                                      name="memorandum's outbox"))
     return app.extensions["excom_outbox"]

@@ -12,11 +12,10 @@ trail; so the current state is compared with the last change the trail recorded:
 - the organisation's logo is the image the trail last recorded (by SHA-256), and a winning
   logo is the image that was uploaded as a candidate.
 
-Packages above motions add checks for their own effects and state (`effect_checks` per kind,
-`state_checks`); minutes adds the memorandum versions and their approval.
+Packages above motions add checks for their own effects and state by answering
+motions.signals' `effect_examined` (per kind), `state_examined` and `trail_actions_asked`;
+minutes answers for the memorandum versions and their approval (minutes.init_app).
 """
-from collections import defaultdict
-from collections.abc import Callable
 from hashlib import sha256
 
 from sqlalchemy import select
@@ -27,16 +26,16 @@ from governance.meetings.models import Meeting
 from governance.registry.models import Member, Organisation
 from motions.models import Motion
 from motions.operations import MEMBERSHIP_EFFECTS
+from motions.signals import answers, effect_examined, state_examined, trail_actions_asked
 
 # events these checks read (Trail.load)
 ACTIONS = ("member.created", "member.updated", "meeting.next_host", "organisation.logo", "agenda.adopted",
            "logo.uploaded")
 
-# kind -> callables (motion, trail) -> problems, for effects applied by packages above motions
-effect_checks: dict[str, list[Callable[[Motion, Trail], list[str]]]] = defaultdict(list)
-# callables (trail) -> findings, for state kept by packages above motions
-state_checks: list[Callable[[Trail], list[Finding]]] = []
-trail_actions: set[str] = set(ACTIONS)
+
+def trail_actions() -> set[str]:
+    """The audit actions every check reads: these and those of packages above motions."""
+    return set(ACTIONS).union(*answers(trail_actions_asked))
 
 
 def motion_subject(motion: Motion) -> str:
@@ -56,12 +55,12 @@ def examine_effects(trail: Trail) -> list[Finding]:
                                  .order_by(Motion.id))
     for motion in adopted:
         problems = _EFFECTS.get(motion.kind, _nothing)(motion, trail)
-        for check in effect_checks.get(motion.kind, ()):
-            problems += check(motion, trail)
+        for more in answers(effect_examined, motion.kind, motion=motion, trail=trail):
+            problems += more
         findings += [Finding(motion_subject(motion), problem) for problem in problems]
     findings += _members(trail) + _meetings(trail) + _organisation(trail)
-    for state_check in state_checks:
-        findings += state_check(trail)
+    for more in answers(state_examined, trail=trail):
+        findings += more
     return findings
 
 

@@ -5,10 +5,8 @@ the member's status, the next host, the logo, the agenda lock or the approval of
 memorandum change together with the result, or not at all.
 """
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
 from governance import files, numbering, publication
@@ -16,7 +14,7 @@ from governance.audit.operations import record
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
-from governance.meetings.dependents import depends_on, named, record_closed
+from governance.meetings.dependents import named, record_closed
 from governance.meetings.models import AgendaItem, Meeting, Participant
 from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
@@ -24,6 +22,7 @@ from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
 from motions.scales import DEFAULT_SCALE
+from motions.signals import answers, motion_adopted, motion_put_to_vote, motion_voted_asked
 
 # What each membership action does to a member, and from which statuses it may start.
 MEMBERSHIP_EFFECTS = {
@@ -34,15 +33,6 @@ MEMBERSHIP_EFFECTS = {
     "reinstate": ({"suspended", "withdrawn", "terminated"}, "active"),
 }
 DEFAULT_MAJORITY = {"statutes_amendment": "two_thirds"}
-
-# Packages that depend on motions add what adoption of a kind must also do, e.g. minutes
-# approves a memorandum when a minutes_approval motion is adopted: callables (motion, actor).
-adoption_hooks: dict[str, list[Callable]] = defaultdict(list)
-# ... and what putting a motion of a kind to the vote must fix first, e.g. minutes records
-# which version of a memorandum the members are asked to approve: callables (motion, actor)
-# that may refuse with an ApiError (then no poll opens).
-opening_hooks: dict[str, list[Callable]] = defaultdict(list)
-
 
 def _snapshot(motion: Motion) -> dict:
     snapshot = {"kind": motion.kind, "title": motion.title, "majority": motion.majority, "method": motion.method,
@@ -162,8 +152,7 @@ def withdraw_motion(motion: Motion, *, actor) -> Motion:
         return motion
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}; it can no longer be withdrawn.")
-    if db.session.execute(text("SELECT 1 FROM polls WHERE motion_id = :m AND status = 'open' LIMIT 1"),
-                          {"m": motion.id}).first() is not None:
+    if _has_polls(motion, open_only=True):
         raise conflict("poll_open", "A vote on this motion is open; close it first.")
     motion.status, motion.decided_at = "withdrawn", utcnow()
     db.session.flush()
@@ -302,16 +291,14 @@ def record_external_memorandum(*, actor, title: str, data: bytes, filename: str)
 
 
 def put_to_vote(motion: Motion, *, actor) -> None:
-    """What must be fixed before a poll on `motion` opens (the kind's opening hooks); an
-    ApiError refuses the poll."""
-    for hook in opening_hooks.get(motion.kind, ()):
-        hook(motion, actor)
+    """What must be fixed before a poll on `motion` opens (receivers of
+    motions.signals.motion_put_to_vote for its kind, e.g. minutes); an ApiError refuses the poll."""
+    answers(motion_put_to_vote, motion.kind, motion=motion, actor=actor)
 
 
-def _has_polls(motion: Motion) -> bool:
-    # motions may not import voting (it sits above motions), so the table is asked directly
-    return db.session.execute(text("SELECT 1 FROM polls WHERE motion_id = :m LIMIT 1"),
-                              {"m": motion.id}).first() is not None
+def _has_polls(motion: Motion, *, open_only: bool = False) -> bool:
+    # motions sits below voting and may not read its tables: voting answers (voting.init_app)
+    return any(answers(motion_voted_asked, motion, open_only=open_only))
 
 
 def _next_resolution_number(meeting: Meeting) -> str:
@@ -399,28 +386,25 @@ def _apply(motion: Motion, actor) -> None:
             record("external_memorandum.approved", actor=actor, meeting=meeting, subject=outside,
                    before={"status": "received"},
                    after={"status": "approved", "motion_id": motion.id, "reason": reason, "sha256": outside.sha256})
-    for hook in adoption_hooks.get(motion.kind, ()):
-        hook(motion, actor)
+    # what packages above motions also do on adoption of this kind (e.g. minutes approves a memorandum)
+    answers(motion_adopted, motion.kind, motion=motion, actor=actor)
 
 
-# --- what depends on a thing of a meeting, as motions know it (governance.meetings.dependents) ---
+# --- what depends on a thing of a meeting, as motions know it (governance.meetings.signals) ---
 
-@depends_on("item")
-def _motions_of(item: AgendaItem) -> list[str]:
+def motions_of(item: AgendaItem) -> list[str]:
     return named(("motion", "motions"), list(db.session.scalars(
         select(Motion.title).where(Motion.item_id == item.id).order_by(Motion.id))))
 
 
-@depends_on("participant")
-def _moved_or_seconded(participant: Participant) -> list[str]:
+def moved_or_seconded(participant: Participant) -> list[str]:
     return named(("motion moved or seconded", "motions moved or seconded"), list(db.session.scalars(
         select(Motion.title).where(Motion.meeting_id == participant.meeting_id,
                                    (Motion.moved_by_id == participant.user_id)
                                    | (Motion.seconded_by_id == participant.user_id)).order_by(Motion.id))))
 
 
-@depends_on("meeting")
-def _approvals_of(meeting: Meeting) -> list[str]:
+def approvals_of(meeting: Meeting) -> list[str]:
     return named(("motion of another meeting approving its memorandum",
                   "motions of other meetings approving its memorandum"), list(db.session.scalars(
                       select(Motion.title).where(Motion.memorandum_meeting_id == meeting.id,

@@ -41,3 +41,10 @@ def is_published(motion: Motion) -> bool:
         return True
     until = publication.published_at(motion.meeting_id)
     return until is not None and motion.decided_at is not None and motion.decided_at <= until
+
+
+def decided_since(meeting, *, moment) -> bool:
+    """governance.publication.signals.decided_since_asked: a motion of the meeting decided
+    after `moment`."""
+    return db.session.scalar(select(Motion.id).where(Motion.meeting_id == meeting.id, Motion.decided_at > moment)
+                             .limit(1)) is not None

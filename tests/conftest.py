@@ -23,7 +23,7 @@ from collections import Counter
 import psycopg
 import pytest
 
-from governance import create_app
+from governance import create_app, services
 from governance.extensions import db
 from tests.databases import (
     Backend,
@@ -102,6 +102,7 @@ def app(request, app_config, backend):
         with app.app_context():
             no_fsync(db.engine)
         yield app
+        services.stop_all(app)  # no background task touches the database once the test ends
         wipe_database(app)
         return
     # the base this test starts from: what the fixtures it asks for would load (BASES)
@@ -113,6 +114,7 @@ def app(request, app_config, backend):
         engine = db.engine
     held = nest_transactions(engine)
     yield app
+    services.stop_all(app)
     with app.app_context():
         db.session.remove()
     roll_back(engine, held)

@@ -71,7 +71,9 @@ class BallotBox(OnePerApp):
     def __init__(self, app):
         super().__init__(app)
         self.slips: queue.Queue[Slip] = queue.Queue()  # gevent's own queue once monkey-patched
-        socketio.start_background_task(self._record_forever)
+
+    def tasks(self) -> list:
+        return [self._record_forever]
 
     def cast(self, slip: Slip) -> dict:
         """Drop the slip in and wait until the batch holding it is committed (or refused)."""
@@ -99,7 +101,8 @@ class BallotBox(OnePerApp):
                 except queue.Empty:
                     break
             try:
-                self._record(batch)
+                with self.turn:
+                    self._record(batch)
             except Exception:  # the writer must outlive anything: every later vote depends on it
                 log.exception("the ballot box could not answer a batch of %d votes", len(batch))
                 for slip in batch:

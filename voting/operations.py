@@ -2,7 +2,7 @@
 
 The vote path is kept to what a vote needs: the poll (by primary key), the voter's right to
 vote (two indexed look-ups), and two inserts whose primary keys enforce one vote per member.
-No recount, no broadcast per vote: progress is coalesced (voting.live).
+No recount, no broadcast per vote: progress is coalesced (voting.progress).
 """
 import json
 from collections.abc import Sequence
@@ -24,6 +24,7 @@ from motions.operations import decide_motion, put_to_vote
 from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
+from voting.progress import progress_changed
 from voting.queries import (
     approves,
     audience,
@@ -204,7 +205,6 @@ def _insert_votes(poll: Poll, accepted: list[tuple[int, dict, dict]], answers: l
         # a batch it need not be, so the n-th participation and the n-th ballot are not a pair
         secrecy.shuffle_in_place(ballots)
     db.session.execute(insert(Ballot), ballots)
-    from voting.live import progress_changed  # the live module sits on top of this one
     progress_changed(poll)
 
 

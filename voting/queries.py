@@ -44,6 +44,15 @@ def audience(poll: Poll) -> str:
     return "closed" if poll.motion.item.closed else "open"
 
 
+def has_polls(motion: Motion, *, open_only: bool = False) -> bool:
+    """motions.signals.motion_voted_asked: whether a poll was ever opened on the motion (its
+    wording is then fixed), or with open_only whether one is open now."""
+    query = select(Poll.id).where(Poll.motion_id == motion.id)
+    if open_only:
+        query = query.where(Poll.status == "open")
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def last_closed_poll(motion: Motion) -> Poll | None:
     return db.session.scalar(select(Poll).where(Poll.motion_id == motion.id, Poll.status == "closed")
                              .order_by(Poll.round.desc()).limit(1))

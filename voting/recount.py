@@ -108,7 +108,7 @@ def _gone(trail: Trail, closed: set[int], motions: set[int]) -> list[Finding]:
 
 def recount_all() -> RecountReport:
     read_snapshot()
-    trail = without_cleared_rehearsals(Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions))))
+    trail = without_cleared_rehearsals(Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions()))))
     findings: list[Finding] = []
     polls_of: dict[int, list[crosscheck.PollFacts]] = defaultdict(list)
     closed = db.session.scalars(select(Poll).where(Poll.status == "closed").order_by(Poll.motion_id, Poll.round,

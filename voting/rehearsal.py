@@ -13,7 +13,6 @@ from sqlalchemy import delete, func, select
 from governance.audit.operations import record
 from governance.errors import conflict
 from governance.extensions import db
-from governance.meetings.dependents import depends_on
 from governance.meetings.models import Meeting, Participant
 from motions.models import Motion
 from voting.models import Ballot, Participation, Poll
@@ -54,14 +53,12 @@ def clear_rehearsal_polls(meeting: Meeting, *, actor) -> dict:
     return report
 
 
-@depends_on("meeting")
-def _polls_of(meeting: Meeting) -> list[str]:
+def polls_of(meeting: Meeting) -> list[str]:
     count = db.session.scalar(select(func.count()).select_from(Poll).where(Poll.meeting_id == meeting.id))
     return [f"{count} poll(s)"] if count else []
 
 
-@depends_on("participant")
-def _votes_by(participant: Participant) -> list[str]:
+def votes_by(participant: Participant) -> list[str]:
     count = db.session.scalar(select(func.count()).select_from(Participation)
                               .join(Poll, Poll.id == Participation.poll_id)
                               .where(Poll.meeting_id == participant.meeting_id,

@@ -9,7 +9,6 @@ other document holds the same bytes.
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -20,19 +19,18 @@ from governance.audit.operations import record
 from governance.dbtypes import utcnow
 from governance.documents import filetypes, storage
 from governance.documents.models import ItemDocument
+from governance.documents.signals import document_deleting
 from governance.errors import ApiError
 from governance.extensions import db
 from governance.meetings.models import AgendaItem
 from governance.realtime import announce
+from governance.signals import answers
 from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
-# Callables (document) -> None that raise an ApiError when a document must be kept; the minutes
-# add theirs (a document listed by an approved memorandum is kept for ever).
-deletion_guards: list[Callable[[ItemDocument], None]] = []
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
@@ -119,8 +117,8 @@ def attach_document(item: AgendaItem, *, actor, title: str, stored: StoredFile |
 
 def delete_document(document: ItemDocument, *, actor) -> None:
     """Remove a document from its item. 409 kept_with_minutes when an approved memorandum lists it."""
-    for guard in deletion_guards:
-        guard(document)
+    # a package may keep it (minutes: a document an approved memorandum lists): ApiError
+    answers(document_deleting, document)
     item = document.item
     before = _snapshot(document)
     others = db.session.scalar(select(func.count()).select_from(ItemDocument).where(

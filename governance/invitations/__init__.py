@@ -9,3 +9,11 @@ room); who has opened their link; links revoked.
 - `operations` sends, records opening and revokes; `api` and governance/pages/invitations.py
   are the desk's routes.
 """
+
+
+def init_app(app) -> None:
+    """The invitation desk's API (its page is in governance.pages.invitations)."""
+    from governance.extensions import api
+    from governance.invitations import models  # noqa: F401  (tables)
+    from governance.invitations.api import blp
+    api.register_blueprint(blp)

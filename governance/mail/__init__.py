@@ -19,3 +19,8 @@ secretariat@localhost).
 """
 from governance.mail.models import MailAttachment, MailMessage  # noqa: F401
 from governance.mail.outbox import OutboxUnavailable, drain, queue, start_sender  # noqa: F401
+
+
+def init_app(app) -> None:
+    """Only its tables: the sender is a service started by `excom serve` (governance.serve)."""
+    from governance.mail import models  # noqa: F401,F811

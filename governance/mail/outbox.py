@@ -210,7 +210,8 @@ def drain(app, *, batch: int = BATCH, lease: timedelta = LEASE, now: datetime | 
 def start_sender(app, *, interval: float = SWEEP_INTERVAL) -> Sender:
     """Start this process's sender of the general outbox (once per app)."""
     if SENDER_KEY not in app.extensions:
-        app.extensions[SENDER_KEY] = Sender(app, drain, interval=interval, name="mail outbox").start()
+        from governance import services
+        app.extensions[SENDER_KEY] = services.run(app, Sender(app, drain, interval=interval, name="mail outbox"))
     return app.extensions[SENDER_KEY]
 
 

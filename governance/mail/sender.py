@@ -34,6 +34,7 @@ class Sender:
         self.task = None
 
     def start(self) -> Sender:
+        """A service (governance.services): started by start_sender, stopped by stop()."""
         self.task = socketio.start_background_task(self._run)
         return self
 

@@ -8,7 +8,7 @@ from governance.audit.operations import record
 from governance.auth.models import User
 from governance.errors import conflict, invalid
 from governance.extensions import db
-from governance.meetings.dependents import depends_on, named, refuse_if_depended_on, what_depends_on
+from governance.meetings.dependents import named, refuse_if_depended_on, what_depends_on
 from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
 from governance.meetings.operations import _announce_quorum, _check_agenda_open
 from governance.realtime import rights_changed
@@ -91,27 +91,23 @@ def delete_meeting(meeting: Meeting, *, actor: User) -> None:
     db.session.flush()
 
 
-# --- what governance itself knows depends on a thing ----------------------------------------
+# --- what governance itself knows depends on a thing (connected in governance.meetings.init_app) ---
 
-@depends_on("session")
-def _items_of(session: MeetingSession) -> list[str]:
+def items_of(session: MeetingSession) -> list[str]:
     return named(("agenda item", "agenda items"), [item.title for item in session.items])
 
 
-@depends_on("item")
-def _current(item: AgendaItem) -> list[str]:
+def being_current(item: AgendaItem) -> list[str]:
     return ["being the current item"] if item.meeting.current_item_id == item.id else []
 
 
-@depends_on("participant")
-def _stays(participant: Participant) -> list[str]:
+def stays_of(participant: Participant) -> list[str]:
     stays = db.session.scalars(select(Attendance.checked_in_at).where(
         Attendance.meeting_id == participant.meeting_id, Attendance.user_id == participant.user_id)).all()
     return named(("check-in", "check-ins"), [participant.meeting.local(t).strftime("%d %b %H:%M") for t in stays])
 
 
-@depends_on("meeting")
-def _happened(meeting: Meeting) -> list[str]:
+def what_happened(meeting: Meeting) -> list[str]:
     found = []
     if meeting.opened_at is not None:
         found.append("its call to order")
@@ -124,24 +120,21 @@ def _happened(meeting: Meeting) -> list[str]:
 
 # documents and speakers' lists (governance.documents, governance.speakers): the database would
 # take them along with their item, so a deletion asks first
-@depends_on("item")
-def _documents_and_speakers(item: AgendaItem) -> list[str]:
+def documents_and_speakers(item: AgendaItem) -> list[str]:
     from governance.speakers.models import Speaker
     speakers = db.session.scalar(select(db.func.count()).select_from(Speaker).where(Speaker.item_id == item.id))
     return (named(("document", "documents"), [document.title for document in item.documents])
             + ([f"{speakers} request(s) to speak"] if speakers else []))
 
 
-@depends_on("participant")
-def _requests_to_speak(participant: Participant) -> list[str]:
+def requests_to_speak(participant: Participant) -> list[str]:
     from governance.speakers.models import Speaker
     count = db.session.scalar(select(db.func.count()).select_from(Speaker).where(
         Speaker.meeting_id == participant.meeting_id, Speaker.user_id == participant.user_id))
     return [f"{count} request(s) to speak"] if count else []
 
 
-@depends_on("meeting")
-def _documents_and_speakers_of(meeting: Meeting) -> list[str]:
+def documents_and_speakers_of(meeting: Meeting) -> list[str]:
     from governance.speakers.models import Speaker
     documents = [document.title for item in meeting.agenda() for document in item.documents]
     speakers = db.session.scalar(select(db.func.count()).select_from(Speaker).where(Speaker.meeting_id == meeting.id))

@@ -2,37 +2,23 @@
 itself), so that correcting it would lose or orphan part of the record; and whether the
 meeting's record is closed (its memorandum approved).
 
-Each package adds the questions only it can answer (motions: the motions of an item; voting:
-the polls; minutes: notes and memorandum versions) with `depends_on(kind)`, as `motions`
-adds what adoption does through its hooks; governance imports none of them. A deletion asks
-`refuse_if_depended_on`, which answers 409 `in_use` naming what depends, so a person knows what
-to remove or withdraw first.
+Each package answers the questions only it can (motions: the motions of an item; voting: the
+polls; minutes: notes and memorandum versions) by connecting to governance.meetings.signals
+in its `init_app`; governance imports none of them. A deletion asks `refuse_if_depended_on`,
+which answers 409 `in_use` naming what depends, so a person knows what to remove or withdraw
+first.
 """
-from collections import defaultdict
-from collections.abc import Callable
-
 from governance.errors import ApiError
+from governance.meetings.signals import KINDS, record_closed_asked
+from governance.meetings.signals import what_depends_on as _asked
+from governance.signals import answers
 
-KINDS = ("meeting", "session", "item", "participant")
-_questions: dict[str, list[Callable[[object], list[str]]]] = defaultdict(list)
-_closers: list[Callable[[object], str | None]] = []
-
-
-def depends_on(kind: str):
-    """Register fn(thing) -> ["2 motions (Admission of Cali, ...)", ...] for a kind of thing."""
-    assert kind in KINDS, kind
-
-    def register(fn):
-        _questions[kind].append(fn)
-        return fn
-    return register
+__all__ = ["KINDS", "named", "record_closed", "refuse_if_depended_on", "what_depends_on"]
 
 
 def what_depends_on(kind: str, thing) -> list[str]:
-    found = []
-    for question in _questions[kind]:
-        found.extend(question(thing))
-    return found
+    """Every package's phrases, in the order of governance.create_app's packages."""
+    return [found for phrases in answers(_asked[kind], thing) for found in phrases]
 
 
 def refuse_if_depended_on(kind: str, thing, what: str) -> None:
@@ -51,16 +37,6 @@ def named(count_word: tuple[str, str], names: list[str], limit: int = 3) -> list
     return [f"{len(names)} {word} ({shown})"]
 
 
-def closes_record(fn):
-    """Register fn(meeting) -> a reason the meeting's record is closed (its memorandum was
-    approved), or None. Minutes work (notes, mover and seconder) stops then."""
-    _closers.append(fn)
-    return fn
-
-
 def record_closed(meeting) -> str | None:
-    for question in _closers:
-        reason = question(meeting)
-        if reason:
-            return reason
-    return None
+    """The first reason a package gives that the meeting's record is closed, or None."""
+    return next((reason for reason in answers(record_closed_asked, meeting) if reason), None)

@@ -15,9 +15,9 @@ from governance.auth.api import reset_link
 from governance.auth.loading import start_browser_session
 from governance.errors import ApiError
 from governance.extensions import csrf
-from governance.pages.meeting import _signed_in_or_login
+from governance.pages.blueprint import bp
+from governance.pages.common import signed_in_or_login as _signed_in_or_login
 from governance.registry.models import Organisation
-from governance.views import bp
 
 
 def _two_passwords(problems: dict) -> str | None:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from governance import policy
 from governance.extensions import db
+from governance.pages.blueprint import bp
 from governance.registry.models import Organisation
-from governance.views import bp
 
 OUTCOMES = {
     "adopted": _l("adopted"), "rejected": _l("rejected"), "elected": _l("elected"), "withdrawn": _l("withdrawn"),
@@ -111,7 +111,7 @@ def published_ballots(poll_id):
     to the server, so no log line ties a signed-in person to a receipt, and through the list to
     how they voted in a secret ballot. The list itself is what GET /api/v1/polls/{id}/ballots
     publishes, to the same people (who may see the poll's item)."""
-    from governance.pages.meeting import _signed_in_or_login
+    from governance.pages.common import signed_in_or_login as _signed_in_or_login
     from voting.models import Ballot
     from voting.queries import load_poll
 

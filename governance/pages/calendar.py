@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from governance.extensions import db
 from governance.meetings.models import QUORUM_RULES, Meeting
+from governance.pages.blueprint import bp
 from governance.pages.i18n import js_messages
 from governance.pages.organisation import secretariat_page, time_zones
 from governance.registry.models import Organisation
-from governance.views import bp
 
 QUORUM_LABELS = {"majority": _l("A majority of the voting members"),
                  "two_thirds": _l("Two thirds of the voting members"),

@@ -14,9 +14,9 @@ from governance.auth.loading import start_browser_session
 from governance.auth.schemas import FirstRunIn
 from governance.errors import ApiError
 from governance.extensions import csrf, limiter
+from governance.pages.blueprint import bp
 from governance.pages.organisation import time_zones
 from governance.registry.models import Organisation
-from governance.views import bp
 
 
 def _body(form) -> dict:

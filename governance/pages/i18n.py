@@ -13,7 +13,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from governance.views import bp
+from governance.pages.blueprint import bp
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
 LANGUAGE_COOKIE = "excom_lang"
@@ -68,7 +68,7 @@ def organisation_time(moment: datetime | None) -> str:
                                  locale=str(get_locale() or "en"))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect to somebody else's."""
     if not target:
         return "/"
@@ -80,7 +80,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/language/<code>")
 def switch_language(code):
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
     if code in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
@@ -89,7 +89,7 @@ def switch_language(code):
 @bp.app_context_processor
 def _language_context():
     current = str(get_locale() or "en")
-    return {"lang": current, "languages": offered_languages(), "safe_next": _safe_next}
+    return {"lang": current, "languages": offered_languages(), "safe_next": safe_next}
 
 
 # The words the page scripts show, translated on the server and handed to them as JSON

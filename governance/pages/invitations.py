@@ -18,15 +18,21 @@ from governance.errors import ApiError
 from governance.extensions import csrf
 from governance.invitations import operations
 from governance.invitations.api import link_for
-from governance.pages.i18n import js_messages
-from governance.pages.meeting import (
+from governance.pages.blueprint import bp
+from governance.pages.common import (
     GROUP_LABELS,
-    _signed_in_or_login,
-    _sort_key,
-    _visible_meeting,
 )
+from governance.pages.common import (
+    signed_in_or_login as _signed_in_or_login,
+)
+from governance.pages.common import (
+    sort_key as _sort_key,
+)
+from governance.pages.common import (
+    visible_meeting as _visible_meeting,
+)
+from governance.pages.i18n import js_messages
 from governance.registry.models import Organisation
-from governance.views import bp
 
 INVITATION_MESSAGES = {
     "invite_question": _l("Send a personal link by e-mail to %(n)s people?"),

@@ -5,9 +5,8 @@ Each page is rendered with what the policy lets this person see, then kept live 
 script over Socket.IO; every change goes through /api/v1, so the pages hold no rule of
 their own.
 """
-import unicodedata
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -15,52 +14,17 @@ from governance import policy
 from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import Meeting
-from governance.meetings.schemas import load_documents
+from governance.pages.blueprint import bp
+from governance.pages.common import GROUP_LABELS  # noqa: F401
+from governance.pages.common import current_item_id as _current_item_id
+from governance.pages.common import render as _render
+from governance.pages.common import roles as _roles
+from governance.pages.common import signed_in_or_login as _signed_in_or_login
+from governance.pages.common import sort_key as _sort_key
+from governance.pages.common import visible_meeting as _visible_meeting
 from governance.pages.distribution_words import DISTRIBUTION_MESSAGES
 from governance.pages.i18n import js_messages
-from governance.registry.models import Member, Organisation
-from governance.views import bp
-
-GROUP_LABELS = {
-    "excom_member": _l("EXCOM member"), "observer_city": _l("Observer city"),
-    "observer_institution": _l("Observer institution"), "observer_media": _l("Media"),
-    "observer_corporate": _l("Corporate observer"), "secretariat": _l("Secretariat"), "guest": _l("Guest"),
-}
-
-
-def _signed_in_or_login():
-    if not current_user.is_authenticated:
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-    return None
-
-
-def _visible_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(current_user, meeting):
-        abort(404)
-    return meeting
-
-
-def _agenda(meeting: Meeting) -> list[dict]:
-    """The sessions and items this person may see; the closed session is simply absent."""
-    sessions = []
-    visible = policy.visible_sessions(current_user, meeting)
-    load_documents([item for session in visible for item in session.items])
-    for session in visible:
-        sessions.append({"id": session.id, "title": session.title, "kind": session.kind,
-                         "starts_at": session.starts_at, "ends_at": session.ends_at, "venue": session.venue,
-                         "items": [{"id": item.id, "number": item.number, "title": item.title, "kind": item.kind,
-                                    "documents": item.documents}
-                                   for item in session.items]})
-    return sessions
-
-
-def _current_item_id(meeting: Meeting) -> int | None:
-    item = meeting.current_item
-    if item is None or not policy.can_see_item(current_user, item):
-        return None
-    return item.id
-
+from governance.registry.models import Member
 
 # The desk's own words (minutes work on any item, apologies), on top of the shared ones.
 DESK_MESSAGES = {
@@ -81,18 +45,6 @@ def _words(messages: dict) -> dict:
 def _page_data(meeting: Meeting, **extra) -> dict:
     return {"meeting_id": meeting.id, "user_id": current_user.id, "current_item_id": _current_item_id(meeting),
             "adjourned": meeting.adjourned_at is not None, "messages": js_messages(), **extra}
-
-
-def _roles(meeting: Meeting) -> dict:
-    return {"can_run": policy.can_run_meeting(current_user, meeting),
-            "can_prepare": policy.can_prepare(current_user),
-            "can_vote": policy.is_voting_delegate(current_user, meeting)}
-
-
-def _render(template: str, meeting: Meeting, **context):
-    return render_template(template, organisation=Organisation.current(), meeting=meeting,
-                           agenda=_agenda(meeting), current_item_id=_current_item_id(meeting),
-                           roles=_roles(meeting), **context)
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -155,11 +107,6 @@ def projector(meeting_id):
         return login
     meeting = _visible_meeting(meeting_id)
     return _render("screen.html", meeting, page_data=_page_data(meeting))
-
-
-def _sort_key(text: str) -> str:
-    """São Paulo between Seoul and Seberang Perai's neighbours, not after them: accents aside."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def _person(participant, stays: dict) -> dict:

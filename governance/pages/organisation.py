@@ -13,10 +13,10 @@ from flask_login import current_user
 from governance import policy
 from governance.extensions import db
 from governance.meetings.models import Meeting
+from governance.pages.blueprint import bp
+from governance.pages.common import signed_in_or_login as _signed_in_or_login
 from governance.pages.i18n import LANGUAGES, js_messages
-from governance.pages.meeting import _signed_in_or_login
 from governance.registry.models import Organisation
-from governance.views import bp
 
 ORGANISATION_MESSAGES = {
     "saved": _l("Saved."),

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from governance.auth.models import ROLES, User
 from governance.extensions import db
 from governance.meetings.models import Meeting
+from governance.pages.blueprint import bp
+from governance.pages.common import sort_key as _sort_key
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import _sort_key
 from governance.pages.organisation import secretariat_page
 from governance.registry import queries
 from governance.registry.models import MEMBER_CATEGORIES, MEMBER_STATUSES, Member, Organisation
-from governance.views import bp
 
 STATUS_LABELS = {"applicant": _l("applicant"), "active": _l("active"), "suspended": _l("suspended"),
                  "withdrawn": _l("withdrawn"), "terminated": _l("terminated")}

@@ -14,13 +14,17 @@ from governance import policy
 from governance.auth.models import User
 from governance.extensions import db
 from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
+from governance.pages.blueprint import bp
 from governance.pages.calendar import QUORUM_LABELS
+from governance.pages.common import GROUP_LABELS
+from governance.pages.common import render as _render
+from governance.pages.common import signed_in_or_login as _signed_in_or_login
+from governance.pages.common import sort_key as _sort_key
+from governance.pages.common import visible_meeting as _visible_meeting
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import GROUP_LABELS, _render, _signed_in_or_login, _sort_key, _visible_meeting
 from governance.pages.organisation import time_zones
 from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
-from governance.views import bp
 
 ITEM_KIND_LABELS = {
     "procedural": _l("Procedural"), "report": _l("Report"), "motion": _l("Motion"),

@@ -28,5 +28,10 @@ from governance.publication.operations import (
                                                withhold,
 )
 
-__all__ = ["EFFECTS", "meetings_withholding", "publish", "published_at", "shown", "shown_data", "shown_many",
-           "superseded", "withhold"]
+__all__ = ["EFFECTS", "init_app", "meetings_withholding", "publish", "published_at", "shown", "shown_data",
+           "shown_many", "superseded", "withhold"]
+
+
+def init_app(app) -> None:
+    """Only its table: publication has no routes of its own (the meetings API publishes)."""
+    from governance.publication import models  # noqa: F401

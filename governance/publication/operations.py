@@ -131,7 +131,7 @@ def publish(meeting: Meeting, *, actor) -> tuple[Publication, int]:
 
 
 def _decided_since(meeting: Meeting, moment) -> bool:
-    # motions sit above the core: imported here only, when publishing
-    from motions.models import Motion
-    return db.session.scalar(select(Motion.id).where(Motion.meeting_id == meeting.id, Motion.decided_at > moment)
-                             .limit(1)) is not None
+    # motions sit above the core and answer (motions.init_app)
+    from governance.publication.signals import decided_since_asked
+    from governance.signals import answers
+    return any(answers(decided_since_asked, meeting, moment=moment))

@@ -837,7 +837,7 @@ def test_observers_hear_nothing_of_the_closed_session(scene):
     ok(chair.post(f"/items/{meeting.items['closed']}/activate"))
     poll = ok(chair.post(f"/motions/{meeting.motions['closed']}/polls"), 201)
     ok(delegate.post(f"/polls/{poll['id']}/votes", {"choice": "yes"}), 201)
-    time.sleep(0.6)  # progress counts are coalesced (voting.live.PROGRESS_INTERVAL)
+    time.sleep(0.6)  # progress counts are coalesced (voting.progress.PROGRESS_INTERVAL)
     ok(chair.post(f"/polls/{poll['id']}/close"))
     ok(desk.post(f"/meetings/{meeting.meeting_id}/memorandum"), 201)
     ok(chair.post(f"/items/{meeting.items['open']}/activate"))
@@ -856,7 +856,7 @@ def test_observers_hear_nothing_of_the_closed_session(scene):
         assert "poll.opened" in names and "poll.closed" in names, (role, names)
         assert any(name == "agenda.current" and data["item"] and data["item"]["id"] == meeting.items["closed"]
                    for name, data in heard[role]), role
-    # (poll.progress is not required here: voting.live's flusher serves the first app of the process only)
+    # (poll.progress is not required here: voting.progress's flusher serves the first app of the process only)
     assert {name for name, _ in closed_poll_events} >= {"poll.opened", "poll.closed"}
     for role in ("suspended", "observer"):
         text = json.dumps(heard[role], default=str)

@@ -1,0 +1,28 @@
+"""Packages compose in create_app, not on import: importing a package's modules connects no
+receiver (nothing depends on which modules happen to be imported), and create_app connects
+each package's receivers once however many apps a process makes."""
+import subprocess
+import sys
+import textwrap
+
+PROBE = textwrap.dedent("""
+    import minutes.operations, minutes.examine, voting.live, voting.rehearsal, motions.operations
+    from governance.documents.signals import document_deleting
+    from governance.meetings.signals import record_closed_asked, what_depends_on
+    from governance.signals import join_state_asked
+    from motions.signals import motion_adopted, motion_put_to_vote, motion_voted_asked
+    signals = [document_deleting, record_closed_asked, join_state_asked, motion_adopted, motion_put_to_vote,
+               motion_voted_asked, *what_depends_on.values()]
+    print(sum(len(s.receivers) for s in signals))
+    from governance import create_app
+    for _ in range(2):
+        create_app({"EXCOM_DATABASE_URL": "sqlite://", "EXCOM_ASYNC_MODE": "threading"})
+        print(sum(len(s.receivers) for s in signals))
+""")
+
+
+def test_importing_connects_nothing_and_create_app_connects_once():
+    counts = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True,
+                            timeout=120).stdout.split()
+    assert counts[0] == "0"
+    assert int(counts[1]) > 0 and counts[1] == counts[2]
