@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv else Path(__file__).parent.parent).resolve()
 PACKAGES = ("governance", "motions", "voting", "minutes")
-SKIP = ("governance/bench", "governance/demo")
+SKIP = ("governance/demo",)
 
 
 def modules() -> dict[str, Path]:

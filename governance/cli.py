@@ -112,7 +112,7 @@ def demo(play, if_fresh):
         raise click.ClickException(str(refusal)) from None
     db.session.commit()
     if play:
-        from minutes.demo_play import play as play_meeting  # minutes sits above governance: imported late
+        from excom_tools.demo_play import play as play_meeting  # a tool beside the runtime: imported late
         outcome = play_meeting(echo=click.echo, instance_path=current_app.instance_path)
         click.echo(f"{report.meeting.title}: " + ("played" if outcome.played else "already played, nothing changed")
                    + (f"; memorandum version {outcome.version} at /api/v1/meetings/{report.meeting.id}/"
@@ -216,7 +216,7 @@ def bench_live_vote(voters, database, redis, servers, transport, connect_concurr
     """N delegates on real Socket.IO connections vote at once; prints one JSON line."""
     import json
 
-    from governance.bench.live_vote import BenchError, run
+    from excom_tools.bench.live_vote import BenchError, run
     try:
         figures = run(voters, database=database, redis=redis, servers=servers, transport=transport,
                       connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep,
@@ -241,8 +241,8 @@ def bench_memorandum(notes, voters, probes, database, inline, keep):
     """Build a long memorandum while others use the server; prints one JSON line."""
     import json
 
-    from governance.bench.live_vote import BenchError
-    from governance.bench.memorandum_build import run
+    from excom_tools.bench.live_vote import BenchError
+    from excom_tools.bench.memorandum_build import run
     try:
         figures = run(notes, voters=voters, probes=probes, database=database, inline=inline, keep=keep)
     except BenchError as error:

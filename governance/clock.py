@@ -3,7 +3,7 @@
 Every timestamp the platform stores (column defaults, audit events, polls opened and closed)
 comes from `now()`, an aware UTC datetime. It reads the real clock unless a stand-in is
 running: `excom demo --play` runs the EXCOM 2024 meeting on its own day with a simulated
-clock (minutes.demo_play), so that a poll is opened and closed at the times the play says.
+clock (excom_tools.demo_play), so that a poll is opened and closed at the times the play says.
 
 The stand-in is injected here, in one place, rather than patched into modules: a column
 default captured `utcnow` at import time, and patching the modules that import it missed those

@@ -149,7 +149,7 @@ def test_the_memorandum_of_the_played_meeting_holds_the_whole_meeting(app, api, 
 
     # real styles: tables in the template's styles, the adopted logo in the header
     assert {t.style.name for t in doc.tables} >= {"Light Grid Accent 1", "Table Grid"}
-    from minutes.demo_play import logo_globe
+    from excom_tools.demo_play import logo_globe
     header_images = [rel.target_part.blob for rel in doc.sections[0].header.part.rels.values()
                      if "image" in rel.reltype]
     assert header_images == [logo_globe()]

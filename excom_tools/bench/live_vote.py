@@ -49,7 +49,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from governance.bench.commit_rate import raw_commit_rate
+from excom_tools.bench.commit_rate import raw_commit_rate
 
 CHOICES = ("yes", "no", "abstain")
 DEFAULT_POSTGRES_ADMIN = "postgresql://127.0.0.1:5432/test"
@@ -184,7 +184,7 @@ class Server:
         # `excom serve` re-execs itself into `python -m governance.serve`: same pid, so /proc
         # and py-spy see the server under the pid Popen gives.
         command = [*excom_command(), "serve"] if async_mode == "gevent" else \
-            [sys.executable, "-m", "governance.bench.threaded_server"]
+            [sys.executable, "-m", "excom_tools.bench.threaded_server"]
         self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.pid = self.process.pid

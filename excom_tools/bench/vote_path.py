@@ -2,7 +2,7 @@
 network, gevent or the other clients. `excom bench live-vote` measures the whole; this says
 which part of it is the app's own code (the handler, its queries, the commit).
 
-    python -m governance.bench.vote_path --voters 500 [--batch] [--database URL] [--profile out.pstats]
+    python -m excom_tools.bench.vote_path --voters 500 [--batch] [--database URL] [--profile out.pstats]
 
 Sets up a meeting as the benchmark does, opens a poll over the app's HTTP API, then calls the
 Socket.IO `vote` handler through Flask-SocketIO's test client once per voter, one after the
@@ -24,7 +24,7 @@ from sqlalchemy import event
 
 
 def measure(voters: int, database: str | None = None, profile: str | None = None, batch: bool = False) -> dict:
-    from governance.bench.live_vote import CHOICES, Database, populate
+    from excom_tools.bench.live_vote import CHOICES, Database, populate
 
     workdir = Path(tempfile.mkdtemp(prefix="excom-votepath-"))
     instance = workdir / "instance"
@@ -98,8 +98,8 @@ def measure(voters: int, database: str | None = None, profile: str | None = None
 
 
 def _record_in_batches(app, voters, poll_id: int) -> int:
+    from excom_tools.bench.live_vote import CHOICES
     from governance.auth.models import hash_token
-    from governance.bench.live_vote import CHOICES
     from governance.extensions import db
     from voting.ballot_box import MOST_PER_BATCH, Slip, record_slips
 
@@ -115,7 +115,7 @@ def _record_in_batches(app, voters, poll_id: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m governance.bench.vote_path")
+    parser = argparse.ArgumentParser(prog="python -m excom_tools.bench.vote_path")
     parser.add_argument("--voters", type=int, default=500)
     parser.add_argument("--database", default=None)
     parser.add_argument("--profile", default=None, help="write cProfile stats of the vote loop here")

@@ -4,7 +4,7 @@ people using the server notice meanwhile.
 What it does, in order:
 
 1. a database of its own and the meeting with N voting delegates, as `excom bench live-vote`
-   does (governance.bench.live_vote: populate), and one `excom serve`;
+   does (excom_tools.bench.live_vote: populate), and one `excom serve`;
 2. K agenda items, each with a note of 100,000 characters (the most a note may hold) written as
    33,334 paragraphs: the issue's case, which took 20 s to build and stalled every request;
 3. a poll opened on the meeting's item;
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import requests
 
-from governance.bench.live_vote import (
+from excom_tools.bench.live_vote import (
     BenchError,
     Database,
     Server,

@@ -8,7 +8,7 @@ import os
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m governance.bench.threaded_server")
+    parser = argparse.ArgumentParser(prog="python -m excom_tools.bench.threaded_server")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
