@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voting import results, seal
 
@@ -106,11 +106,9 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
             casting_vote = [casting_vote]
         result = results.irv_result(candidates=poll.candidates, choices=choices, electorate=electorate,
                                     casting_votes=casting_vote)
-    result.update(round=poll.round, reason=poll.reason)
-    if not poll.secret:
-        result["votes"] = sorted(({"member_id": member_id, "choice": readable_choice(poll.method, choice)}
-                                  for _, choice, member_id, _ in poll.ballots), key=_member_key)
-    return result
+    votes = None if poll.secret else sorted(({"member_id": member_id, "choice": readable_choice(poll.method, choice)}
+                                             for _, choice, member_id, _ in poll.ballots), key=_member_key)
+    return replace(result, round=poll.round, reason=poll.reason, votes=votes).as_json()
 
 
 def _member_key(vote: dict):

@@ -5,6 +5,7 @@ vote (two indexed look-ups), and two inserts whose primary keys enforce one vote
 No recount, no broadcast per vote: progress is coalesced (voting.live).
 """
 import json
+from dataclasses import replace
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,7 @@ from motions.operations import decide_motion, put_to_vote
 from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
+from voting.poll_result import Method, PollResult
 from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
                             standing_of_voters)
 
@@ -197,7 +199,9 @@ def _counts(poll: Poll) -> dict[str, int]:
     return {choice: n for choice, n in rows}
 
 
-def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dict:
+def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> PollResult:
+    """The result of the poll's stored ballots, stamped with its round and (a named poll) its
+    roll-call; a refused casting vote is a 422."""
     motion = poll.motion
     if poll.method == "yes_no":
         if casting_vote is not None:
@@ -225,14 +229,10 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
                                         electorate=electorate, casting_votes=casting_vote)
         except ValueError as refusal:
             raise invalid({"casting_vote": [str(refusal)]}) from None
-    result.update(round=poll.round, reason=poll.reason)
-    subject = approves(motion)
-    if subject is not None:
-        result["approves"] = subject  # the version put to the vote is the one approved
-    if not poll.secret:
-        result["votes"] = [{"member_id": member_id, "member": name, "choice": readable_choice(poll, choice)}
-                           for member_id, name, choice in _named_votes(poll)]
-    return result
+    # the version put to the vote is the one approved: approves()
+    votes = None if poll.secret else [{"member_id": member_id, "member": name, "choice": readable_choice(poll, choice)}
+                                      for member_id, name, choice in _named_votes(poll)]
+    return replace(result, round=poll.round, reason=poll.reason, approves=approves(motion), votes=votes)
 
 
 def _named_votes(poll: Poll):
@@ -269,15 +269,15 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
         else ballot_rows(poll.id)
     poll.ballots_digest = seal.ballots_digest(poll.id, rows)
     participations = seal.participations_digest(poll.id, participation_rows(poll.id))
-    result["ballots_digest"], result["digest_scheme"] = poll.ballots_digest, seal.DIGEST_SCHEME
+    result = replace(result, ballots_digest=poll.ballots_digest, digest_scheme=seal.DIGEST_SCHEME)
     poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
-    poll.quorum_at_close, poll.result = quorum.as_dict(), result
+    poll.quorum_at_close, poll.result = quorum.as_dict(), result.as_json()
     db.session.flush()
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
-           after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
+           after={"status": result.status, "counts": result.counts, "digest": poll.ballots_digest,
                   "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
                   "ballots": len(rows), "quorum": quorum.as_dict(),
-                  **({"winner": result["winner"]} if "winner" in result else {})})
+                  **({"winner": result.winner} if result.shape in (Method.EXHAUSTIVE, Method.IRV) else {})})
     # the credential of each participation (never a choice), for the record of who cast what
     from voting.vote_record import credentials_event
     record("poll.credentials", actor=actor, meeting=meeting, subject=poll, after=credentials_event(poll))
@@ -334,33 +334,32 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
                                     present=at_close.get("present", previous.get("present", 0)),
                                     quorate=at_close.get("quorate", previous.get("quorate", False)))
     result = poll_result(poll, electorate, casting_vote)
-    result["ballots_digest"] = poll.ballots_digest
-    if "digest_scheme" in previous:
-        result["digest_scheme"] = previous["digest_scheme"]
-    poll.result = result
+    result = replace(result, ballots_digest=poll.ballots_digest, digest_scheme=previous.get("digest_scheme"))
+    poll.result = result.as_json()
     db.session.flush()
     record("poll.casting_vote", actor=actor, meeting=motion.meeting, subject=poll,
            before={"status": previous["status"], "winner": previous.get("winner")},
-           after={"casting_vote": casting_vote, "status": result["status"], "winner": result.get("winner"),
-                  "eliminated": result.get("eliminated"), "counts": result["counts"],
+           after={"casting_vote": casting_vote, "status": result.status, "winner": result.winner,
+                  "eliminated": result.eliminated if result.shape == Method.EXHAUSTIVE else None,
+                  "counts": result.counts,
                   "digest": poll.ballots_digest})
     _decide_and_announce(poll, result, actor=actor)
     return poll
 
 
-def _decide_and_announce(poll: Poll, result: dict, *, actor) -> None:
+def _decide_and_announce(poll: Poll, result: PollResult, *, actor) -> None:
     """A final result decides the motion (its resolution number goes into the result); then
     everyone who may see the poll hears the result."""
-    if result["status"] in ("adopted", "rejected", "elected", "recorded"):
-        decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
+    if result.decides:
+        decide_motion(poll.motion, outcome=result.status, actor=actor, winner_value=result.winner)
         # a new dict, the flushed one left as it was: the JSON column compares the two, and an
         # edited copy of what was flushed would compare equal and never be stored
-        result = {**result, "resolution_number": poll.motion.resolution_number}
-        poll.result = result
+        result = replace(result, resolution_number=poll.motion.resolution_number)
+        poll.result = result.as_json()
     # Everyone hears the outcome; the roll-call of a named poll (one line per member) is fetched
     # with GET /polls/{id} by those who want it: broadcast, it made N phones receive N lines each.
-    broadcast = {key: value for key, value in result.items() if key != "votes"}
-    if "votes" in result:
+    broadcast = {key: value for key, value in result.as_json().items() if key != "votes"}
+    if result.votes is not None:
         broadcast["roll_call"] = f"/api/v1/polls/{poll.id}"
     announce("poll.closed", {"poll_id": poll.id, "motion_id": poll.motion_id, "result": broadcast},
              meeting_id=poll.meeting_id, audience=audience(poll))
