@@ -28,6 +28,7 @@ from motions import amendment
 from motions.models import Motion
 from motions.publishing import is_published
 from voting.models import Participation, Poll
+from voting.poll_result import Method, NextReason, PollResult, ResultStatus
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
 
@@ -50,6 +51,9 @@ MAJORITY_WORDS = {
     "two_thirds_present": "two-thirds of the voting members present",
     "unanimous_present": "every voting member present",
 }
+# the poll outcomes a memorandum line shows (minutes.record.PollOutcome)
+POLL_OUTCOMES = (ResultStatus.ADOPTED, ResultStatus.REJECTED, ResultStatus.ELECTED, ResultStatus.RUNOFF,
+                 ResultStatus.VOID, ResultStatus.TIED)
 MULTI_CANDIDATE_MAJORITY = "more than half of the valid votes (abstentions excluded), by successive rounds"
 ACTION_WORDS = {"admit": "admission", "withdraw": "withdrawal", "suspend": "suspension",
                 "terminate": "termination", "reinstate": "reinstatement"}
@@ -204,15 +208,14 @@ def _round_label(poll: Poll, single: bool) -> str:
     return "Vote" if single else f"Round {poll.round}"
 
 
-def _threshold_text(motion: Motion, result: dict) -> str:
+def _threshold_text(motion: Motion, result: PollResult) -> str:
     """ "Required: two-thirds of votes cast: yes at least twice no. Abstentions are not votes
     cast." The rule in the words the live screens use (voting.results' `threshold_text`)."""
-    text = str(result.get("threshold_text") or "")
+    text = result.threshold_text or ""
     if not text:
         rule = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(
-            result.get("rule") or motion.majority, motion.majority)
-        threshold = result.get("threshold")
-        text = rule + (f": at least {threshold}" if threshold is not None else "")
+            result.rule or motion.majority, motion.majority)
+        text = rule + (f": at least {result.threshold}" if result.threshold is not None else "")
     text = text.rstrip(".")
     return f"Required: {text}. Abstentions are not votes cast."
 
@@ -230,43 +233,40 @@ def _names(motion: Motion, values) -> str:
     return ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
 
 
-def _irv_records(motion: Motion, poll: Poll, result: dict, *, quorum, eligible: int, votes, vote_label: str):
+def _irv_records(motion: Motion, poll: Poll, result: PollResult, *, quorum, eligible: int, votes,
+                 vote_label: str):
     """One record per count round, each with its own votes cast (the ballots still counting),
     exhausted ballots and threshold, and what settled its tie for last place."""
-    rounds = result["rounds"]
-    abstentions = int(result.get("abstain") or 0)
-    ballots = int(result.get("ballots") or (int(result.get("cast") or 0) + abstentions))
+    rounds = result.rounds
     for number, irv_round in enumerate(rounds, start=1):
-        counts, _ = _counts(motion, irv_round.get("counts") or {})
-        counting = int(irv_round.get("counting", sum(c.votes for c in counts)))
-        threshold = int(irv_round.get("threshold", counting // 2 + 1))
-        exhausted = int(irv_round.get("exhausted") or 0)
+        counts, _ = _counts(motion, irv_round.counts)
+        counting, threshold = irv_round.counting, irv_round.threshold
         last = number == len(rounds)
         label = f"Instant-runoff count, round {number}"
         if vote_label:
             label = f"{vote_label}, instant-runoff count round {number}"
         notes = []
-        level, casting = irv_round.get("level") or [], irv_round.get("casting_votes") or []
+        level, casting = irv_round.level, irv_round.casting_votes
         if level and casting:
             notes.append(f"{_names(motion, level)} were level for last place and the earlier rounds did not "
                          f"separate them; the chair's casting vote kept {_names(motion, casting)}.")
         elif level:
             notes.append(f"{_names(motion, level)} are level for last place and the earlier rounds do not "
                          "separate them: the count awaits the chair's casting vote.")
-        eliminated = irv_round.get("eliminated") or ()
-        if eliminated and not last:
-            notes.append(f"Eliminated: {_names(motion, eliminated)}.")
-        if last and result.get("status") == "void":
+        if irv_round.eliminated and not last:
+            notes.append(f"Eliminated: {_names(motion, irv_round.eliminated)}.")
+        if last and result.status == ResultStatus.VOID:
             notes.append("The vote was void: the meeting was not quorate when the poll closed.")
         yield rec.PollRecord(
-            round_label=label, counts=counts, cast=counting, abstentions=abstentions, eligible=eligible,
+            round_label=label, counts=counts, cast=counting, abstentions=result.abstain, eligible=eligible,
             threshold_text=(f"Required: more than half of the {counting} ballots still counting in this round: "
                             f"at least {threshold}. Abstentions are not votes cast; exhausted ballots no longer "
                             "count."),
-            outcome=_outcome(result.get("status")) if last else "runoff",
+            outcome=_outcome(result.status) if last else ResultStatus.RUNOFF.value,
             quorum=quorum if number == 1 else None, votes=votes if last else (),
-            elected=_choice_label(motion, result["winner"]) if last and result.get("winner") is not None else None,
-            taken_at=poll.closed_at, note=" ".join(notes) or None, ballots=ballots, exhausted=exhausted)
+            elected=_choice_label(motion, result.winner) if last and result.winner is not None else None,
+            taken_at=poll.closed_at, note=" ".join(notes) or None, ballots=result.ballots,
+            exhausted=irv_round.exhausted)
 
 
 def _cast_by(poll: Poll) -> dict[int, str]:
@@ -290,61 +290,63 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
     return tuple(shown), abstentions
 
 
-def _outcome(status: str | None) -> str:
-    return status if status in ("adopted", "rejected", "elected", "runoff", "void", "tied") else "void"
+def _outcome(status: str) -> str:
+    """A poll's status as the memorandum reads it (an assessment's "recorded" has its own table)."""
+    return str(status) if status in POLL_OUTCOMES else ResultStatus.VOID.value
 
 
-def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
-    status = result.get("status")
-    if status == "void":
+def _poll_note(motion: Motion, poll: Poll, result: PollResult) -> str | None:
+    status = result.status
+    if status == ResultStatus.VOID:
         return "The vote was void: the meeting was not quorate when the poll closed."
-    casting = result.get("casting_vote")
-    if casting is not None and status == "elected":
+    casting = result.casting_vote
+    if casting is not None and status == ResultStatus.ELECTED:
         return f"The votes were tied; the chair gave the casting vote to {_choice_label(motion, casting)}."
     kept = f"The votes were tied; the chair's casting vote kept {_choice_label(motion, casting)}. " \
         if casting is not None else ""
-    next_round = result.get("next_round") or {}
-    if status in ("runoff", "tied") and next_round.get("candidates"):
-        names = _names(motion, next_round["candidates"])
-        if next_round.get("reason") == "tie_break":
+    next_round = result.next_round
+    if status in (ResultStatus.RUNOFF, ResultStatus.TIED) and next_round is not None and next_round.candidates:
+        names = _names(motion, next_round.candidates)
+        if next_round.reason == NextReason.TIE_BREAK:
             return f"{kept}A tie for the fewest votes: a tie-break round among {names} follows."
         return f"{kept}No candidate reached the threshold; the next round is between {names}."
-    if status == "tied" and result.get("level"):
-        return (f"{_names(motion, result['level'])} are level: the chair may give a casting vote, or the round "
+    if status == ResultStatus.TIED and result.level:
+        return (f"{_names(motion, result.level)} are level: the chair may give a casting vote, or the round "
                 "is held again.")
     return None
 
 
+def _roll_call(motion: Motion, poll: Poll, result: PollResult, choice_text) -> tuple[rec.NamedVote, ...]:
+    """A named poll's votes by member name, with who cast each (a delegate, or the secretariat)."""
+    if poll.secret or not result.votes:
+        return ()
+    voters = _cast_by(poll)
+    return tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=choice_text(v.get("choice")),
+                               cast_by=voters.get(v.get("member_id"), ""))
+                 for v in sorted(result.votes, key=lambda v: str(v.get("member") or "")))
+
+
 def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...]:
+    """One record per closed poll (per count round of an instant-runoff count)."""
     records = []
     closed = [poll for poll in polls if poll.status == "closed" and poll.result]
     for poll in closed:
-        result = poll.result or {}
+        result = PollResult.from_json(poll.result)
         quorum = _quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open)
-        eligible = int(result.get("eligible") or poll.eligible_count or 0)
-        votes = ()
-        if not poll.secret and result.get("votes"):
-            voters = _cast_by(poll)
-            votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
-                                        choice=_choice_label(motion, v.get("choice")),
-                                        cast_by=voters.get(v.get("member_id"), ""))
-                          for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
-        if poll.method == "irv" and result.get("rounds"):
+        eligible = result.eligible or poll.eligible_count or 0
+        votes = _roll_call(motion, poll, result, lambda choice: _choice_label(motion, choice))
+        if poll.method == Method.IRV and result.rounds:
             records.extend(_irv_records(motion, poll, result, quorum=quorum, eligible=eligible, votes=votes,
                                         vote_label=_vote_label(poll, len(closed) == 1)))
             continue
-        counts, abstentions = _counts(motion, result.get("counts") or {})
-        if result.get("abstain") is not None:
-            abstentions = int(result["abstain"])
-        winner = result.get("winner")
+        counts, _ = _counts(motion, result.counts)
+        cast = sum(c.votes for c in counts)
+        elected = result.winner is not None and result.status == ResultStatus.ELECTED
         records.append(rec.PollRecord(
-            round_label=_round_label(poll, len(closed) == 1), counts=counts,
-            cast=sum(c.votes for c in counts), abstentions=abstentions, eligible=eligible,
-            ballots=sum(c.votes for c in counts) + abstentions,
-            threshold_text=_threshold_text(motion, result), outcome=_outcome(result.get("status")),
-            quorum=quorum, votes=votes,
-            elected=_choice_label(motion, winner) if winner is not None and result.get("status") == "elected"
-            else None,
+            round_label=_round_label(poll, len(closed) == 1), counts=counts, cast=cast,
+            abstentions=result.abstain, eligible=eligible, ballots=cast + result.abstain,
+            threshold_text=_threshold_text(motion, result), outcome=_outcome(result.status),
+            quorum=quorum, votes=votes, elected=_choice_label(motion, result.winner) if elected else None,
             taken_at=poll.closed_at, note=_poll_note(motion, poll, result)))
     return tuple(records)
 
@@ -375,36 +377,28 @@ def memorandum_put_to_vote(motion: Motion) -> str | None:
 
 def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord | None:
     """The table of the poll that recorded the assessment's scores (None before)."""
-    poll = next((p for p in reversed(polls) if p.status == "closed" and (p.result or {}).get("status") == "recorded"),
-                None)
+    poll = next((p for p in reversed(polls) if p.status == "closed"
+                 and (p.result or {}).get("status") == ResultStatus.RECORDED), None)
     if poll is None:
         return None
-    result = poll.result
-    votes = ()
-    if not poll.secret and result.get("votes"):
-        names = motion.subjects or []
-        voters = _cast_by(poll)
+    result = PollResult.from_json(poll.result)
+    names = motion.subjects or []
 
-        def sheet_text(choice) -> str:
-            if not isinstance(choice, dict):
-                return "abstained"
-            scores = choice.get("scores") or {}
-            return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
-        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=sheet_text(v.get("choice")),
-                                    cast_by=voters.get(v.get("member_id"), ""))
-                      for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
-    scale = result.get("scale") or motion.scale or {}
+    def sheet_text(choice) -> str:
+        if not isinstance(choice, dict):
+            return "abstained"
+        scores = choice.get("scores") or {}
+        return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
+    scale = result.scale or motion.scale or {}
     return rec.AssessmentRecord(
         scale_min=int(scale.get("min", 1)), scale_max=int(scale.get("max", 5)),
-        subjects=tuple(rec.SubjectScore(name=row["name"], count=int(row["count"]), mean=row["mean"],
-                                        median=row["median"],
-                                        distribution=tuple(sorted((int(k), int(n))
-                                                                  for k, n in row["distribution"].items())))
-                       for row in result.get("subjects") or []),
-        ballots=int(result.get("ballots", 0)), scored=int(result.get("cast", 0)),
-        abstentions=int(result.get("abstain", 0)), eligible=int(result.get("eligible") or poll.eligible_count or 0),
+        subjects=tuple(rec.SubjectScore(name=row.name, count=row.count, mean=row.mean, median=row.median,
+                                        distribution=tuple(sorted((int(k), n) for k, n in row.distribution.items())))
+                       for row in result.subjects),
+        ballots=result.ballots, scored=result.cast, abstentions=result.abstain,
+        eligible=result.eligible or poll.eligible_count or 0,
         quorum=_quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open), taken_at=poll.closed_at,
-        votes=votes)
+        votes=_roll_call(motion, poll, result, sheet_text))
 
 
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:

@@ -24,8 +24,15 @@ from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll
 from voting.poll_result import Method, PollResult
-from voting.queries import (approves, audience, ballot_rows, last_closed_poll, participation_rows, poll_view,
-                            standing_of_voters)
+from voting.queries import (
+    approves,
+    audience,
+    ballot_rows,
+    last_closed_poll,
+    participation_rows,
+    poll_view,
+    standing_of_voters,
+)
 
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:

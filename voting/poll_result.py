@@ -216,11 +216,13 @@ class PollResult:
     @classmethod
     def from_json(cls, data: dict) -> PollResult:
         """A stored result, however old: a part it lacks gets its empty value."""
-        abstain = int(data.get("abstain") or 0)
+        counts = dict(data.get("counts") or {})
+        # an old result without `abstain` had its abstentions only in its counts
+        abstain = int(data["abstain"] if data.get("abstain") is not None else counts.get("abstain", 0))
         cast = int(data.get("cast") or 0)
         next_round = data.get("next_round")
         return cls(
-            status=data.get("status") or ResultStatus.VOID, counts=dict(data.get("counts") or {}), cast=cast,
+            status=data.get("status") or ResultStatus.VOID, counts=counts, cast=cast,
             abstain=abstain, ballots=int(data.get("ballots") or cast + abstain),
             eligible=int(data.get("eligible") or 0), present=int(data.get("present") or 0),
             quorate=bool(data.get("quorate", False)), rule=data.get("rule") or "", threshold=data.get("threshold"),
