@@ -20,15 +20,15 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.extensions import db
 from governance.meetings import queries
-from governance.meetings.models import Attendance, Meeting, Participant
+from governance.meetings.models import Attendance, Group, Meeting, Participant
 from governance.registry.models import Member, Organisation
 from minutes import record as rec
 from minutes.models import ItemNote
 from motions import amendment
-from motions.models import Motion
+from motions.models import Motion, MotionStatus
 from motions.publishing import is_published
 from voting.models import Participation, Poll
-from voting.poll_result import Method, NextReason, PollResult, ResultStatus
+from voting.poll_result import Choice, Method, NextReason, PollResult, ResultStatus
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
 
@@ -51,6 +51,7 @@ MAJORITY_WORDS = {
     "two_thirds_present": "two-thirds of the voting members present",
     "unanimous_present": "every voting member present",
 }
+RECORDED_MOTION_STATUSES = tuple(s.value for s in MotionStatus if s != MotionStatus.PENDING)
 # the poll outcomes a memorandum line shows (minutes.record.PollOutcome)
 POLL_OUTCOMES = (ResultStatus.ADOPTED, ResultStatus.REJECTED, ResultStatus.ELECTED, ResultStatus.RUNOFF,
                  ResultStatus.VOID, ResultStatus.TIED)
@@ -118,7 +119,7 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
     for participant in participants:
         user = participant.user
         mode = attendance_mode(stays.get(user.id, []), start, end, now)
-        if participant.group == "excom_member":
+        if participant.group == Group.EXCOM_MEMBER:
             if mode is not None:
                 groups["members_online" if mode == "online" else "members_in_person"].append(person(user))
                 if user.member_id:
@@ -159,7 +160,7 @@ def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
         select(User.member_id, Attendance.checked_in_at, Attendance.checked_out_at)
         .join(Attendance, Attendance.user_id == User.id)
         .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))
-        .where(Attendance.meeting_id == meeting.id, Participant.group == "excom_member",
+        .where(Attendance.meeting_id == meeting.id, Participant.group == Group.EXCOM_MEMBER,
                User.member_id.is_not(None)))
     present = {member_id for member_id, checked_in, checked_out in rows
                if checked_in <= moment and (checked_out is None or checked_out > moment)}
@@ -197,7 +198,7 @@ def _choice_label(motion: Motion, choice) -> str:
     for candidate in motion.candidates:
         if text in (str(candidate.value), str(candidate.id), candidate.label):
             return candidate.label
-    return {"yes": "Yes", "no": "No", "abstain": "Abstain"}.get(text.lower(), text)
+    return {Choice.YES: "Yes", Choice.NO: "No", Choice.ABSTAIN: "Abstain"}.get(text.lower(), text)
 
 
 def _round_label(poll: Poll, single: bool) -> str:
@@ -280,7 +281,7 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
     abstentions = 0
     shown = []
     for choice, votes in counts.items():
-        if str(choice).lower() == "abstain":
+        if str(choice).lower() == Choice.ABSTAIN:
             abstentions += int(votes)
             continue
         shown.append(rec.ChoiceCount(_choice_label(motion, choice), int(votes)))
@@ -402,8 +403,7 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
 
 
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
-    status = motion.status if motion.status in ("adopted", "rejected", "elected", "withdrawn", "recorded") \
-        else "pending"
+    status = motion.status if motion.status in RECORDED_MOTION_STATUSES else MotionStatus.PENDING.value
     majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
                                                                                            motion.majority)
     if motion.kind == "assessment":  # a table of scores: no majority, no rounds of counts
@@ -578,7 +578,7 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
 
     next_host = None
     if meeting.next_host is not None:
-        host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == "elected"), None)
+        host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == MotionStatus.ELECTED), None)
         next_host = rec.NextHost(city=meeting.next_host.name, meeting=_next_meeting_name(meeting),
                                  closed=bool(host_motion and not is_published(host_motion)))
 

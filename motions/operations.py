@@ -23,7 +23,7 @@ from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
-from motions.models import Candidate, ExternalMemorandum, Motion
+from motions.models import Candidate, ExternalMemorandum, Motion, MotionStatus
 from motions.scales import DEFAULT_SCALE
 
 # What each membership action does to a member, and from which statuses it may start.
@@ -334,7 +334,7 @@ def decide_motion(motion: Motion, *, outcome: str, actor, winner_value: int | No
         raise conflict("already_decided", "This motion has already been decided.")
     motion.status = outcome
     motion.decided_at = utcnow()
-    if outcome in ("adopted", "elected"):
+    if outcome in (MotionStatus.ADOPTED, MotionStatus.ELECTED):
         motion.resolution_number = _next_resolution_number(motion.meeting)
         if winner_value is not None:
             motion.winner = next(c for c in motion.candidates if c.value == winner_value)

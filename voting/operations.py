@@ -22,8 +22,8 @@ from motions.models import Motion
 from motions.operations import decide_motion, put_to_vote
 from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
-from voting.models import Ballot, EligibleVoter, Participation, Poll
-from voting.poll_result import Method, PollResult
+from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
+from voting.poll_result import Choice, Method, PollResult
 from voting.queries import (
     approves,
     audience,
@@ -39,7 +39,7 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
     """(round, reason, ballot, contest) of the next poll on this motion."""
     previous = last_closed_poll(motion)
     round_ = (previous.round + 1) if previous else 1
-    if motion.method != "exhaustive":
+    if motion.method != Method.EXHAUSTIVE:
         return round_, "first" if previous is None else "repeat", None, None
     everyone = [c.value for c in motion.candidates]
     if previous is None:
@@ -94,14 +94,14 @@ def open_poll(motion: Motion, *, actor) -> Poll:
 def normalise_choice(poll: Poll, choice) -> str:
     """The ballot as stored (voting.choices.stored_choice; an assessment's sheet by
     voting.assessment.stored_sheet), or 422 naming `choice`."""
-    if poll.method == "assessment":
+    if poll.method == Method.ASSESSMENT:
         motion = poll.motion
         try:
             return assessment.stored_sheet(len(motion.subjects or []),
                                            assessment.Scale(motion.scale_min, motion.scale_max), choice)
         except ChoiceRefused as refusal:
             raise invalid({"choice": [str(refusal)]}) from None
-    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
+    candidates = [c.value for c in poll.motion.candidates] if poll.method == Method.IRV else (poll.ballot or [])
     try:
         return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
     except ChoiceRefused as refusal:
@@ -210,17 +210,17 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> Pol
     """The result of the poll's stored ballots, stamped with its round and (a named poll) its
     roll-call; a refused casting vote is a 422."""
     motion = poll.motion
-    if poll.method == "yes_no":
+    if poll.method == Method.YES_NO:
         if casting_vote is not None:
             raise invalid({"casting_vote": ["A yes/no vote that ties is not adopted; there is no casting vote."]})
         result = results.yes_no_result(motion.majority, _counts(poll), electorate)
-    elif poll.method == "assessment":
+    elif poll.method == Method.ASSESSMENT:
         if casting_vote is not None:
             raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
         choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
         result = results.assessment_result(subjects=motion.subjects or [], scale=motion.scale, choices=choices,
                                            electorate=electorate)
-    elif poll.method == "exhaustive":
+    elif poll.method == Method.EXHAUSTIVE:
         try:
             result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=_counts(poll),
                                                tie_break=poll.reason == "tie_break", electorate=electorate,
@@ -250,11 +250,11 @@ def _named_votes(poll: Poll):
 
 
 def readable_choice(poll: Poll, choice: str):
-    if poll.method == "assessment" and choice != "abstain":
+    if poll.method == Method.ASSESSMENT and choice != Choice.ABSTAIN:
         return {"scores": json.loads(choice)}
-    if poll.method == "irv" and choice != "abstain":
+    if poll.method == Method.IRV and choice != Choice.ABSTAIN:
         return json.loads(choice)
-    if poll.method == "exhaustive" and choice != "abstain":
+    if poll.method == Method.EXHAUSTIVE and choice != Choice.ABSTAIN:
         return int(choice)
     return choice
 
@@ -262,9 +262,9 @@ def readable_choice(poll: Poll, choice: str):
 def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     if not poll.is_open:
         raise conflict("poll_closed", "This poll is already closed.")
-    if casting_vote is not None and poll.method == "assessment":
+    if casting_vote is not None and poll.method == Method.ASSESSMENT:
         raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
-    if casting_vote is not None and poll.method == "irv":
+    if casting_vote is not None and poll.method == Method.IRV:
         # the count of rankings has no casting vote; it used to be ignored silently
         raise invalid({"casting_vote": ["An instant-runoff count takes no casting vote."]})
     meeting = poll.motion.meeting
@@ -277,7 +277,7 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     poll.ballots_digest = seal.ballots_digest(poll.id, rows)
     participations = seal.participations_digest(poll.id, participation_rows(poll.id))
     result = replace(result, ballots_digest=poll.ballots_digest, digest_scheme=seal.DIGEST_SCHEME)
-    poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
+    poll.status, poll.closed_at, poll.closed_by_id = PollStatus.CLOSED, utcnow(), actor.id
     poll.quorum_at_close, poll.result = quorum.as_dict(), result.as_json()
     db.session.flush()
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
@@ -322,17 +322,17 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if motion.meeting.adjourned_at is not None:
         raise conflict("adjourned", "The meeting is adjourned.")
-    if poll.method == "yes_no":
+    if poll.method == Method.YES_NO:
         raise conflict("no_casting_vote", "A yes/no vote that ties is not adopted; there is no casting vote.")
     level = previous.get("level")
     if level is None:  # a result stored before `level` was published
-        level = poll.ballot if poll.method == "exhaustive" and previous.get("cast") else []
+        level = poll.ballot if poll.method == Method.EXHAUSTIVE and previous.get("cast") else []
     if not previous.get("cast") or not level:
         raise conflict("not_tied", "No valid vote was cast: the members decided nothing, so the round is "
                                    "held again rather than settled by the chair.")
     if casting_vote not in level:
         raise invalid({"casting_vote": ["Give the casting vote to one of the candidates level in this round."]})
-    if poll.method == "irv":
+    if poll.method == Method.IRV:
         # the count goes on from the tie with this casting vote added to those given before it;
         # three level candidates take two (each keeps one), the count may also stop on a later tie
         casting_vote = [*(previous.get("casting_vote") or []), casting_vote]

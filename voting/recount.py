@@ -20,7 +20,7 @@ from governance.extensions import db
 from motions import effects
 from motions.models import Motion
 from voting import crosscheck
-from voting.models import Poll
+from voting.models import Poll, PollStatus
 from voting.queries import ballot_rows, participation_rows
 
 POLL_ACTIONS = ("poll.closed", "poll.casting_vote", "motion.adopted", "motion.rejected", "motion.elected",
@@ -69,8 +69,8 @@ def recount_all() -> RecountReport:
     trail = Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions)))
     findings: list[Finding] = []
     polls_of: dict[int, list[crosscheck.PollFacts]] = defaultdict(list)
-    closed = db.session.scalars(select(Poll).where(Poll.status == "closed").order_by(Poll.motion_id, Poll.round,
-                                                                                      Poll.id)).all()
+    closed = db.session.scalars(select(Poll).where(Poll.status == PollStatus.CLOSED)
+                                .order_by(Poll.motion_id, Poll.round, Poll.id)).all()
     for poll in closed:
         facts = poll_facts(poll, trail)
         polls_of[poll.motion_id].append(facts)

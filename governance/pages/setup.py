@@ -13,11 +13,10 @@ from flask_login import current_user
 from governance import policy
 from governance.auth.models import User
 from governance.extensions import db
-from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
+from governance.meetings.models import GROUPS, ITEM_KINDS, Group, Meeting
 from governance.pages.calendar import QUORUM_LABELS
 from governance.pages.i18n import js_messages
-from governance.pages.meeting import (GROUP_LABELS, _render, _signed_in_or_login, _sort_key,
-                                      _visible_meeting)
+from governance.pages.meeting import GROUP_LABELS, _render, _signed_in_or_login, _sort_key, _visible_meeting
 from governance.pages.organisation import time_zones
 from governance.pages.registry import IMPORT_MESSAGES
 from governance.registry.models import Member
@@ -113,7 +112,7 @@ def meeting_setup(meeting_id):
     if not policy.can_prepare(current_user):
         abort(403)
     participants = sorted(meeting.participants,
-                          key=lambda p: (p.group != "excom_member", _sort_key(p.user.name)))
+                          key=lambda p: (p.group != Group.EXCOM_MEMBER, _sort_key(p.user.name)))
     taking_part = {p.user_id for p in meeting.participants}
     people = [u for u in db.session.scalars(db.select(User).where(User.active.is_(True)))
               if u.id not in taking_part]
