@@ -17,7 +17,6 @@ from governance.extensions import db
 from motions.models import Motion
 
 
-
 class PollStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"

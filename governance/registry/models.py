@@ -9,7 +9,6 @@ from governance.extensions import db
 from governance.names import name_key, tidy
 
 
-
 class MemberStatus(StrEnum):
     """A member's standing in the registry (`members.status`); membership motions move it."""
 
