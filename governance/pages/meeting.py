@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from governance import policy
 from governance.extensions import db
+from governance.lookup import visible_meeting
 from governance.meetings import queries
 from governance.meetings.models import Group, Meeting
 from governance.meetings.schemas import load_documents
@@ -34,11 +35,12 @@ def _signed_in_or_login():
     return None
 
 
+def _page_not_found(what: str):
+    abort(404)  # the page's own 404 (HTML), not the API's body
+
+
 def _visible_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(current_user, meeting):
-        abort(404)
-    return meeting
+    return visible_meeting(meeting_id, user=current_user, hidden=_page_not_found)[0]
 
 
 def _agenda(meeting: Meeting) -> list[dict]:
