@@ -26,7 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     if proxies:
         # Behind nginx: trust its X-Forwarded-For/-Proto/-Host (from that many hops only), so that
         # rate limits see each phone's address and HTTPS marks the session cookie Secure.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap the WSGI app
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
@@ -94,7 +95,6 @@ def _register_blueprints(app: Flask) -> None:
     from governance.meetings.api import blp as meetings_api
     from governance.registry.api import blp as registry_api
     from governance.speakers.api import blp as speakers_api
-
     from minutes.api import blp as minutes_api
     from motions.api import blp as motions_api
     from voting.api import blp as voting_api

@@ -1,7 +1,6 @@
 """The request boundary, as in Indico's RH: commit once when the handler succeeded, roll back
 otherwise. Operations only flush; broadcasts wait for this commit (see realtime)."""
 import json
-import re
 
 from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -10,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from governance.auth.loading import check_csrf_for_cookie_writes
 from governance.errors import ApiError, error_response
 from governance.extensions import db
+from governance.plain_text import NOT_TEXT
 
 _JSON_TYPES = ("application/json",)
 _UPLOAD_TYPES = ("multipart/form-data",)
@@ -76,10 +76,8 @@ def _check_api_body() -> None:
         raise ApiError(415, "unsupported_media_type", "Send JSON, with Content-Type: application/json.")
 
 
-# Characters no text field needs, which XML (the DOCX memorandum) cannot hold and PostgreSQL
-# refuses (NUL): C0 controls other than tab, newline and carriage return; lone surrogates;
-# the two non-characters U+FFFE and U+FFFF. Refused at the door, for every field at once.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters no text field needs (governance.plain_text), refused at the door, for every field at once.
+_NOT_TEXT = NOT_TEXT
 CONTROL_CHARACTER = "Contains a control character; send plain text."
 
 # Levels of arrays and objects a JSON body may nest: every schema needs three or four. Deeper

@@ -78,7 +78,8 @@ def create_user(name, email, roles, member, title, affiliation, password, no_pas
         fields = UserIn().load(body)
         user = operations.create_user(actor=None, **fields)
     except ValidationError as error:
-        problems = "; ".join(f"{field}: {' '.join(map(str, texts))}" for field, texts in error.messages.items())
+        problems = "; ".join(f"{field}: {' '.join(map(str, texts))}"
+                             for field, texts in error.normalized_messages().items())
         raise click.ClickException(problems) from None
     except ApiError as error:
         raise click.ClickException(error.message) from None
@@ -218,8 +219,8 @@ def bench_live_vote(voters, database, redis, servers, transport, connect_concurr
     from governance.bench.live_vote import BenchError, run
     try:
         figures = run(voters, database=database, redis=redis, servers=servers, transport=transport,
-                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep, nginx=nginx,
-                      async_mode=async_mode)
+                      connect_concurrency=connect_concurrency, vote_timeout=vote_timeout, profile=profile, keep=keep,
+                      nginx=nginx, async_mode=async_mode)
     except BenchError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures))
@@ -345,11 +346,10 @@ def archive():
 @with_appcontext
 def archive_write(meeting_id, path):
     """Write MEETING_ID's record, memoranda and audit events to PATH (a ZIP file)."""
+    from governance.audit.trail import read_snapshot
     from governance.extensions import db
     from governance.meetings.models import Meeting
     from minutes.archive.writer import write_archive  # minutes sits above governance
-
-    from governance.audit.trail import read_snapshot
     read_snapshot()  # the meeting, its polls and its events as of one moment
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
@@ -378,6 +378,7 @@ def archive_verify(path, anchors):
     if not verdict.holds:
         click.echo(f"archive FAILED: {len(verdict.findings)} differences", err=True)
         sys.exit(1)
+    assert verdict.head is not None  # an archive holds up to its chain's head
     click.echo(f"archive holds: every file as listed, {verdict.events} audit events chained up to "
                f"{verdict.head[0]}:{verdict.head[1]}, {verdict.polls} closed polls recounted")
 
@@ -400,7 +401,7 @@ def minutes_send(batch):
     from minutes.outbox import OutboxUnavailable, drain
 
     try:
-        report = drain(current_app._get_current_object(), batch=batch)
+        report = drain(current_app._get_current_object(), batch=batch)  # type: ignore[attr-defined]  # a LocalProxy  # type: ignore[attr-defined]  # a LocalProxy
     except OutboxUnavailable as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"memorandum e-mail: {report.sent} sent, {report.failed} failed")
@@ -423,7 +424,7 @@ def mail_send(batch):
     from governance.mail import OutboxUnavailable, drain
 
     try:
-        report = drain(current_app._get_current_object(), batch=batch)
+        report = drain(current_app._get_current_object(), batch=batch)  # type: ignore[attr-defined]  # a LocalProxy
     except OutboxUnavailable as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"e-mail: {report.sent} sent, {report.failed} failed")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # a context variable: a stand-in set by one thread (or greenlet) is not another's time
 _stand_in: ContextVar[Callable[[], datetime] | None] = ContextVar("excom_clock", default=None)
@@ -26,7 +26,7 @@ def now() -> datetime:
     stand_in = _stand_in.get()
     if stand_in is not None:
         return stand_in()
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """The Flask extensions, created unbound and attached in create_app (the init_app pattern)."""
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -34,6 +35,12 @@ class ExcomApi(Api):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base of every model. Flask-SQLAlchemy builds `db.Model` from `Base` at run time, which a type
+# checker cannot follow; it sees `Base` (same columns, same metadata) instead.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

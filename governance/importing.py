@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from governance.names import name_key
+from governance.plain_text import has_control_character
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "да", "д"}
 FALSE_WORDS = {"no", "n", "false", "0", "", "нет", "н"}
+CONTROL_CHARACTER = "Contains a control character; write plain text."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -63,6 +65,8 @@ def normalise(header: str) -> str:
 
 def _value(column: Column, text: str) -> tuple[object, str | None]:
     """(value, problem) of one cell."""
+    if has_control_character(text):  # a file is input like any other (governance.boundary)
+        return text, CONTROL_CHARACTER
     if len(text) > column.max_length:
         return text, f"At most {column.max_length} characters."
     if column.kind == "flag":
@@ -103,7 +107,8 @@ def plan_table(table: list[list[str]], columns: tuple[Column, ...], key: str) ->
     missing = [c.field for c in columns if c.required and c not in positions.values()]
     if missing:
         problems.append("The first row must name the column " + ", ".join(missing) + ".")
-    rows, seen = [], {}
+    rows: list[RowPlan] = []
+    seen: dict[object, RowPlan] = {}
     for offset, cells in enumerate(body):
         row = RowPlan(line=offset + 2, values={})
         for field_name in missing:  # a row without a required column is never valid

@@ -3,8 +3,8 @@
 Voting members are counted per member, never per delegate: a city with three delegates
 in the room is one present voting member.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 RULES = ("majority", "two_thirds", "count")
 
@@ -39,6 +39,7 @@ def required_for(rule: QuorumRule, voting_members: int) -> int:
         return voting_members // 2 + 1  # more than half
     if rule.rule == "two_thirds":
         return max(1, -(-2 * voting_members // 3))  # at least two thirds, in integers
+    assert rule.count is not None  # a fixed quorum has its count (QuorumRule checks it)
     return rule.count
 
 

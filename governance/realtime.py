@@ -9,10 +9,11 @@ An operation calls `announce(...)`; the event goes out after the commit
 import logging
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from flask import current_app, has_app_context, request, session as socket_session
+from flask import current_app, has_app_context, request
+from flask import session as socket_session
 from flask_login import current_user
 from flask_socketio import join_room
 
@@ -20,8 +21,8 @@ from governance import policy, transaction
 from governance.auth.loading import EPOCH_KEY, LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
 from governance.errors import ApiError, not_found
-from governance.fields import id_or_none
 from governance.extensions import db, socketio
+from governance.fields import id_or_none
 from governance.transaction import on_commit
 
 log = logging.getLogger(__name__)
@@ -220,20 +221,21 @@ class ConnectionWatch(OnePerApp):
         observers_too = observers
         seats = {(c.user_id, name) for sid, c in list(self.connections.items()) if c.user_id in user_ids
                  for name in socketio.server.rooms(sid, namespace="/")}
-        verdicts = {}
+        verdicts: dict[tuple[int, str], str | None] = {}
         for user_id, name in seats:
             members, chair = _MEMBERS_ROOM.fullmatch(name), _CHAIR_ROOM.fullmatch(name)
-            observers = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
-            if not (members or chair or observers):
+            observing = _OBSERVERS_ROOM.fullmatch(name) if observers_too else None
+            room = members or chair or observing
+            if room is None:
                 continue
             user = db.session.get(User, user_id)
-            meeting = db.session.get(Meeting, int((members or chair or observers)[1]))
+            meeting = db.session.get(Meeting, int(room[1]))
             gone = user is None or meeting is None or not policy.can_see_meeting(user, meeting)
-            if (members or observers) and gone:
+            if (members or observing) and gone:
                 verdicts[(user_id, name)] = None  # removed from the meeting: it hears nothing more of it
-            elif observers:
+            elif observing:
                 continue
-            elif members and not policy.can_see_closed_session(user, meeting):
+            elif members and meeting is not None and not policy.can_see_closed_session(user, meeting):
                 verdicts[(user_id, name)] = f"meeting-{members[1]}-observers"
             elif chair and (user is None or meeting is None or not policy.can_run_meeting(user, meeting)):
                 verdicts[(user_id, name)] = None
@@ -272,7 +274,10 @@ class ConnectionWatch(OnePerApp):
         snapshot = list(self.connections.values())
         hashes = list({c.token_hash for c in snapshot if c.token_hash})
         user_ids = list({c.user_id for c in snapshot})
-        dead_tokens, dead_users, suspects, epochs = set(), set(), set(), {}
+        dead_tokens: set[str] = set()
+        dead_users: set[int] = set()
+        suspects: set[int] = set()
+        epochs: dict[int, int] = {}
         app = self._app()
         if app is None:
             return
@@ -417,7 +422,8 @@ def _connect(auth=None):
     else:
         return False
     db.session.rollback()  # end the lookup's transaction now (see governance.boundary, _read_body_first)
-    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection
+    # current_app is a LocalProxy typed as Flask; Flask-SocketIO sets request.sid
+    ConnectionWatch.of(current_app._get_current_object()).connections[request.sid] = connection  # type: ignore[attr-defined]
     join_room(user_room(connection.user_id))  # not user.id: the rollback expired it
     return True
 
@@ -426,7 +432,7 @@ def _connect(auth=None):
 def _disconnect(*_reason):
     watch = current_app.extensions.get(ConnectionWatch.KEY)
     if watch is not None:
-        watch.connections.pop(request.sid, None)
+        watch.connections.pop(request.sid, None)  # type: ignore[attr-defined]  # set by Flask-SocketIO
 
 
 @socketio.on("join")
@@ -450,7 +456,7 @@ def _join(user, data):
              "present": open_stay(meeting, user.id) is not None, "adjourned": meeting.adjourned_at is not None}
     for provide in state_providers:
         state.update(provide(meeting, user))
-    log.debug("sid %s joined meeting %s", request.sid, meeting.id)
+    log.debug("sid %s joined meeting %s", request.sid, meeting.id)  # type: ignore[attr-defined]  # Flask-SocketIO
     return {"ok": True, "state": state}
 
 

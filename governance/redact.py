@@ -36,7 +36,7 @@ class RedactedRequestLog:
     """Mixed into gevent's WSGIHandler (governance.serve): its access log line, redacted."""
 
     def format_request(self):
-        return redact(super().format_request())
+        return redact(super().format_request())  # type: ignore[misc]  # a mixin: WSGIHandler has it
 
 
 def install() -> None:

@@ -16,7 +16,6 @@ import socket  # noqa: E402
 
 from gevent import pywsgi  # noqa: E402
 
-
 from governance.redact import RedactedRequestLog  # noqa: E402
 
 

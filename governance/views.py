@@ -23,13 +23,13 @@ def index():
     user = current_user if current_user.is_authenticated else None
     meetings = []
     if user is not None:
-        meetings = [meeting for meeting in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
-                    if policy.can_see_meeting(user, meeting)]
-    entries = [{"meeting": meeting,
-                "can_run": policy.can_run_meeting(user, meeting),
+        meetings = [seen for seen in db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc()))
+                    if policy.can_see_meeting(user, seen)]
+    entries = [{"meeting": seen,
+                "can_run": policy.can_run_meeting(user, seen),
                 "can_prepare": policy.can_prepare(user),
-                "can_vote": policy.is_voting_delegate(user, meeting)}
-               for meeting in meetings]
+                "can_vote": policy.is_voting_delegate(user, seen)}
+               for seen in meetings]
     if (len(entries) == 1 and not (entries[0]["can_run"] or entries[0]["can_prepare"])
             and entries[0]["meeting"].adjourned_at is None):
         # a delegate or an observer with one meeting: straight to it, one tap less on the phone
@@ -104,6 +104,15 @@ def _signed_in():
 
 # The meeting pages, the secretariat's pages and the languages add their routes to `bp`
 # (imported last: they import it).
-from governance.pages import (account, calendar, first_run, i18n, meeting, organisation, registry,  # noqa: E402,F401
-                              setup)
-from governance.pages import after_meeting, invitations  # noqa: E402,F401
+from governance.pages import (  # noqa: E402,F401  # noqa: E402,F401
+    account,
+    after_meeting,
+    calendar,
+    first_run,
+    i18n,
+    invitations,
+    meeting,
+    organisation,
+    registry,
+    setup,
+)

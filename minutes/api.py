@@ -18,8 +18,17 @@ from minutes import operations
 from minutes.builder import build_editions
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
-from minutes.schemas import (DistributeIn, DistributionReport, DocxQuery, NoteIn, NotesOut, RecipientsOut,
-                             RecipientsQuery, RetryIn, VersionOut)
+from minutes.schemas import (
+    DistributeIn,
+    DistributionReport,
+    DocxQuery,
+    NoteIn,
+    NotesOut,
+    RecipientsOut,
+    RecipientsQuery,
+    RetryIn,
+    VersionOut,
+)
 from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",

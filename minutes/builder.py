@@ -22,10 +22,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
@@ -39,7 +40,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.run import _RunContentAppender
-from docx.shared import Cm, Length, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -230,7 +231,7 @@ def utc_offset(moment: datetime, tz: ZoneInfo) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def format_date(moment: datetime, tz: ZoneInfo) -> str:
+def format_date(moment: datetime, tz: tzinfo) -> str:
     local = moment.astimezone(tz)
     # Month names spelled out by hand: strftime's %B follows the server locale.
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
@@ -284,7 +285,7 @@ class _AppendingDocument(DocxDocument):
     def __init__(self, document: DocxDocument):
         super().__init__(document.element, document.part)
         self._end = document.element.body.sectPr
-        self._width = None  # the text width: python-docx's _block_width searches the whole body
+        self._width: Length | None = None  # the text width: python-docx's _block_width searches the whole body
         self._style_ids: dict[tuple, str | None] = {}  # python-docx looks a style's name up each time
 
     def _append(self, block):
@@ -318,7 +319,7 @@ class _AppendingDocument(DocxDocument):
         return self._style_ids[(style, kind)]
 
 
-def _new_document() -> DocxDocument:
+def _new_document() -> _AppendingDocument:
     doc = _AppendingDocument(Document())
     section = doc.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -364,7 +365,7 @@ def _set_core_properties(doc: DocxDocument, record: Memorandum, edition: Edition
     props.subject = record.organisation_name
     props.author = props.last_modified_by = record.generated_by
     # python-docx writes the value with a "Z" as given: hand it naive UTC.
-    stamp = record.generated_at.astimezone(timezone.utc).replace(tzinfo=None)
+    stamp = record.generated_at.astimezone(UTC).replace(tzinfo=None)
     props.created = props.modified = stamp
     props.revision = record.version
     props.category = "Memorandum"
@@ -465,7 +466,7 @@ def _set_row_flag(row: _Row, tag: str) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
-def _new_table(doc: DocxDocument, headings: Sequence[str], widths: Sequence[Length],
+def _new_table(doc: DocxDocument, headings: Sequence[str], widths: Sequence[int],
                style: str | None = GRID_STYLE, right_from: int | None = None) -> Table:
     """A fixed-width table with a header row repeated on every page."""
     table = doc.add_table(rows=1, cols=len(headings), style=style)
@@ -474,10 +475,10 @@ def _new_table(doc: DocxDocument, headings: Sequence[str], widths: Sequence[Leng
     # Widths go on the grid (LibreOffice reads it) before rows are added, so
     # that add_row() copies them into every new cell (Word reads those).
     for column, width in zip(table.columns, widths):
-        column.width = width
+        column.width = Emu(width)
     header = table.rows[0]
     for index, (cell, width, heading) in enumerate(zip(header.cells, widths, headings)):
-        cell.width = width
+        cell.width = Emu(width)
         paragraph = cell.paragraphs[0]
         _run(paragraph, heading, bold=True)
         if right_from is not None and index >= right_from:
@@ -574,7 +575,7 @@ def _add_header(doc: DocxDocument, record: Memorandum) -> None:
     table.autofit = False
     _no_borders(table)
     for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
-        column.width = cell.width = width
+        column.width = cell.width = Emu(width)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     logo_cell, name_cell, status_cell = table.rows[0].cells
     if record.logo is not None:
@@ -791,7 +792,7 @@ def _add_agenda(doc: DocxDocument, sessions: Sequence[SessionRecord], tz: ZoneIn
 # --- proceedings -------------------------------------------------------------
 
 
-def _add_session(doc: DocxDocument, session: SessionRecord, tz: ZoneInfo,
+def _add_session(doc: _AppendingDocument, session: SessionRecord, tz: ZoneInfo,
                  annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(session.title, level=1)
     line = _paragraph(doc, _session_line(session, tz), italic=True, color=GREY)
@@ -800,7 +801,7 @@ def _add_session(doc: DocxDocument, session: SessionRecord, tz: ZoneInfo,
         _add_item(doc, item, tz, annexes or {})
 
 
-def _add_item(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo, annexes: dict[int, int] | None = None) -> None:
+def _add_item(doc: _AppendingDocument, item: ItemRecord, tz: ZoneInfo, annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(item_heading(item), level=2)
     if item.closed:
         _paragraph(doc, "Taken in closed session.", italic=True, color=GREY)
@@ -913,6 +914,8 @@ def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedV
     when = "" if round_label.lower() == "vote" else f", {round_label.lower()}"
     _caption(doc, f"Named vote{when}: how each member voted ({len(votes)})")
     with_voter = any(vote.cast_by for vote in votes)
+    headings: tuple[str, ...]
+    widths: tuple[int, ...]
     if with_voter:
         headings, widths = ("Member", "Voted by", "Vote"), (Cm(6.0), TEXT_WIDTH - Cm(9.0), Cm(3.0))
     else:
@@ -977,7 +980,8 @@ def _speaker_time(speaker: SpeakerRecord, tz: ZoneInfo) -> str:
     if speaker.ended_at is None:
         return format_time(speaker.started_at, tz)
     seconds = max(int((speaker.ended_at - speaker.started_at).total_seconds()), 0)
-    return f"{format_time(speaker.started_at, tz)}–{format_time(speaker.ended_at, tz)} ({seconds // 60}:{seconds % 60:02d})"
+    return (f"{format_time(speaker.started_at, tz)}–{format_time(speaker.ended_at, tz)} "
+            f"({seconds // 60}:{seconds % 60:02d})")
 
 
 def _add_item_speakers(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> None:

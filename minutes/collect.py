@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+from typing import cast, overload
 
 from sqlalchemy import select
 
@@ -62,6 +63,10 @@ ACTION_WORDS = {"admit": "admission", "withdraw": "withdrawal", "suspend": "susp
 
 # --- people ----------------------------------------------------------------------------
 
+@overload
+def person(user: User) -> rec.Person: ...
+@overload
+def person(user: User | None) -> rec.Person | None: ...
 def person(user: User | None) -> rec.Person | None:
     if user is None:
         return None
@@ -103,7 +108,7 @@ def attendance_mode(stays: list[Attendance], start: datetime | None, end: dateti
     longest = max(time_in.values())
     if time_in[last_mode] == longest:
         return last_mode
-    return max(time_in, key=time_in.get)
+    return max(time_in, key=time_in.__getitem__)
 
 
 def collect_attendance(meeting: Meeting) -> rec.Attendance:
@@ -163,7 +168,8 @@ def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
         .where(Attendance.meeting_id == meeting.id, Participant.group == Group.EXCOM_MEMBER,
                User.member_id.is_not(None)))
     present = {member_id for member_id, checked_in, checked_out in rows
-               if checked_in <= moment and (checked_out is None or checked_out > moment)}
+               if member_id is not None  # as the query asks
+               and checked_in <= moment and (checked_out is None or checked_out > moment)}
     rule = quorum_rules.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
     result = quorum_rules.compute(rule, queries.voting_member_ids(meeting), present)
     return rec.Quorum(result.voting_members, result.present, result.required, result.quorate)
@@ -263,7 +269,7 @@ def _irv_records(motion: Motion, poll: Poll, result: PollResult, *, quorum, elig
             threshold_text=(f"Required: more than half of the {counting} ballots still counting in this round: "
                             f"at least {threshold}. Abstentions are not votes cast; exhausted ballots no longer "
                             "count."),
-            outcome=_outcome(result.status) if last else ResultStatus.RUNOFF.value,
+            outcome=_outcome(result.status) if last else "runoff",
             quorum=quorum if number == 1 else None, votes=votes if last else (),
             elected=_choice_label(motion, result.winner) if last and result.winner is not None else None,
             taken_at=poll.closed_at, note=" ".join(notes) or None, ballots=result.ballots,
@@ -291,9 +297,9 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
     return tuple(shown), abstentions
 
 
-def _outcome(status: str) -> str:
+def _outcome(status: str) -> rec.PollOutcome:
     """A poll's status as the memorandum reads it (an assessment's "recorded" has its own table)."""
-    return str(status) if status in POLL_OUTCOMES else ResultStatus.VOID.value
+    return cast(rec.PollOutcome, str(status) if status in POLL_OUTCOMES else ResultStatus.VOID.value)
 
 
 def _poll_note(motion: Motion, poll: Poll, result: PollResult) -> str | None:
@@ -354,7 +360,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
 
 def _motion_note(motion: Motion) -> str | None:
     if motion.kind == "membership" and motion.member is not None and motion.member.name not in motion.title:
-        return f"{ACTION_WORDS.get(motion.action, motion.action or '').capitalize()} of {motion.member.name}."
+        return f"{ACTION_WORDS.get(motion.action or '', motion.action or '').capitalize()} of {motion.member.name}."
     if motion.kind == "minutes_approval":
         subject = memorandum_put_to_vote(motion)
         return f"Put to the vote: {subject}." if subject else None
@@ -403,7 +409,8 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
 
 
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
-    status = motion.status if motion.status in RECORDED_MOTION_STATUSES else MotionStatus.PENDING.value
+    status = cast(rec.MotionOutcome,
+                  motion.status if motion.status in RECORDED_MOTION_STATUSES else MotionStatus.PENDING.value)
     majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
                                                                                            motion.majority)
     if motion.kind == "assessment":  # a table of scores: no majority, no rounds of counts
@@ -536,7 +543,7 @@ def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMi
     return rec.PreviousMinutes(f"“{item.title}” was on the agenda; no decision was recorded.", closed=item.closed)
 
 
-def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
+def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by: str,
             generated_at: datetime | None = None) -> rec.Memorandum:
     """The memorandum record of `meeting`, as it stands in the database now."""
     organisation = Organisation.current()
@@ -569,12 +576,14 @@ def collect(meeting: Meeting, *, version: int, status: str, generated_by: str,
                            speakers=speakers.get(item.id, ()))
             for item in session.items)
         sessions.append(rec.SessionRecord(
-            title=session.title, kind=session.kind, starts_at=session.starts_at or meeting.starts_at,
+            title=session.title, kind=cast(rec.SessionKind, session.kind),
+            starts_at=session.starts_at or meeting.starts_at,
             ends_at=session.ends_at, venue=session.venue or meeting.venue, items=items))
 
     resolutions = tuple(
-        rec.Resolution(number=m.resolution_number, title=m.title, text=_resolution_text(m), closed=m.item.closed)
-        for m in sorted((m for m in motions if m.resolution_number), key=lambda m: _resolution_key(m.resolution_number)))
+        rec.Resolution(number=m.resolution_number or "", title=m.title, text=_resolution_text(m), closed=m.item.closed)
+        for m in sorted((m for m in motions if m.resolution_number),
+                        key=lambda m: _resolution_key(m.resolution_number or "")))
 
     next_host = None
     if meeting.next_host is not None:

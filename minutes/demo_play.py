@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 import struct
 import zlib
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from governance.auth.models import User
 from governance.clock import running
@@ -154,7 +154,7 @@ class Play:
     # lookups, fresh after every commit
     @property
     def meeting(self) -> Meeting:
-        return db.session.get(Meeting, self.meeting_id)
+        return db.session.get_one(Meeting, self.meeting_id)
 
     def user(self, email: str) -> User:
         return db.session.scalar(db.select(User).where(User.email == email))
@@ -213,17 +213,18 @@ class Play:
         self.commit()
         return motion.id
 
-    def vote(self, motion_id: int, ballots: dict[str, object], minutes: float = 2) -> dict:
+    def vote(self, motion_id: int, ballots: Mapping[str, object], minutes: float = 2) -> dict:
         """Open a poll, have each listed delegate vote, close it; answers the result."""
-        poll = voting_ops.open_poll(db.session.get(Motion, motion_id), actor=self.chair)
+        poll = voting_ops.open_poll(db.session.get_one(Motion, motion_id), actor=self.chair)
         self.commit()
         poll_id = poll.id
         for city, choice in ballots.items():
             self.clock.advance(0.1)
-            voting_ops.cast_vote(db.session.get(type(poll), poll_id), voter=self.delegate(city), choice=choice)
+            voting_ops.cast_vote(db.session.get_one(type(poll), poll_id), voter=self.delegate(city), choice=choice)
             self.commit()
         self.clock.advance(minutes)
-        poll = voting_ops.close_poll(db.session.get(type(poll), poll_id), actor=self.chair)
+        poll = voting_ops.close_poll(db.session.get_one(type(poll), poll_id), actor=self.chair)
+        assert poll.result is not None  # a closed poll holds its result
         result = dict(poll.result)
         self.commit()
         self.clock.advance(1)
@@ -238,10 +239,10 @@ class Play:
         self.commit()
         entry_id = entry.id
         self.clock.advance(0.5)
-        speaker_ops.start(db.session.get(Speaker, entry_id), actor=self.chair)
+        speaker_ops.start(db.session.get_one(Speaker, entry_id), actor=self.chair)
         self.commit()
         self.clock.advance(minutes)
-        speaker_ops.stop(db.session.get(Speaker, entry_id), actor=self.chair)
+        speaker_ops.stop(db.session.get_one(Speaker, entry_id), actor=self.chair)
         self.commit()
 
     def ask(self, item_title: str, who: str, question: str, answered: bool = True) -> None:
@@ -252,7 +253,7 @@ class Play:
         self.commit()
         if answered:
             self.clock.advance(1)
-            speaker_ops.mark_answered(db.session.get(Speaker, entry.id), actor=self.chair)
+            speaker_ops.mark_answered(db.session.get_one(Speaker, entry.id), actor=self.chair)
             self.commit()
 
     def ballots(self, **groups: list[str]) -> dict[str, str]:
@@ -300,7 +301,7 @@ def play(*, echo: Callable[[str], None] = print, instance_path: str | None = Non
     report.next_host = meeting.next_host.name if meeting.next_host else None
     if instance_path:
         path = Path(instance_path) / minutes_ops.docx_filename(meeting, version, "full")
-        path.write_bytes(db.session.get(type(version), version.id).full_docx)
+        path.write_bytes(db.session.get_one(type(version), version.id).full_docx)
         report.docx_path = path
     return report
 
@@ -360,7 +361,9 @@ def _play_open_session(run: Play) -> None:
     second = dict(first, Cuenca=abuja, **{"Beyoğlu": makati, "Almaty": makati})
     result = run.vote(motion, second)
     assert result["status"] == "elected", result
-    echo(f"  Agenda 2: host city elected in round 2 ({run.meeting.next_host.name})")
+    host = run.meeting.next_host
+    assert host is not None  # the election just named it
+    echo(f"  Agenda 2: host city elected in round 2 ({host.name})")
 
     item = run.take_up("Approval of New, Withdrawals", (
         "The Secretariat reported the membership changes since the EXCOM Meeting 2023: Cali (Colombia) applied "
@@ -381,12 +384,12 @@ def _play_open_session(run: Play) -> None:
     motion_id = run.motion(item, kind="logo", title="Choice of the new WeGO logo",
                            text="That the Executive Committee choose the new WeGO logo from the two designs "
                                 "presented by the Secretariat.", secret=True)
-    globe = motion_ops.add_logo(db.session.get(Motion, motion_id), actor=run.staff, data=logo_globe(),
+    globe = motion_ops.add_logo(db.session.get_one(Motion, motion_id), actor=run.staff, data=logo_globe(),
                                 mimetype="image/png", label="Globe")
-    towers = motion_ops.add_logo(db.session.get(Motion, motion_id), actor=run.staff, data=logo_towers(),
+    towers = motion_ops.add_logo(db.session.get_one(Motion, motion_id), actor=run.staff, data=logo_towers(),
                                  mimetype="image/png", label="Towers")
     run.commit()
-    votes = {city: globe.id for city in run.delegates}
+    votes: dict[str, object] = {city: globe.id for city in run.delegates}
     votes.update({"Abuja": towers.id, "Kampala": towers.id, "Cuenca": towers.id, "Hebron": "abstain"})
     result = run.vote(motion_id, votes)
     assert result["status"] == "elected", result
@@ -403,7 +406,8 @@ def _play_assessment(run: Play) -> None:
             "Beyoğlu": (4, 5, 3, 3, 4, 4), "Abuja": (4, 4, 5, 3, 3, 4), "Cuenca": (3, 4, 3, 5, 3, 4),
             "Abu Dhabi": (4, 4, 4, 3, 5, 4), "Kampala": (4, 3, 5, 3, 3, 3), "Hebron": (4, 4, 3, 3, 5, 4),
             "São Paulo": (4, 3, 3, 5, 3, 3), "Seberang Perai": (5, 3, 3, 3, 4, 4)}
-    sheets = {city: {"scores": {str(i): score for i, score in enumerate(scores)}} for city, scores in rows.items()}
+    sheets: dict[str, object] = {city: {"scores": {str(i): score for i, score in enumerate(scores)}}
+                                 for city, scores in rows.items()}
     sheets = {city: sheets.get(city, "abstain") for city in run.delegates}
     result = run.vote(motion.id, sheets)
     assert result["status"] == "recorded", result

@@ -22,7 +22,8 @@ def examine_versions(trail: Trail) -> list[Finding]:
     for version in db.session.scalars(select(MemorandumVersion).order_by(MemorandumVersion.id)):
         built = trail.about("MemorandumVersion", version.id, "memorandum.built")
         approvals = trail.about("MemorandumVersion", version.id, "memorandum.approved")
-        recorded = (approvals or built or [None])[-1]
+        said = approvals or built
+        recorded = said[-1] if said else None
         problems = []
         if recorded is None:
             problems.append("the audit trail records no build of it")
@@ -83,6 +84,8 @@ def register() -> None:
     from motions import effects
     if examine_approval not in effects.effect_checks["minutes_approval"]:
         effects.effect_checks["minutes_approval"].append(examine_approval)
-    if examine_versions not in effects.state_checks:
-        effects.state_checks.append(examine_versions)
-    effects.trail_actions.update(ACTIONS)
+    from minutes import examine_record  # the rows the memorandum is built from
+    for check in (examine_versions, examine_record.examine_record):
+        if check not in effects.state_checks:
+            effects.state_checks.append(check)
+    effects.trail_actions.update(ACTIONS + examine_record.ACTIONS)

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 
 VERSION_STATUSES = ("draft", "approved")
 EDITIONS = ("full", "public")
 DISTRIBUTION_STATUSES = ("recorded", "queued", "sending", "sent", "failed")
 
 
-class ItemNote(db.Model):
+class ItemNote(Model):
     """One revision of the record of an agenda item's discussion."""
 
     __tablename__ = "item_notes"
@@ -40,7 +40,7 @@ class FrozenVersion(Exception):
     """An approved memorandum's bytes were about to change."""
 
 
-class MemorandumVersion(db.Model):
+class MemorandumVersion(Model):
     """One build of a meeting's memorandum, both editions, numbered 1, 2, ... per meeting."""
 
     __tablename__ = "memorandum_versions"
@@ -78,7 +78,7 @@ class MemorandumVersion(db.Model):
         return self.full_docx if edition == "full" else self.public_docx
 
 
-class MemorandumAnnex(db.Model):
+class MemorandumAnnex(Model):
     """A document of the meeting listed as an annex (with its SHA-256) by one memorandum version.
     A document listed by an approved version is kept for ever: it cannot be deleted."""
 
@@ -90,7 +90,7 @@ class MemorandumAnnex(db.Model):
                                              primary_key=True, index=True)
 
 
-class Distribution(db.Model):
+class Distribution(Model):
     """One recipient of one version: recorded, or queued → sending → sent (or failed, to be
     queued again by the next distribution)."""
 

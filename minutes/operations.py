@@ -10,7 +10,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from email.message import EmailMessage
 
 from flask import current_app
@@ -213,7 +213,7 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
     if version.approved:
         return version
     now = utcnow()
-    when = format_date(now, meeting.zone if meeting else timezone.utc)
+    when = format_date(now, meeting.zone if meeting else UTC)
     by = f" by resolution {motion.resolution_number}" if motion is not None and motion.resolution_number else ""
     wording = f"approved on {when}{by}"
     version.full_docx = stamp_approved(version.full_docx, wording)

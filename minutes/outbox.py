@@ -40,7 +40,7 @@ import smtplib
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -50,8 +50,8 @@ from governance.audit.operations import record
 from governance.dbtypes import utcnow
 from governance.extensions import db
 from governance.mail.sender import Sender as MailSender
-from governance.realtime import announce
 from governance.meetings.models import Meeting
+from governance.realtime import announce
 from minutes.models import Distribution
 from minutes.operations import Mailer, Recipient, memorandum_message, smtp_error_text
 
@@ -106,7 +106,7 @@ def claim(*, limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None 
         row.status, row.claim, row.claimed_until = "sending", token, now + lease
         row.attempts += 1
         version = row.version
-        meeting = meetings.get(version.meeting_id) or db.session.get(Meeting, version.meeting_id)
+        meeting = meetings.get(version.meeting_id) or db.session.get_one(Meeting, version.meeting_id)
         meetings[meeting.id] = meeting
         # built now, inside the transaction: CPU only, no I/O; after the commit the rows are expired
         message = memorandum_message(meeting, version, Recipient(row.user, row.edition),
@@ -134,7 +134,7 @@ def stamp(message: EmailMessage, row: Distribution, now: datetime) -> None:
     mail servers and spam filters distrust a message without them."""
     for header in ("Date", "Message-ID"):
         del message[header]
-    message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+    message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
     message["Message-ID"] = message_id(row)
 
 

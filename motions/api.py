@@ -13,8 +13,17 @@ from governance.registry.schemas import OrganisationOut
 from motions import operations, publishing
 from motions.images import checked_image
 from motions.models import Candidate, ExternalMemorandum, Motion
-from motions.schemas import (CandidateOut, ExternalMemorandumIn, ExternalMemorandumOut, LogoIn, LogoPatch, MotionIn,
-                             MotionOut, MotionPatch, PublicationOut)
+from motions.schemas import (
+    CandidateOut,
+    ExternalMemorandumIn,
+    ExternalMemorandumOut,
+    LogoIn,
+    LogoPatch,
+    MotionIn,
+    MotionOut,
+    MotionPatch,
+    PublicationOut,
+)
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1", description="Motions and logo candidates")
 
@@ -139,6 +148,7 @@ def logo_image(candidate_id):
     candidate = _visible_logo(candidate_id)
     shown = candidate.shown
     if shown is None:  # an SVG stored before uploads were drawn: offered as a download only
+        assert candidate.image is not None  # _visible_logo answers 404 without one
         return download(candidate.image, candidate.image_mimetype or "application/octet-stream",
                         f"logo-{candidate.id}")
     return Response(shown[0], mimetype=shown[1], headers=IMAGE_HEADERS)
@@ -152,6 +162,7 @@ def logo_original(candidate_id):
     """The file as uploaded (an SVG's source), always as a download (Content-Disposition:
     attachment), never shown inline."""
     candidate = _visible_logo(candidate_id)
+    assert candidate.image is not None  # _visible_logo answers 404 without one
     return download(candidate.image, candidate.image_mimetype or "application/octet-stream",
                     f"logo-{candidate.id}")
 

@@ -51,7 +51,7 @@ def applied_by(motion: Motion, events: list[dict]) -> list[dict]:
 
 
 def examine_effects(trail: Trail) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     adopted = db.session.scalars(select(Motion).where(Motion.status.in_((MotionStatus.ADOPTED, MotionStatus.ELECTED)))
                                  .order_by(Motion.id))
     for motion in adopted:
@@ -60,8 +60,8 @@ def examine_effects(trail: Trail) -> list[Finding]:
             problems += check(motion, trail)
         findings += [Finding(motion_subject(motion), problem) for problem in problems]
     findings += _members(trail) + _meetings(trail) + _organisation(trail)
-    for check in state_checks:
-        findings += check(trail)
+    for state_check in state_checks:
+        findings += state_check(trail)
     return findings
 
 
@@ -70,6 +70,7 @@ def _nothing(motion: Motion, trail: Trail) -> list[str]:
 
 
 def _membership(motion: Motion, trail: Trail) -> list[str]:
+    assert motion.action is not None and motion.member_id is not None  # a membership motion names both
     _, status = MEMBERSHIP_EFFECTS[motion.action]
     name = motion.member.name if motion.member else f"member {motion.member_id}"
     changes = [e for e in applied_by(motion, trail.about("Member", motion.member_id, "member.updated"))

@@ -67,6 +67,7 @@ def _decoded(data: bytes) -> str:
                 raise _refuse(f"The image is {width}×{height} pixels; at most {MAX_SIDE}×{MAX_SIDE} "
                               f"({MAX_PIXELS // 1_000_000} million pixels) is accepted.")
             image.load()  # every pixel: a truncated or damaged file fails here, not in a build
+            assert image.format is not None  # opened with formats=PICTURES: one of them
             return PICTURES[image.format]
     except UnidentifiedImageError:
         if data.startswith((b"\x89PNG", b"\xff\xd8\xff")):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 from governance.meetings.models import AgendaItem, Meeting
 from governance.registry.models import Member
 
@@ -35,7 +35,7 @@ MOTION_STATUSES = tuple(status.value for status in MotionStatus)  # plain string
 EXTERNAL_MEMORANDUM_STATUSES = ("received", "approved")
 
 
-class Motion(db.Model):
+class Motion(Model):
     """A proposal put to the meeting under an agenda item, as worded, with its majority rule."""
 
     __tablename__ = "motions"
@@ -110,7 +110,7 @@ class Motion(db.Model):
         return self.status != MotionStatus.PENDING
 
 
-class Candidate(db.Model):
+class Candidate(Model):
     """One option of a multi-candidate motion: a city for the next host, or a logo image.
 
     The value a delegate votes for is the member id (host city) or this candidate's own id
@@ -150,7 +150,7 @@ class Candidate(db.Model):
         return None
 
 
-class ExternalMemorandum(db.Model):
+class ExternalMemorandum(Model):
     """A memorandum held outside the platform, put to a `minutes_approval` motion: the minutes
     of a meeting before the platform was in use (the first meeting on it approves the
     previous one's, which the platform never built). Kept as a title and the file the

@@ -6,10 +6,9 @@ memorandum change together with the result, or not at all.
 """
 import hashlib
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import func, select, text
-
 from werkzeug.utils import secure_filename
 
 from governance import files, numbering, publication
@@ -74,17 +73,20 @@ def create_motion(item: AgendaItem, *, actor, kind: str, title: str, text: str =
     if kind == "assessment":
         # names as given, trimmed; the scale API.md's default unless stated
         scale = scale or DEFAULT_SCALE
+        assert subjects is not None, "MotionIn requires the subjects of an assessment"
         motion.method, motion.subjects = "assessment", [name.strip() for name in subjects]
         motion.scale_min, motion.scale_max = scale["min"], scale["max"]
     if kind == "membership":
         member = db.session.get(Member, member_id)
         if member is None:
             raise invalid({"member_id": ["No member has this id."]})
+        assert action is not None, "MotionIn requires the action of a membership motion"
         allowed_from, _ = MEMBERSHIP_EFFECTS[action]
         if member.status not in allowed_from:
             raise invalid({"action": [f"{member.name} is {member.status}; it cannot be asked to {action}."]})
         motion.member, motion.action = member, action
     if kind == "host_city":
+        assert candidates is not None, "MotionIn requires the candidates of a host city election"
         for position, candidate_id in enumerate(candidates, start=1):
             member = db.session.get(Member, candidate_id)
             if member is None:
@@ -356,20 +358,24 @@ def _apply(motion: Motion, actor) -> None:
 
     reason = f"{motion.resolution_number}: {motion.title}"
     if motion.kind == "membership":
-        allowed_from, new_status = MEMBERSHIP_EFFECTS[motion.action]
-        if motion.member.status not in allowed_from:  # changed since the motion was put
+        member, action = motion.member, motion.action
+        assert member is not None and action is not None  # a membership motion names both
+        allowed_from, new_status = MEMBERSHIP_EFFECTS[action]
+        if member.status not in allowed_from:  # changed since the motion was put
             raise conflict("member_status_changed",
-                           f"{motion.member.name} is now {motion.member.status}; the motion cannot apply.")
-        withhold("member.status", motion.member.id, motion.member.status)
-        registry_ops.update_member(motion.member, {"status": new_status}, actor=actor, meeting=meeting,
+                           f"{member.name} is now {member.status}; the motion cannot apply.")
+        withhold("member.status", member.id, member.status)
+        registry_ops.update_member(member, {"status": new_status}, actor=actor, meeting=meeting,
                                    reason=reason, motion=motion)
     elif motion.kind == "host_city":
+        assert motion.winner is not None  # applied once elected
         before = meeting.next_host_id
         withhold("meeting.next_host", meeting.id, before)
         meeting.next_host_id = motion.winner.member_id
         record("meeting.next_host", actor=actor, meeting=meeting, subject=meeting,
                before={"next_host_id": before}, after={"next_host_id": meeting.next_host_id, "reason": reason})
     elif motion.kind == "logo":
+        assert motion.winner is not None  # applied once elected
         organisation = Organisation.ensure()
         shown = organisation.shown_logo
         withhold("organisation.logo", organisation.id,

@@ -70,7 +70,8 @@ class MotionIn(Schema):
             problems["majority"] = ["An assessment records scores; no majority decides it."]
         if "subjects" in data and not all(name.strip() for name in data["subjects"]):
             problems["subjects"] = ["Name every subject."]
-        elif "subjects" in data and len({name.strip().casefold() for name in data["subjects"]}) != len(data["subjects"]):
+        elif "subjects" in data and \
+                len({name.strip().casefold() for name in data["subjects"]}) != len(data["subjects"]):
             problems["subjects"] = ["A subject is named twice."]
         if "candidates" in data and len(set(data["candidates"])) != len(data["candidates"]):
             problems["candidates"] = ["A candidate is named twice."]

@@ -6,12 +6,12 @@ skipped, and the summary at the end says so.
 
 Isolation (tests/databases.py): a test's app works inside one transaction that is rolled back
 when the test ends, on a base database that already holds the schema, and the demo when the
-test asks for `demo` (the played demo when it asks for `played`, tests/minutes). Tests whose writes must really be committed (they start server
-processes, open several connections at once, or run migrations) get the `database_url`
-database instead, wiped after each test. They are recognised by asking for `database_url` or
-`app_config` themselves (directly or through a fixture of theirs), or by the marks `live` and
-`committed`. (A rolled-back test's app has one connection: a test that needs two at once
-fails with "QueuePool limit of size 1 overflow 0 reached": mark it `committed`.)
+test asks for `demo` (the played demo when it asks for `played`, tests/minutes). Tests whose writes
+must really be committed (they start server processes, open several connections at once, or run
+migrations) get the `database_url` database instead, wiped after each test. They are recognised by
+asking for `database_url` or `app_config` themselves (directly or through a fixture of theirs), or by
+the marks `live` and `committed`. (A rolled-back test's app has one connection: a test that needs two
+at once fails with "QueuePool limit of size 1 overflow 0 reached": mark it `committed`.)
 
 `make test` runs the suite on two pytest-xdist workers (--dist loadgroup). Each worker makes
 its own databases; the tests of an expensive shared fixture (the browser's server, the access

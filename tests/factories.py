@@ -1,6 +1,6 @@
 """Test helpers: factories that build registry and meeting objects through the operations,
 and a small API client that signs in the way a phone or a script does."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import count
 
 from governance.auth import operations as auth_ops
@@ -33,7 +33,7 @@ class Factories:
                                                                        ("Closed session", "closed"))):
         meeting = meeting_ops.create_meeting(
             actor=None, title=title, venue="Hall", timezone="Asia/Almaty",
-            starts_at=datetime(2024, 9, 20, 9, 0, tzinfo=timezone.utc),
+            starts_at=datetime(2024, 9, 20, 9, 0, tzinfo=UTC),
             quorum=quorum or {"rule": "majority", "count": None})
         for title_, kind in sessions:
             session = meeting_ops.add_session(meeting, actor=None, title=title_, kind=kind)

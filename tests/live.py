@@ -67,11 +67,11 @@ def running_server(database_url: str, instance: str, redis_url: str | None = Non
             try:
                 requests.get(server.url + "/api/v1/organisation", timeout=5)
                 break
-            except requests.RequestException:  # not listening yet, or too busy to answer in time
+            except requests.RequestException as err:  # not listening yet, or too busy to answer in time
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
                     process.wait(10)
-                    raise RuntimeError(f"server did not start: {server.output()[-2000:]}")
+                    raise RuntimeError(f"server did not start: {server.output()[-2000:]}") from err
                 time.sleep(0.1)
         yield server
     finally:

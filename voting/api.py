@@ -11,14 +11,25 @@ from motions.models import Motion
 from voting import operations, rehearsal
 from voting.models import Ballot
 from voting.queries import motion_rounds, poll_view, turnout
-from voting.schemas import (BallotOut, CastingVoteIn, CloseIn, MotionWithRoundsOut, PollOut, ReceiptOut,
-                            RehearsalCleared, TurnoutOut, VoteIn, VoteRecordOut, VoteRecordQuery)
+from voting.schemas import (
+    BallotOut,
+    CastingVoteIn,
+    CloseIn,
+    MotionWithRoundsOut,
+    PollOut,
+    ReceiptOut,
+    RehearsalCleared,
+    TurnoutOut,
+    VoteIn,
+    VoteRecordOut,
+    VoteRecordQuery,
+)
 
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 
 
 def _with_rounds(motion: Motion) -> Motion:
-    motion.rounds = motion_rounds(motion)
+    motion.rounds = motion_rounds(motion)  # type: ignore[attr-defined]  # read by the Out schema; not a column
     return motion
 
 

@@ -76,13 +76,13 @@ def stored_sheet(subject_count: int, scale: Scale, choice) -> str:
         return "abstain"
     if not looks_like_a_sheet(choice):
         raise ChoiceRefused("Send a score for every subject, or abstain.")
-    scores = {}
+    scores: dict[int, int] = {}
     for key, value in choice["scores"].items():
         index = int(key)
         if key != str(index) or index >= subject_count:  # "01" would name subject 1 twice
             raise ChoiceRefused("Score the subjects on this sheet only.")
         score = _score(value)
-        if score not in scale.scores:
+        if score is None or score not in scale.scores:
             raise ChoiceRefused(f"Give each subject a score from {scale.min} to {scale.max}.")
         scores[index] = score
     if len(scores) != subject_count:
@@ -151,7 +151,8 @@ def tally(subjects: list[str], scale: Scale, sheets: list[dict[int, int] | None]
         if count:
             mean = _number(Fraction(sum(scores), count))
             middle = count // 2
-            median = _number(Fraction(scores[middle]) if count % 2 else Fraction(scores[middle - 1] + scores[middle], 2))
+            median = _number(Fraction(scores[middle]) if count % 2
+                             else Fraction(scores[middle - 1] + scores[middle], 2))
         distribution = {score: 0 for score in scale.scores}
         for score in scores:
             distribution[score] += 1

@@ -19,6 +19,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -77,6 +78,7 @@ class BallotBox(OnePerApp):
         self.slips.put(slip)
         if not slip.recorded.wait(WAIT_FOR_RECORDING):
             return NOT_CONFIRMED.body()
+        assert slip.answer is not None  # answered before it is marked recorded
         return slip.answer
 
     def _record_forever(self) -> None:
@@ -177,7 +179,7 @@ def record_slips(slips: list[Slip]) -> list[dict]:
         if refusal is not None:
             answers[index] = refusal.body()
         else:
-            by_poll[slip.poll_id].append(index)
+            by_poll[cast(int, slip.poll_id)].append(index)  # _shape_refusal refused a slip without one
     for poll_id, indexes in by_poll.items():
         poll = load_poll(poll_id)
         if poll is not None:
@@ -188,13 +190,13 @@ def record_slips(slips: list[Slip]) -> list[dict]:
                 answers[index] = not_found("poll").body()
             else:
                 ready.append(index)
-        if not ready:
+        if poll is None or not ready:  # no poll: every slip was answered above
             continue
         receipts = cast_votes(poll, [(users[i], slips[i].data["choice"], credentials[i]) for i in ready])
         for index, receipt in zip(ready, receipts):
             answers[index] = receipt.body() if isinstance(receipt, ApiError) \
                 else {"ok": True, "receipt": receipt, "poll_id": poll.id}
-    return answers
+    return cast(list[dict], answers)  # every slip answered
 
 
 def _voters(slips: list[Slip]) -> tuple[list[User | None], list[tuple[str, int | None] | None]]:
@@ -206,13 +208,14 @@ def _voters(slips: list[Slip]) -> tuple[list[User | None], list[tuple[str, int |
     by_id = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_(user_ids), User.active.is_(True)).options(joinedload(User.member)))} \
         if user_ids else {}
-    users, credentials = [], []
+    users: list[User | None] = []
+    credentials: list[tuple[str, int | None] | None] = []
     for slip in slips:
         if slip.token_hash:
             token = by_hash.get(slip.token_hash)
             users.append(token.user if token is not None else None)
             credentials.append((token.kind, token.id) if token is not None else None)
         else:
-            users.append(by_id.get(slip.user_id))
+            users.append(by_id.get(slip.user_id) if slip.user_id is not None else None)
             credentials.append(("link", slip.link_token_id) if slip.link_token_id else ("session", None))
     return users, credentials

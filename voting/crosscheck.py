@@ -21,8 +21,8 @@ from voting import results, seal
 from voting.poll_result import DECIDING, Choice, Method
 
 # what a recount must reproduce exactly (presentation such as threshold_text is left out)
-COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate", "threshold",
-            "winner", "eliminated", "next_round", "contest", "rounds", "casting_vote", "round", "reason")
+COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate",
+            "threshold", "winner", "eliminated", "next_round", "contest", "rounds", "casting_vote", "round", "reason")
 DECISIVE = tuple(status.value for status in DECIDING)  # recorded: an assessment's table taken
 
 
@@ -98,6 +98,7 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
         result = results.assessment_result(subjects=subjects, scale=poll.scale or published.get("scale") or {},
                                            choices=choices, electorate=electorate)
     elif poll.method == Method.EXHAUSTIVE:
+        assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=counts,
                                            tie_break=poll.reason == "tie_break", electorate=electorate,
                                            casting_vote=casting_vote)
@@ -161,6 +162,12 @@ def examine_poll(poll: PollFacts) -> list[str]:
     for key in ("status", "counts", "winner"):
         if closing and key in recorded and recorded[key] != at_close.get(key):
             problems.append(f"{key}: {where} recorded {recorded[key]!r}, the ballots give {at_close.get(key)!r}")
+    if closing and poll.method == "assessment":  # what was scored: the names in ballot order, the scale
+        named = poll.subjects if poll.subjects is not None else \
+            [row.get("name") for row in published.get("subjects") or []]
+        for key, now in (("subjects", named), ("scale", poll.scale or published.get("scale"))):
+            if key in recorded and recorded[key] != now:
+                problems.append(f"{key}: {where} recorded {recorded[key]!r}, the motion has {now!r}")
 
     casting_event = castings[-1] if castings else None
     casting_vote = ((casting_event or {}).get("after") or {}).get("casting_vote")
@@ -168,7 +175,7 @@ def examine_poll(poll: PollFacts) -> list[str]:
         problems.append(f"the result names a casting vote ({published['casting_vote']!r}) that the audit trail "
                         "does not record")
     final = at_close
-    if casting_vote is not None:
+    if casting_event is not None and casting_vote is not None:  # the vote comes from the event
         try:
             final = recount(poll, casting_vote)
         except Exception as error:  # noqa: BLE001
@@ -242,7 +249,7 @@ def examine_decision(motion: MotionFacts, polls: list[PollFacts]) -> list[str]:
         problems.append(f"{len(deciding)} polls decided it (polls {', '.join(str(p.id) for p in deciding)})")
     if deciding:
         poll = deciding[-1]
-        result = poll.result
+        result = poll.result or {}  # never empty: it decided
         if motion.status != result["status"]:
             problems.append(f"it is marked {motion.status}, but its poll {poll.id} (round {poll.round}) "
                             f"{result['status']} it")

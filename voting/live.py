@@ -3,7 +3,8 @@ progress counts coalesced into a few broadcasts a second however fast votes arri
 import logging
 import threading
 
-from flask import current_app, session as socket_session
+from flask import current_app
+from flask import session as socket_session
 
 from governance import policy, realtime
 from governance.auth.loading import LINK_TOKEN_KEY
@@ -70,7 +71,7 @@ def progress_changed(poll: Poll) -> None:
 
 
 def _mark_dirty(poll_id: int) -> None:
-    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})
+    ProgressCoalescer.of(current_app._get_current_object()).mark({poll_id})  # type: ignore[attr-defined]  # a LocalProxy
 
 
 def _join_state(meeting, user) -> dict:
@@ -88,7 +89,7 @@ realtime.state_providers.append(_join_state)
 def _vote(data=None):
     """A phone votes. The vote goes into this process's ballot box, which records it with the
     others arriving at the same moment; the ack comes after the commit that holds it."""
-    from voting.ballot_box import BallotBox, Slip, NOT_RECORDED
+    from voting.ballot_box import NOT_RECORDED, BallotBox, Slip
 
     data = data if isinstance(data, dict) else {}
     try:
@@ -98,5 +99,5 @@ def _vote(data=None):
         log.exception("could not check the credentials of a vote")
         return NOT_RECORDED.body()
     link = socket_session.get(LINK_TOKEN_KEY) if token_hash is None else None
-    return BallotBox.of(current_app._get_current_object()).cast(
+    return BallotBox.of(current_app._get_current_object()).cast(  # type: ignore[attr-defined]  # a LocalProxy
         Slip(token_hash, user_id, data, link_token_id=link if isinstance(link, int) else None))

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from motions.models import Motion
 
 
@@ -26,7 +26,7 @@ POLL_STATUSES = tuple(status.value for status in PollStatus)  # plain strings fo
 ROUND_REASONS = ("first", "elimination", "tie_break", "repeat")
 
 
-class Poll(db.Model):
+class Poll(Model):
     __tablename__ = "polls"
     __table_args__ = (
         CheckConstraint(f"status IN {POLL_STATUSES}", name="status"),
@@ -64,7 +64,7 @@ class Poll(db.Model):
         return self.status == PollStatus.OPEN
 
 
-class EligibleVoter(db.Model):
+class EligibleVoter(Model):
     """The voting members of the meeting when the poll opened: the electorate is fixed then."""
 
     __tablename__ = "poll_eligible_voters"
@@ -74,7 +74,7 @@ class EligibleVoter(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
 
 
-class Participation(db.Model):
+class Participation(Model):
     """That a member voted in a poll: one row per member, enforced by the primary key, so
     two delegates of one city, or one phone tapping twice, count once. No time, no order."""
 
@@ -93,7 +93,7 @@ class Participation(db.Model):
     credential_token_id: Mapped[int | None] = mapped_column()
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     """What was voted, under a random receipt. `member_id` and `cast_at` only for named polls."""
 
     __tablename__ = "poll_ballots"

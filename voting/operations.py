@@ -5,6 +5,8 @@ vote (two indexed look-ups), and two inserts whose primary keys enforce one vote
 No recount, no broadcast per vote: progress is coalesced (voting.live).
 """
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from dataclasses import replace
 
 from sqlalchemy import func, insert, select
@@ -97,6 +99,7 @@ def normalise_choice(poll: Poll, choice) -> str:
     if poll.method == Method.ASSESSMENT:
         motion = poll.motion
         try:
+            assert motion.scale_min is not None and motion.scale_max is not None  # an assessment has its scale
             return assessment.stored_sheet(len(motion.subjects or []),
                                            assessment.Scale(motion.scale_min, motion.scale_max), choice)
         except ChoiceRefused as refusal:
@@ -194,10 +197,10 @@ def _insert_votes(poll: Poll, accepted: list[tuple[int, dict, dict]], answers: l
 def _insert_unless_present(model):
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the database in use."""
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(model).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        return postgresql_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return sqlite_insert(model).on_conflict_do_nothing()
 
 
 def _counts(poll: Poll) -> dict[str, int]:
@@ -218,9 +221,11 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> Pol
         if casting_vote is not None:
             raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
         choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
+        assert motion.scale is not None  # an assessment has its scale
         result = results.assessment_result(subjects=motion.subjects or [], scale=motion.scale, choices=choices,
                                            electorate=electorate)
     elif poll.method == Method.EXHAUSTIVE:
+        assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         try:
             result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=_counts(poll),
                                                tie_break=poll.reason == "tie_break", electorate=electorate,
@@ -272,7 +277,8 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     electorate = results.Electorate(eligible=poll.eligible_count, present=quorum.present, quorate=quorum.quorate)
     result = poll_result(poll, electorate, casting_vote)
     # sealed: the ballots (with a named ballot's member) and who took part, as voting.seal says
-    rows = [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
+    rows: Sequence[tuple[str, str, int | None, datetime | str | None]] = \
+        [(r, c, None, None) for r, c in secrecy.shuffle_ballots(poll.id)] if poll.secret \
         else ballot_rows(poll.id)
     poll.ballots_digest = seal.ballots_digest(poll.id, rows)
     participations = seal.participations_digest(poll.id, participation_rows(poll.id))
@@ -284,7 +290,10 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
            after={"status": result.status, "counts": result.counts, "digest": poll.ballots_digest,
                   "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
                   "ballots": len(rows), "quorum": quorum.as_dict(),
-                  **({"winner": result.winner} if result.shape in (Method.EXHAUSTIVE, Method.IRV) else {})})
+                  **({"winner": result.winner} if result.shape in (Method.EXHAUSTIVE, Method.IRV) else {}),
+                  # what was scored, for an assessment: a name swapped afterwards would move scores
+                  **({"subjects": list(poll.motion.subjects or []), "scale": poll.motion.scale}
+                     if poll.method == Method.ASSESSMENT else {})})
     # the credential of each participation (never a choice), for the record of who cast what
     from voting.vote_record import credentials_event
     record("poll.credentials", actor=actor, meeting=meeting, subject=poll, after=credentials_event(poll))

@@ -1,5 +1,6 @@
 """Reading polls as a given person may see them."""
 import unicodedata
+from datetime import datetime
 
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
@@ -33,7 +34,7 @@ def standing_of_voters(poll: Poll, voters) -> tuple[set[int], set[int]]:
     present = select(literal("present"), Attendance.user_id).where(
         Attendance.meeting_id == poll.meeting_id, Attendance.user_id.in_(user_ids),
         Attendance.checked_out_at.is_(None))
-    facts = {"eligible": set(), "present": set()}
+    facts: dict[str, set[int]] = {"eligible": set(), "present": set()}
     for fact, id_ in db.session.execute(union_all(eligible, present)):
         facts[fact].add(id_)
     return facts["eligible"], facts["present"]
@@ -55,7 +56,7 @@ def open_poll_in(meeting_id: int) -> Poll | None:
 
 def cast_count(poll: Poll) -> int:
     return db.session.scalar(select(func.count()).select_from(Participation)
-                             .where(Participation.poll_id == poll.id))
+                             .where(Participation.poll_id == poll.id)) or 0
 
 
 def _present_eligible(poll: Poll):
@@ -88,15 +89,15 @@ def turnout(poll: Poll, *, with_names: bool = False) -> dict:
     present, present_voted = db.session.execute(
         select(func.count(), func.count().filter(voted)).select_from(EligibleVoter).where(*_present_eligible(poll))
     ).one()
-    view = {"poll_id": poll.id, "ballots": ballots, "eligible": poll.eligible_count, "present": present,
-            "present_voted": present_voted}
+    view: dict[str, object] = {"poll_id": poll.id, "ballots": ballots, "eligible": poll.eligible_count,
+                               "present": present, "present_voted": present_voted}
     if with_names:
         view["waiting"] = None
         if not poll.secret:
             from governance.registry.models import Member
-            members = db.session.execute(
+            members = list(db.session.execute(
                 select(Member.id, Member.name).join(EligibleVoter, EligibleVoter.member_id == Member.id)
-                .where(*_present_eligible(poll), ~voted)).all()
+                .where(*_present_eligible(poll), ~voted)).all())
             # in the order people read a list of cities (São Paulo before Seoul), whatever the database's collation
             members.sort(key=lambda row: _reading_order(row[1]))
             view["waiting"] = [{"member_id": member_id, "member": name} for member_id, name in members]
@@ -120,6 +121,7 @@ def choices(poll: Poll) -> list[dict]:
     if poll.method == Method.ASSESSMENT:  # the sheet is the motion's subjects and scale (motion_brief)
         return [{"value": Choice.ABSTAIN.value, "label": "Abstain"}]
     on_ballot = poll.ballot if poll.method == Method.EXHAUSTIVE else [c.value for c in motion.candidates]
+    assert on_ballot is not None  # an exhaustive poll is opened with its ballot
     by_value = {c.value: c for c in motion.candidates}
     options = [{"value": value, "label": by_value[value].label,
                 "image_url": f"/api/v1/logos/{by_value[value].id}" if by_value[value].image is not None else None}
@@ -153,6 +155,7 @@ def motion_brief(motion: Motion) -> dict:
     if subject is not None:
         brief["approves"] = subject
     if motion.kind == "membership" and motion.member is not None:
+        assert motion.action is not None  # a membership motion names its action
         # what adoption does to the registry, said on the ballot, not only in the title
         from motions.operations import MEMBERSHIP_EFFECTS
         brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,
@@ -201,13 +204,13 @@ def motion_rounds(motion: Motion) -> list[dict]:
             for p in polls]
 
 
-def ballot_rows(poll_id: int) -> list[tuple[str, str, int | None, object]]:
+def ballot_rows(poll_id: int) -> list[tuple[str, str, int | None, datetime | None]]:
     """(receipt, choice, member_id, cast_at) of every stored ballot: what voting.seal digests."""
-    return [tuple(row) for row in db.session.execute(
+    return [(receipt, choice, member_id, cast_at) for receipt, choice, member_id, cast_at in db.session.execute(
         select(Ballot.receipt, Ballot.choice, Ballot.member_id, Ballot.cast_at).where(Ballot.poll_id == poll_id))]
 
 
 def participation_rows(poll_id: int) -> list[tuple[int, int | None]]:
     """(member_id, cast_by_id) of everyone who took part."""
-    return [tuple(row) for row in db.session.execute(
+    return [(member_id, cast_by_id) for member_id, cast_by_id in db.session.execute(
         select(Participation.member_id, Participation.cast_by_id).where(Participation.poll_id == poll_id))]

@@ -17,14 +17,15 @@ from sqlalchemy import select
 
 from governance.audit.trail import Finding, Trail, read_snapshot
 from governance.extensions import db
+from governance.meetings.models import Meeting
 from motions import effects
 from motions.models import Motion
 from voting import crosscheck
 from voting.models import Poll, PollStatus
 from voting.queries import ballot_rows, participation_rows
 
-POLL_ACTIONS = ("poll.closed", "poll.casting_vote", "motion.adopted", "motion.rejected", "motion.elected",
-                "motion.recorded")
+DECISIONS = ("motion.adopted", "motion.rejected", "motion.elected", "motion.recorded")  # recorded: an assessment
+POLL_ACTIONS = ("poll.closed", "poll.casting_vote", "polls.cleared") + DECISIONS
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,50 @@ def recount_poll(poll: Poll) -> list[str]:
     return crosscheck.examine_poll(poll_facts(poll, Trail.load(("poll.closed", "poll.casting_vote"))))
 
 
+def without_cleared_rehearsals(trail: Trail) -> Trail:
+    """The trail less what clearing rehearsal polls undid (voting.rehearsal, its `polls.cleared`
+    event): the cleared polls' events and the decisions of the motions it reset, each written
+    before the clearing. Their ids may be given again (SQLite reuses a deleted row's id)."""
+    undone: set[tuple[str, int, int]] = set()  # (subject type, id, clearing's seq)
+    for clearing in trail.of_action("polls.cleared"):
+        after = clearing["after"] or {}
+        undone |= {("Poll", poll_id, clearing["seq"]) for poll_id in after.get("poll_ids") or ()}
+        undone |= {("Motion", motion_id, clearing["seq"]) for motion_id in after.get("motions_reset") or ()}
+    if not undone:
+        return trail
+
+    def kept(event: dict) -> bool:
+        if event["subject_type"] == "Motion" and event["action"] not in DECISIONS:
+            return True
+        return not any((event["subject_type"], event["subject_id"]) == (kind, id_) and event["seq"] < seq
+                       for kind, id_, seq in undone)
+    return Trail([event for event in trail.events if kept(event)])
+
+
+def _gone(trail: Trail, closed: set[int], motions: set[int]) -> list[Finding]:
+    """Polls and motions the trail recorded closed or decided, in a meeting still there, whose
+    rows are gone (a deleted motion takes its polls with it)."""
+    meetings = set(db.session.scalars(select(Meeting.id)))
+    findings = []
+    status = dict(db.session.execute(select(Poll.id, Poll.status)).all())
+    for event in trail.of_action("poll.closed"):
+        if event["subject_id"] in closed or event["meeting_id"] not in meetings:
+            continue
+        now = "it is gone from the database" if event["subject_id"] not in status \
+            else f"it is {status[event['subject_id']]} in the database"
+        findings.append(Finding(f"poll {event['subject_id']}", f"the audit trail recorded its closing (event "
+                                                              f"{event['seq']}), but {now}"))
+    for event in trail.of_action(*DECISIONS):
+        if event["subject_id"] not in motions and event["meeting_id"] in meetings:
+            findings.append(Finding(f"motion {event['subject_id']}", f"the audit trail recorded its decision (event "
+                                                                    f"{event['seq']}), but it is gone from the "
+                                                                    "database"))
+    return findings
+
+
 def recount_all() -> RecountReport:
     read_snapshot()
-    trail = Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions)))
+    trail = without_cleared_rehearsals(Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions))))
     findings: list[Finding] = []
     polls_of: dict[int, list[crosscheck.PollFacts]] = defaultdict(list)
     closed = db.session.scalars(select(Poll).where(Poll.status == PollStatus.CLOSED)
@@ -79,5 +121,6 @@ def recount_all() -> RecountReport:
     for motion in db.session.scalars(decided.order_by(Motion.id)):
         problems = crosscheck.examine_decision(motion_facts(motion, trail), polls_of.get(motion.id, []))
         findings += [Finding(effects.motion_subject(motion), problem) for problem in problems]
+    findings += _gone(trail, {poll.id for poll in closed}, set(db.session.scalars(select(Motion.id))))
     findings += effects.examine_effects(trail)
     return RecountReport(len(closed), findings)

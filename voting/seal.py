@@ -21,6 +21,7 @@ member's vote ("voted by").
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 
 from governance.audit.chain import canonical_json, canonical_time
 
@@ -44,12 +45,12 @@ def cast_time(moment: datetime | str | None) -> str | None:
 def ballots_digest(poll_id: int, ballots: Iterable[tuple[str, str, int | None, datetime | str | None]]) -> str:
     """Scheme 2 over (receipt, choice, member_id, cast_at) rows."""
     rows = sorted(([receipt, choice, member_id, cast_time(cast_at)] for receipt, choice, member_id, cast_at
-                   in ballots), key=lambda row: row[0])
+                   in ballots), key=itemgetter(0))
     return hashlib.sha256(canonical_json({"poll": poll_id, "ballots": rows}).encode()).hexdigest()
 
 
 def participations_digest(poll_id: int, participations: Iterable[tuple[int, int | None]]) -> str:
-    rows = sorted(([member_id, cast_by_id] for member_id, cast_by_id in participations), key=lambda row: row[0])
+    rows = sorted(([member_id, cast_by_id] for member_id, cast_by_id in participations), key=itemgetter(0))
     return hashlib.sha256(canonical_json({"poll": poll_id, "participations": rows}).encode()).hexdigest()
 
 

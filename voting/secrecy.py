@@ -25,8 +25,8 @@ def shuffle_in_place(rows: list) -> None:
 
 
 def shuffle_ballots(poll_id: int) -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll_id)).all()
-    rows = [(receipt, choice) for receipt, choice in rows]
+    stored = db.session.execute(select(Ballot.receipt, Ballot.choice).where(Ballot.poll_id == poll_id)).all()
+    rows = [(receipt, choice) for receipt, choice in stored]
     shuffle_in_place(rows)
     db.session.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
     if rows:

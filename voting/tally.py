@@ -390,7 +390,8 @@ def instant_runoff(candidates: Sequence, ballots: Iterable[Sequence], casting_vo
             history.append(IrvRound(counts, exhausted, (), standing))
             return IrvResult(TIED, None, tuple(history))
         losers, level = _last_place(counts, history)
-        tie, given = level, []
+        tie = level
+        given: list = []
         while not losers:
             if not casting:
                 history.append(IrvRound(counts, exhausted, (), standing, tie, tuple(given)))

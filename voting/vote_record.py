@@ -24,8 +24,8 @@ def credential_view(kind: str | None, token: AccessToken | None, users: dict[int
 
 
 def polls_of(meeting_id: int) -> list[Poll]:
-    return db.session.scalars(select(Poll).where(Poll.meeting_id == meeting_id)
-                              .order_by(Poll.opened_at, Poll.id)).all()
+    return list(db.session.scalars(select(Poll).where(Poll.meeting_id == meeting_id)
+                                    .order_by(Poll.opened_at, Poll.id)))
 
 
 def member_record(polls: list[Poll], member_id: int) -> list[dict]:
@@ -37,7 +37,8 @@ def member_record(polls: list[Poll], member_id: int) -> list[dict]:
         Participation.poll_id.in_(poll_ids), Participation.member_id == member_id))}
     times = dict(db.session.execute(select(Ballot.poll_id, Ballot.cast_at).where(
         Ballot.poll_id.in_(poll_ids), Ballot.member_id == member_id)).all())  # named polls only
-    tokens = {t.id: t for t in db.session.scalars(select(AccessToken).where(
+    # looked up by optional ids (a participation may name neither): .get(None) finds nothing
+    tokens: dict[int | None, AccessToken] = {t.id: t for t in db.session.scalars(select(AccessToken).where(
         AccessToken.id.in_({p.credential_token_id for p in taken.values() if p.credential_token_id})))}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
         {p.cast_by_id for p in taken.values() if p.cast_by_id}
@@ -50,7 +51,7 @@ def member_record(polls: list[Poll], member_id: int) -> list[dict]:
                  "closed_at": poll.closed_at, "cast": participation is not None, "cast_at": None,
                  "cast_by": None, "credential": None}
         if participation is not None:
-            caster = people.get(participation.cast_by_id)
+            caster = people.get(participation.cast_by_id) if participation.cast_by_id is not None else None
             entry.update(cast_at=None if poll.secret else times.get(poll.id),
                          cast_by={"id": caster.id, "name": caster.name} if caster is not None else None,
                          credential=credential_view(participation.credential,

@@ -29,7 +29,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 GENESIS = "0" * 64
 LEGACY, CANONICAL = 1, 2
@@ -61,11 +61,11 @@ def canonical_time(moment: datetime) -> str:
     Raises ValueError for a naive datetime (its instant is unknown)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a naive datetime has no instant to hash")
-    return moment.astimezone(timezone.utc).strftime(TIME_FORMAT)
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
 
 
 def parse_canonical_time(text: str) -> datetime:
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
 
 
 def content_digest(content: dict) -> str:
@@ -238,5 +238,6 @@ def _check(link: Link, expected_seq: int, previous_hash: str, highest_scheme: in
             return (f"carries no MAC although the events since {report.first_mac} do: written without "
                     "EXCOM_AUDIT_KEY, or rewritten by someone who does not hold it")
         if not hmac.compare_digest(link.mac, mac(key, link.seq, link.hash)):
-            return "its MAC does not match: changed after it was written, or EXCOM_AUDIT_KEY is not the key it was written with"
+            return ("its MAC does not match: changed after it was written, or EXCOM_AUDIT_KEY is not the key it was "
+                    "written with")
     return None

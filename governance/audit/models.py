@@ -5,12 +5,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.audit import chain
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 
 GENESIS = chain.GENESIS
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One change of state: who did what, when, with what before and after.
 
     Each event holds the hash of the one before (`prev_hash`) and its own hash over its

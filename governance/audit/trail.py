@@ -61,7 +61,9 @@ def read_snapshot() -> None:
     connection = db.session.connection()
     # SET TRANSACTION only as the transaction's first statement; a connection already inside a
     # transaction its owner opened (the tests' rolled-back one) keeps that transaction's snapshot
-    if connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None  # a connection in use holds its driver's
+    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 

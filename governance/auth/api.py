@@ -6,9 +6,24 @@ from governance import policy
 from governance.auth import operations
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User
-from governance.auth.schemas import (AccessLinkOut, FirstRunIn, FirstRunState, LoginIn, LoginOut, MeOut,
-                                     PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, PasswordResetOut,
-                                     SignedOutOut, TokenIn, TokenOut, UserIn, UserOut, UserPatch)
+from governance.auth.schemas import (
+    AccessLinkOut,
+    FirstRunIn,
+    FirstRunState,
+    LoginIn,
+    LoginOut,
+    MeOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    PasswordResetOut,
+    SignedOutOut,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from governance.errors import ErrorBody, not_found
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat
@@ -197,6 +212,7 @@ def issue_access_link(args, user_id):
     actor = _secretariat()
     target = get_or_404(User, user_id, "user")
     row, code = operations.issue_access_link(target, actor=actor, label=(args or {}).get("label", ""))
+    assert row.token is not None  # an access link's code rests on its token
     return {"id": row.token_id, "url": f"/login/link/{code}", "code": code, "label": row.token.label,
             "expires_at": row.expires_at}
 

@@ -1,5 +1,6 @@
 """The e-mail the accounts send, in the recipient's language (English or Russian)."""
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from governance.auth.models import User
 from governance.registry.models import Organisation

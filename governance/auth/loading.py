@@ -9,7 +9,7 @@ A browser signed in through a personal access link carries that token's id in it
 (LINK_TOKEN_KEY): the session is worth no more than the link, so it ends when the
 secretariat revokes the token, as a bearer call with the same token would.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import g, request, session
 from flask_login import current_user, login_user
@@ -29,10 +29,10 @@ EPOCH_KEY, SINCE_KEY, SEEN_KEY = "excom_epoch", "excom_since", "excom_seen"
 @login_manager.user_loader
 def _load_from_cookie(user_id: str):
     # signed by us, but an id all the same: ASCII digits within range (str.isdigit takes "²")
-    user_id = id_or_none(int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 else None
-    if user_id is None:
+    found_id = id_or_none(int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 else None
+    if found_id is None:
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, found_id)
     if user is None or not user.active or not _session_still_valid(user):
         forget_sign_in()
         return None
@@ -43,7 +43,7 @@ def _load_from_cookie(user_id: str):
 
 
 def _moment(value) -> datetime | None:
-    return datetime.fromtimestamp(value, timezone.utc) if isinstance(value, (int, float)) else None
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, (int, float)) else None
 
 
 def _session_still_valid(user: User) -> bool:

@@ -10,14 +10,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.auth import sessions
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from governance.names import name_key
 from governance.registry.models import Member
 
 ROLES = ("secretariat",)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: a delegate, the secretariat, an observer."""
 
     __tablename__ = "users"
@@ -54,7 +54,9 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def is_secretariat(self) -> bool:
@@ -83,7 +85,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     """A bearer token: from a login, or a personal one issued by the secretariat.
 
     Only its SHA-256 is stored, so a copy of the database gives nobody a way in; revoking
@@ -155,7 +157,7 @@ class AccessToken(db.Model):
         return {token.token_hash: token for token in tokens if token.usable}
 
 
-class SetupToken(db.Model):
+class SetupToken(Model):
     """The one-time key of the first-run page, printed by `excom init-db` while the database
     holds no account. Only its SHA-256 is kept; it is spent by the set-up it allows, and a
     newer key (the next `excom init-db`) replaces any older one."""
@@ -171,7 +173,7 @@ class SetupToken(db.Model):
 CODE_PURPOSES = ("access_link", "password_reset")
 
 
-class OneTimeCode(db.Model):
+class OneTimeCode(Model):
     """A code sent to a person once: an access link's (exchanged for a browser session resting
     on the link's token) or a password reset's. Only its SHA-256 is kept; it is spent by its
     first use (an UPDATE that only one request can win) and useless after `expires_at`."""

@@ -3,8 +3,10 @@ links, and the first run. Each flushes and writes its audit event; the boundary 
 import secrets
 from datetime import timedelta
 from functools import lru_cache
+from typing import cast
 
 from flask import current_app
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -196,9 +198,9 @@ def _spend_code(purpose: str, code: str) -> OneTimeCode | None:
     """Spend a code once: of two requests with one code, the database lets one through."""
     now = utcnow()
     code_hash = hash_token(code or "")
-    spent = db.session.execute(db.update(OneTimeCode).where(
+    spent = cast(CursorResult, db.session.execute(db.update(OneTimeCode).where(
         OneTimeCode.code_hash == code_hash, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None),
-        OneTimeCode.expires_at > now).values(used_at=now))
+        OneTimeCode.expires_at > now).values(used_at=now)))  # an UPDATE answers a cursor result
     if spent.rowcount != 1:
         return None
     return db.session.scalar(db.select(OneTimeCode).where(OneTimeCode.code_hash == code_hash)
@@ -330,9 +332,9 @@ def issue_setup_key() -> str:
 
 def _spend_setup_key(secret: str) -> None:
     """Mark the key used, once: of two set-ups racing with one key, the database lets one through."""
-    spent = db.session.execute(
+    spent = cast(CursorResult, db.session.execute(  # an UPDATE answers a cursor result
         db.update(SetupToken).where(SetupToken.token_hash == hash_token(secret or ""), SetupToken.used_at.is_(None))
-        .values(used_at=utcnow()))
+        .values(used_at=utcnow())))
     if spent.rowcount != 1:
         raise ApiError(401, "bad_setup_key", "This set-up key is wrong or was already used; "
                                              "`excom init-db` prints a new one.", {"key": ["wrong or used"]})

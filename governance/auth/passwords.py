@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 
 from flask import has_request_context
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 MIN_LENGTH = 12

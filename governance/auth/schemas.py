@@ -1,8 +1,8 @@
-from governance.fields import Id
 from marshmallow import Schema, fields, validate
 
 from governance.auth.models import ROLES
 from governance.auth.passwords import check_password
+from governance.fields import Id
 from governance.registry.schemas import OrganisationPatch
 
 

@@ -19,6 +19,8 @@ def raw_commit_rate(database_url: str, *, seconds: float = 2.0, max_rows: int = 
     """Commits per second of a one-row INSERT+COMMIT loop on `database_url` (a SQLAlchemy URL)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
+        if not url.database:
+            raise ValueError(f"{database_url}: name the SQLite file to measure")
         return _sqlite(url.database, seconds, max_rows)
     if url.get_backend_name() == "postgresql":
         return _postgresql(url, seconds, max_rows)
@@ -62,9 +64,13 @@ def _postgresql(url, seconds: float, max_rows: int) -> dict:
 
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo) as connection:
-        settings = {name: connection.execute(f"SHOW {name}").fetchone()[0]
-                    for name in ("fsync", "synchronous_commit", "wal_sync_method")}
-        connection.execute(f"CREATE TABLE IF NOT EXISTS {SCRATCH} (id serial PRIMARY KEY, n integer, at double precision)")
+        settings = {}
+        for name in ("fsync", "synchronous_commit", "wal_sync_method"):
+            row = connection.execute(f"SHOW {name}").fetchone()
+            assert row is not None  # SHOW answers one row
+            settings[name] = row[0]
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {SCRATCH} "
+                           "(id serial PRIMARY KEY, n integer, at double precision)")
         connection.commit()
         cursor = connection.cursor()
 

@@ -29,7 +29,6 @@ once in the result, or a cast count above the votes sent. Choices rotate yes/no/
 that the result's counts can be compared choice by choice with what was acknowledged.
 """
 import asyncio
-import json
 import os
 import random
 import resource
@@ -44,7 +43,9 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -148,7 +149,7 @@ class Database:
         return admin.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
     def drop(self) -> None:
-        if self.created_pg is None:
+        if self.created_pg is None or self._admin_url is None:  # both set together by _prepare
             return
         import psycopg
         with psycopg.connect(self._admin_url, autocommit=True, connect_timeout=5) as connection:
@@ -184,8 +185,8 @@ class Server:
         # and py-spy see the server under the pid Popen gives.
         command = [*excom_command(), "serve"] if async_mode == "gevent" else \
             [sys.executable, "-m", "governance.bench.threaded_server"]
-        self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env,
+                                        stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.pid = self.process.pid
         self.baseline_kb: int | None = None
 
@@ -323,7 +324,7 @@ class Setup:
 
 def populate(database_url: str, instance: Path, secret: str, voters: int, app=None) -> Setup:
     """The meeting and its N voting delegates, through the app's own operations, in this process."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from governance import create_app
     from governance.auth import operations as auth_ops
@@ -346,7 +347,7 @@ def populate(database_url: str, instance: Path, secret: str, voters: int, app=No
         # one Redis (whose pub/sub ignores database numbers) do not hear each other's events.
         meeting = meeting_ops.create_meeting(
             actor=chair, id=random.randint(100_000, 1_999_999), title=f"Live-vote benchmark, {voters} voters",
-            starts_at=datetime(2026, 1, 1, 10, 0, tzinfo=timezone.utc), timezone="UTC",
+            starts_at=datetime(2026, 1, 1, 10, 0, tzinfo=UTC), timezone="UTC",
             quorum={"rule": "majority", "count": None})
         session = meeting_ops.add_session(meeting, actor=chair, title="Plenary", kind="open")
         item = meeting_ops.add_item(session, actor=chair, title="Benchmark motion", kind="motion")
@@ -367,7 +368,7 @@ def populate(database_url: str, instance: Path, secret: str, voters: int, app=No
         # Participation and check-in rows straight in: add_participant and record_attendance
         # recompute and announce the quorum at each call (O(N) each, O(N^2) for the set-up),
         # which is right for a desk checking people in one by one and pointless here.
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for user, _member_id, _secret in delegates:
             db.session.add(Participant(meeting_id=meeting.id, user_id=user.id, group="excom_member", chair=False,
                                        excused=False))
@@ -392,8 +393,8 @@ class Voter:
     member_id: int
     server: int
     choice: str
-    sio: object = None
-    own_session: object = None
+    sio: Any = None  # socketio.AsyncClient, once connected
+    own_session: Any = None  # aiohttp.ClientSession of a proxied client
     connect_problem: str | None = None
     opened_at: float | None = None
     progress: int = 0
@@ -411,7 +412,7 @@ async def _connect(voter: Voter, url: str, meeting_id: int, session, transports,
                    proxied: bool = False):
     import socketio
 
-    headers = {}
+    headers: dict[str, str] = {}
     if proxied:
         # Through nginx each client is a phone of its own, with its own route cookie; the
         # Engine.IO client sends later polling requests and the upgrade with the cookies of its
@@ -531,7 +532,7 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
     voters = [Voter(index=i, token=token, member_id=member_id, server=-1 if proxy else i % len(servers),
                     choice=CHOICES[i % 3])
               for i, (token, member_id) in enumerate(setup.voters)]
-    connector = aiohttp.TCPConnector(limit=0, force_close=False, ssl=False if proxy else None)
+    connector = aiohttp.TCPConnector(limit=0, force_close=False, ssl=False if proxy else True)
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=60)
     figures: dict = {}
     # No shared cookie jar: through nginx each client carries a route cookie of its own, as
@@ -562,7 +563,7 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         poll_id = poll["id"]
         try:
             await asyncio.wait_for(asyncio.gather(*(v.opened.wait() for v in voters)), 60)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         not_opened = sum(1 for v in voters if v.opened_at is None)
         figures["opened_latency_p99"] = _ms(percentile([v.opened_at - opened_at for v in voters if v.opened_at], .99))
@@ -594,7 +595,7 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         close_answered = time.perf_counter()
         try:
             await asyncio.wait_for(asyncio.gather(*(v.closed.wait() for v in voters)), 60)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         profiler.stop()
 
@@ -639,11 +640,11 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
     acked_counts = Counter(v.choice for v in acked)
     counts_match = all(int(counts.get(c, 0)) == acked_counts[c] for c in CHOICES)
     unacked = sum(failures.values())
-    acks = [v.ack_at - v.sent_at for v in acked]
-    last_ack = max((v.ack_at for v in acked), default=None)
+    acks = [v.ack_at - v.sent_at for v in acked if v.ack_at is not None and v.sent_at is not None]
+    last_ack = max((v.ack_at for v in acked if v.ack_at is not None), default=None)
     seconds = (last_ack - vote_started) if last_ack else None
     heard = [v for v in voters if v.closed_at is not None]
-    result_latencies = [v.closed_at - close_started for v in heard]
+    result_latencies = [v.closed_at - close_started for v in heard if v.closed_at is not None]
     mismatched = sum(1 for v in heard if (v.closed_result or {}).get("counts") != result.get("counts"))
     per_server = []
     buckets = [s.index for s in servers] if all(v.server >= 0 for v in voters) else [-1]
@@ -653,7 +654,8 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
             "server": index if index >= 0 else "via nginx", "clients": len(mine),
             "result_missing": sum(1 for v in mine if v.closed_at is None),
             "result_latency_p99": _ms(percentile([v.closed_at - close_started for v in mine if v.closed_at], .99)),
-            "ack_latency_p99": _ms(percentile([v.ack_at - v.sent_at for v in mine if v.ack_at and not v.failure], .99)),
+            "ack_latency_p99": _ms(percentile([v.ack_at - v.sent_at for v in mine
+                                               if v.ack_at and v.sent_at is not None and not v.failure], .99)),
         })
     progress = [v.progress for v in voters]
     return {

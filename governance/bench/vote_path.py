@@ -78,7 +78,7 @@ def measure(voters: int, database: str | None = None, profile: str | None = None
             for index, client in enumerate(clients):
                 answer = client.emit("vote", {"poll_id": poll["id"], "choice": CHOICES[index % 3]}, callback=True)
                 failures += not (isinstance(answer, dict) and answer.get("ok"))
-        if profiler:
+        if profiler and profile:  # one comes with the other
             profiler.disable()
             profiler.dump_stats(profile)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 
 
-class ItemDocument(db.Model):
+class ItemDocument(Model):
     __tablename__ = "item_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)

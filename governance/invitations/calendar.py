@@ -9,7 +9,7 @@ domain), so an invitation sent again updates the same entries instead of adding 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
@@ -33,7 +33,7 @@ def _utc(moment: datetime) -> datetime:
     """In UTC, to the second (iCalendar's DATE-TIME has no fractions)."""
     if moment.tzinfo is None:
         raise ValueError("calendar times must be aware datetimes")
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def sessions_calendar(events: list[SessionEvent], *, name: str, stamp: datetime) -> bytes:

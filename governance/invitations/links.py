@@ -21,4 +21,5 @@ def issue_link(user: User, *, actor: User, label: str,
     audited by the auth operation ("token.issued"). `starts_at`: the meeting's start."""
     row, code = auth_ops.issue_access_link(user, actor=actor, label=label,
                                            usable_until=starts_at + AFTER_THE_START if starts_at else None)
+    assert row.token is not None  # an access link's code rests on its token
     return row.token, f"/login/link/{code}"

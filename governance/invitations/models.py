@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import AccessToken, User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 from governance.mail.models import MailMessage
 
 CHANNELS = ("email", "qr")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """`token_id` is the access token the link signs a browser in with: revoking it ends the
     link and every session resting on it. `opened_at` is the first sign-in through the link
     (the click on its page, not a mere fetch of the URL: mail scanners fetch links too)."""

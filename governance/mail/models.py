@@ -8,12 +8,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 
 STATES = ("queued", "sending", "sent", "failed")
 
 
-class MailMessage(db.Model):
+class MailMessage(Model):
     """queued -> sending (claimed until `claimed_until`) -> sent, or failed with `reason`.
 
     `kind` says what the message is for (password_reset, invitation...), for the trail and
@@ -42,14 +42,14 @@ class MailMessage(db.Model):
     claim: Mapped[str | None] = mapped_column(String(32))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    attachments: Mapped[list["MailAttachment"]] = relationship(
+    attachments: Mapped[list[MailAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="MailAttachment.id")
 
     def __repr__(self) -> str:
         return f"<MailMessage {self.id} {self.kind} to {self.recipient} {self.state}>"
 
 
-class MailAttachment(db.Model):
+class MailAttachment(Model):
     __tablename__ = "mail_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

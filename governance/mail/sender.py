@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 from governance.extensions import socketio
 
@@ -33,7 +33,7 @@ class Sender:
         self.passes = 0
         self.task = None
 
-    def start(self) -> "Sender":
+    def start(self) -> Sender:
         self.task = socketio.start_background_task(self._run)
         return self
 

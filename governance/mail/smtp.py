@@ -25,6 +25,7 @@ class Mailer:
         self.connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
+        connection: smtplib.SMTP
         if self.scheme == "smtps":
             connection = smtplib.SMTP_SSL(self.host, self.port or 465, timeout=30)
         else:

@@ -15,10 +15,27 @@ from governance.extensions import db
 from governance.lookup import get_or_404, require_chair, require_secretariat, visible_item, visible_meeting
 from governance.meetings import copying, corrections, importing, operations, queries
 from governance.meetings.models import Meeting, MeetingSession, Participant
-from governance.meetings.schemas import (ApologiesIn, AttendanceIn, AttendanceOut, CopyIn, ItemIn, ItemOut, ItemPatch,
-                                         MeetingBrief, MeetingIn, MeetingOut, MeetingPatch, ParticipantIn,
-                                         ParticipantOut, ParticipantPatch, QuorumOut, SessionIn, SessionOut,
-                                         SessionPatch, meeting_view)
+from governance.meetings.schemas import (
+    ApologiesIn,
+    AttendanceIn,
+    AttendanceOut,
+    CopyIn,
+    ItemIn,
+    ItemOut,
+    ItemPatch,
+    MeetingBrief,
+    MeetingIn,
+    MeetingOut,
+    MeetingPatch,
+    ParticipantIn,
+    ParticipantOut,
+    ParticipantPatch,
+    QuorumOut,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
+    meeting_view,
+)
 from governance.pagination import MAX_PAGE_SIZE, paginate
 from governance.registry.importing import read as read_table
 from governance.registry.schemas import ExportQuery, ImportReport, import_report

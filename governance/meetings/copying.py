@@ -33,15 +33,16 @@ def copy_meeting(source: Meeting, *, actor: User, title: str, starts_at: datetim
             operations.add_item(session, actor=actor, number=item.number, title=item.title, kind=item.kind,
                                 position=item.position)
     left_out = []
-    for old in sorted(source.participants, key=lambda p: p.id) if participants else ():
-        if not old.user.active:
-            left_out.append({"user_id": old.user_id, "why": "account closed"})
+    for former in sorted(source.participants, key=lambda p: p.id) if participants else ():
+        if not former.user.active:
+            left_out.append({"user_id": former.user_id, "why": "account closed"})
             continue
         try:
             with db.session.begin_nested():
-                operations.add_participant(meeting, actor=actor, user_id=old.user_id, group=old.group, chair=old.chair)
+                operations.add_participant(meeting, actor=actor, user_id=former.user_id, group=former.group,
+                                           chair=former.chair)
         except ApiError as refusal:
-            left_out.append({"user_id": old.user_id, "why": refusal.message})
+            left_out.append({"user_id": former.user_id, "why": refusal.message})
     record("meeting.copied", actor=actor, meeting=meeting, subject=meeting,
            after={"from_meeting_id": source.id, "sessions": sessions, "agenda": agenda and sessions,
                   "participants": participants, "left_out": left_out})

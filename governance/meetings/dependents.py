@@ -9,7 +9,7 @@ adds what adoption does through its hooks; governance imports none of them. A de
 to remove or withdraw first.
 """
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from governance.errors import ApiError
 

@@ -66,7 +66,8 @@ def plan_participants(meeting: Meeting, table: list[list[str]]) -> importing.Tab
         speaks_for = member if member is not None else (user.member if user is not None else None)
         group = values.setdefault("group", _default_group(speaks_for))
         if group == Group.EXCOM_MEMBER and (speaks_for is None or not speaks_for.excom):
-            row.problems.setdefault("group", []).append("Only a delegate of an EXCOM member takes part as excom_member.")
+            row.problems.setdefault("group", []).append(
+                "Only a delegate of an EXCOM member takes part as excom_member.")
         if group == "secretariat" and not (user is not None and user.is_secretariat):
             row.problems.setdefault("group", []).append("Only secretariat staff take part as secretariat.")
         if not row.valid:

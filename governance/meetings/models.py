@@ -1,5 +1,6 @@
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -7,8 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from governance.registry.models import Member
+
+if TYPE_CHECKING:  # governance.documents imports this module
+    from governance.documents.models import ItemDocument
 
 QUORUM_RULES = ("majority", "two_thirds", "count")
 SESSION_KINDS = ("open", "closed")
@@ -33,7 +37,7 @@ GROUPS = tuple(group.value for group in Group)  # plain strings: the CHECK const
 ATTENDANCE_MODES = ("in_person", "online")
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "meetings"
     __table_args__ = (CheckConstraint(f"quorum_rule IN {QUORUM_RULES}", name="quorum_rule"),)
 
@@ -68,6 +72,10 @@ class Meeting(db.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @overload
+    def local(self, moment: datetime) -> datetime: ...
+    @overload
+    def local(self, moment: None) -> None: ...
     def local(self, moment: datetime | None) -> datetime | None:
         return moment.astimezone(self.zone) if moment else None
 
@@ -79,7 +87,7 @@ class Meeting(db.Model):
         return [item for session in self.sessions for item in session.items]
 
 
-class MeetingSession(db.Model):
+class MeetingSession(Model):
     """A part of a meeting held in the open (everyone) or closed (EXCOM members only)."""
 
     __tablename__ = "meeting_sessions"
@@ -103,7 +111,7 @@ class MeetingSession(db.Model):
         return self.kind == "closed"
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_items"
     __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="kind"),)
 
@@ -117,7 +125,7 @@ class AgendaItem(db.Model):
 
     session: Mapped[MeetingSession] = relationship(back_populates="items")
     # governance.documents.models: visible exactly as the item is
-    documents: Mapped[list["ItemDocument"]] = relationship(  # noqa: F821
+    documents: Mapped[list["ItemDocument"]] = relationship(
         back_populates="item", order_by="ItemDocument.id", cascade="all, delete-orphan", passive_deletes=True)
 
     @property
@@ -129,7 +137,7 @@ class AgendaItem(db.Model):
         return self.session.closed
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person invited to a meeting, in one group; the chair is a participant too."""
 
     __tablename__ = "participants"
@@ -149,7 +157,7 @@ class Participant(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One stay in the meeting: checked in (in the room or online) and, later, out.
 
     At most one open stay per person: a partial unique index makes a double check-in from

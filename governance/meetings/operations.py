@@ -35,7 +35,7 @@ def _apply_meeting_fields(meeting: Meeting, fields: dict) -> None:
         setattr(meeting, name, value)
 
 
-def create_meeting(*, actor: User, **fields) -> Meeting:
+def create_meeting(*, actor: User | None, **fields) -> Meeting:
     if not fields.get("timezone"):
         fields["timezone"] = Organisation.current().timezone or "UTC"
     meeting = Meeting()
@@ -63,7 +63,7 @@ def _next_position(column, *where) -> int:
     return (db.session.scalar(select(func.max(column)).where(*where)) or 0) + 1
 
 
-def add_session(meeting: Meeting, *, actor: User, **fields) -> MeetingSession:
+def add_session(meeting: Meeting, *, actor: User | None, **fields) -> MeetingSession:
     if "position" not in fields:
         fields["position"] = _next_position(MeetingSession.position, MeetingSession.meeting_id == meeting.id)
     session = MeetingSession(meeting=meeting, **fields)
@@ -79,7 +79,7 @@ def _check_agenda_open(meeting: Meeting) -> None:
         raise conflict("agenda_locked", "The agenda was adopted; it can no longer be changed.")
 
 
-def add_item(session: MeetingSession, *, actor: User, **fields) -> AgendaItem:
+def add_item(session: MeetingSession, *, actor: User | None, **fields) -> AgendaItem:
     _check_agenda_open(session.meeting)
     if "position" not in fields:
         fields["position"] = _next_position(AgendaItem.position, AgendaItem.session_id == session.id)
@@ -196,7 +196,7 @@ def _one_chair(meeting: Meeting, chair: Participant) -> None:
             other.chair = False
 
 
-def add_participant(meeting: Meeting, *, actor: User, user_id: int, group: str, chair: bool = False,
+def add_participant(meeting: Meeting, *, actor: User | None, user_id: int, group: str, chair: bool = False,
                     excused: bool = False) -> Participant:
     user = db.session.get(User, user_id)
     if user is None:

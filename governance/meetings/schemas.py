@@ -1,7 +1,8 @@
-from governance.fields import Id, known_timezone as _known_timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from governance import policy, publication
+from governance.fields import Id
+from governance.fields import known_timezone as _known_timezone
 from governance.meetings.models import ATTENDANCE_MODES, GROUPS, ITEM_KINDS, QUORUM_RULES, SESSION_KINDS
 
 
@@ -222,7 +223,7 @@ def load_documents(items) -> None:
     items = [item for item in items if "documents" not in item.__dict__]
     if not items:
         return
-    found = {item.id: [] for item in items}
+    found: dict[int, list[ItemDocument]] = {item.id: [] for item in items}
     for document in db.session.scalars(db.select(ItemDocument).where(ItemDocument.item_id.in_(list(found)))
                                        .order_by(ItemDocument.id)):
         found[document.item_id].append(document)

@@ -6,7 +6,8 @@ page answers the same whether or not an account has the address. The reset page'
 its path: governance.serve keeps it out of the log, and no page sends a Referer.
 """
 from flask import redirect, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from governance.auth import operations as auth_ops
@@ -34,7 +35,8 @@ def account():
     if (login := _signed_in_or_login()) is not None:
         return login
     user = current_user._get_current_object()
-    problems, error, status, done = {}, None, 200, request.args.get("changed") == "1"
+    problems: dict[str, str] = {}
+    error, status, done = None, 200, request.args.get("changed") == "1"
     if request.method == "POST":
         csrf.protect()
         new = _two_passwords(problems)
@@ -78,7 +80,8 @@ def password_reset(code):
     if auth_ops.usable_code("password_reset", code) is None:
         return render_template("password_reset.html", organisation=Organisation.current(), invalid=True,
                                problems={}, error=None), 404
-    problems, error, status = {}, None, 200
+    problems: dict[str, str] = {}
+    error, status = None, 200
     if request.method == "POST":
         csrf.protect()
         new = _two_passwords(problems)

@@ -14,7 +14,8 @@ from governance.pages.organisation import secretariat_page, time_zones
 from governance.registry.models import Organisation
 from governance.views import bp
 
-QUORUM_LABELS = {"majority": _l("A majority of the voting members"), "two_thirds": _l("Two thirds of the voting members"),
+QUORUM_LABELS = {"majority": _l("A majority of the voting members"),
+                 "two_thirds": _l("Two thirds of the voting members"),
                  "count": _l("A fixed number of voting members")}
 CALENDAR_MESSAGES = {
     "meeting_created": _l("Meeting created: %(title)s. Opening its set-up…"),

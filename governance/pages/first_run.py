@@ -17,6 +17,7 @@ from governance.pages.organisation import time_zones
 from governance.registry.models import Organisation
 from governance.views import bp
 
+
 def _body(form) -> dict:
     return {"key": form.get("key", "").strip(),
             "organisation": {"name": form.get("organisation_name", "").strip(),
@@ -54,7 +55,7 @@ def first_run():
         try:
             args = FirstRunIn().load(body)
         except ValidationError as invalid:
-            problems.update(_problems(invalid.messages))
+            problems.update(_problems(invalid.normalized_messages()))
         if problems:
             status = 422
         else:

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import redirect, request
-from flask_babel import Babel, get_locale, lazy_gettext as _l
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from governance.views import bp
@@ -238,7 +239,8 @@ JS_MESSAGES = {
     "notes_revision": _l("Revision %(n)s by %(author)s"),
     "motion_put": _l("The motion is on the item; the chair can open the poll."),
     "memo_built": _l("Version %(n)s built."),
-    "memo_distributed": _l("Version %(n)s: %(recorded)s recorded, %(queued)s queued, %(sent)s sent, %(failed)s failed."),
+    "memo_distributed": _l(
+        "Version %(n)s: %(recorded)s recorded, %(queued)s queued, %(sent)s sent, %(failed)s failed."),
     "memo_none": _l("No version yet."),
     "full_edition": _l("Full"),
     "access_link_label": _l("Access link from the check-in desk"),

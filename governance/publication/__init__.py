@@ -16,7 +16,15 @@ Rules:
   thing sees the public value of the earliest such change (the value before anything they
   may not know of).
 """
-from governance.publication.operations import (EFFECTS, publish, published_at, shown, shown_data, shown_many,
-                                               superseded, withhold)
+from governance.publication.operations import (
+                                               EFFECTS,
+                                               publish,
+                                               published_at,
+                                               shown,
+                                               shown_data,
+                                               shown_many,
+                                               superseded,
+                                               withhold,
+)
 
 __all__ = ["EFFECTS", "publish", "published_at", "shown", "shown_data", "shown_many", "superseded", "withhold"]

@@ -4,10 +4,10 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model
 
 
-class WithheldChange(db.Model):
+class WithheldChange(Model):
     """A change made by a closed-session decision that is not yet published: what the thing
     was before it, as everyone who may not see that closed session still sees it.
 
@@ -27,7 +27,7 @@ class WithheldChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Publication(db.Model):
+class Publication(Model):
     """When the secretariat last published a meeting's closed-session decisions: every
     decision taken before that moment is public."""
 

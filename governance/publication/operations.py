@@ -1,5 +1,9 @@
 """Recording withheld changes, reading the value a reader may see, publishing a meeting."""
+from collections.abc import Mapping
+from typing import Any, cast
+
 from sqlalchemy import delete, select
+from sqlalchemy.engine import CursorResult
 
 from governance import policy
 from governance.audit.operations import record
@@ -64,18 +68,23 @@ def shown(user, kind: str, subject_id: int, current):
     """The value of `kind` of `subject_id` as `user` (None: anonymous) may see it: `current`,
     or the value before a closed-session change not yet published."""
     change = _for_reader(user, _withheld(kind, [subject_id]).get(subject_id, []))
-    return current if change is None else change.public_value["value"]
+    return current if change is None else _value_before(change)
 
 
-def shown_data(user, kind: str, subject_id: int) -> tuple[bool, object, bytes | None]:
+def _value_before(change: WithheldChange) -> Any:
+    assert change.public_value is not None  # withhold() writes it with every change
+    return change.public_value["value"]
+
+
+def shown_data(user, kind: str, subject_id: int) -> tuple[bool, Any, bytes | None]:
     """(withheld?, public value, public bytes) for a value kept with bytes (the logo)."""
     change = _for_reader(user, _withheld(kind, [subject_id]).get(subject_id, []))
     if change is None:
         return False, None, None
-    return True, change.public_value["value"], change.public_data
+    return True, _value_before(change), change.public_data
 
 
-def shown_many(user, kind: str, currents: dict[int, object]) -> dict[int, object]:
+def shown_many(user, kind: str, currents: Mapping[int, object]) -> dict[int, object]:
     """`shown` for many subjects at once (a list): {subject id: value seen}."""
     withheld = _withheld(kind)
     seen = dict(currents)
@@ -83,7 +92,7 @@ def shown_many(user, kind: str, currents: dict[int, object]) -> dict[int, object
         if subject_id in seen:
             change = _for_reader(user, changes)
             if change is not None:
-                seen[subject_id] = change.public_value["value"]
+                seen[subject_id] = _value_before(change)
     return seen
 
 
@@ -98,7 +107,8 @@ def publish(meeting: Meeting, *, actor) -> tuple[Publication, int]:
     become what everyone sees. Idempotent: publishing again with nothing new changes nothing
     and records nothing. Returns (the publication, how many withheld changes it released)."""
     publication = db.session.get(Publication, meeting.id)
-    released = db.session.execute(delete(WithheldChange).where(WithheldChange.meeting_id == meeting.id)).rowcount
+    released = cast(CursorResult, db.session.execute(  # a DELETE answers a cursor result
+        delete(WithheldChange).where(WithheldChange.meeting_id == meeting.id))).rowcount
     if publication is not None and not released and not _decided_since(meeting, publication.published_at):
         return publication, 0
     if publication is None:

@@ -12,8 +12,17 @@ from governance.lookup import get_or_404, require_secretariat
 from governance.pagination import PagedSelect, paginate
 from governance.registry import importing, operations, queries
 from governance.registry.models import Member, Organisation
-from governance.registry.schemas import (ExportQuery, ImportReport, MemberIn, MemberOut, MemberPatch, OrganisationOut,
-                                         OrganisationPatch, StatusChangeOut, import_report)
+from governance.registry.schemas import (
+    ExportQuery,
+    ImportReport,
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+    OrganisationOut,
+    OrganisationPatch,
+    StatusChangeOut,
+    import_report,
+)
 from governance.uploads import FILE_BODY, TABLE_RESPONSE, table_file, uploaded_file
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="The organisation and its members")
@@ -145,7 +154,7 @@ def update_organisation(changes):
                                         for kind in ("image/png", "image/jpeg")}}})
 def organisation_logo():
     organisation = Organisation.current()
-    shown = organisation.shown_logo
+    shown: tuple[bytes | None, str] | None = organisation.shown_logo
     withheld, before, data = publication.shown_data(current_reader(), "organisation.logo", organisation.id)
     if withheld:  # a logo adopted in closed session, not yet published: the logo as it was
         shown = (data, before["mimetype"]) if before["mimetype"] is not None else None

@@ -1,7 +1,8 @@
 """The member registry from a CSV or XLSX file, and back out to one.
 
-Members are matched by name as people read it (governance.names: case, accents, spaces aside): a known member's row updates what it names,
-an unknown one is created (an applicant, not on the EXCOM, unless the row says otherwise).
+Members are matched by name as people read it (governance.names: case, accents, spaces aside): a known
+member's row updates what it names, an unknown one is created (an applicant, not on the EXCOM, unless
+the row says otherwise).
 `plan_members` changes nothing; `import_members` stores every row or, if any row has a
 problem, none (422 with each problem by line and column).
 """

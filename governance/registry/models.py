@@ -5,7 +5,7 @@ from sqlalchemy import JSON, CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from governance.names import name_key, tidy
 
 
@@ -26,7 +26,7 @@ PAGE_LANGUAGES = ("en", "ru")
 DEFAULT_RESOLUTION_FORMAT = "{reference}/R{n}"
 
 
-class Member(db.Model):
+class Member(Model):
     """A member of the organisation: a city, an institution or a corporate."""
 
     __tablename__ = "members"
@@ -61,7 +61,7 @@ class Member(db.Model):
         return f"<Member {self.id} {self.name} ({self.status})>"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """The one organisation this installation serves: its name, current logo, the languages
     its pages offer, the time zone new meetings start from, and how resolutions are numbered.
 

@@ -20,7 +20,8 @@ def status_history(member: Member) -> list[dict]:
         AuditEvent.action.in_(("member.created", "member.updated"))).order_by(AuditEvent.seq)).all()
     actors = {user.id: user.name for user in db.session.scalars(
         db.select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
-    history, state = [], {}
+    history: list[dict] = []
+    state: dict[str, object] = {}
     for event in events:
         after = event.after or {}
         previous = dict(state)

@@ -108,7 +108,7 @@ class ExportQuery(Schema):
 
 def import_report(plan) -> dict:
     """An importing.TablePlan as ImportReport dumps it."""
-    counts = {}
+    counts: dict[str, int] = {}
     for row in plan.rows:
         counts[row.action] = counts.get(row.action, 0) + 1
     return {"valid": plan.valid, "problems": plan.problems, "ignored_columns": plan.ignored_columns,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
-from governance.extensions import db
+from governance.extensions import Model, db
 from governance.meetings.models import AgendaItem
 
 SPEAKER_KINDS = ("speech", "question", "point_of_order")
@@ -20,7 +20,7 @@ SPEAKER_MODES = ("in_person", "online")
 SPEAKER_STATUSES = ("waiting", "speaking", "done", "withdrawn")
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     __tablename__ = "speakers"
     __table_args__ = (
         CheckConstraint(f"kind IN {SPEAKER_KINDS}", name="kind"),

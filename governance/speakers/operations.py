@@ -129,10 +129,11 @@ def stop(speaker: Speaker, *, actor: User) -> Speaker:
     """End the speaker's time on the floor. 409 not_speaking."""
     if speaker.status != "speaking":
         raise conflict("not_speaking", "This person does not have the floor.")
-    _end(speaker, utcnow())
+    now = utcnow()
+    _end(speaker, now)
     db.session.flush()
     record("speaker.stopped", actor=actor, meeting=speaker.item.meeting, subject=speaker,
-           after={"status": "done", "ended_at": speaker.ended_at.isoformat()})
+           after={"status": "done", "ended_at": now.isoformat()})
     announce_list(speaker.item)
     return speaker
 

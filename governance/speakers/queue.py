@@ -57,7 +57,8 @@ def queue_order(entries: Iterable[Entry]) -> list[Entry]:
 def list_order(entries: Iterable[Entry]) -> list[Entry]:
     """The whole list as shown: who speaks now, then the queue, then the finished entries oldest first."""
     entries = list(entries)
-    speaking = sorted((e for e in entries if e.status == "speaking"), key=lambda e: (e.started_at or e.requested_at, e.id))
+    speaking = sorted((e for e in entries if e.status == "speaking"),
+                      key=lambda e: (e.started_at or e.requested_at, e.id))
     finished = sorted((e for e in entries if e.status in ("done", "withdrawn")),
                       key=lambda e: (e.started_at or e.requested_at, e.id))
     return speaking + queue_order(entries) + finished

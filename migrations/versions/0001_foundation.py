@@ -10,9 +10,8 @@ UTCDateTime type adds the offset back); meetings.current_item_id refers to agend
 which is created after meetings, so that foreign key is added at the end (PostgreSQL checks
 the referenced table at creation; SQLite gets it through a batch copy of an empty table).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

@@ -9,9 +9,8 @@ motion_candidates, created after motions, so that key is added at the end. The t
 ballot-box tables are WITHOUT ROWID on SQLite, so that no hidden rowid keeps the order in
 which votes arrived (secret ballots); PostgreSQL ignores the option.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002_motions_voting'

@@ -8,9 +8,8 @@ Reviewed by hand: plain DateTime for UTC (governance.dbtypes.UTCDateTime normali
 naive UTC in Python); downgrade drops the tables in reverse order of their foreign keys
 (distributions, versions, notes).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_minutes'

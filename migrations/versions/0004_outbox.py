@@ -12,9 +12,8 @@ so that SQLite (which cannot alter a CHECK constraint) rebuilds the table.
 Downgrade: the old schema knows no `queued` or `sending`; such rows become `recorded` (what the
 old code kept when it did not send), so a later distribution under the old code sends them.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_outbox'

@@ -9,9 +9,8 @@ an SVG logo was drawn into on upload (motions.images); NULL for a PNG or JPEG, w
 own picture, and for SVGs stored before this revision, which the memorandum draws when it
 needs them (minutes.builder). Downgrade drops them: the originals stay.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_pictures'

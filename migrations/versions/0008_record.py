@@ -14,9 +14,8 @@ Downgrade: drops both columns. The older code knows one rule only, so its `excom
 will call the first event of scheme 2 changed, and the MACs are gone: take a backup
 (`excom backup`) before upgrading, and go back by restoring it rather than by downgrading.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_record'

@@ -22,9 +22,8 @@ doing what it did when the application's code moves on.
 """
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009_procedure'

@@ -17,9 +17,8 @@ Batch mode, so that SQLite rebuilds the tables it cannot alter.
 Downgrade drops them again (a chosen format, the languages and seconders are lost; the old code
 numbers resolutions "{reference}/R{n}" as the default here does).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010_desk'

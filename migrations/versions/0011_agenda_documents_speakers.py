@@ -10,9 +10,8 @@ version are kept for ever); `speakers` the speakers' list, with a partial unique
 one person speaks at a time per meeting; `meetings.speaking_time` each speaker's time in seconds.
 Downgrade drops them in reverse order of their foreign keys.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011_agenda_documents_speakers'

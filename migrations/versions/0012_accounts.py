@@ -15,9 +15,8 @@ through which credential each vote came (a delegate's vote record).
 Downgrade: drops the tables and columns; mail not yet sent and unused codes are lost with them
 (the old code has neither outbox nor codes); old login tokens become unlimited again.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012_accounts'

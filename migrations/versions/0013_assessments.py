@@ -16,9 +16,8 @@ Downgrade deletes the assessments with their polls and sheets (the older code ca
 and the narrower constraints could not hold; the audit trail keeps their events), then restores
 the constraints and drops the columns.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013_assessments'

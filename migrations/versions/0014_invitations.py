@@ -12,9 +12,8 @@ Downgrade: drops the table. The access tokens the invitations issued stay (they 
 users' tokens, revocable as any other); only the record of who was invited when, and who
 opened their link, is lost.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_invitations'

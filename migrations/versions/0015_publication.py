@@ -14,9 +14,8 @@ Downgrade drops both: every withheld value becomes visible at once (the old code
 withholding), and the record of when decisions were published is lost (the audit trail keeps
 `meeting.decisions_published`).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0015_publication'
 down_revision = '0013_assessments'

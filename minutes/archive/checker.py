@@ -9,7 +9,8 @@
    compared with its result and its `poll.closed` / `poll.casting_vote` events (digests of
    the ballots and of who took part, status, counts), each motion's decision with its polls
    and events (voting.crosscheck), each memorandum file with the SHA-256 its build or
-   approval event recorded.
+   approval event recorded, every version the chain records built is in the archive, and each
+   revision of the item notes is the text its `item.notes_written` event recorded, none missing.
 
 The manifest alone proves little (whoever changes a file can rewrite it); what the chain's
 events recorded, and heads kept outside the archive, are what a changed file cannot match.
@@ -73,6 +74,7 @@ def verify_archive(path: str | Path, *, key: bytes | None = None, anchors=()) ->
             events = _check_chain(manifest, lines, files, versions, key, anchors, verdict)
             _check_polls(meeting, polls, events, verdict)
             _check_memoranda(versions, files, events, verdict)
+            _check_notes(meeting, events, verdict)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             verdict.findings.append(f"the record is not in the documented form: {type(error).__name__}: {error}")
     return verdict
@@ -137,7 +139,8 @@ def _check_chain(manifest: dict, lines: list[dict], files: dict, versions: list[
     verdict.events, verdict.head = walk.events, (walk.head_seq, walk.head)
     if walk.broken_at is not None:
         verdict.findings.append(f"audit/events.jsonl: the chain is broken at event {walk.broken_at}: {walk.problem}")
-    verdict.findings += [f"audit/events.jsonl: the chain does not hold the {problem}" for problem in walk.anchor_problems]
+    verdict.findings += [f"audit/events.jsonl: the chain does not hold the {problem}"
+                         for problem in walk.anchor_problems]
     if walk.broken_at is None and (walk.head_seq, walk.head) != (segment["head_seq"], segment["head"]):
         verdict.findings.append(f"audit/events.jsonl ends at event {walk.head_seq}, the manifest says "
                                 f"{segment['head_seq']}: events were cut off or added")
@@ -180,13 +183,13 @@ def _check_polls(meeting: dict, polls: list[dict], events: list[dict], verdict: 
         verdict.findings += [f"poll {poll['id']} ({motion['title']}, round {poll['round']}): {problem}"
                              for problem in examine_poll(facts)]
     for motion in meeting["motions"]:
-        facts = MotionFacts(id=motion["id"], title=motion["title"], status=motion["status"],
-                            resolution_number=motion["resolution_number"], winner=motion["winner"],
-                            events=_events_about(events, "Motion", motion["id"],
-                                                 *(f"motion.{outcome}" for outcome in DECISIVE)))
+        motion_facts = MotionFacts(id=motion["id"], title=motion["title"], status=motion["status"],
+                                   resolution_number=motion["resolution_number"], winner=motion["winner"],
+                                   events=_events_about(events, "Motion", motion["id"],
+                                                        *(f"motion.{outcome}" for outcome in DECISIVE)))
         polls_of = sorted(by_motion.get(motion["id"], []), key=lambda p: p.round)
         verdict.findings += [f"motion {motion['id']} ({motion['title']}): {problem}"
-                             for problem in examine_decision(facts, polls_of)]
+                             for problem in examine_decision(motion_facts, polls_of)]
 
 
 def _check_memoranda(versions: list[dict], files: dict, events: list[dict], verdict: Verdict) -> None:
@@ -209,3 +212,28 @@ def _check_memoranda(versions: list[dict], files: dict, events: list[dict], verd
         if (entry["status"] == "approved") != (number in approved):
             verdict.findings.append(f"memorandum version {number}: marked {entry['status']}, the audit trail "
                                     f"{'records' if number in approved else 'records no'} approval of it")
+    archived = {entry["version"] for entry in versions}
+    for number, event in sorted(built.items(), key=lambda pair: pair[1]["seq"]):
+        if number not in archived:
+            verdict.findings.append(f"memorandum version {number}: the audit trail recorded its build "
+                                    f"(event {event['seq']}), but the archive does not hold it")
+
+
+def _check_notes(meeting: dict, events: list[dict], verdict: Verdict) -> None:
+    """Each archived note revision against the event that wrote it, by item and revision."""
+    written = {((e["after"] or {}).get("item_id"), (e["after"] or {}).get("revision")): e
+               for e in events if e["action"] == "item.notes_written"}
+    archived = set()
+    for note in meeting["notes"]:
+        place = (note["item_id"], note["revision"])
+        archived.add(place)
+        subject = f"the notes of item {place[0]}, revision {place[1]}"
+        event = written.get(place)
+        if event is None:
+            verdict.findings.append(f"{subject}: the audit trail records no writing of it")
+        elif event["after"].get("text") != note["text"]:
+            verdict.findings.append(f"{subject}: its text is not what the audit trail recorded (event {event['seq']})")
+    for place, event in sorted(written.items(), key=lambda pair: pair[1]["seq"]):
+        if place not in archived:
+            verdict.findings.append(f"the notes of item {place[0]}, revision {place[1]}: the audit trail recorded "
+                                    f"them (event {event['seq']}), but the archive does not hold them")

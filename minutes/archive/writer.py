@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,9 +68,10 @@ def meeting_record(meeting: Meeting) -> dict:
     member_ids |= {c.member_id for m in motions for c in m.candidates if c.member_id}
     if meeting.next_host_id:
         member_ids.add(meeting.next_host_id)
-    members = db.session.scalars(select(Member).where(Member.id.in_(member_ids)).order_by(Member.id)) \
+    members: Iterable[Member] = \
+        db.session.scalars(select(Member).where(Member.id.in_(member_ids)).order_by(Member.id)) \
         if member_ids else []
-    notes = db.session.scalars(select(ItemNote).where(ItemNote.item_id.in_([i.id for i in items]))
+    notes: Iterable[ItemNote] = db.session.scalars(select(ItemNote).where(ItemNote.item_id.in_([i.id for i in items]))
                                .order_by(ItemNote.item_id, ItemNote.revision)) if items else []
     stays = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
                                .order_by(Attendance.checked_in_at, Attendance.id))
@@ -156,6 +158,7 @@ def _events(meeting: Meeting) -> tuple[bytes, int, tuple[int, str], tuple[int, s
         elif event.scheme == chain.CANONICAL:
             line["digest"] = chain.content_digest(content)
         lines.append(json.dumps(line, ensure_ascii=False, sort_keys=True))
+    assert start is not None  # the meeting's first event is in the range
     return ("\n".join(lines) + "\n").encode(), len(lines), start, head
 
 

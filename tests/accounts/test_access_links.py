@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from governance.dbtypes import utcnow
 from governance.extensions import db
-from governance.redact import RedactingFilter, RedactedRequestLog, redact
+from governance.redact import RedactedRequestLog, RedactingFilter, redact
 from tests.accounts.helpers import csrf_of, me
 
 

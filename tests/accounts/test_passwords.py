@@ -1,7 +1,8 @@
 """Passwords of 12+ characters, refused when common or guessable (zxcvbn, offline); the
 demo keeps its published password (governance.auth.passwords)."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from governance.auth.passwords import MIN_LENGTH, password_problems
 from tests.accounts.helpers import api_login

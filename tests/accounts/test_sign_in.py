@@ -14,8 +14,8 @@ WRONG = "not the password at all"
 @pytest.fixture
 def people(app, make):
     with app.app_context():
-        ann = make.user("Ann", email="ann@example.org")
-        ben = make.user("Ben", email="ben@example.org")
+        make.user("Ann", email="ann@example.org")
+        make.user("Ben", email="ben@example.org")
         linked = make.user("Lin", email="lin@example.org")
         linked.password_hash = None  # signs in by access links only
         db.session.commit()

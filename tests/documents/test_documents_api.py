@@ -78,7 +78,8 @@ def test_each_accepted_type_is_stored_by_its_digest_and_served_back_safely(scene
 
 def test_the_type_comes_from_the_content_not_the_name(scene):
     picture = samples.a_picture("PNG")
-    body = upload(scene["desk"], scene["open"], picture, name="annual-report.pdf", mimetype="application/pdf").get_json()
+    body = upload(scene["desk"], scene["open"], picture, name="annual-report.pdf",
+                  mimetype="application/pdf").get_json()
     assert body["content_type"] == "image/png" and body["filename"] == "annual-report.pdf.png"
     body = upload(scene["desk"], scene["open"], samples.a_pdf(), name="../../etc/passwd", title="Sly").get_json()
     assert body["content_type"] == "application/pdf" and body["filename"] == "passwd.pdf"

@@ -1,6 +1,6 @@
 """The chain's hashing rules as pure functions: canonical forms, and every kind of change found."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,7 @@ json_scalars = st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.tex
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
                            | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
 instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                        timezones=st.just(timezone.utc))
+                        timezones=st.just(UTC))
 offsets = st.integers(-12 * 4, 14 * 4).map(lambda q: timezone(timedelta(minutes=15 * q)))
 
 
@@ -123,7 +123,7 @@ def test_cut_off_events_are_found_by_an_anchor_only(trail, cut):
 
 
 def test_a_link_shown_without_its_content_still_binds_the_chain():
-    links = _build(["a", "b", "c"], datetime(2024, 9, 20, tzinfo=timezone.utc))
+    links = _build(["a", "b", "c"], datetime(2024, 9, 20, tzinfo=UTC))
     opaque = [chain.Link(x.seq, x.prev_hash, x.hash, x.scheme, None, None, chain.content_digest(x.content))
               if x.seq == 2 else x for x in links]
     assert chain.walk(opaque).intact
@@ -134,7 +134,7 @@ def test_a_link_shown_without_its_content_still_binds_the_chain():
 
 
 def test_the_key_must_hold_from_the_first_mac_to_the_newest_event():
-    moment = datetime(2024, 9, 20, tzinfo=timezone.utc)
+    moment = datetime(2024, 9, 20, tzinfo=UTC)
     plain = _build(["a", "b"], moment)  # written before the key was set
     keyed = _chain([_content(3, moment, {"v": "c"}), _content(4, moment, {"v": "d"})], KEY)
     joined = _rehash(plain + keyed, 2, KEY)
@@ -150,7 +150,7 @@ def test_the_key_must_hold_from_the_first_mac_to_the_newest_event():
 
 
 def test_a_legacy_event_hashed_in_a_local_offset_holds_and_its_edit_does_not():
-    moment = datetime(2024, 9, 20, 9, 0, 12, 345678, tzinfo=timezone.utc)
+    moment = datetime(2024, 9, 20, 9, 0, 12, 345678, tzinfo=UTC)
     content = _content(1, moment, {"status": "adopted"})
     almaty = moment.astimezone(timezone(timedelta(hours=5)))
     # as the version before the canonical form computed it, given Almaty's clock
@@ -165,7 +165,7 @@ def test_a_legacy_event_hashed_in_a_local_offset_holds_and_its_edit_does_not():
 
 
 def test_no_rewrite_in_the_older_scheme_after_the_canonical_one():
-    links = _build(["a", "b"], datetime(2024, 9, 20, tzinfo=timezone.utc))
+    links = _build(["a", "b"], datetime(2024, 9, 20, tzinfo=UTC))
     downgraded = links[:1] + [chain.Link(2, links[1].prev_hash, links[1].hash, chain.LEGACY, None, None)]
     report = chain.walk(downgraded)
     assert report.broken_at == 2 and "older scheme" in report.problem
@@ -178,7 +178,7 @@ def test_a_malformed_anchor_is_refused(text):
 
 
 def test_two_anchors_naming_one_event_are_both_checked():
-    links = _build(["a", "b"], datetime(2024, 9, 20, tzinfo=timezone.utc))
+    links = _build(["a", "b"], datetime(2024, 9, 20, tzinfo=UTC))
     report = chain.walk(links, anchors=[(2, links[1].hash), (2, "f" * 64)])
     assert not report.intact and len(report.anchor_problems) == 1
     assert chain.walk(links, anchors=[(2, "f" * 64), (2, links[1].hash)]).anchor_problems == report.anchor_problems

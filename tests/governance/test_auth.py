@@ -100,7 +100,8 @@ def test_pages_carry_security_headers(client):
 def test_behind_a_proxy_https_cookies_are_secure(app_config):
     """With EXCOM_PROXIES=1 the app believes nginx's X-Forwarded-Proto (and only then)."""
     from governance import create_app
-    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "excom.example.org"}
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7",
+                 "X-Forwarded-Host": "excom.example.org"}
     trusting = create_app({**app_config, "EXCOM_PROXIES": 1}).test_client()
     response = trusting.get("/login", headers=forwarded)
     assert "Secure" in response.headers["Set-Cookie"]

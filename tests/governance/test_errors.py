@@ -44,7 +44,8 @@ def _malformed_calls(meeting_id, item_id, user_id):
         ("post", "/members", {"json": {"name": "Atlantis", "unexpected": 1}}, 422, "invalid"),
         ("post", "/members", {"json": {"name": "x" * 5000}}, 422, "invalid"),
         ("post", "/members", {"json": {"name": "Seoul"}}, 409, "name_taken"),
-        ("post", "/members", {"data": "name=Atlantis", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        ("post", "/members",
+         {"data": "name=Atlantis", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
          415, "unsupported_media_type"),
         ("post", "/members", {"data": "<member/>", "headers": {"Content-Type": "application/xml"}},
          415, "unsupported_media_type"),
@@ -158,7 +159,8 @@ def test_a_refused_write_leaves_no_audit_event(demo, api):
     assert "Atlantis" not in json.dumps(secretariat.get("/members").get_json())
 
 
-DEEP_BODIES = ["[" * 50000, "[" * 5000 + "]" * 5000, '{"a":' * 40 + "1" + "}" * 40, '{"name": ' + "[" * 33 + "]" * 33 + "}"]
+DEEP_BODIES = ["[" * 50000, "[" * 5000 + "]" * 5000, '{"a":' * 40 + "1" + "}" * 40,
+               '{"name": ' + "[" * 33 + "]" * 33 + "}"]
 
 
 def _every_write(app, meeting_id):

@@ -4,7 +4,8 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from governance import importing, spreadsheets
 

@@ -5,7 +5,7 @@ has opened their link and the mail server's reason of a failure; revoked links s
 and end the sessions signed in through them."""
 import re
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from icalendar import Calendar
 
@@ -171,7 +171,7 @@ def test_each_participant_downloads_the_calendar_of_their_sessions(app, api, sma
         assert answer.status_code == 200 and answer.mimetype == "text/calendar"
         events = list(Calendar.from_ical(answer.data).walk("VEVENT"))
         assert len(events) == titles, email
-        assert events[0].decoded("dtstart") == datetime(2024, 9, 20, 4, 0, tzinfo=timezone.utc)
+        assert events[0].decoded("dtstart") == datetime(2024, 9, 20, 4, 0, tzinfo=UTC)
     # the meeting page offers it
     from tests.pages.test_pages import html, sign_in
     page = html(sign_in(app.test_client(), small_meeting["press"], PASSWORD), f"/meetings/{meeting}")[1]

@@ -89,7 +89,8 @@ def test_sessions_are_edited_and_an_empty_one_deleted(room):
     bad = room.desk.patch(f"/sessions/{open_session['id']}", json={"ends_at": "2025-10-14T14:00:00+05:00"})
     assert bad.status_code == 422 and "ends_at" in bad.get_json()["error"]["fields"]
     refused = room.desk.delete(f"/sessions/{open_session['id']}")
-    assert refused.status_code == 409 and "7 agenda items (Opening Announcement" in refused.get_json()["error"]["message"]
+    assert refused.status_code == 409
+    assert "7 agenda items (Opening Announcement" in refused.get_json()["error"]["message"]
     spare = room.desk.post(f"/meetings/{copy['id']}/sessions", json={"title": "Spare", "kind": "open"}).get_json()
     assert room.desk.delete(f"/sessions/{spare['id']}").status_code == 204
     assert [s["title"] for s in room.desk.get(f"/meetings/{copy['id']}").get_json()["sessions"]] == [
@@ -115,7 +116,8 @@ def test_a_session_stays_open_or_closed_once_something_depends_on_it(room):
 def test_items_are_deleted_only_while_nothing_depends_on_them(room):
     copy = _copy(room)
     items = {i["title"]: i["id"] for s in copy["sessions"] for i in s["items"]}
-    photo, report, welcome = items["Group Photo"], items[OPEN_ITEM], items["Opening Announcement and Welcome Remarks by Almaty"]
+    photo, report = items["Group Photo"], items[OPEN_ITEM]
+    welcome = items["Opening Announcement and Welcome Remarks by Almaty"]
     room.desk.post(f"/items/{report}/motions", json={"kind": "general", "title": "Note the report"})
     room.desk.put(f"/items/{welcome}/notes", json={"text": "Almaty welcomed the delegates."})
     for item, says in ((report, "1 motion (Note the report)"), (welcome, "its notes (1 revision(s))")):
@@ -218,8 +220,8 @@ def test_a_delegate_sends_apologies_and_the_memorandum_says_excused(room):
     makati_participant = next(p for p in room.desk.get(f"/meetings/{copy['id']}/participants").get_json()
                               if p["affiliation"] == "Makati")
     assert room.desk.patch(f"/participants/{makati_participant['id']}", json={"excused": True}).get_json()["excused"]
-    stranger = room.api.as_user(room.desk.post("/users", json={"name": "S", "email": "s@example.org",
-                                                               "password": "correct horse battery"}).get_json()["email"])
+    stranger = room.api.as_user(room.desk.post("/users", json={
+        "name": "S", "email": "s@example.org", "password": "correct horse battery"}).get_json()["email"])
     assert stranger.post(f"/meetings/{copy['id']}/apologies", json={}).status_code == 404
 
 

@@ -1,6 +1,7 @@
 """Resolution numbers from the organisation's pattern: pure rules, worked cases and properties."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from governance import numbering
 

@@ -54,7 +54,7 @@ def test_observers_and_a_second_delegate_do_not_add_to_quorum(app, make, api):
         make.delegate(meeting, "Abuja")
         press = make.user(email="press@example.org")
         make.participant(meeting, press, group="observer_media")
-        desk_user = make.user(email="desk@example.org", roles=["secretariat"])
+        make.user(email="desk@example.org", roles=["secretariat"])
         ids = (meeting.id, first.id, second.id, press.id)
     meeting_id, first_id, second_id, press_id = ids
     desk = api.as_user("desk@example.org")
@@ -100,10 +100,10 @@ def test_the_quorum_base_is_the_whole_board_registered_or_not(app, make, api):
     """12 active EXCOM members in the registry; delegates of 7 are registered and 4 check in:
     a majority of 12 is 7, so no poll can open, and the memorandum lists the other 8 as
     absent, the 5 who registered nobody by their name."""
+    from governance.extensions import db as _db
     from governance.meetings.models import Meeting
     from minutes.collect import collect
     from motions import operations as motion_ops
-    from governance.extensions import db as _db
 
     with app.app_context():
         meeting = make.meeting()
@@ -159,8 +159,8 @@ def test_a_majority_of_all_members_is_of_the_board_not_of_those_registered(app, 
     """The same base feeds `absolute_all` and the turnout's `eligible`: 12 on the board, 8
     registered and present, 6 yes to 2 no. More than half of the registered 8 would be 5; more
     than half of the 12 members is 7, so the motion is rejected, and the result says so."""
-    from motions import operations as motion_ops
     from governance.extensions import db as _db
+    from motions import operations as motion_ops
 
     with app.app_context():
         meeting = make.meeting()

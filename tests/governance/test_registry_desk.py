@@ -8,7 +8,8 @@ from openpyxl import Workbook, load_workbook
 from tests.factories import PASSWORD
 from tests.voting.scene import CITIES, Room
 
-MEMBERSHIP_ITEM = "Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since EXCOM Meeting 2023"
+MEMBERSHIP_ITEM = ("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership "
+                   "since EXCOM Meeting 2023")
 
 
 @pytest.fixture
@@ -160,3 +161,26 @@ def test_accounts_and_roles_from_the_desk_keep_one_secretariat(room, api):
     assert desk.patch(f"/users/{me['id']}", json={"roles": []}).status_code == 200  # now somebody else keeps it
     assert desk.get("/users").status_code == 403
     assert api.as_user("deputy@example.org").get("/users").status_code == 200
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\ufffe"])
+def test_an_imported_cell_with_a_control_character_is_refused_naming_it(room, character):
+    """A file is a content type too: a name with a vertical tab, once stored, broke every build of
+    the memorandum that prints it. Each such cell is a problem of its row, by line and column, in
+    the preview and in the import (a file holding a NUL is no CSV at all: 422 unreadable_file)."""
+    members_before = room.desk.get("/members").get_json()
+    csv = f"Name,Country,Category\nBogotá,Colom{character}bia,city\nCa{character}li,Colombia,city\n".encode()
+    preview = send(room.desk, "/members/import/preview", csv, "members.csv")
+    assert preview.status_code == 200, preview.get_json()
+    rows = {r["line"]: r["problems"] for r in preview.get_json()["rows"]}
+    assert rows == {2: {"country": ["Contains a control character; write plain text."]},
+                    3: {"name": ["Contains a control character; write plain text."]}}
+    refused = send(room.desk, "/members/import", csv, "members.csv")
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"2.country", "3.name"}
+    participants = send(room.desk, f"/meetings/{room.meeting_id}/participants/import",
+                        f"email,name\nnew@cali.example.org,Ana{character} Cali\n".encode(), "delegates.csv")
+    assert participants.status_code == 422 and set(participants.get_json()["error"]["fields"]) == {"2.name"}
+    assert room.desk.get("/members").get_json() == members_before
+    nul = send(room.desk, "/members/import", b"Name\nCa\x00li\n", "members.csv")
+    assert nul.status_code == 422 and nul.get_json()["error"]["code"] == "unreadable_file"
+    assert room.desk.get("/members").get_json() == members_before

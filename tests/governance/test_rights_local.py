@@ -12,7 +12,7 @@ def test_a_person_removed_from_the_meeting_hears_nothing_more_of_it(app, make, a
     the meeting's rooms: the next open-session event does not reach it."""
     with app.app_context():
         meeting = make.meeting()
-        staff = make.user(roles=["secretariat"], email="desk@example.org")
+        make.user(roles=["secretariat"], email="desk@example.org")
         press = make.user(email="press@example.org")
         place = make.participant(meeting, press, group="observer_media")
         delegate = make.delegate(meeting)

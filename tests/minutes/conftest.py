@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import socket
+
 import pytest
 
 from governance.extensions import db

@@ -10,7 +10,7 @@ tie-break, Cali admitted 11–0–1); they are not what the meeting decided.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from minutes.builder import DEFAULT_LOGO_PATH
@@ -37,7 +37,7 @@ SIMPLE_MAJORITY = "simple majority of the votes cast"
 
 def local(hour: int, minute: int = 0, day: int = 20) -> datetime:
     """A wall-clock time in Almaty on the meeting day, stored as UTC like the database does."""
-    return datetime(2024, 9, day, hour, minute, tzinfo=ALMATY).astimezone(timezone.utc)
+    return datetime(2024, 9, day, hour, minute, tzinfo=ALMATY).astimezone(UTC)
 
 
 # (member, representative, title) — the twelve EXCOM members, all present.
@@ -64,23 +64,27 @@ def member(city: str) -> Person:
 
 
 OBSERVER_CITIES = (
-    Person("Lina Ramirez", "Cali", "Director of the International Relations and Cooperation Office, Cali's Mayor's Office"),
+    Person("Lina Ramirez", "Cali",
+           "Director of the International Relations and Cooperation Office, Cali's Mayor's Office"),
     Person("Johnson Arthur Sakaja", "Nairobi", "Governor of Nairobi City County, Nairobi City County Government"),
-    Person("Hadijah Mukasa Sengendo", "Nansana Municipal Council", "Principal Assistant Town Clerk of the Nansana Municipal Council"),
+    Person("Hadijah Mukasa Sengendo", "Nansana Municipal Council",
+           "Principal Assistant Town Clerk of the Nansana Municipal Council"),
     Person("Manuel de Araujo", "Quelimane", "Mayor of Quelimane"),
     Person("Hojjat Raisee", "Shiraz", "ICT Organization, Shiraz Municipality"),
     Person("Mohammad Ali Shafiee", "Tehran", "Head of International and Professional Organizations office"),
 )
 OBSERVER_INSTITUTIONS = (
     Person("Aruna Zhanibek", "CityNet", "Operations Officer, Operations Team, CityNet Secretariat"),
-    Person("Raslan Ahmad", "Malaysian Smart Cities Alliance Association (MSCA)", "Chairman, Malaysian Smart Cities Alliance Association (MSCA), Malaysia"),
+    Person("Raslan Ahmad", "Malaysian Smart Cities Alliance Association (MSCA)",
+           "Chairman, Malaysian Smart Cities Alliance Association (MSCA), Malaysia"),
     Person("Seong Dohyeon", "Yonhap News", "Reporter from Yonhap News"),
 )
 CORPORATES = (
     Person("Yuliya Gavrilovich", "beCloud", "Deputy General Director for Commercial Affairs of beCloud"),
     Person("Sunho Jung", "Dassault Systèmes", "Cities & Public Services at Dassault Systèmes Korea"),
     Person("Madi Saken", "Qala AI", "Qala AI, UrbanTech & Smart City solutions"),
-    Person("Angelina Khodotova", "SRPOST", "International Project Manager, Strategy & Business Development Division SRPOST Inc."),
+    Person("Angelina Khodotova", "SRPOST",
+           "International Project Manager, Strategy & Business Development Division SRPOST Inc."),
     Person("Frank Batungwa Tumusiime", "YOYA Technologies", "Chief Executive Officer, YOYA Technologies"),
 )
 SECRETARY_GENERAL = Person("Jung Sook Park", "WeGO Secretariat", "Secretary General of WeGO")
@@ -292,7 +296,8 @@ CLOSED_ITEMS = (
         notes="The Secretariat presented amendments to Article 12 (terms of office of EXCOM members).",
         motions=(MotionRecord(
             title="Amendment of Article 12 of the Statutes",
-            text="That Article 12 of the WeGO Statutes be amended to extend the term of EXCOM members from two to three years.",
+            text=("That Article 12 of the WeGO Statutes be amended to extend the term of EXCOM members "
+                  "from two to three years."),
             kind="main motion (amendment of the Statutes)", moved_by=member("Chengdu"),
             majority="two-thirds of the votes cast", outcome="rejected",
             polls=(named_poll("Round 1", ballots(no=("Abuja", "Cuenca", "Kampala", "São Paulo"), abstain=("Seoul",)),

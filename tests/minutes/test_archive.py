@@ -43,6 +43,10 @@ def archived(demo, api, app, runner, tmp_path):
     for city, choice in zip(CITIES, [a] * 7 + [b] * 5):
         room.vote(poll["id"], city, choice)
     room.close(poll["id"])
+    item = room.open_items[next(iter(room.open_items))]
+    for text in ("The minutes of 2023 were read.", "The minutes of 2023 were read and approved."):
+        assert room.desk.put(f"/items/{item}/notes", json={"text": text}).status_code == 200
+    room.noted_item = item
     assert room.desk.post(f"/meetings/{demo}/memorandum").status_code == 201
     path = tmp_path / "excom-2024.zip"
     result = runner.invoke(main, ["archive", str(demo), str(path)])
@@ -57,8 +61,8 @@ def verify_offline(path, *args, env=None):
     environment.update(PYTHONPATH=str(ROOT), EXCOM_DATABASE_URL="postgresql+psycopg://127.0.0.1:1/nowhere",
                        EXCOM_INSTANCE_PATH=str(Path(path).parent / "no-instance"), **(env or {}))
     finished = subprocess.run([sys.executable, "-c", "from governance.cli import main; main()", "archive", "verify",
-                               str(path), *args], env=environment, capture_output=True, text=True, timeout=300, check=False,
-                              cwd=Path(path).parent)
+                               str(path), *args], env=environment, capture_output=True, text=True, timeout=300,
+                              check=False, cwd=Path(path).parent)
     return finished.returncode, finished.stdout + finished.stderr
 
 
@@ -132,6 +136,9 @@ def test_the_archive_holds_the_record_and_verifies_offline(archived, app):
     ("a file removed", "record/meeting.json: listed in the manifest but missing from the archive"),
     ("a file added", "notes.txt: in the archive but not listed in the manifest"),
     ("the newest events cut off", "the manifest says"),
+    ("a note edited", "revision 1: its text is not what the audit trail recorded (event"),
+    ("a note revision removed", "revision 2: the audit trail recorded them (event"),
+    ("a memorandum version removed", "memorandum version 1: the audit trail recorded its build (event"),
 ])
 def test_a_tampered_archive_fails_with_what_changed(archived, tampering, expected):
     path, room = archived
@@ -180,6 +187,18 @@ def test_a_tampered_archive_fails_with_what_changed(archived, tampering, expecte
             files["notes.txt"] = b"an extra page"
         elif tampering == "the newest events cut off":
             _put_events(files, _events(files)[:-2])
+        elif tampering.startswith("a note"):
+            meeting = json.loads(files["record/meeting.json"])
+            notes = [n for n in meeting["notes"] if n["item_id"] == room.noted_item]
+            if tampering == "a note edited":
+                notes[0]["text"] = "Nothing was said."
+            else:
+                meeting["notes"].remove(notes[-1])
+            files["record/meeting.json"] = json.dumps(meeting).encode()
+        elif tampering == "a memorandum version removed":
+            for name in ("memorandum/v1-full.docx", "memorandum/v1-public.docx"):
+                del files[name]
+            files["memorandum/versions.json"] = b"[]"
 
     manifest = tampering not in ("a memorandum edition replaced", "a file removed", "a file added")
     rewrite(path, change, manifest=manifest)

@@ -44,7 +44,8 @@ def test_the_table_of_a_named_assessment_and_each_members_sheet_are_printed(room
     assert "Motion: Quality of the annual report" in paragraphs
     assert any(p.startswith("Scores from 0 to 10") for p in paragraphs)
     assert ("Clarity", "3", "8", "8", "0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 8: 1, 9: 1, 10: 0") in rows
-    assert ("Completeness", "3", "6.67", "7", "0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 1, 7: 2, 8: 0, 9: 0, 10: 0") in rows
+    assert ("Completeness", "3", "6.67", "7",
+            "0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 1, 7: 2, 8: 0, 9: 0, 10: 0") in rows
     assert "Sheets: 4 received: 3 scored, 1 abstained; 12 members eligible" in paragraphs
     assert "Outcome: The scores were recorded." in paragraphs
     # the named sheets, member by member

@@ -1,5 +1,5 @@
 """The collector reads a meeting from the database into the memorandum record."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from governance.extensions import db
 from governance.meetings.models import Meeting
@@ -12,7 +12,7 @@ class Stay:
         self.mode, self.checked_in_at, self.checked_out_at = mode, start, end
 
 
-T0 = datetime(2024, 9, 20, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 9, 20, 9, 0, tzinfo=UTC)
 
 
 def at(minutes):

@@ -1,10 +1,10 @@
 """Poll results as voting stores them, turned into the memorandum's rounds (no database)."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from minutes.collect import motion_record, poll_records
 
-CLOSED = datetime(2024, 9, 20, 9, 30, tzinfo=timezone.utc)
+CLOSED = datetime(2024, 9, 20, 9, 30, tzinfo=UTC)
 QUORUM = {"voting_members": 12, "present": 11, "required": 7, "quorate": True}
 
 

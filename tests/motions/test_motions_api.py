@@ -31,7 +31,8 @@ def png_bomb(width=60000, height=60000) -> bytes:
             + _chunk(b"IDAT", zlib.compress(b"\x00" * 100_000, 9)) + _chunk(b"IEND", b""))
 
 
-CLEAN_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#0a5"/></svg>'
+CLEAN_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+             b'<circle cx="5" cy="5" r="4" fill="#0a5"/></svg>')
 
 
 @pytest.fixture

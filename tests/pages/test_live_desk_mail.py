@@ -219,7 +219,8 @@ def test_invitations_go_out_are_seen_opened_and_are_revoked(browser, desk_page, 
         media = page.locator('#invitees tr[data-group="observer_media"]')
         count = media.count()
         assert count >= 1
-        expect(page.locator('#invitees tr[data-state="none"]')).to_have_count(page.locator("#invitees tbody tr").count())
+        expect(page.locator('#invitees tr[data-state="none"]')).to_have_count(
+            page.locator("#invitees tbody tr").count())
 
         # to the press, in Russian, after a confirmation that lists them
         page.select_option("#invite-group", "observer_media")

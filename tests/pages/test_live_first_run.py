@@ -154,7 +154,8 @@ def test_from_an_empty_database_to_a_prepared_meeting(browser, fresh_server):
         "buffer": _xlsx(MEMBERS + [("Atlantis", "", "island", "active", "perhaps", None)])}])
     upload.get_by_role("button", name="Preview").click()
     expect(upload.locator("[data-import-summary]")).to_contain_text("6 new, 0 changed, 0 unchanged, 1 with problems.")
-    expect(upload.locator('tr[data-line="8"] .import-problems')).to_contain_text("category: One of: city, institution, corporate.")
+    expect(upload.locator('tr[data-line="8"] .import-problems')).to_contain_text(
+        "category: One of: city, institution, corporate.")
     expect(upload.locator("[data-import-confirm]")).to_be_hidden()
     expect(page.locator("#members tbody tr.empty-row")).to_have_count(1)  # nothing stored
     upload.get_by_label("File (CSV or XLSX)").set_input_files(files=[{
@@ -467,7 +468,8 @@ def test_invitations_the_meeting_run_and_its_memorandum_distributed(browser, fre
         phone.get_by_role("button", name="Continue as Erbolat Dossaev").click()
         phone.goto(f"/meetings/{meeting_id}")
         expect(phone.locator("#connection")).to_have_attribute("data-state", "online")
-        expect(desk.locator('#invitees tr[data-email="dossaev@almaty.example.org"] [data-opened] time')).to_have_count(1)
+        expect(desk.locator('#invitees tr[data-email="dossaev@almaty.example.org"] [data-opened] time')) \
+            .to_have_count(1)
 
         # --- the meeting: a quorum, the report's motion put to the vote, voted on the phone ----------
         for name in ("Hong-seok Koo", "Erbolat Dossaev", "Liu Suman"):

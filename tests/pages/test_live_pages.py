@@ -8,9 +8,9 @@ import pytest
 pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = pytest.mark.live
-
 from tests.pages.conftest import CHAIR, DELEGATE, OBSERVER, SECRETARIAT
+
+pytestmark = pytest.mark.live
 
 PO_FILE = Path(__file__).resolve().parents[2] / "governance" / "translations" / "ru" / "LC_MESSAGES" / "messages.po"
 
@@ -119,7 +119,8 @@ def data_strings(live_api, meeting):
     strings = [full["title"], full["venue"], full["timezone"], "WeGO", "EXCOM", "English"]
     for session in full["sessions"]:
         strings += [session["title"], session["venue"]]
-        strings += [item["title"] for item in session["items"]] + [item["number"] for item in session["items"] if item["number"]]
+        strings += [item["title"] for item in session["items"]]
+        strings += [item["number"] for item in session["items"] if item["number"]]
         for item in session["items"]:  # the board pack's documents are named by whoever uploaded them
             strings += [document[key] for document in desk.get(f"/items/{item['id']}/documents")
                         for key in ("title", "filename")]
@@ -166,7 +167,8 @@ def test_the_check_in_desk_finds_people_by_name_and_the_console_follows(open_pag
     _online(desk)
     _online(console)
     kampala = next(p for p in meeting["participants"] if p["affiliation"] == "Kampala")
-    live_api(SECRETARIAT).post(f"/meetings/{meeting['id']}/attendance", {"user_id": kampala["user_id"], "present": False})
+    live_api(SECRETARIAT).post(f"/meetings/{meeting['id']}/attendance",
+                               {"user_id": kampala["user_id"], "present": False})
     row = desk.locator(f'#checkin-list [data-user-id="{kampala["user_id"]}"]')
     console_row = console.locator(f'#present-list [data-user-id="{kampala["user_id"]}"]')
     expect(console_row).to_have_class(re.compile("is-absent"))

@@ -17,8 +17,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.live
 
-from tests.pages.conftest import (CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom,  # noqa: E402
-                                  _free_port)
+from tests.pages.conftest import CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom, _free_port  # noqa: E402
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: E402,F401  (fixture)
 
 REPORT = "Review of 2024 WeGO Secretariat Annual Report"
@@ -324,7 +323,8 @@ def test_an_amendment_is_shown_with_its_changes_and_every_screen_says_the_same_a
         detail = page.locator("#poll-detail")
         expect(detail.locator(".amendment-current")).to_have_text("Members attend in person.")
         expect(detail.locator(".changes ins")).to_have_text(" or online <img src=x onerror=\"window['pwned']=1\">")
-        expect(detail.locator(".motion-majority")).to_have_text("Needs: Two-thirds of votes cast: yes at least twice no")
+        expect(detail.locator(".motion-majority")).to_have_text(
+            "Needs: Two-thirds of votes cast: yes at least twice no")
         expect(detail.locator("img")).to_have_count(0)  # the text stays text
         assert page.evaluate("window.pwned === undefined")
     votes = {city: "yes" for city in list(room)[:7]}
@@ -438,7 +438,8 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
     meeting = desk.post("/meetings", {"title": "EXCOM 2025 extraordinary meeting", "venue": "Online",
                                       "timezone": "Asia/Almaty", "starts_at": "2025-06-01T09:00:00+05:00",
                                       "quorum": {"rule": "count", "count": 1}})
-    desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
+    desk.post(f"/meetings/{meeting['id']}/participants",
+              {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
     desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[DELEGATE], "group": "excom_member"})
     desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": users[DELEGATE], "mode": "online"})
     session = desk.post(f"/meetings/{meeting['id']}/sessions", {"title": "Open Session", "kind": "open"})
@@ -470,7 +471,8 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
         # the desk checks nobody in any more and moves no motion; checking out stays possible
         expect(chair_row.locator('[data-checkin="online"]')).to_be_disabled()
         expect(chair_row.locator('[data-checkin="in_person"]')).to_be_disabled()
-        expect(desk_page.locator(f'#checkin-list [data-user-id="{users[DELEGATE]}"] [data-checkin="out"]')).to_be_enabled()
+        expect(desk_page.locator(f'#checkin-list [data-user-id="{users[DELEGATE]}"] [data-checkin="out"]')) \
+            .to_be_enabled()
         expect(desk_page.locator("#motion-form")).to_be_hidden()
         if attempt == "live":
             console.reload()
@@ -547,7 +549,8 @@ def test_the_played_demo_says_the_same_on_the_screens_and_in_the_memorandum(brow
         numbers = dict(re.findall(r"(Ballots|Votes cast|Abstentions|Eligible): (\d+)", said["counts"]))
         assert set(numbers) == {"Ballots", "Votes cast", "Abstentions", "Eligible"}, said
         for label, value in (("Ballots", numbers["Ballots"]), ("Votes cast", numbers["Votes cast"]),
-                             ("Abstentions", numbers["Abstentions"]), ("Members eligible to vote", numbers["Eligible"])):
+                             ("Abstentions", numbers["Abstentions"]),
+                             ("Members eligible to vote", numbers["Eligible"])):
             assert (label, value, "") in rows, (poll_id, label, value)
         sentence = said["threshold"][:1].lower() + said["threshold"][1:]
         assert f"Required: {sentence}. Abstentions are not votes cast." in paragraphs, (poll_id, sentence)

@@ -1,10 +1,9 @@
 """The secretariat sets a meeting up from the set-up page, and the chair breaks a tie with
 the casting vote, in a real browser against a running server. Each scene has a meeting of
 its own, so the demo meeting the other browser tests use is left as it was."""
-import re
 import struct
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -125,8 +124,8 @@ def test_the_secretariat_sets_up_a_meeting_from_the_forms(open_page, live_api):
     full = desk.get(f"/meetings/{meeting['id']}")
     [session] = full["sessions"]
     assert (session["title"], session["kind"], session["venue"]) == ("Open Session", "open", "Hall B")
-    assert datetime.fromisoformat(session["starts_at"]) == datetime(2025, 10, 1, 9, 0, tzinfo=timezone.utc)
-    assert datetime.fromisoformat(session["ends_at"]) == datetime(2025, 10, 1, 12, 30, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(session["starts_at"]) == datetime(2025, 10, 1, 9, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(session["ends_at"]) == datetime(2025, 10, 1, 12, 30, tzinfo=UTC)
     assert [(i["number"], i["title"], i["kind"]) for i in session["items"]] == [
         ("2", "New Logo", "logo"), ("1", "Host City of EXCOM 2026", "host_city")]
     [chair] = desk.get(f"/meetings/{meeting['id']}/participants")
@@ -151,7 +150,8 @@ def test_the_chair_breaks_a_tie_with_the_casting_vote(open_page, live_api):
     users = _user_ids(live_api)
     voters = ["almaty@excom.example.org", "abu-dhabi@excom.example.org", "chengdu@excom.example.org",
               "cuenca@excom.example.org"]
-    desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
+    desk.post(f"/meetings/{meeting['id']}/participants",
+              {"user_id": users[CHAIR], "group": "excom_member", "chair": True})
     for email in voters:
         desk.post(f"/meetings/{meeting['id']}/participants", {"user_id": users[email], "group": "excom_member"})
         desk.post(f"/meetings/{meeting['id']}/attendance", {"user_id": users[email], "mode": "in_person"})

@@ -7,10 +7,10 @@ import pytest
 pytest.importorskip("playwright", reason="browser tests need Playwright for Python (pip install -e '.[test]')")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = pytest.mark.live
-
 from tests.pages.conftest import CHAIR, DELEGATE, OBSERVER, SECRETARIAT, screenshot
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.live
 
 RUSSIAN_DELEGATE = "abuja@excom.example.org"
 
@@ -28,7 +28,8 @@ def room(live_api, meeting):
         if person["group"] != "excom_member":
             continue
         desk.post(f"/meetings/{meeting['id']}/attendance",
-                  {"user_id": person["user_id"], "mode": "online" if person["affiliation"] == "Cuenca" else "in_person"})
+                  {"user_id": person["user_id"],
+                   "mode": "online" if person["affiliation"] == "Cuenca" else "in_person"})
         email = desk.get(f"/users/{person['user_id']}")["email"]
         delegates[person["affiliation"]] = {"email": email, "member_id": person["member_id"]}
     return delegates
@@ -61,7 +62,8 @@ def _open_poll_id(page, selector="#poll"):
     return poll_id
 
 
-def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page, live_api, meeting, room, data_strings):
+def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page, live_api, meeting, room,
+                                                                       data_strings):
     desk, chair = live_api(SECRETARIAT), live_api(CHAIR)
     item = meeting["open_items"]["Review of 2024 WeGO Secretariat Annual Report"]
     chair.post(f"/items/{item}/activate")
@@ -103,7 +105,8 @@ def test_a_delegate_votes_on_a_phone_and_the_console_and_screen_follow(open_page
     expect(phone.locator("#receipt")).to_have_text(re.compile(r"^[\w-]{6,}$"))
     expect(phone.locator("#voted-title")).to_have_text("Your vote was recorded.")
     receipt = phone.locator("#receipt").inner_text()
-    expect(phone.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")  # the phone's count follows too
+    # the phone's count follows too
+    expect(phone.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")
     screenshot(phone, "delegate-phone-receipt")
     expect(console.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")
     expect(screen.locator("#poll-count")).to_have_text("1 of 12 present have voted; 12 eligible")
@@ -192,10 +195,11 @@ def test_a_host_city_ballot_goes_to_a_next_round_from_the_console(open_page, liv
     expect(phone.locator("#receipt")).not_to_be_empty()
     # Chengdu 4, Cuenca 4, Makati 3: nobody has a majority, Makati is eliminated
     ids = {city: room[city]["member_id"] for city in ("Chengdu", "Cuenca", "Makati")}
-    _vote_by_api(live_api, room, poll_id, {"Abu Dhabi": ids["Chengdu"], "Abuja": ids["Chengdu"], "Beyoğlu": ids["Chengdu"],
-                                      "Cuenca": ids["Cuenca"], "Hebron": ids["Cuenca"], "Kampala": ids["Cuenca"],
-                                      "São Paulo": ids["Cuenca"], "Makati": ids["Makati"],
-                                      "Seberang Perai": ids["Makati"], "Seoul": ids["Makati"]})
+    _vote_by_api(live_api, room, poll_id, {"Abu Dhabi": ids["Chengdu"], "Abuja": ids["Chengdu"],
+                                           "Beyoğlu": ids["Chengdu"],
+                                           "Cuenca": ids["Cuenca"], "Hebron": ids["Cuenca"], "Kampala": ids["Cuenca"],
+                                           "São Paulo": ids["Cuenca"], "Makati": ids["Makati"],
+                                           "Seberang Perai": ids["Makati"], "Seoul": ids["Makati"]})
     expect(console.locator("#poll-count")).to_have_text("11 of 12 present have voted; 12 eligible")
     console.click("#close-poll")
     console.click("#close-yes")
@@ -214,7 +218,8 @@ def test_a_host_city_ballot_goes_to_a_next_round_from_the_console(open_page, liv
     phone.click(f'.choice[data-choice="{ids["Cuenca"]}"]')
     phone.click("#confirm-yes")
     expect(phone.locator("#receipt")).not_to_be_empty()
-    _vote_by_api(live_api, room, round_two, {city: ids["Cuenca"] for city in ("Abu Dhabi", "Abuja", "Hebron", "Kampala", "Seoul")})
+    _vote_by_api(live_api, room, round_two,
+                 {city: ids["Cuenca"] for city in ("Abu Dhabi", "Abuja", "Hebron", "Kampala", "Seoul")})
     expect(console.locator("#poll-count")).to_have_text("6 of 12 present have voted; 12 eligible")
     console.click("#close-poll")
     console.click("#close-yes")
@@ -227,8 +232,10 @@ def _logo_svg(colour: str, letter: str) -> bytes:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80" width="120" height="80">'
             f'<rect width="120" height="80" rx="12" fill="{colour}"/>'
             f'<circle cx="40" cy="40" r="22" fill="#ffffff" opacity="0.85"/>'
-            f'<text x="40" y="50" font-size="30" text-anchor="middle" font-family="sans-serif" fill="{colour}">{letter}</text>'
-            f'<rect x="70" y="28" width="36" height="8" rx="4" fill="#ffffff"/><rect x="70" y="44" width="26" height="8" rx="4" fill="#ffffff"/>'
+            f'<text x="40" y="50" font-size="30" text-anchor="middle" font-family="sans-serif" '
+            f'fill="{colour}">{letter}</text>'
+            f'<rect x="70" y="28" width="36" height="8" rx="4" fill="#ffffff"/>'
+            f'<rect x="70" y="44" width="26" height="8" rx="4" fill="#ffffff"/>'
             f'</svg>').encode()
 
 
@@ -238,9 +245,11 @@ def test_a_logo_vote_ranks_candidates_by_their_images_instant_runoff(open_page, 
     item = meeting["open_items"]["Approval of New WeGO Logo"]
     chair.post(f"/items/{item}/activate")
     motion = desk.post(f"/items/{item}/motions", {"kind": "logo", "title": "The new WeGO logo", "method": "irv"})
-    for label, colour, letter in (("Blue wave", "#0b4f8a", "W"), ("Green leaf", "#1b6e3a", "G"), ("Sunset", "#b3541e", "S")):
+    for label, colour, letter in (("Blue wave", "#0b4f8a", "W"), ("Green leaf", "#1b6e3a", "G"),
+                                  ("Sunset", "#b3541e", "S")):
         answer = requests.post(f"{desk.base}/api/v1/motions/{motion['id']}/logos", headers=desk.headers,
-                               data={"label": label}, files={"file": (f"{letter}.svg", _logo_svg(colour, letter), "image/svg+xml")},
+                               data={"label": label},
+                               files={"file": (f"{letter}.svg", _logo_svg(colour, letter), "image/svg+xml")},
                                timeout=10)
         assert answer.status_code == 201, answer.text
     logos = {c["label"]: c["value"] for c in chair.get(f"/motions/{motion['id']}")["candidates"]}

@@ -10,6 +10,7 @@ import io
 import itertools
 import struct
 import zlib
+from datetime import UTC
 from types import SimpleNamespace
 
 from flask_migrate import upgrade
@@ -182,8 +183,9 @@ class Scene:
 
         # the previous meeting's memorandum, held outside the platform, put to the closed session
         self.closed_external = ok(self.client.post(
-            "/api/v1/external-memoranda", data={"title": "CLOSED-MEMORANDUM of EXCOM 2023",
-                                                "file": (io.BytesIO(EXTERNAL_PDF), "excom-2023.pdf", "application/pdf")},
+            "/api/v1/external-memoranda",
+            data={"title": "CLOSED-MEMORANDUM of EXCOM 2023",
+                  "file": (io.BytesIO(EXTERNAL_PDF), "excom-2023.pdf", "application/pdf")},
             headers={"Authorization": f"Bearer {desk.token}"}, content_type="multipart/form-data"), 201)
         memorandum_item = self.closed_items["Review of Meeting Memorandum of WeGO EXCOM 2023"]
         self.closed_approval_motion = ok(desk.post(f"/items/{memorandum_item['id']}/motions", {
@@ -239,7 +241,7 @@ class Scene:
         are refused share one; each role that succeeds gets a fresh one."""
         if key and key in self._scratch:
             return self._scratch[key]
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from governance.auth.models import User
         from governance.meetings import operations as meetings
@@ -249,7 +251,7 @@ class Scene:
         with self.app.app_context():
             desk = db.session.get(User, self.user_ids["secretariat"])
             meeting = meetings.create_meeting(actor=desk, title=f"Scratch meeting {next(_serial)}", venue="Hall",
-                                              timezone="UTC", starts_at=datetime(2025, 3, 1, 9, tzinfo=timezone.utc),
+                                              timezone="UTC", starts_at=datetime(2025, 3, 1, 9, tzinfo=UTC),
                                               quorum={"rule": "count", "count": 1})
             sessions, items, motions, polls = {}, {}, {}, {}
             for kind, title in (("open", "Scratch open"), ("closed", "CLOSED-SCRATCH")):

@@ -30,17 +30,26 @@ import itertools
 import json
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from docx import Document
 
+from governance import create_app
 from governance.extensions import socketio
 from tests.factories import wipe_database
-from tests.security.scene import (EXTERNAL_PDF, OUTSIDERS, PASSWORD, ROLES, Scene, app_config, load_demo, migrate,
-                                  ok, png)
-from governance import create_app
+from tests.security.scene import (
+    EXTERNAL_PDF,
+    OUTSIDERS,
+    PASSWORD,
+    ROLES,
+    Scene,
+    app_config,
+    load_demo,
+    ok,
+    png,
+)
 
 _n = itertools.count(1)
 
@@ -384,7 +393,8 @@ ROWS = [
                                                      lambda: _added(s, s.closed_item["id"], s.other_delegate_id))}},
         "a question, closed session", spends="answer-closed"),
     Row("DELETE", "/api/v1/speakers/<int:speaker_id>", S(204, 204, 204, 204, 204, 404, 401),
-        lambda s, r: {"args": {"speaker_id": _cached(s, "someone-else-s", lambda: _added(s, s.open_item["id"], s.victim_id))
+        lambda s, r: {"args": {"speaker_id": _cached(s, "someone-else-s",
+                                                     lambda: _added(s, s.open_item["id"], s.victim_id))
                                if r in ("stranger", "anonymous") else _added(s, s.open_item["id"], s.user_ids[r])}},
         "their own, open session (the stranger's and the anonymous': someone else's)"),
     Row("DELETE", "/api/v1/speakers/<int:speaker_id>", CHAIR_OPEN(204),
@@ -887,7 +897,8 @@ def test_a_deactivated_account_is_cut_off_before_the_deactivation_is_answered(sc
     email = f"leaving-{next(_n)}@example.org"
     user = ok(desk.post("/users", {"name": "Leaving delegate", "email": email, "password": PASSWORD}), 201)
     meeting = scene.scratch()
-    ok(desk.post(f"/meetings/{meeting.meeting_id}/participants", {"user_id": user["id"], "group": "observer_media"}), 201)
+    ok(desk.post(f"/meetings/{meeting.meeting_id}/participants",
+                 {"user_id": user["id"], "group": "observer_media"}), 201)
     client = socketio.test_client(scene.app, auth={"token": scene.api.as_user(email, PASSWORD).token})
     assert outcome(client.emit("join", {"meeting_id": meeting.meeting_id}, callback=True)) == "ok"
 

@@ -1,6 +1,5 @@
 """What schemathesis found, pinned as plain tests (on both databases) so that the finding
 does not depend on the fuzzer's luck or on the order its cases ran in."""
-import pytest
 
 from tests.security.scene import DEMO_PASSWORD, SECRETARIAT
 

@@ -25,13 +25,16 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
-from tests.factories import wipe_database
-from tests.security.scene import OBSERVER, SECRETARIAT, app_config, load_demo, migrate
 from governance import create_app
 from governance.extensions import db
+from tests.factories import wipe_database
+from tests.security.scene import OBSERVER, SECRETARIAT, app_config, load_demo, migrate
 
 API_MD_ERROR = {
     "type": "object", "required": ["error"], "additionalProperties": False,

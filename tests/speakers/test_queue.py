@@ -1,12 +1,20 @@
 """The speakers' list order and limits: worked cases and hypothesis properties (pure rules)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from governance.speakers.queue import (MAX_WAITING_QUESTIONS, Entry, elapsed_seconds, has_spoken, list_order,
-                                       queue_order, refusal)
+from governance.speakers.queue import (
+    MAX_WAITING_QUESTIONS,
+    Entry,
+    elapsed_seconds,
+    has_spoken,
+    list_order,
+    queue_order,
+    refusal,
+)
 
-T0 = datetime(2024, 9, 20, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 9, 20, 9, 0, tzinfo=UTC)
 
 
 def at(minutes):

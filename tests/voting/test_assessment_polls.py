@@ -155,3 +155,30 @@ def test_the_recount_recounts_the_assessment_and_finds_a_changed_sheet(app, room
     failed = runner.invoke(main, ["audit", "recount"])
     assert failed.exit_code == 1
     assert "subjects" in failed.output and "recount FAILED" in failed.output
+
+
+def test_subjects_renamed_with_the_result_after_closing_are_found(app, room, runner):
+    """A writer swaps two offices' names in the motion and in the stored table, so that the
+    scores move from one office to the other and the recount of the ballots agrees: the names
+    and scale recorded by the poll.closed event do not."""
+    from motions.models import Motion
+    from voting.models import Poll
+    poll = room.open_poll(room.assessment["id"]).get_json()
+    for city, scores in (("Seoul", (5, 4, 1, 3, 4, 5)), ("Almaty", (4, 4, 2, 4, 5, 5))):
+        room.vote(poll["id"], city, sheet(*scores))
+    room.close(poll["id"])
+    assert runner.invoke(main, ["audit", "recount"]).exit_code == 0
+    with app.app_context():
+        motion = db.session.get(Motion, room.assessment["id"])
+        swapped = list(motion.subjects)
+        swapped[2], swapped[5] = swapped[5], swapped[2]
+        motion.subjects = swapped
+        stored = db.session.get(Poll, poll["id"])
+        table = [dict(row) for row in stored.result["subjects"]]
+        table[2]["name"], table[5]["name"] = table[5]["name"], table[2]["name"]
+        stored.result = {**stored.result, "subjects": table}
+        db.session.commit()
+    failed = runner.invoke(main, ["audit", "recount"])
+    assert failed.exit_code == 1
+    assert "subjects: the poll.closed event (event" in failed.output and "Africa (Abuja)" in failed.output, \
+        failed.output

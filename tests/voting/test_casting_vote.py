@@ -73,7 +73,8 @@ def test_the_chair_breaks_a_two_all_tie_and_abuja_hosts(room, app, runner):
     assert (event["actor_id"], event["subject_id"]) == (chair_id, poll["id"])
     assert event["before"]["status"] == "tied"
     assert (event["after"]["casting_vote"], event["after"]["status"]) == (abuja, "elected")
-    assert [e["action"] for e in trail].index("poll.casting_vote") < [e["action"] for e in trail].index("motion.elected")
+    actions = [e["action"] for e in trail]
+    assert actions.index("poll.casting_vote") < actions.index("motion.elected")
 
     heard = [p["args"][0] for p in phone.get_received() if p["name"] == "poll.closed"]
     assert len(heard) == 1 and heard[0]["poll_id"] == poll["id"]

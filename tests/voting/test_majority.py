@@ -5,7 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voting.majority import RULES, Outcome, UnknownRule, decide
 
@@ -100,7 +101,8 @@ def test_rules_are_the_six_of_the_contract():
     "rule, counts, text",
     [
         pytest.param("simple", dict(yes=5, no=4), "simple majority of votes cast: more yes than no", id="simple"),
-        pytest.param("two_thirds", dict(yes=2, no=4), "two-thirds of votes cast: yes at least twice no", id="two_thirds"),
+        pytest.param("two_thirds", dict(yes=2, no=4), "two-thirds of votes cast: yes at least twice no",
+                     id="two_thirds"),
         pytest.param(
             "absolute_present",
             dict(yes=5, no=4),

@@ -196,3 +196,52 @@ def test_a_deleted_vote_resealed_is_found(suspension, app, runner):
     assert code == 1
     assert f"the poll.closed event (event {seq}) counted 12 ballots; the box holds 11" in output
     assert f"counts: the poll.closed event (event {seq}) recorded {{'yes': 9, 'no': 3, 'abstain': 0}}" in output
+
+
+REPORT = "Review of 2024 WeGO Secretariat Annual Report"
+
+
+def test_rehearsal_polls_cleared_leave_a_record_that_recounts(demo, api, runner):
+    """Clearing rehearsal polls before the call to order deletes them and resets their motions,
+    as the trail's `polls.cleared` event records: the recount follows it, and the real vote
+    after it is the motion's one decision."""
+    room = Room(api, demo)
+    room.check_in(*CITIES)
+    motion = room.motion(REPORT, kind="general", title="Test vote: do the phones work?")
+    poll = room.open_poll(motion["id"]).get_json()
+    for city in CITIES[:5]:
+        room.vote(poll["id"], city, "no")
+    assert room.close(poll["id"])["status"] == "rejected"
+    assert room.desk.delete(f"/meetings/{room.meeting_id}/polls").status_code == 200
+    assert _recount(runner)[0] == 0, _recount(runner)[1]
+    room.chair.post(f"/items/{room.open_items[REPORT]}/activate")
+    poll = room.open_poll(motion["id"]).get_json()
+    for city in CITIES:
+        room.vote(poll["id"], city, "yes")
+    assert room.close(poll["id"])["status"] == "adopted"
+    code, output = _recount(runner)
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("deleted", ["a round of a ballot", "a decided motion with its polls"])
+def test_a_deleted_poll_or_motion_is_found(voted, app, runner, deleted):
+    """A whole closed poll (or a motion, its polls going with it by the database's cascades)
+    deleted leaves its `poll.closed` / `motion.*` event without a row: recount names it."""
+    from motions.models import Motion
+    from voting.models import Poll
+    with app.app_context():
+        secret = db.session.scalar(db.select(Poll).where(Poll.secret.is_(True)))
+        poll_id, motion_id = secret.id, secret.motion_id
+        if deleted == "a round of a ballot":
+            db.session.execute(db.delete(Poll).where(Poll.id == poll_id))
+        else:
+            db.session.execute(db.delete(Motion).where(Motion.id == motion_id))
+        db.session.commit()
+        still = db.session.scalar(db.select(db.func.count()).select_from(Poll).where(Poll.id == poll_id))
+    assert still == 0
+    code, output = _recount(runner)
+    assert code == 1
+    assert f"poll {poll_id}: the audit trail recorded its closing (event" in output and "gone from the database" \
+        in output, output
+    if deleted != "a round of a ballot":
+        assert f"motion {motion_id}: the audit trail recorded its decision (event" in output, output
