@@ -204,7 +204,7 @@ def _choice_label(motion: Motion, choice) -> str:
     for candidate in motion.candidates:
         if text in (str(candidate.value), str(candidate.id), candidate.label):
             return candidate.label
-    return {Choice.YES: "Yes", Choice.NO: "No", Choice.ABSTAIN: "Abstain"}.get(text.lower(), text)
+    return {Choice.YES.value: "Yes", Choice.NO.value: "No", Choice.ABSTAIN.value: "Abstain"}.get(text.lower(), text)
 
 
 def _round_label(poll: Poll, single: bool) -> str:
@@ -329,7 +329,7 @@ def _roll_call(motion: Motion, poll: Poll, result: PollResult, choice_text) -> t
         return ()
     voters = _cast_by(poll)
     return tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=choice_text(v.get("choice")),
-                               cast_by=voters.get(v.get("member_id"), ""))
+                               cast_by=voters.get(int(v.get("member_id") or 0), ""))
                  for v in sorted(result.votes, key=lambda v: str(v.get("member") or "")))
 
 
@@ -338,7 +338,7 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
     records = []
     closed = [poll for poll in polls if poll.status == "closed" and poll.result]
     for poll in closed:
-        result = PollResult.from_json(poll.result)
+        result = PollResult.from_json(poll.result or {})
         quorum = _quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open)
         eligible = result.eligible or poll.eligible_count or 0
         votes = _roll_call(motion, poll, result, lambda choice: _choice_label(motion, choice))
@@ -388,7 +388,7 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
                  and (p.result or {}).get("status") == ResultStatus.RECORDED), None)
     if poll is None:
         return None
-    result = PollResult.from_json(poll.result)
+    result = PollResult.from_json(poll.result or {})
     names = motion.subjects or []
 
     def sheet_text(choice) -> str:
@@ -587,7 +587,8 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
 
     next_host = None
     if meeting.next_host is not None:
-        host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == MotionStatus.ELECTED), None)
+        host_motion = next((m for m in reversed(motions)
+                            if m.kind == "host_city" and m.status == MotionStatus.ELECTED), None)
         next_host = rec.NextHost(city=meeting.next_host.name, meeting=_next_meeting_name(meeting),
                                  closed=bool(host_motion and not is_published(host_motion)))
 

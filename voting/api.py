@@ -5,8 +5,14 @@ from governance import policy
 from governance.auth.loading import current_credential
 from governance.errors import ErrorBody, conflict, not_found
 from governance.extensions import db
-from governance.lookup import (require_chair, require_secretariat, visible_item, visible_meeting, visible_motion,
-                               visible_poll)
+from governance.lookup import (
+    require_chair,
+    require_secretariat,
+    visible_item,
+    visible_meeting,
+    visible_motion,
+    visible_poll,
+)
 from motions.models import Motion
 from voting import operations, rehearsal
 from voting.models import Ballot

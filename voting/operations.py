@@ -6,8 +6,8 @@ No recount, no broadcast per vote: progress is coalesced (voting.live).
 """
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError

@@ -146,7 +146,7 @@ class PollResult:
     threshold: int | None
     threshold_text: str | None = None  # not for an assessment
     # candidates (exhaustive and irv)
-    winner: int | None = None
+    winner: Any = None  # a candidate's id (a member id or a logo id)
     level: list[int] = field(default_factory=list)
     casting_vote: Any = None  # exhaustive: a candidate; irv: the list, in order
     eliminated: list[int] = field(default_factory=list)  # exhaustive
@@ -163,7 +163,7 @@ class PollResult:
     approves: dict | None = None  # a minutes approval: the memorandum and version put to the vote
     votes: list[dict] | None = None  # a named poll's roll-call [{member_id, member, choice}]
     ballots_digest: str | None = None
-    digest_scheme: str | None = None
+    digest_scheme: int | None = None  # voting.seal.DIGEST_SCHEME
     resolution_number: Any = ABSENT  # once decided (None for a decision without a number)
 
     @property

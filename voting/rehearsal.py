@@ -21,6 +21,10 @@ from voting.models import Ballot, Participation, Poll
 EFFECTFUL = ("membership", "host_city", "logo", "agenda_adoption", "minutes_approval")
 
 
+# decisions whose effects last (a registry change, a winner) and forbid clearing the rehearsal
+LASTING = (MotionStatus.ADOPTED, MotionStatus.ELECTED)
+
+
 def clear_rehearsal_polls(meeting: Meeting, *, actor) -> dict:
     """Delete every poll of the meeting before it is called to order → {"polls", "ballots",
     "motions_reset"}. 409 `meeting_started`, `poll_open`, or `rehearsal_decided` (an adoption
@@ -32,7 +36,7 @@ def clear_rehearsal_polls(meeting: Meeting, *, actor) -> dict:
         raise conflict("poll_open", "A poll is open; close it first.")
     motion_ids = sorted({poll.motion_id for poll in polls})
     motions = db.session.scalars(select(Motion).where(Motion.id.in_(motion_ids))).all() if motion_ids else []
-    lasting = [m.title for m in motions if m.kind in EFFECTFUL and m.status in (MotionStatus.ADOPTED, MotionStatus.ELECTED)]
+    lasting = [m.title for m in motions if m.kind in EFFECTFUL and m.status in LASTING]
     if lasting:
         raise conflict("rehearsal_decided", "The rehearsal decided " + ", ".join(f"“{t}”" for t in lasting)
                        + ", whose adoption changed more than the motion; it cannot be cleared.")

@@ -114,7 +114,8 @@ class PollResultOut(Schema):
     contest = fields.List(fields.Int(), metadata={"description": "exhaustive: still in the main contest"})
     casting_vote = fields.Raw(allow_none=True, metadata={
         "oneOf": [{"type": "integer", "nullable": True}, CANDIDATE_IDS],
-        "description": "exhaustive: the candidate the chair's casting vote went to; instant runoff: the list, in order"})
+        "description": "exhaustive: the candidate the chair's casting vote went to; instant runoff: the list, "
+                       "in order"})
     next_round = fields.Nested(NextRoundOut, allow_none=True, metadata={"description": "exhaustive, when runoff"})
     level = fields.List(fields.Int(), metadata={"description": "who the chair's casting vote may go to when tied"})
     rounds = fields.List(fields.Nested(IrvRoundOut), metadata={"description": "instant runoff: every round"})
@@ -125,7 +126,7 @@ class PollResultOut(Schema):
     approves = fields.Nested(ApprovesOut, metadata={"description": "a minutes approval: what was put to the vote"})
     votes = fields.List(fields.Nested(NamedVoteOut), metadata={"description": "a named poll's roll-call"})
     ballots_digest = fields.Str()
-    digest_scheme = fields.Str()
+    digest_scheme = fields.Int(metadata={"description": "how `ballots_digest` was computed (voting.seal)"})
     resolution_number = fields.Str(allow_none=True, metadata={"description": "once decided"})
 
 

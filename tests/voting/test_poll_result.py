@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voting import results
 from voting.poll_result import PollResult, ResultStatus
@@ -17,15 +18,16 @@ electorates = st.builds(results.Electorate, eligible=st.integers(40, 60), presen
 stamps = st.fixed_dictionaries({
     "round": st.integers(1, 5), "reason": st.sampled_from(["first", "repeat", "elimination", "tie_break"]),
     "votes": st.none() | st.just([{"member_id": 3, "member": "Abuja", "choice": "yes"}]),
-    "ballots_digest": st.none() | st.just("ab" * 32), "digest_scheme": st.none() | st.just("v2"),
+    "ballots_digest": st.none() | st.just("ab" * 32), "digest_scheme": st.none() | st.sampled_from([1, 2]),
 })
 
 
 @st.composite
 def yes_no(draw) -> PollResult:
-    counts = draw(st.fixed_dictionaries({}, optional={c: st.integers(0, 12) for c in ("yes", "no", "abstain")}))
-    return results.yes_no_result(draw(st.sampled_from(["simple", "two_thirds", "absolute_present", "unanimous_present"])), counts,
-                                 draw(electorates))
+    counts = draw(st.fixed_dictionaries({}, optional={c: st.integers(0, 12)
+                                                      for c in ("yes", "no", "abstain")}))
+    rule = draw(st.sampled_from(["simple", "two_thirds", "absolute_present", "unanimous_present"]))
+    return results.yes_no_result(rule, counts, draw(electorates))
 
 
 @st.composite
