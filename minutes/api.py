@@ -5,12 +5,13 @@ boundary commits.
 """
 import io
 
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
 from governance import policy
 from governance.apart import run_apart
-from governance.errors import forbidden, not_found
+from governance.boundary import upload_limit
+from governance.errors import ApiError, conflict, forbidden, invalid, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.meetings.models import AgendaItem
@@ -24,11 +25,15 @@ from minutes.schemas import (
     DocxQuery,
     NoteIn,
     NotesOut,
+    PreviewQuery,
     RecipientsOut,
     RecipientsQuery,
     RetryIn,
+    TemplateOut,
     VersionOut,
 )
+from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template, preview
+from minutes.wording import LANGUAGES
 from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
@@ -75,7 +80,8 @@ def put_notes(args, item_id):
 
 def _distribution_view(row) -> dict:
     return {"id": row.id, "user_id": row.user_id, "name": row.user.name, "email": row.email,
-            "edition": row.edition, "status": row.status, "error": row.error, "attempts": row.attempts,
+            "edition": row.edition, "language": row.language, "status": row.status, "error": row.error,
+            "attempts": row.attempts,
             "sent_at": row.sent_at}
 
 
@@ -89,7 +95,8 @@ def _approving_motion_id(version: MemorandumVersion, user) -> int | None:
 
 
 def _version_view(version: MemorandumVersion, with_distributions: bool, user) -> dict:
-    return {"id": version.id, "version": version.version, "status": version.status,
+    languages = ["en"] + (["ru"] if version.full_docx_ru is not None else [])
+    return {"id": version.id, "version": version.version, "status": version.status, "languages": languages,
             "created_at": version.created_at, "author": _author(version.author),
             "approved_at": version.approved_at, "approved_by_motion_id": _approving_motion_id(version, user),
             "distributions": [_distribution_view(d) for d in version.distributions] if with_distributions else []}
@@ -98,7 +105,8 @@ def _version_view(version: MemorandumVersion, with_distributions: bool, user) ->
 @blp.route("/meetings/<int:meeting_id>/memorandum", methods=["POST"])
 @blp.response(201, VersionOut)
 def build(meeting_id):
-    """Builds a new draft version of the memorandum (both editions).
+    """Builds a new draft version of the memorandum (both editions, in English and Russian, from one
+    record; through the secretariat's own template when there is one).
 
     The meeting is read in one transaction; the documents are built apart from the server's
     event loop, with no transaction open (a long meeting takes seconds, and votes and pages
@@ -107,10 +115,13 @@ def build(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "build the memorandum")
     memorandum = operations.collect_memorandum(meeting, actor=user)
+    template = operations.template_bytes()
     try:
-        editions = run_apart(build_editions, memorandum)
+        editions = run_apart(build_editions, memorandum, LANGUAGES, template)
     except UnwritableText as problem:
         raise operations.unwritable(problem) from None
+    except TemplateRefused as problem:
+        raise template_failed(problem, "template") from None
     meeting, user = visible_meeting(meeting_id)  # again: the first transaction has ended
     require_secretariat(user, "build the memorandum")
     return _version_view(operations.store_memorandum_version(meeting, memorandum, editions, actor=user), True, user)
@@ -138,8 +149,14 @@ def download(args, meeting_id):
     version = operations.find_version(meeting, args["version"])
     if version is None:
         raise not_found("memorandum version")
-    response = send_file(io.BytesIO(version.docx(edition)), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
-                         download_name=operations.docx_filename(meeting, version, edition), max_age=0)
+    language = args["lang"]
+    data = version.docx(edition, language)
+    if data is None:
+        raise conflict("not_in_language", f"Version {version.version} was built before the memorandum was "
+                                          f"made in this language; build a new version.")
+    response = send_file(io.BytesIO(data), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name=operations.docx_filename(meeting, version, edition, language), max_age=0)
+    response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Memorandum-Version"] = str(version.version)
     response.headers["X-Memorandum-Status"] = version.status
@@ -193,3 +210,130 @@ def retry(args, meeting_id):
                                    sender=current_app.config.get("EXCOM_MAIL_FROM"))
     return {"version": version.version, "audience": "failed", **operations.distribution_counts(rows),
             "recipients": [_distribution_view(r) for r in rows]}
+
+
+# --- the secretariat's own template ------------------------------------------------------------
+
+DOCX_RESPONSE = {"description": "a Word document",
+                 "content": {operations.DOCX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+ERROR_RESPONSE = {"description": "API.md's error body",
+                  "content": {"application/json": {"schema": {"type": "object", "required": ["error"]}}}}
+TEMPLATE_UPLOAD_DOC = {
+    "description": "The organisation's own .docx letterhead/template for the memorandum, rendered with docxtpl "
+                   "(Jinja tags in the Word text: `{{ meeting_title }}`, `{%p for group in attendance %}`, "
+                   "`{%tr for v in results %}` …) in a sandbox: only the keys of these variables and `loop`'s "
+                   "counters, no globals, a bounded set of filters. Variables, each said in the build's language: "
+                   + "; ".join(f"`{name}`: {meaning}" for name, meaning in VARIABLES.items())
+                   + ". The template is rendered against a sample memorandum in both editions and both "
+                     "languages before it is kept: a syntax error, an undefined name or a sandbox violation is a 422 "
+                     "whose `fields.file` says what failed. Every later build, in both languages, goes through it; "
+                     "DELETE returns to the built-in layout.",
+    "requestBody": {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary",
+                                "description": f"a .docx, at most {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB"}}}}}},
+    "responses": {"413": ERROR_RESPONSE, "422": ERROR_RESPONSE},
+}
+
+
+def template_failed(problem: TemplateRefused, field: str = "file") -> ApiError:
+    return invalid({field: [str(problem)]}, "The memorandum template cannot be used: " + str(problem))
+
+
+def _template_too_large() -> ApiError:
+    limit = f"{MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB"
+    return ApiError(413, "too_large", f"A memorandum template may be at most {limit}.", {"file": [f"at most {limit}"]})
+
+
+def _template_view(template) -> dict:
+    return {"filename": template.filename, "sha256": template.sha256, "size": len(template.data),
+            "uploaded_at": template.uploaded_at, "uploaded_by": _author(template.uploaded_by)}
+
+
+def _secretariat(what: str):
+    from governance.auth.loading import signed_in_user
+    user = signed_in_user()
+    require_secretariat(user, what)
+    return user
+
+
+@blp.route("/organisation/memorandum-template")
+@blp.response(200, TemplateOut)
+@blp.doc(responses={"404": ERROR_RESPONSE})
+def get_template():
+    """The organisation's memorandum template (404: none, the built-in layout is used)."""
+    _secretariat("see the memorandum template")
+    template = operations.current_template()
+    if template is None:
+        raise not_found("memorandum template")
+    return _template_view(template)
+
+
+@blp.route("/organisation/memorandum-template", methods=["PUT"])
+@upload_limit(lambda: MAX_TEMPLATE_BYTES, _template_too_large)
+@blp.response(200, TemplateOut)
+@blp.doc(**TEMPLATE_UPLOAD_DOC)
+def put_template():
+    _secretariat("set the memorandum template")
+    upload = request.files.get("file")
+    if upload is None:
+        raise invalid({"file": ["missing"]}, "Send the template as the multipart field 'file'.")
+    data = upload.read(MAX_TEMPLATE_BYTES + 1)
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise _template_too_large()
+    # End the transaction before rendering (as the documents' upload does): the sign-in's touch of
+    # the token is all it holds, and the second check below touches it again in the one that commits.
+    db.session.rollback()
+    try:
+        run_apart(check_template, data)  # renders the sample four times: apart from the event loop
+    except TemplateRefused as problem:
+        raise template_failed(problem) from None
+    user = _secretariat("set the memorandum template")  # again: run_apart ended the transaction
+    return _template_view(operations.set_template(data, upload.filename or "template.docx", actor=user))
+
+
+@blp.route("/organisation/memorandum-template", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(responses={"404": ERROR_RESPONSE})
+def delete_template():
+    """Back to the built-in layout."""
+    user = _secretariat("remove the memorandum template")
+    if not operations.remove_template(actor=user):
+        raise not_found("memorandum template")
+
+
+@blp.route("/organisation/memorandum-template.docx")
+@blp.doc(responses={"200": DOCX_RESPONSE, "404": ERROR_RESPONSE})
+def download_template():
+    """The template as uploaded."""
+    _secretariat("see the memorandum template")
+    template = operations.current_template()
+    if template is None:
+        raise not_found("memorandum template")
+    response = send_file(io.BytesIO(template.data), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name="memorandum-template.docx", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/meetings/<int:meeting_id>/memorandum/preview.docx")
+@blp.arguments(PreviewQuery, location="query")
+@blp.doc(responses={"200": DOCX_RESPONSE, "422": ERROR_RESPONSE})
+def preview_memorandum(args, meeting_id):
+    """The memorandum as the next build would make it now (through the organisation's template, if
+    any), in the edition and language asked; nothing is kept (secretariat)."""
+    meeting, user = visible_meeting(meeting_id)
+    require_secretariat(user, "preview the memorandum")
+    memorandum = operations.collect_memorandum(meeting, actor=user)
+    template = operations.template_bytes()
+    try:
+        data = run_apart(preview, template, memorandum, args["edition"], args["lang"])
+    except UnwritableText as problem:
+        raise operations.unwritable(problem) from None
+    except TemplateRefused as problem:
+        raise template_failed(problem) from None
+    response = send_file(io.BytesIO(data), mimetype=operations.DOCX_MIMETYPE, as_attachment=True,
+                         download_name=f"memorandum-preview-{args['edition']}-{args['lang']}.docx", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Language"] = args["lang"]
+    return response

@@ -8,31 +8,39 @@ from zoneinfo import ZoneInfo
 
 from docx.shared import Cm
 
-from minutes import builder
+from minutes import builder, wording
 from minutes.record import AssessmentRecord
+from minutes.wording import _
 
 
 def _number(value) -> str:
-    return "–" if value is None else str(value)
+    if value is None:
+        return "–"
+    if wording.current() == wording.DEFAULT:
+        return str(value)
+    from babel.numbers import format_decimal  # "3,5" in Russian
+    return format_decimal(value, locale=wording.current())
 
 
 def add_assessment(doc, assessment: AssessmentRecord, *, secret: bool, tz: ZoneInfo) -> None:
-    heading = f"Scores from {assessment.scale_min} to {assessment.scale_max}"
+    heading = _("Scores from %(low)s to %(high)s", low=assessment.scale_min, high=assessment.scale_max)
     if assessment.taken_at:
-        heading += f" (sheets closed at {builder.format_time(assessment.taken_at, tz)})"
+        heading += _(" (sheets closed at %(time)s)", time=builder.format_time(assessment.taken_at, tz))
     builder._caption(doc, heading)
     widths = (Cm(5.6), Cm(1.8), Cm(1.8), Cm(1.8), builder.TEXT_WIDTH - Cm(11.0))
-    table = builder._new_table(doc, ("Subject", "Scores", "Mean", "Median", "Scores given (score: members)"),
-                               widths, right_from=1)
+    table = builder._new_table(doc, (_("Subject"), _("Scores"), _("Mean"), _("Median"),
+                                     _("Scores given (score: members)")), widths, right_from=1)
     for row in assessment.subjects:
         given = ", ".join(f"{score}: {n}" for score, n in row.distribution)
         builder._add_row(table, (row.name, str(row.count), _number(row.mean), _number(row.median), given),
                          right_from=1)
     builder._spacer(doc)
-    builder._label_line(doc, "Sheets", f"{assessment.ballots} received: {assessment.scored} scored, "
-                                       f"{assessment.abstentions} abstained; {assessment.eligible} members eligible")
+    builder._label_line(doc, _("Sheets"), _("%(ballots)s received: %(scored)s scored, %(abstained)s abstained; "
+                                            "%(eligible)s members eligible", ballots=assessment.ballots,
+                                            scored=assessment.scored, abstained=assessment.abstentions,
+                                            eligible=assessment.eligible))
     if assessment.quorum:
-        builder._label_line(doc, "Quorum at this vote", builder._quorum_sentence(assessment.quorum))
+        builder._label_line(doc, _("Quorum at this vote"), builder._quorum_sentence(assessment.quorum))
     # A secret assessment never prints a member's sheet, whatever the record holds.
     if assessment.votes and not secret:
         builder._add_named_votes(doc, "vote", assessment.votes)

@@ -45,6 +45,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from minutes import wording
 from minutes.record import (
     Amendment,
     Attendance,
@@ -61,6 +62,7 @@ from minutes.record import (
     UnwritableText,
     unwritable_text,
 )
+from minutes.wording import N_, _, say
 
 log = logging.getLogger(__name__)
 
@@ -96,59 +98,79 @@ TCPR_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vA
 TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                        "w:tblDescription", "w:tblPrChange")
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
-
 # Attendance groups in the order the Secretariat reports them.
-ATTENDANCE_GROUPS: tuple[tuple[str, str], ...] = (
-    ("members_in_person", "EXCOM members present in person"),
-    ("members_online", "EXCOM members present online"),
-    ("members_absent", "EXCOM members absent"),
-    ("members_excused", "EXCOM members excused"),
-    ("observer_cities", "Observer cities"),
-    ("observer_institutions", "Observer institutions and media"),
-    ("corporates", "Corporates"),
-    ("secretariat", "Secretariat"),
-    ("guests", "Guests"),
+# (field of minutes.record.Attendance, heading, short form in the members' summary line)
+ATTENDANCE_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("members_in_person", N_("EXCOM members present in person"), N_("present in person")),
+    ("members_online", N_("EXCOM members present online"), N_("present online")),
+    ("members_absent", N_("EXCOM members absent"), N_("absent")),
+    ("members_excused", N_("EXCOM members excused"), N_("excused")),
+    ("observer_cities", N_("Observer cities"), ""),
+    ("observer_institutions", N_("Observer institutions and media"), ""),
+    ("corporates", N_("Corporates"), ""),
+    ("secretariat", N_("Secretariat"), ""),
+    ("guests", N_("Guests"), ""),
 )
 
 POLL_OUTCOMES = {
-    "adopted": "Adopted",
-    "rejected": "Rejected",
-    "elected": "Elected",
-    "runoff": "No choice reached the threshold; a further round follows",
-    "void": "Void",
-    "tied": "Tied",
+    "adopted": N_("Adopted"),
+    "rejected": N_("Rejected"),
+    "elected": N_("Elected"),
+    "runoff": N_("No choice reached the threshold; a further round follows"),
+    "void": N_("Void"),
+    "tied": N_("Tied"),
 }
 MOTION_OUTCOMES = {
-    "adopted": "The motion was adopted.",
-    "rejected": "The motion was rejected.",
-    "elected": "The election was decided.",
-    "withdrawn": "The motion was withdrawn.",
-    "postponed": "The motion was postponed.",
-    "pending": "No decision has been recorded yet.",
-    "recorded": "The scores were recorded.",
+    "adopted": N_("The motion was adopted."),
+    "rejected": N_("The motion was rejected."),
+    "elected": N_("The election was decided."),
+    "withdrawn": N_("The motion was withdrawn."),
+    "postponed": N_("The motion was postponed."),
+    "pending": N_("No decision has been recorded yet."),
+    "recorded": N_("The scores were recorded."),
 }
 
 
 # --- entry point -------------------------------------------------------------
 
 
-def build_editions(record: Memorandum) -> dict[str, bytes]:
-    """Both editions of the memorandum of `record`: {"full": DOCX bytes, "public": DOCX bytes}.
+def edition_key(edition: str, language: str = wording.DEFAULT) -> str:
+    """How a built document is named among the editions: "full", "public" (English, as ever),
+    "full_ru", "public_ru"; the audit event records each as `<key>_sha256`."""
+    return edition if language == wording.DEFAULT else f"{edition}_{language}"
+
+
+def build_editions(record: Memorandum, languages: Sequence[str] = wording.LANGUAGES,
+                   template: bytes | None = None) -> dict[str, bytes]:
+    """Every edition of the memorandum of `record` in every language, from this one record:
+    {"full": DOCX, "public": DOCX, "full_ru": DOCX, "public_ru": DOCX} (edition_key). With
+    `template` (the secretariat's own .docx, minutes.template) they are rendered through it.
     Raises UnwritableText naming each text that a document cannot hold."""
-    return {edition: build_memorandum(record, edition=edition) for edition in EDITIONS}
+    return {edition_key(edition, language): build_memorandum(record, edition=edition, language=language,
+                                                              template=template)
+            for language in languages for edition in EDITIONS}
 
 
-def build_memorandum(record: Memorandum, *, edition: Edition = "full") -> bytes:
-    """Return the memorandum of `record` as DOCX bytes, in the given edition. Raises
-    UnwritableText naming each text that a document cannot hold (see minutes.record)."""
+def build_memorandum(record: Memorandum, *, edition: Edition = "full", language: str = wording.DEFAULT,
+                     template: bytes | None = None) -> bytes:
+    """Return the memorandum of `record` as DOCX bytes, in the given edition and language
+    (every fixed text, date and number; minutes.wording). Raises UnwritableText naming each
+    text that a document cannot hold (see minutes.record)."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
     problems = unwritable_text(record)
     if problems:
         raise UnwritableText(problems)
     shown = public_view(record) if edition == "public" else record
+    with wording.speaking(language):
+        if template is not None:
+            from minutes.template import render_template  # docxtpl: only for a secretariat's template
+            return render_template(template, shown, edition)
+        return _build_layout(shown, edition)
+
+
+def _build_layout(shown: Memorandum, edition: Edition) -> bytes:
+    """The built-in layout, in the current language."""
     tz = ZoneInfo(shown.timezone)
 
     doc = _new_document()
@@ -207,6 +229,9 @@ def public_view(record: Memorandum) -> Memorandum:
         previous_minutes=previous if previous and not previous.closed else None,
         next_host=next_host if next_host and not next_host.closed else None,
         logo=record.public_logo or record.logo,
+        attendance=record.public_attendance or record.attendance,
+        quorum_at_opening=(record.public_quorum_at_opening if record.public_attendance is not None
+                           else record.quorum_at_opening),
     )
 
 
@@ -232,9 +257,8 @@ def utc_offset(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def format_date(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    # Month names spelled out by hand: strftime's %B follows the server locale.
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    """ "20 September 2024" (Babel, in the build's language: strftime's %B follows the server)."""
+    return wording.date(moment, tz)
 
 
 def format_time(moment: datetime, tz: ZoneInfo) -> str:
@@ -243,7 +267,8 @@ def format_time(moment: datetime, tz: ZoneInfo) -> str:
 
 def format_moment(moment: datetime, tz: ZoneInfo) -> str:
     """ "20 September 2024, 14:00 (UTC+05:00)" in the meeting's time zone."""
-    return f"{format_date(moment, tz)}, {format_time(moment, tz)} ({utc_offset(moment, tz)})"
+    return _("%(date)s, %(time)s (%(offset)s)", date=format_date(moment, tz), time=format_time(moment, tz),
+             offset=utc_offset(moment, tz))
 
 
 def format_span(start: datetime, end: datetime | None, tz: ZoneInfo) -> str:
@@ -256,16 +281,23 @@ def item_heading(item: ItemRecord) -> str:
 
 
 def _share(votes: int, cast: int) -> str:
-    return f"{100 * votes / cast:.1f} %" if cast else "–"
+    return f"{wording.number(100 * votes / cast, 1)} %" if cast else "–"
 
 
 def _quorum_sentence(quorum: Quorum) -> str:
-    finding = "quorum present" if quorum.quorate else "NO QUORUM"
-    return (f"{quorum.voting_members} voting members, {quorum.present} present, "
-            f"{quorum.required} required: {finding}.")
+    finding = _("quorum present") if quorum.quorate else _("NO QUORUM")
+    return _("%(members)s voting members, %(present)s present, %(required)s required: %(finding)s.",
+             members=quorum.voting_members, present=quorum.present, required=quorum.required, finding=finding)
 
 
 def _city_of(tz_name: str) -> str:
+    """The zone's city in the build's language (CLDR: "Almaty", "Алматы"), else its name's last part."""
+    if wording.current() != wording.DEFAULT:
+        try:
+            from babel.dates import get_timezone_location
+            return get_timezone_location(tz_name, locale=wording.current(), return_city=True)
+        except (LookupError, ValueError):
+            pass
     return tz_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
@@ -360,17 +392,19 @@ def _force_font(style_element) -> None:
 
 def _set_core_properties(doc: DocxDocument, record: Memorandum, edition: Edition) -> None:
     props = doc.core_properties
-    suffix = " (public edition)" if edition == "public" else ""
-    props.title = f"Memorandum – {record.meeting_title}{suffix}"
+    suffix = _(" (public edition)") if edition == "public" else ""
+    props.title = _("Memorandum – %(title)s", title=record.meeting_title) + suffix
     props.subject = record.organisation_name
     props.author = props.last_modified_by = record.generated_by
     # python-docx writes the value with a "Z" as given: hand it naive UTC.
     stamp = record.generated_at.astimezone(UTC).replace(tzinfo=None)
     props.created = props.modified = stamp
     props.revision = record.version
-    props.category = "Memorandum"
+    props.category = _("Memorandum")
     props.keywords = ""
-    props.comments = f"Version {record.version}, {record.status}"
+    # stamp_approved changes the status word in place: it is said as the header's mark is
+    props.comments = _("Version %(n)s, %(status)s", n=record.version, status=_(record.status))
+    props.language = wording.current()
 
 
 # --- small layout helpers ----------------------------------------------------
@@ -590,7 +624,7 @@ def _add_header(doc: DocxDocument, record: Memorandum) -> None:
     if record.status == "draft":
         status = status_cell.paragraphs[0]
         status.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(status, "DRAFT", bold=True, size=16, color=DRAFT_RED)
+        _run(status, _("DRAFT"), bold=True, size=16, color=DRAFT_RED)
     # The header's own first paragraph becomes the rule under the table.
     rule = header.paragraphs[0]
     table._tbl.addnext(rule._p)
@@ -628,11 +662,11 @@ def _add_footer(doc: DocxDocument, record: Memorandum, edition: Edition) -> None
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     _border(paragraph, "top", size=4, color="A6A6A6")
-    edition_note = " · public edition" if edition == "public" else ""
-    _run(paragraph, f"Memorandum, version {record.version}{edition_note}\t", size=8, color=GREY)
-    _run(paragraph, "Page ", size=8, color=GREY)
+    edition_note = _(" · public edition") if edition == "public" else ""
+    _run(paragraph, _("Memorandum, version %(n)s", n=record.version) + f"{edition_note}\t", size=8, color=GREY)
+    _run(paragraph, _("Page "), size=8, color=GREY)
     _add_field(paragraph, "PAGE", size=8, color=GREY)
-    _run(paragraph, " of ", size=8, color=GREY)
+    _run(paragraph, _(" of "), size=8, color=GREY)
     _add_field(paragraph, "NUMPAGES", size=8, color=GREY)
 
 
@@ -642,9 +676,9 @@ def _add_footer(doc: DocxDocument, record: Memorandum, edition: Edition) -> None
 def _add_title_block(doc: DocxDocument, record: Memorandum, tz: ZoneInfo, edition: Edition) -> None:
     _paragraph(doc, record.meeting_kind.upper(), bold=True, size=9, color=GREY)
     doc.add_paragraph(record.meeting_title, style="Title")
-    subtitle = "Memorandum of the meeting"
+    subtitle = _("Memorandum of the meeting")
     if edition == "public":
-        subtitle += " – public edition"
+        subtitle += _(" – public edition")
     doc.add_paragraph(subtitle, style="Subtitle")
 
     table = _new_table(doc, ("", ""), (Cm(4.2), TEXT_WIDTH - Cm(4.2)), style=None)
@@ -659,20 +693,21 @@ def _add_title_block(doc: DocxDocument, record: Memorandum, tz: ZoneInfo, editio
 
 
 def _title_facts(record: Memorandum, tz: ZoneInfo, edition: Edition) -> list[tuple[str, str]]:
-    status = "draft, not yet approved" if record.status == "draft" else "approved"
+    status = _("draft, not yet approved") if record.status == "draft" else _("approved")
     facts = [
-        ("Date", format_date(record.opened_at, tz)),
-        ("Venue", record.venue),
-        ("Called to order", format_moment(record.opened_at, tz)),
-        ("Adjourned", format_moment(record.adjourned_at, tz) if record.adjourned_at else "–"),
-        ("Chair", format_person(record.chair) if record.chair else "–"),
-        ("Secretary", format_person(record.secretary) if record.secretary else "–"),
-        ("Version", f"{record.version} ({status})"),
+        (_("Date"), format_date(record.opened_at, tz)),
+        (_("Venue"), record.venue),
+        (_("Called to order"), format_moment(record.opened_at, tz)),
+        (_("Adjourned"), format_moment(record.adjourned_at, tz) if record.adjourned_at else "–"),
+        (_("Chair"), format_person(record.chair) if record.chair else "–"),
+        (_("Secretary"), format_person(record.secretary) if record.secretary else "–"),
+        (_("Version"), f"{record.version} ({status})"),
     ]
     if edition == "public":
-        facts.append(("Edition", "Public edition: the open session only. "
-                                  "Closed-session business is not included."))
-    facts.append(("Prepared", f"{format_moment(record.generated_at, tz)} by {record.generated_by}"))
+        facts.append((_("Edition"), _("Public edition: the open session only. "
+                                      "Closed-session business is not included.")))
+    facts.append((_("Prepared"), _("%(moment)s by %(author)s", moment=format_moment(record.generated_at, tz),
+                                   author=say(record.generated_by))))
     return facts
 
 
@@ -683,14 +718,15 @@ def _add_opening_sentence(doc: DocxDocument, record: Memorandum, tz: ZoneInfo) -
     # "Regular meeting of ..." reads "the regular meeting"; "Executive Committee meeting" keeps its capitals
     if len(words) < 2 or words[1][:1].islower():
         kind = kind[:1].lower() + kind[1:]
-    text = (f"The {kind} of the {record.organisation_name} was held on "
-            f"{format_date(record.opened_at, tz)} at {record.venue}.")
+    text = _("The %(kind)s of the %(organisation)s was held on %(date)s at %(venue)s.", kind=kind,
+             organisation=record.organisation_name, date=format_date(record.opened_at, tz), venue=record.venue)
     if record.chair:
-        text += (f" The Chair, {record.chair.name}, called the meeting to order at "
-                 f"{format_time(record.opened_at, tz)}")
-        text += f"; the Secretary, {record.secretary.name}, was present." if record.secretary else "."
-    text += (f" All times are local time in {_city_of(record.timezone)} "
-             f"({utc_offset(record.opened_at, tz)}).")
+        text += _(" The Chair, %(name)s, called the meeting to order at %(time)s", name=record.chair.name,
+                  time=format_time(record.opened_at, tz))
+        text += _("; the Secretary, %(name)s, was present.", name=record.secretary.name) if record.secretary \
+            else "."
+    text += _(" All times are local time in %(city)s (%(offset)s).", city=_city_of(record.timezone),
+              offset=utc_offset(record.opened_at, tz))
     doc.add_paragraph(text)
 
 
@@ -698,29 +734,24 @@ def _add_opening_sentence(doc: DocxDocument, record: Memorandum, tz: ZoneInfo) -
 
 
 def _add_attendance(doc: DocxDocument, attendance: Attendance) -> None:
-    doc.add_heading("Attendance", level=1)
-    groups = [(label, getattr(attendance, name)) for name, label in ATTENDANCE_GROUPS]
+    doc.add_heading(_("Attendance"), level=1)
+    groups = [(name, say(label), short, getattr(attendance, name)) for name, label, short in ATTENDANCE_GROUPS]
     members = groups[:4]
-    summary = ", ".join(f"{len(people)} {_short(label)}" for label, people in members)
-    total = sum(len(people) for _, people in members)
-    doc.add_paragraph(f"EXCOM members: {total} ({summary}).")
-    for label, people in groups:
-        if label == "Guests" and not people:
+    summary = ", ".join(f"{len(people)} {say(short)}" for _name, _label, short, people in members)
+    total = sum(len(people) for *_rest, people in members)
+    doc.add_paragraph(_("EXCOM members: %(total)s (%(summary)s).", total=total, summary=summary))
+    for name, label, _short, people in groups:
+        if name == "guests" and not people:
             continue  # an optional group: most meetings have none
         _add_people_table(doc, label, people)
-
-
-def _short(label: str) -> str:
-    """ "EXCOM members present in person" -> "present in person"."""
-    return label.removeprefix("EXCOM members ")
 
 
 def _add_people_table(doc: DocxDocument, label: str, people: Sequence[Person]) -> None:
     _caption(doc, f"{label} ({len(people)})")
     if not people:
-        _paragraph(doc, "None.", italic=True, color=GREY)
+        _paragraph(doc, _("None."), italic=True, color=GREY)
         return
-    table = _new_table(doc, ("No.", "Name (affiliation), title"), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
+    table = _new_table(doc, (_("No."), _("Name (affiliation), title")), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
     for number, person in enumerate(people, start=1):
         row = _add_row(table, (str(number), ""))
         _write_person(row.cells[1], person)
@@ -739,44 +770,44 @@ def _add_quorum(doc: DocxDocument, record: Memorandum) -> None:
     """One table: the quorum at the opening, then at every vote shown."""
     rows = []
     if record.quorum_at_opening:
-        rows.append(("Opening of the meeting", record.quorum_at_opening))
+        rows.append((_("Opening of the meeting"), record.quorum_at_opening))
     for item, motion, poll in _iter_polls(record.sessions):
         if poll.quorum:
             what = item.number or item.title
             if len(item.motions) > 1:  # several motions under one item: say which
                 what += f", {motion.title}"
-            rows.append((f"{what}, {poll.round_label}", poll.quorum))
+            rows.append((f"{what}, {say(poll.round_label)}", poll.quorum))
     if not rows:
         return
-    doc.add_heading("Quorum", level=1)
+    doc.add_heading(_("Quorum"), level=1)
     widths = (TEXT_WIDTH - Cm(11.0), Cm(3.2), Cm(2.4), Cm(2.6), Cm(2.8))
-    table = _new_table(doc, ("When", "Voting members", "Present", "Required", "Quorate"), widths,
+    table = _new_table(doc, (_("When"), _("Voting members"), _("Present"), _("Required"), _("Quorate")), widths,
                        style=PLAIN_STYLE, right_from=1)
     for when, quorum in rows:
         _add_row(table, (when, str(quorum.voting_members), str(quorum.present),
-                         str(quorum.required), "yes" if quorum.quorate else "NO"), right_from=1)
+                         str(quorum.required), _("yes") if quorum.quorate else _("NO")), right_from=1)
     _spacer(doc)
 
 
 def _add_previous_minutes(doc: DocxDocument, record: Memorandum) -> None:
     if record.previous_minutes is None:
         return
-    doc.add_heading("Memorandum of the previous meeting", level=1)
-    doc.add_paragraph(record.previous_minutes.action)
+    doc.add_heading(_("Memorandum of the previous meeting"), level=1)
+    doc.add_paragraph(say(record.previous_minutes.action))
 
 
 # --- agenda ------------------------------------------------------------------
 
 
 def _session_line(session: SessionRecord, tz: ZoneInfo) -> str:
-    kind = "Open session" if session.kind == "open" else "Closed session"
+    kind = _("Open session") if session.kind == "open" else _("Closed session")
     return f"{kind} · {format_span(session.starts_at, session.ends_at, tz)} · {session.venue}"
 
 
 def _add_agenda(doc: DocxDocument, sessions: Sequence[SessionRecord], tz: ZoneInfo) -> None:
     """The agenda as adopted, numbered per session (numbers typed, not list fields,
     so that each session restarts at 1 in every word processor)."""
-    doc.add_heading("Agenda as adopted", level=1)
+    doc.add_heading(_("Agenda as adopted"), level=1)
     for session in sessions:
         _caption(doc, session.title)
         line = _paragraph(doc, _session_line(session, tz), italic=True, size=9, color=GREY)
@@ -804,7 +835,7 @@ def _add_session(doc: _AppendingDocument, session: SessionRecord, tz: ZoneInfo,
 def _add_item(doc: _AppendingDocument, item: ItemRecord, tz: ZoneInfo, annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(item_heading(item), level=2)
     if item.closed:
-        _paragraph(doc, "Taken in closed session.", italic=True, color=GREY)
+        _paragraph(doc, _("Taken in closed session."), italic=True, color=GREY)
     if item.notes:
         _notes(doc, item.notes)
     _add_item_documents(doc, item, annexes or {})
@@ -814,16 +845,16 @@ def _add_item(doc: _AppendingDocument, item: ItemRecord, tz: ZoneInfo, annexes: 
 
 
 def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
-    doc.add_heading(f"Motion: {motion.title}", level=3)
+    doc.add_heading(_("Motion: %(title)s", title=motion.title), level=3)
     quote = doc.add_paragraph(style="Quote")
     quote.paragraph_format.keep_with_next = True
     _run(quote, f"“{motion.text}”")
-    facts = [("Kind", motion.kind), ("Majority required", motion.majority),
-             ("Voting", _voting_method(motion))]
+    facts = [(_("Kind"), say(motion.kind)), (_("Majority required"), say(motion.majority)),
+             (_("Voting"), _voting_method(motion))]
     if motion.seconded_by:
-        facts.insert(0, ("Seconded by", format_person(motion.seconded_by)))
+        facts.insert(0, (_("Seconded by"), format_person(motion.seconded_by)))
     if motion.moved_by:
-        facts.insert(0, ("Moved by", format_person(motion.moved_by)))
+        facts.insert(0, (_("Moved by"), format_person(motion.moved_by)))
     for label, value in facts:
         _label_line(doc, label, value, keep_with_next=True)
     if motion.amendment is not None:
@@ -843,12 +874,12 @@ INSERTED_BLUE = RGBColor(0x10, 0x40, 0xA0)
 def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
     """The current and the proposed text, then the proposed text with the changes marked as a
     reader of minutes expects them: deleted words struck through, inserted words underlined."""
-    for label, text in (("Current text", amendment.current), ("Proposed text", amendment.proposed)):
+    for label, text in ((_("Current text"), amendment.current), (_("Proposed text"), amendment.proposed)):
         _label_line(doc, label, "", keep_with_next=True)
         quote = doc.add_paragraph(style="Quote")
         quote.paragraph_format.keep_with_next = True
         _run(quote, f"“{text}”")
-    _label_line(doc, "Changes", "struck through: deleted; underlined: inserted", keep_with_next=True)
+    _label_line(doc, _("Changes"), _("struck through: deleted; underlined: inserted"), keep_with_next=True)
     marked = doc.add_paragraph(style="Quote")
     for op, text in amendment.changes:
         run = _run(marked, text)
@@ -862,34 +893,34 @@ def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
 
 def _voting_method(motion: MotionRecord) -> str:
     if motion.assessment is not None:
-        return "secret sheets of scores" if motion.secret else "named sheets of scores"
+        return _("secret sheets of scores") if motion.secret else _("named sheets of scores")
     if not motion.polls:
-        return "no formal vote"
+        return _("no formal vote")
     if motion.secret:
-        return "secret ballot"
+        return _("secret ballot")
     if any(poll.votes for poll in motion.polls):
-        return "named vote"
-    return "open vote, individual votes not recorded"
+        return _("named vote")
+    return _("open vote, individual votes not recorded")
 
 
 def _add_poll(doc: DocxDocument, poll: PollRecord, *, secret: bool, tz: ZoneInfo) -> None:
-    heading = poll.round_label
+    heading = say(poll.round_label)
     if poll.taken_at:
-        heading += f" (vote taken at {format_time(poll.taken_at, tz)})"
+        heading += _(" (vote taken at %(time)s)", time=format_time(poll.taken_at, tz))
     _caption(doc, heading)
     _add_counts_table(doc, poll)
-    doc.add_paragraph(poll.threshold_text)
+    doc.add_paragraph(say(poll.threshold_text))
     if poll.quorum:
-        _label_line(doc, "Quorum at this vote", _quorum_sentence(poll.quorum))
-    result = POLL_OUTCOMES[poll.outcome]
+        _label_line(doc, _("Quorum at this vote"), _quorum_sentence(poll.quorum))
+    result = say(POLL_OUTCOMES[poll.outcome])
     if poll.outcome == "elected" and poll.elected:
-        result = f"{poll.elected} elected"
-    _label_line(doc, "Result", result + ".")
+        result = _("%(name)s elected", name=poll.elected)
+    _label_line(doc, _("Result"), result + ".")
     if poll.note:
-        _paragraph(doc, poll.note, italic=True)
+        _paragraph(doc, say(poll.note), italic=True)
     # A secret ballot never prints individual votes, whatever the record holds.
     if poll.votes and not secret:
-        _add_named_votes(doc, poll.round_label, poll.votes)
+        _add_named_votes(doc, say(poll.round_label), poll.votes, single=poll.round_label == "Vote")
 
 
 def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
@@ -897,32 +928,34 @@ def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
     the votes for candidates), abstentions, exhausted ballots (instant runoff), and ballots,
     which is all of them; then the members eligible."""
     widths = (Cm(7.0), Cm(2.4), Cm(4.2))
-    table = _new_table(doc, ("Choice", "Votes", "Share of votes cast"), widths, right_from=1)
+    table = _new_table(doc, (_("Choice"), _("Votes"), _("Share of votes cast")), widths, right_from=1)
     for count in poll.counts:
-        _add_row(table, (count.choice, str(count.votes), _share(count.votes, poll.cast)), right_from=1)
-    _add_row(table, ("Votes cast", str(poll.cast), ""), bold=True, right_from=1)
-    _add_row(table, ("Abstentions", str(poll.abstentions), ""), right_from=1)
+        _add_row(table, (say(count.choice), str(count.votes), _share(count.votes, poll.cast)), right_from=1)
+    _add_row(table, (_("Votes cast"), str(poll.cast), ""), bold=True, right_from=1)
+    _add_row(table, (_("Abstentions"), str(poll.abstentions), ""), right_from=1)
     if poll.exhausted is not None:
-        _add_row(table, ("Exhausted ballots", str(poll.exhausted), ""), right_from=1)
+        _add_row(table, (_("Exhausted ballots"), str(poll.exhausted), ""), right_from=1)
     ballots = poll.ballots if poll.ballots is not None else poll.cast + poll.abstentions + (poll.exhausted or 0)
-    _add_row(table, ("Ballots", str(ballots), ""), right_from=1)
-    _add_row(table, ("Members eligible to vote", str(poll.eligible), ""), right_from=1)
+    _add_row(table, (_("Ballots"), str(ballots), ""), right_from=1)
+    _add_row(table, (_("Members eligible to vote"), str(poll.eligible), ""), right_from=1)
     _spacer(doc)
 
 
-def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedVote]) -> None:
-    when = "" if round_label.lower() == "vote" else f", {round_label.lower()}"
-    _caption(doc, f"Named vote{when}: how each member voted ({len(votes)})")
+def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedVote], *,
+                     single: bool = False) -> None:
+    when = "" if single or round_label.lower() == "vote" else f", {round_label.lower()}"
+    _caption(doc, _("Named vote%(when)s: how each member voted (%(n)s)", when=when, n=len(votes)))
     with_voter = any(vote.cast_by for vote in votes)
     headings: tuple[str, ...]
     widths: tuple[int, ...]
     if with_voter:
-        headings, widths = ("Member", "Voted by", "Vote"), (Cm(6.0), TEXT_WIDTH - Cm(9.0), Cm(3.0))
+        headings, widths = (_("Member"), _("Voted by"), _("Vote")), (Cm(6.0), TEXT_WIDTH - Cm(9.0), Cm(3.0))
     else:
-        headings, widths = ("Member", "Vote"), (Cm(9.0), Cm(4.0))
+        headings, widths = (_("Member"), _("Vote")), (Cm(9.0), Cm(4.0))
     table = _new_table(doc, headings, widths)
     for vote in votes:
-        values = (vote.member, vote.cast_by, vote.choice) if with_voter else (vote.member, vote.choice)
+        choice = say(vote.choice)
+        values = (vote.member, vote.cast_by, choice) if with_voter else (vote.member, choice)
         _add_row(table, values)
     _spacer(doc)
 
@@ -930,28 +963,28 @@ def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedV
 def _motion_outcome(motion: MotionRecord) -> str:
     winners = [poll.elected for poll in motion.polls if poll.outcome == "elected" and poll.elected]
     if motion.outcome == "elected" and winners:
-        return f"{winners[-1]} was elected."
-    return MOTION_OUTCOMES[motion.outcome]
+        return _("%(name)s was elected.", name=winners[-1])
+    return say(MOTION_OUTCOMES[motion.outcome])
 
 
 def _add_motion_outcome(doc: DocxDocument, motion: MotionRecord) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(4)
-    _run(paragraph, "Outcome: ", bold=True)
+    _run(paragraph, _("Outcome: "), bold=True)
     _run(paragraph, _motion_outcome(motion), bold=True)
     if not motion.polls and motion.outcome in ("adopted", "rejected"):
-        _run(paragraph, " No formal vote was taken.")
+        _run(paragraph, _(" No formal vote was taken."))
     if motion.resolution_number:
-        _run(paragraph, f" Resolution {motion.resolution_number}.", bold=True, color=NAVY)
+        _run(paragraph, _(" Resolution %(number)s.", number=motion.resolution_number), bold=True, color=NAVY)
     if motion.note:
-        _paragraph(doc, motion.note, italic=True)
+        _paragraph(doc, say(motion.note), italic=True)
 
 
 # --- documents (annexes) and the speakers' list --------------------------------
 
 
-SPEAKER_KINDS = {"speech": "", "point_of_order": "point of order", "question": "question"}
-SPEAKER_MODES = {"in_person": "in the room", "online": "online"}
+SPEAKER_KINDS = {"speech": "", "point_of_order": N_("point of order"), "question": N_("question")}
+SPEAKER_MODES = {"in_person": N_("in the room"), "online": N_("online")}
 
 
 def _annex_numbers(record: Memorandum) -> dict[int, int]:
@@ -962,16 +995,17 @@ def _annex_numbers(record: Memorandum) -> dict[int, int]:
 
 def format_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(round(size / 1024), 1)} kB"
+        return _("%(n)s MB", n=wording.number(size / (1024 * 1024), 1))
+    return _("%(n)s kB", n=wording.number(max(round(size / 1024), 1)))
 
 
 def _add_item_documents(doc: DocxDocument, item: ItemRecord, annexes: dict[int, int]) -> None:
     if not item.documents:
         return
     paragraph = doc.add_paragraph()
-    _run(paragraph, "Documents: ", bold=True)
-    _run(paragraph, "; ".join(f"Annex {annexes.get(id(d), '?')} – {d.title}" for d in item.documents) + ".")
+    _run(paragraph, _("Documents: "), bold=True)
+    _run(paragraph, "; ".join(_("Annex %(n)s – %(title)s", n=annexes.get(id(d), "?"), title=d.title)
+                              for d in item.documents) + ".")
 
 
 def _speaker_time(speaker: SpeakerRecord, tz: ZoneInfo) -> str:
@@ -989,22 +1023,22 @@ def _add_item_speakers(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> Non
     spoke = [s for s in item.speakers if s.started_at is not None]
     asked = [s for s in item.speakers if s.kind == "question" and s.text]
     if spoke:
-        _caption(doc, f"Speakers ({len(spoke)})")
-        table = _new_table(doc, ("No.", "Speaker", "How", "Time"),
+        _caption(doc, _("Speakers (%(n)s)", n=len(spoke)))
+        table = _new_table(doc, (_("No."), _("Speaker"), _("How"), _("Time")),
                            (Cm(1.2), TEXT_WIDTH - Cm(9.4), Cm(4.0), Cm(4.2)))
         for number, speaker in enumerate(spoke, start=1):
-            how = ", ".join(part for part in (SPEAKER_KINDS.get(speaker.kind, speaker.kind),
-                                             SPEAKER_MODES.get(speaker.mode, speaker.mode)) if part)
+            how = ", ".join(say(part) for part in (SPEAKER_KINDS.get(speaker.kind, speaker.kind),
+                                                  SPEAKER_MODES.get(speaker.mode, speaker.mode)) if part)
             row = _add_row(table, (str(number), "", how, _speaker_time(speaker, tz)))
             _write_person(row.cells[1], speaker.person)
         _spacer(doc)
     if asked:
-        _caption(doc, f"Questions asked in writing ({len(asked)})")
+        _caption(doc, _("Questions asked in writing (%(n)s)", n=len(asked)))
         for question in asked:
             paragraph = doc.add_paragraph(style="List Bullet")
             _run(paragraph, format_person(question.person), bold=True)
             _run(paragraph, f": “{question.text}”")
-            _run(paragraph, " (answered)" if question.answered else " (not answered at the meeting)", italic=True,
+            _run(paragraph, _(" (answered)") if question.answered else _(" (not answered at the meeting)"), italic=True,
                  color=GREY)
 
 
@@ -1014,10 +1048,10 @@ def _add_annexes(doc: DocxDocument, record: Memorandum, annexes: dict[int, int])
               for document in item.documents]
     if not listed:
         return
-    doc.add_heading("Annexes", level=1)
-    doc.add_paragraph("The documents laid before the meeting. Each is identified by the SHA-256 digest of "
-                      "its file: a copy whose digest differs is not the document the meeting had.")
-    table = _new_table(doc, ("Annex", "Document", "SHA-256"), (Cm(1.6), TEXT_WIDTH - Cm(11.2), Cm(9.6)),
+    doc.add_heading(_("Annexes"), level=1)
+    doc.add_paragraph(_("The documents laid before the meeting. Each is identified by the SHA-256 digest of "
+                        "its file: a copy whose digest differs is not the document the meeting had."))
+    table = _new_table(doc, (_("Annex"), _("Document"), "SHA-256"), (Cm(1.6), TEXT_WIDTH - Cm(11.2), Cm(9.6)),
                        style=PLAIN_STYLE)
     for item, document in listed:
         row = _add_row(table, (str(annexes.get(id(document), "")), "", ""))
@@ -1034,21 +1068,21 @@ def _add_annexes(doc: DocxDocument, record: Memorandum, annexes: dict[int, int])
 
 
 def _add_resolutions(doc: DocxDocument, record: Memorandum) -> None:
-    doc.add_heading("Resolutions", level=1)
+    doc.add_heading(_("Resolutions"), level=1)
     if record.resolutions:
-        table = _new_table(doc, ("Number", "Resolution"), (Cm(3.4), TEXT_WIDTH - Cm(3.4)),
+        table = _new_table(doc, (_("Number"), _("Resolution")), (Cm(3.4), TEXT_WIDTH - Cm(3.4)),
                            style=PLAIN_STYLE)
         for resolution in record.resolutions:
             row = _add_row(table, (resolution.number, ""))
             row.cells[0].paragraphs[0].runs[0].bold = True
             _run(row.cells[1].paragraphs[0], resolution.title, bold=True)
-            row.cells[1].add_paragraph(resolution.text)
+            row.cells[1].add_paragraph(say(resolution.text))
         _spacer(doc)
     else:
-        _paragraph(doc, "No resolutions were adopted.", italic=True)
+        _paragraph(doc, _("No resolutions were adopted."), italic=True)
     if record.next_host:
-        meeting = record.next_host.meeting or "the next meeting"
-        _label_line(doc, f"Host city of {meeting}", record.next_host.city)
+        meeting = record.next_host.meeting or _("the next meeting")
+        _label_line(doc, _("Host city of %(meeting)s", meeting=meeting), record.next_host.city)
 
 
 def _add_signatures(doc: DocxDocument, record: Memorandum) -> None:
@@ -1057,16 +1091,16 @@ def _add_signatures(doc: DocxDocument, record: Memorandum) -> None:
     One table row per line of the block (role, signature, name, title, date),
     so the two blocks stay aligned however long either title is.
     """
-    heading = doc.add_heading("Signatures", level=1)
+    heading = doc.add_heading(_("Signatures"), level=1)
     heading.paragraph_format.keep_with_next = True
-    intro = doc.add_paragraph("Certified as a correct record of the meeting.")
+    intro = doc.add_paragraph(_("Certified as a correct record of the meeting."))
     intro.paragraph_format.keep_with_next = True
-    signers = (("Chair", record.chair), ("Secretary General", record.secretary_general))
+    signers = ((_("Chair"), record.chair), (_("Secretary General"), record.secretary_general))
     table = _new_table(doc, [role.upper() for role, _ in signers], (TEXT_WIDTH // 2,) * 2, style=None)
     _no_borders(table)
     for cell in table.rows[0].cells:
         cell.paragraphs[0].runs[0].font.color.rgb = NAVY
-    lines = _signature_lines([person for _, person in signers])
+    lines = _signature_lines([person for _role, person in signers])
     for index, (values, bold, space_before) in enumerate(lines):
         row = _add_row(table, values, bold=bold)
         for cell in row.cells:
@@ -1080,10 +1114,10 @@ def _add_signatures(doc: DocxDocument, record: Memorandum) -> None:
 def _signature_lines(people: Sequence[Person | None]) -> list[tuple[list[str], bool, float]]:
     """(texts per signer, bold, space before in points) for each line of the blocks."""
     return [
-        (["_" * 34 for _ in people], False, 36),  # room above the line for the signature
-        ([p.name if p else "Name: " + "_" * 26 for p in people], True, 2),
+        (["_" * 34 for _p in people], False, 36),  # room above the line for the signature
+        ([p.name if p else _("Name: ") + "_" * 26 for p in people], True, 2),
         ([p.title if p else "" for p in people], False, 0),
-        (["Date: " + "_" * 20 for _ in people], False, 12),
+        ([_("Date: ") + "_" * 20 for _p in people], False, 12),
     ]
 
 
@@ -1093,10 +1127,15 @@ def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
     if record.audit_head is None:
         return
     head = record.audit_head
-    paragraph = _paragraph(doc, "Audit trail at this build: ", size=7.5, color=GREY)
+    paragraph = _paragraph(doc, _("Audit trail at this build: "), size=7.5, color=GREY)
     paragraph.paragraph_format.space_before = Pt(18)
-    _run(paragraph, f"event {head.seq}, SHA-256 {head.hash}. ", size=7.5, color=GREY)
-    _run(paragraph, f"Check: excom audit verify --head {head.seq}:{head.hash}", size=7.5, color=GREY)
+    _run(paragraph, _("event %(seq)s, SHA-256 %(hash)s. ", seq=head.seq, hash=head.hash), size=7.5, color=GREY)
+    _run(paragraph, _("Check: %(command)s", command=verify_command(head)), size=7.5, color=GREY)
+
+
+def verify_command(head) -> str:
+    """The command that checks the trail against this head (minutes.anchor reads it back)."""
+    return f"excom audit verify --head {head.seq}:{head.hash}"
 
 
 def _add_published_decisions(doc: DocxDocument, record: Memorandum) -> None:
@@ -1120,13 +1159,17 @@ def _add_published_decisions(doc: DocxDocument, record: Memorandum) -> None:
 APPROVED_GREEN = RGBColor(0x1E, 0x6B, 0x34)
 
 
-def stamp_approved(data: bytes, wording: str) -> bytes:
-    """The same document with its draft marks turned into the approval.
+def stamp_approved(data: bytes, wording_text: str, language: str = wording.DEFAULT) -> bytes:
+    """The same document with its draft marks turned into the approval (`wording_text`, already
+    in `language`: the language the document was built in).
 
     Only the header's DRAFT mark, the "Version" line of the title block and the
     document properties change; every other word stays as circulated, so what was
-    approved is what the members read.
-    """
+    approved is what the members read. A secretariat's own template has no such marks unless it
+    printed them from its variables: its properties change."""
+    with wording.speaking(language):
+        draft_mark, approved_mark, version_label = _("DRAFT"), _("APPROVED"), _("Version")
+        draft_word, approved_word = _("draft"), _("approved")
     doc = Document(io.BytesIO(data))
     for section in doc.sections:
         for table in section.header.tables:
@@ -1134,20 +1177,20 @@ def stamp_approved(data: bytes, wording: str) -> bytes:
                 for cell in row.cells:
                     for paragraph in cell.paragraphs:
                         for run in paragraph.runs:
-                            if run.text == "DRAFT":
-                                run.text = "APPROVED"
+                            if run.text == draft_mark:
+                                run.text = approved_mark
                                 run.font.size = Pt(12)
                                 run.font.color.rgb = APPROVED_GREEN
     for table in doc.tables[:1]:  # the title block's fact sheet
         for row in table.rows:
             cells = row.cells
-            if len(cells) == 2 and cells[0].text == "Version" and "draft" in cells[1].text:
+            if len(cells) == 2 and cells[0].text == version_label and draft_word in cells[1].text:
                 runs = cells[1].paragraphs[0].runs
                 number = cells[1].text.split(" ", 1)[0]
-                runs[0].text = f"{number} ({wording})"
+                runs[0].text = f"{number} ({wording_text})"
                 for extra in runs[1:]:
                     extra.text = ""
-    doc.core_properties.comments = doc.core_properties.comments.replace("draft", "approved")
+    doc.core_properties.comments = doc.core_properties.comments.replace(draft_word, approved_word)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

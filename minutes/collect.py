@@ -25,6 +25,7 @@ from governance.meetings.models import Attendance, Group, Meeting, Participant
 from governance.registry.models import Member, Organisation
 from minutes import record as rec
 from minutes.models import ItemNote
+from minutes.wording import N_, Phrase
 from motions import amendment
 from motions.models import Motion, MotionStatus
 from motions.publishing import is_published
@@ -33,32 +34,78 @@ from voting.poll_result import Choice, Method, NextReason, PollResult, ResultSta
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
 
+# Fixed texts of the record are Phrases (minutes.wording): they read as this English and the
+# builder says them in the language of each build.
 MOTION_KIND_WORDS = {
-    "general": "main motion",
-    "membership": "membership motion",
-    "host_city": "election of the host city",
-    "logo": "choice of the logo",
-    "agenda_adoption": "adoption of the agenda",
-    "minutes_approval": "approval of a memorandum",
-    "statutes_amendment": "amendment of the statutes",
-    "assessment": "assessment",
+    "general": N_("main motion"),
+    "membership": N_("membership motion"),
+    "host_city": N_("election of the host city"),
+    "logo": N_("choice of the logo"),
+    "agenda_adoption": N_("adoption of the agenda"),
+    "minutes_approval": N_("approval of a memorandum"),
+    "statutes_amendment": N_("amendment of the statutes"),
+    "assessment": N_("assessment"),
 }
-ASSESSMENT_MAJORITY = "none: each member scores each subject; the result is a table of scores"
+ASSESSMENT_MAJORITY = N_("none: each member scores each subject; the result is a table of scores")
 MAJORITY_WORDS = {
-    "simple": "simple majority of the votes cast",
-    "two_thirds": "two-thirds of the votes cast",
-    "absolute_present": "more than half of the voting members present",
-    "absolute_all": "more than half of all voting members",
-    "two_thirds_present": "two-thirds of the voting members present",
-    "unanimous_present": "every voting member present",
+    "simple": N_("simple majority of the votes cast"),
+    "two_thirds": N_("two-thirds of the votes cast"),
+    "absolute_present": N_("more than half of the voting members present"),
+    "absolute_all": N_("more than half of all voting members"),
+    "two_thirds_present": N_("two-thirds of the voting members present"),
+    "unanimous_present": N_("every voting member present"),
 }
 RECORDED_MOTION_STATUSES = tuple(s.value for s in MotionStatus if s != MotionStatus.PENDING)
 # the poll outcomes a memorandum line shows (minutes.record.PollOutcome)
 POLL_OUTCOMES = (ResultStatus.ADOPTED, ResultStatus.REJECTED, ResultStatus.ELECTED, ResultStatus.RUNOFF,
                  ResultStatus.VOID, ResultStatus.TIED)
-MULTI_CANDIDATE_MAJORITY = "more than half of the valid votes (abstentions excluded), by successive rounds"
-ACTION_WORDS = {"admit": "admission", "withdraw": "withdrawal", "suspend": "suspension",
-                "terminate": "termination", "reinstate": "reinstatement"}
+MULTI_CANDIDATE_MAJORITY = N_("more than half of the valid votes (abstentions excluded), by successive rounds")
+ACTION_NOTES = {"admit": N_("Admission of %(member)s."), "withdraw": N_("Withdrawal of %(member)s."),
+                "suspend": N_("Suspension of %(member)s."), "terminate": N_("Termination of %(member)s."),
+                "reinstate": N_("Reinstatement of %(member)s.")}
+CHOICE_WORDS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
+
+# The rule as voting.results wrote it into the stored result (English, the live screens' words),
+# read back into a Phrase: the same English, said in the build's language.
+THRESHOLD_WORDS = (
+    N_("simple majority of votes cast: more yes than no"),
+    N_("simple majority of votes cast: more yes than no, and at least one yes"),
+    N_("two-thirds of votes cast: yes at least twice no"),
+    N_("two-thirds of votes cast: yes at least twice no, and at least one yes"),
+    N_("more than half of the %(present)s voting members present: at least %(n)s yes"),
+    N_("more than half of all %(members)s voting members: at least %(n)s yes"),
+    N_("two-thirds of the %(present)s voting members present: at least %(n)s yes"),
+    N_("every voting member present (%(present)s) votes yes: at least %(n)s yes"),
+    N_("tie-break round: the candidate with the fewest votes is eliminated"),
+    N_("more than half of the %(cast)s votes cast: at least %(n)s"),
+    N_("more than half of the %(counting)s ballots still counting in round %(round)s: at least %(n)s"),
+)
+
+
+def _pattern(msgid: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", msgid)
+    return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>\\d+)"
+                              for index, part in enumerate(parts)) + r"\Z")
+
+
+_THRESHOLD_PATTERNS = tuple((_pattern(phrase.msgid), phrase.msgid) for phrase in THRESHOLD_WORDS)
+
+
+def threshold_phrase(text: str) -> str:
+    """The stored rule text as a Phrase when it is one of voting's sentences, else as it is."""
+    for pattern, msgid in _THRESHOLD_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return Phrase(msgid, **match.groupdict())
+    return text
+
+
+def _joined(parts: list) -> str:
+    """Several phrases as one text (each said in its language), separated by spaces."""
+    if len(parts) == 1:
+        return parts[0]
+    return Phrase(" ".join(f"%(p{index})s" for index in range(len(parts))),
+                  **{f"p{index}": part for index, part in enumerate(parts)})
 
 
 # --- people ----------------------------------------------------------------------------
@@ -111,7 +158,9 @@ def attendance_mode(stays: list[Attendance], start: datetime | None, end: dateti
     return max(time_in, key=time_in.__getitem__)
 
 
-def collect_attendance(meeting: Meeting) -> rec.Attendance:
+def collect_attendance(meeting: Meeting, board: set[int] | None = None) -> rec.Attendance:
+    """`board`: the voting members absent ones are drawn from (default: the board as it is;
+    the public edition's is the board as the public knows it, governance.publication)."""
     start, end = _meeting_span(meeting)
     now = utcnow()
     stays = _stays_by_user(meeting)
@@ -142,7 +191,7 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
     # same base as the quorum's (queries.voting_member_ids), so that "12 voting members,
     # 4 present" in the quorum table reads "8 absent" here. A member is listed once, under
     # its registered delegate(s) if it had any, else by its name alone.
-    board = queries.voting_member_ids(meeting)
+    board = queries.voting_member_ids(meeting) if board is None else board
     listed_members = set()
     for participant in absent_delegates:
         member_id = participant.user.member_id
@@ -157,8 +206,9 @@ def collect_attendance(meeting: Meeting) -> rec.Attendance:
     return rec.Attendance(**{name: tuple(people) for name, people in groups.items()})
 
 
-def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
-    """The quorum at a moment, from the stays that covered it (opening: meeting.opened_at)."""
+def quorum_at(meeting: Meeting, moment: datetime | None, board: set[int] | None = None) -> rec.Quorum | None:
+    """The quorum at a moment, from the stays that covered it (opening: meeting.opened_at), on
+    `board` (default: the board as it is)."""
     if moment is None:
         return None
     rows = db.session.execute(
@@ -171,7 +221,7 @@ def quorum_at(meeting: Meeting, moment: datetime | None) -> rec.Quorum | None:
                if member_id is not None  # as the query asks
                and checked_in <= moment and (checked_out is None or checked_out > moment)}
     rule = quorum_rules.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
-    result = quorum_rules.compute(rule, queries.voting_member_ids(meeting), present)
+    result = quorum_rules.compute(rule, queries.voting_member_ids(meeting) if board is None else board, present)
     return rec.Quorum(result.voting_members, result.present, result.required, result.quorate)
 
 
@@ -204,27 +254,27 @@ def _choice_label(motion: Motion, choice) -> str:
     for candidate in motion.candidates:
         if text in (str(candidate.value), str(candidate.id), candidate.label):
             return candidate.label
-    return {Choice.YES.value: "Yes", Choice.NO.value: "No", Choice.ABSTAIN.value: "Abstain"}.get(text.lower(), text)
+    return CHOICE_WORDS.get(text.lower(), text)
 
 
 def _round_label(poll: Poll, single: bool) -> str:
     if poll.reason == "tie_break":
-        return f"Round {poll.round} (tie-break)"
+        return N_("Round %(n)s (tie-break)", n=poll.round)
     if poll.reason == "repeat":
-        return f"Round {poll.round} (repeated vote)"
-    return "Vote" if single else f"Round {poll.round}"
+        return N_("Round %(n)s (repeated vote)", n=poll.round)
+    return N_("Vote") if single else N_("Round %(n)s", n=poll.round)
 
 
 def _threshold_text(motion: Motion, result: PollResult) -> str:
     """ "Required: two-thirds of votes cast: yes at least twice no. Abstentions are not votes
     cast." The rule in the words the live screens use (voting.results' `threshold_text`)."""
-    text = result.threshold_text or ""
+    text = threshold_phrase((result.threshold_text or "").rstrip("."))
     if not text:
         rule = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(
             result.rule or motion.majority, motion.majority)
-        text = rule + (f": at least {result.threshold}" if result.threshold is not None else "")
-    text = text.rstrip(".")
-    return f"Required: {text}. Abstentions are not votes cast."
+        threshold = result.threshold
+        text = N_("%(rule)s: at least %(n)s", rule=rule, n=threshold) if threshold is not None else rule
+    return N_("Required: %(rule)s. Abstentions are not votes cast.", rule=text)
 
 
 def _vote_label(poll: Poll, single: bool) -> str:
@@ -232,12 +282,16 @@ def _vote_label(poll: Poll, single: bool) -> str:
     vote, its count rounds inside it: never three votes all called "round 1"."""
     if single:
         return ""
-    return f"Vote {poll.round}" + (" (repeated vote)" if poll.reason == "repeat" else "")
+    if poll.reason == "repeat":
+        return N_("Vote %(n)s (repeated vote)", n=poll.round)
+    return N_("Vote %(n)s", n=poll.round)
 
 
 def _names(motion: Motion, values) -> str:
     labels = [_choice_label(motion, value) for value in values]
-    return ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
+    if len(labels) > 1:
+        return N_("%(first)s and %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
+    return "".join(labels)
 
 
 def _irv_records(motion: Motion, poll: Poll, result: PollResult, *, quorum, eligible: int, votes,
@@ -249,30 +303,31 @@ def _irv_records(motion: Motion, poll: Poll, result: PollResult, *, quorum, elig
         counts, _ = _counts(motion, irv_round.counts)
         counting, threshold = irv_round.counting, irv_round.threshold
         last = number == len(rounds)
-        label = f"Instant-runoff count, round {number}"
+        label = N_("Instant-runoff count, round %(n)s", n=number)
         if vote_label:
-            label = f"{vote_label}, instant-runoff count round {number}"
+            label = N_("%(vote)s, instant-runoff count round %(n)s", vote=vote_label, n=number)
         notes = []
         level, casting = irv_round.level, irv_round.casting_votes
         if level and casting:
-            notes.append(f"{_names(motion, level)} were level for last place and the earlier rounds did not "
-                         f"separate them; the chair's casting vote kept {_names(motion, casting)}.")
+            notes.append(N_("%(level)s were level for last place and the earlier rounds did not separate them; "
+                            "the chair's casting vote kept %(kept)s.", level=_names(motion, level),
+                            kept=_names(motion, casting)))
         elif level:
-            notes.append(f"{_names(motion, level)} are level for last place and the earlier rounds do not "
-                         "separate them: the count awaits the chair's casting vote.")
+            notes.append(N_("%(level)s are level for last place and the earlier rounds do not separate them: "
+                            "the count awaits the chair's casting vote.", level=_names(motion, level)))
         if irv_round.eliminated and not last:
-            notes.append(f"Eliminated: {_names(motion, irv_round.eliminated)}.")
+            notes.append(N_("Eliminated: %(names)s.", names=_names(motion, irv_round.eliminated)))
         if last and result.status == ResultStatus.VOID:
-            notes.append("The vote was void: the meeting was not quorate when the poll closed.")
+            notes.append(VOID_NOTE)
         yield rec.PollRecord(
             round_label=label, counts=counts, cast=counting, abstentions=result.abstain, eligible=eligible,
-            threshold_text=(f"Required: more than half of the {counting} ballots still counting in this round: "
-                            f"at least {threshold}. Abstentions are not votes cast; exhausted ballots no longer "
-                            "count."),
+            threshold_text=N_("Required: more than half of the %(counting)s ballots still counting in this round: "
+                              "at least %(n)s. Abstentions are not votes cast; exhausted ballots no longer count.",
+                              counting=counting, n=threshold),
             outcome=_outcome(result.status) if last else "runoff",
             quorum=quorum if number == 1 else None, votes=votes if last else (),
             elected=_choice_label(motion, result.winner) if last and result.winner is not None else None,
-            taken_at=poll.closed_at, note=" ".join(notes) or None, ballots=result.ballots,
+            taken_at=poll.closed_at, note=_joined(notes) if notes else None, ballots=result.ballots,
             exhausted=irv_round.exhausted)
 
 
@@ -292,7 +347,7 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
             continue
         shown.append(rec.ChoiceCount(_choice_label(motion, choice), int(votes)))
     if not motion.multi_candidate:
-        order = {"Yes": 0, "No": 1}
+        order = {"Yes": 0, "No": 1}  # Phrases compare as their English
         shown.sort(key=lambda c: order.get(c.choice, 2))
     return tuple(shown), abstentions
 
@@ -302,24 +357,30 @@ def _outcome(status: str) -> rec.PollOutcome:
     return cast(rec.PollOutcome, str(status) if status in POLL_OUTCOMES else ResultStatus.VOID.value)
 
 
+VOID_NOTE = N_("The vote was void: the meeting was not quorate when the poll closed.")
+
+
 def _poll_note(motion: Motion, poll: Poll, result: PollResult) -> str | None:
     status = result.status
     if status == ResultStatus.VOID:
-        return "The vote was void: the meeting was not quorate when the poll closed."
+        return VOID_NOTE
     casting = result.casting_vote
     if casting is not None and status == ResultStatus.ELECTED:
-        return f"The votes were tied; the chair gave the casting vote to {_choice_label(motion, casting)}."
-    kept = f"The votes were tied; the chair's casting vote kept {_choice_label(motion, casting)}. " \
-        if casting is not None else ""
+        return N_("The votes were tied; the chair gave the casting vote to %(name)s.",
+                  name=_choice_label(motion, casting))
+    kept = [N_("The votes were tied; the chair's casting vote kept %(name)s.", name=_choice_label(motion, casting))] \
+        if casting is not None else []
     next_round = result.next_round
     if status in (ResultStatus.RUNOFF, ResultStatus.TIED) and next_round is not None and next_round.candidates:
         names = _names(motion, next_round.candidates)
         if next_round.reason == NextReason.TIE_BREAK:
-            return f"{kept}A tie for the fewest votes: a tie-break round among {names} follows."
-        return f"{kept}No candidate reached the threshold; the next round is between {names}."
+            return _joined(kept + [N_("A tie for the fewest votes: a tie-break round among %(names)s follows.",
+                                      names=names)])
+        return _joined(kept + [N_("No candidate reached the threshold; the next round is between %(names)s.",
+                                  names=names)])
     if status == ResultStatus.TIED and result.level:
-        return (f"{_names(motion, result.level)} are level: the chair may give a casting vote, or the round "
-                "is held again.")
+        return N_("%(names)s are level: the chair may give a casting vote, or the round is held again.",
+                  names=_names(motion, result.level))
     return None
 
 
@@ -347,11 +408,11 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
                                         vote_label=_vote_label(poll, len(closed) == 1)))
             continue
         counts, _ = _counts(motion, result.counts)
-        cast = sum(c.votes for c in counts)
+        votes_cast = sum(c.votes for c in counts)
         elected = result.winner is not None and result.status == ResultStatus.ELECTED
         records.append(rec.PollRecord(
-            round_label=_round_label(poll, len(closed) == 1), counts=counts, cast=cast,
-            abstentions=result.abstain, eligible=eligible, ballots=cast + result.abstain,
+            round_label=_round_label(poll, len(closed) == 1), counts=counts, cast=votes_cast,
+            abstentions=result.abstain, eligible=eligible, ballots=votes_cast + result.abstain,
             threshold_text=_threshold_text(motion, result), outcome=_outcome(result.status),
             quorum=quorum, votes=votes, elected=_choice_label(motion, result.winner) if elected else None,
             taken_at=poll.closed_at, note=_poll_note(motion, poll, result)))
@@ -360,26 +421,31 @@ def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...
 
 def _motion_note(motion: Motion) -> str | None:
     if motion.kind == "membership" and motion.member is not None and motion.member.name not in motion.title:
-        return f"{ACTION_WORDS.get(motion.action or '', motion.action or '').capitalize()} of {motion.member.name}."
+        note = ACTION_NOTES.get(motion.action or "")
+        return N_(note.msgid, member=motion.member.name) if note else f"{motion.action or ''} – {motion.member.name}."
     if motion.kind == "minutes_approval":
         subject = memorandum_put_to_vote(motion)
-        return f"Put to the vote: {subject}." if subject else None
+        return N_("Put to the vote: %(subject)s.", subject=subject) if subject else None
     return None
 
 
-def memorandum_put_to_vote(motion: Motion) -> str | None:
+def memorandum_put_to_vote(motion: Motion, *, capital: bool = False) -> str | None:
     """ "the memorandum of EXCOM 2023, version 2" or "“Memorandum of the EXCOM Meeting 2023”,
     held outside the platform (memorandum-2023.pdf, SHA-256 …)": exactly what the members were
-    asked to approve."""
+    asked to approve (a Phrase; `capital` to begin a sentence)."""
     if motion.external_memorandum is not None:
         outside = motion.external_memorandum
-        return (f"“{outside.title}”, held outside the platform (file {outside.filename}, "
-                f"SHA-256 {outside.sha256})")
+        return N_("“%(title)s”, held outside the platform (file %(filename)s, SHA-256 %(sha256)s)",
+                  title=outside.title, filename=outside.filename, sha256=outside.sha256)
     other = db.session.get(Meeting, motion.memorandum_meeting_id) if motion.memorandum_meeting_id else None
     if other is None:
         return None
-    version = f", version {motion.memorandum_version}" if motion.memorandum_version else ""
-    return f"the memorandum of {other.title}{version}"
+    if motion.memorandum_version:
+        if capital:
+            return N_("The memorandum of %(title)s, version %(n)s", title=other.title, n=motion.memorandum_version)
+        return N_("the memorandum of %(title)s, version %(n)s", title=other.title, n=motion.memorandum_version)
+    return N_("The memorandum of %(title)s", title=other.title) if capital else \
+        N_("the memorandum of %(title)s", title=other.title)
 
 
 def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord | None:
@@ -393,7 +459,7 @@ def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord
 
     def sheet_text(choice) -> str:
         if not isinstance(choice, dict):
-            return "abstained"
+            return N_("abstained")
         scores = choice.get("scores") or {}
         return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
     scale = result.scale or motion.scale or {}
@@ -509,7 +575,7 @@ def _resolution_key(number: str) -> tuple:
 def _resolution_text(motion: Motion) -> str:
     text = motion.text or motion.title
     if motion.multi_candidate and motion.winner is not None:
-        text += f" Elected: {motion.winner.label}."
+        return N_("%(text)s Elected: %(name)s.", text=text, name=motion.winner.label)
     return text
 
 
@@ -522,13 +588,13 @@ def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMi
     approvals = [m for m in motions if m.kind == "minutes_approval"]
     if approvals:
         motion = approvals[-1]
-        subject = memorandum_put_to_vote(motion) or "the memorandum of the previous meeting"
-        what = subject[:1].upper() + subject[1:]
-        action = {"adopted": "was approved", "rejected": "was not approved",
-                  "withdrawn": "was not put to the vote (motion withdrawn)"}.get(motion.status,
-                                                                              "was reviewed; no decision was recorded")
-        number = f" (Resolution {motion.resolution_number})" if motion.resolution_number else ""
-        return rec.PreviousMinutes(f"{what} {action}{number}.", closed=motion.item.closed)
+        what = memorandum_put_to_vote(motion, capital=True) or N_("The memorandum of the previous meeting")
+        action = {"adopted": N_("%(subject)s was approved%(number)s."),
+                  "rejected": N_("%(subject)s was not approved%(number)s."),
+                  "withdrawn": N_("%(subject)s was not put to the vote (motion withdrawn)%(number)s.")}.get(
+            motion.status, N_("%(subject)s was reviewed; no decision was recorded%(number)s."))
+        number = N_(" (Resolution %(number)s)", number=motion.resolution_number) if motion.resolution_number else ""
+        return rec.PreviousMinutes(N_(action.msgid, subject=what, number=number), closed=motion.item.closed)
     items = [item for item in meeting.agenda() if item.kind == "minutes_approval"]
     if not items:
         return None
@@ -536,11 +602,15 @@ def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMi
     decided = [m for m in motions if m.item_id == item.id and m.status in ("adopted", "rejected")]
     if decided:
         motion = decided[-1]
-        verb = "adopted" if motion.status == "adopted" else "rejected"
-        number = f" (Resolution {motion.resolution_number})" if motion.resolution_number else ""
-        return rec.PreviousMinutes(f"Under “{item.title}”, the meeting {verb} the motion “{motion.title}”{number}.",
+        number = N_(" (Resolution %(number)s)", number=motion.resolution_number) if motion.resolution_number else ""
+        if motion.status == "adopted":
+            sentence = N_("Under “%(item)s”, the meeting adopted the motion “%(motion)s”%(number)s.")
+        else:
+            sentence = N_("Under “%(item)s”, the meeting rejected the motion “%(motion)s”%(number)s.")
+        return rec.PreviousMinutes(N_(sentence.msgid, item=item.title, motion=motion.title, number=number),
                                    closed=item.closed)
-    return rec.PreviousMinutes(f"“{item.title}” was on the agenda; no decision was recorded.", closed=item.closed)
+    return rec.PreviousMinutes(N_("“%(item)s” was on the agenda; no decision was recorded.", item=item.title),
+                               closed=item.closed)
 
 
 def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by: str,
@@ -594,12 +664,24 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
 
     return rec.Memorandum(
         organisation_name=organisation.name, logo=_logo(), meeting_title=meeting.title,
-        meeting_kind=meeting.kind or "Meeting", venue=meeting.venue, timezone=meeting.timezone,
+        meeting_kind=meeting.kind or N_("Meeting"), venue=meeting.venue, timezone=meeting.timezone,
         opened_at=meeting.opened_at or meeting.starts_at, adjourned_at=meeting.adjourned_at,
         chair=person(chair), secretary=person(secretary_general), secretary_general=person(secretary_general),
         version=version, status=status, generated_at=generated_at or utcnow(), generated_by=generated_by,
         attendance=collect_attendance(meeting), quorum_at_opening=quorum_at(meeting, meeting.opened_at),
         previous_minutes=_previous_minutes(meeting, motions), sessions=tuple(sessions), resolutions=resolutions,
         next_host=next_host, audit_head=rec.AuditHead(*audit_head()),
-        published_decisions=_published_decisions(meeting), public_logo=_public_logo())
+        published_decisions=_published_decisions(meeting), public_logo=_public_logo(),
+        **_public_board_figures(meeting))
+
+
+def _public_board_figures(meeting: Meeting) -> dict:
+    """The public edition's attendance and opening quorum while a member's status changed in a
+    closed session is unpublished: counted on the board as the public knows it, or the absent
+    list and the count of voting members would tell (governance.publication). {} otherwise."""
+    outside = queries.outsiders_voting_member_ids()
+    if outside == queries.voting_member_ids(meeting):
+        return {}
+    return {"public_attendance": collect_attendance(meeting, board=outside),
+            "public_quorum_at_opening": quorum_at(meeting, meeting.opened_at, board=outside)}
 

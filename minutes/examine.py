@@ -29,9 +29,14 @@ def examine_versions(trail: Trail) -> list[Finding]:
             problems.append("the audit trail records no build of it")
         else:
             after = recorded["after"] or {}
-            for edition in ("full", "public"):
-                if sha256(version.docx(edition)).hexdigest() != after.get(f"{edition}_sha256"):
-                    problems.append(f"its {edition} edition is not the document whose SHA-256 the audit trail "
+            documents = version.documents()  # "full", "public", and in Russian "full_ru", "public_ru"
+            for key in ("full", "public", "full_ru", "public_ru"):
+                if key not in documents and not after.get(f"{key}_sha256"):
+                    continue  # a version built before the Russian editions: none, and none recorded
+                data = documents.get(key)
+                if data is None or sha256(data).hexdigest() != after.get(f"{key}_sha256"):
+                    edition = key.replace("_ru", " edition in Russian") if key.endswith("_ru") else f"{key} edition"
+                    problems.append(f"its {edition} is not the document whose SHA-256 the audit trail "
                                     f"recorded (event {recorded['seq']})")
         if version.approved and not approvals:
             problems.append("it is marked approved, but the audit trail records no approval of it")

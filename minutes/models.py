@@ -57,6 +57,9 @@ class MemorandumVersion(Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     full_docx: Mapped[bytes] = mapped_column(LargeBinary)
     public_docx: Mapped[bytes] = mapped_column(LargeBinary)
+    # the same two editions in Russian, from the same record (none for versions built before)
+    full_docx_ru: Mapped[bytes | None] = mapped_column(LargeBinary)
+    public_docx_ru: Mapped[bytes | None] = mapped_column(LargeBinary)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id", ondelete="SET NULL"))
 
@@ -68,14 +71,23 @@ class MemorandumVersion(Model):
     def approved(self) -> bool:
         return self.status == "approved"
 
-    @validates("full_docx", "public_docx")
+    @validates("full_docx", "public_docx", "full_docx_ru", "public_docx_ru")
     def _frozen_once_approved(self, key, value):
         if self.status == "approved" and getattr(self, key) is not None and getattr(self, key) != value:
             raise FrozenVersion(f"memorandum version {self.version} is approved; its document cannot change")
         return value
 
-    def docx(self, edition: str) -> bytes:
-        return self.full_docx if edition == "full" else self.public_docx
+    def docx(self, edition: str, language: str = "en") -> bytes | None:
+        """The edition's bytes in `language` ("en", "ru"); None when this version has none in it."""
+        suffix = "" if language == "en" else f"_{language}"
+        return getattr(self, f"{'full' if edition == 'full' else 'public'}_docx{suffix}", None)
+
+    def documents(self) -> dict[str, bytes]:
+        """Every document this version holds, by the key its audit event hashes it under
+        (minutes.builder.edition_key): "full", "public", "full_ru", "public_ru"."""
+        found = {"full": self.full_docx, "public": self.public_docx, "full_ru": self.full_docx_ru,
+                 "public_ru": self.public_docx_ru}
+        return {key: data for key, data in found.items() if data is not None}
 
 
 class MemorandumAnnex(Model):
@@ -106,6 +118,7 @@ class Distribution(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     edition: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")  # as sent
     status: Mapped[str] = mapped_column(String(10), default="recorded", index=True)
     error: Mapped[str | None] = mapped_column(String(500))
     attempts: Mapped[int] = mapped_column(default=0)
@@ -118,3 +131,19 @@ class Distribution(Model):
 
     version: Mapped[MemorandumVersion] = relationship(back_populates="distributions")
     user: Mapped[User] = relationship()
+
+
+class MemorandumTemplate(Model):
+    """The secretariat's own .docx template for the memorandum (minutes.template): at most one
+    row; without one the built-in layout is used. Kept as uploaded, after it rendered."""
+
+    __tablename__ = "memorandum_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    uploaded_by: Mapped[User | None] = relationship()

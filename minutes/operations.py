@@ -28,10 +28,12 @@ from governance.meetings.dependents import closes_record, depends_on, named, rec
 from governance.meetings.models import AgendaItem, Group, Meeting, MeetingSession
 from governance.realtime import announce
 from governance.transaction import on_commit
+from minutes import wording
 from minutes.builder import build_editions, format_date, stamp_approved
 from minutes.collect import collect
-from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumVersion
+from minutes.models import Distribution, ItemNote, MemorandumAnnex, MemorandumTemplate, MemorandumVersion
 from minutes.record import Memorandum, UnwritableText
+from minutes.wording import N_
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +108,7 @@ def collect_memorandum(meeting: Meeting, *, actor) -> Memorandum:
     which can be built apart from the database and the event loop: minutes.api)."""
     number = (db.session.scalar(select(func.max(MemorandumVersion.version))
                                 .where(MemorandumVersion.meeting_id == meeting.id)) or 0) + 1
-    author = getattr(actor, "name", None) or "the Secretariat"
+    author = getattr(actor, "name", None) or N_("the Secretariat")
     return collect(meeting, version=number, status="draft", generated_by=author, generated_at=utcnow())
 
 
@@ -118,18 +120,23 @@ def unwritable(problem: UnwritableText) -> ApiError:
 
 def store_memorandum_version(meeting: Meeting, memorandum: Memorandum, editions: dict[str, bytes], *,
                              actor) -> MemorandumVersion:
-    """Keep both editions built from `memorandum` as its new draft version. A build finished by
-    another desk in the meantime took the number: 409, and nothing is kept."""
+    """Keep both editions built from `memorandum`, in every language built (minutes.builder.
+    build_editions: "full", "public", "full_ru", "public_ru"), as its new draft version; the
+    audit event records each document's SHA-256 (`<key>_sha256`). A build finished by another
+    desk in the meantime took the number: 409, and nothing is kept."""
     full, public = editions["full"], editions["public"]
     version = MemorandumVersion(meeting_id=meeting.id, version=memorandum.version, status="draft",
                                 created_at=memorandum.generated_at, author_id=getattr(actor, "id", None),
-                                full_docx=full, public_docx=public)
+                                full_docx=full, public_docx=public, full_docx_ru=editions.get("full_ru"),
+                                public_docx_ru=editions.get("public_ru"))
     db.session.add(version)
     _flush_or_conflict("Another build of this memorandum finished a moment ago; try again.")
     annexes = _record_annexes(meeting, version)
+    template = current_template()
     record("memorandum.built", actor=actor, meeting=meeting, subject=version,
-           after={"version": version.version, "status": "draft", "full_sha256": _sha256(full),
-                  "public_sha256": _sha256(public), "annexes": annexes})
+           after={"version": version.version, "status": "draft",
+                  **{f"{key}_sha256": _sha256(data) for key, data in version.documents().items()},
+                  "annexes": annexes, "template_sha256": template.sha256 if template else None})
     announce("memorandum.built", {"meeting_id": meeting.id, "version": version.version, "status": "draft"},
              meeting_id=meeting.id, audience="closed")
     return version
@@ -141,10 +148,13 @@ def build_memorandum_version(meeting: Meeting, *, actor) -> MemorandumVersion:
 
     Approved versions are never touched: building after an approval makes a new draft."""
     memorandum = collect_memorandum(meeting, actor=actor)
+    from minutes.template import TemplateRefused
     try:
-        editions = build_editions(memorandum)
+        editions = build_editions(memorandum, template=template_bytes())
     except UnwritableText as problem:
         raise unwritable(problem) from None
+    except TemplateRefused as problem:
+        raise invalid({"template": [str(problem)]}, f"The memorandum template cannot be used: {problem}") from None
     return store_memorandum_version(meeting, memorandum, editions, actor=actor)
 
 
@@ -213,11 +223,12 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
     if version.approved:
         return version
     now = utcnow()
-    when = format_date(now, meeting.zone if meeting else UTC)
-    by = f" by resolution {motion.resolution_number}" if motion is not None and motion.resolution_number else ""
-    wording = f"approved on {when}{by}"
-    version.full_docx = stamp_approved(version.full_docx, wording)
-    version.public_docx = stamp_approved(version.public_docx, _public_wording(motion, when) or wording)
+    for attribute, language, public in (("full_docx", "en", False), ("public_docx", "en", True),
+                                        ("full_docx_ru", "ru", False), ("public_docx_ru", "ru", True)):
+        data = getattr(version, attribute)
+        if data is not None:
+            setattr(version, attribute,
+                    stamp_approved(data, _approval_wording(meeting, motion, now, language, public=public), language))
     version.status = "approved"
     version.approved_at = now
     version.approved_by_motion_id = getattr(motion, "id", None)
@@ -225,20 +236,25 @@ def approve(meeting_id: int, *, motion=None, actor=None, number: int | None = No
     record("memorandum.approved", actor=actor, meeting=meeting, subject=version,
            before={"status": "draft"},
            after={"version": version.version, "status": "approved", "motion_id": getattr(motion, "id", None),
-                  "reason": reason, "full_sha256": _sha256(version.full_docx),
-                  "public_sha256": _sha256(version.public_docx)})
+                  "reason": reason, **{f"{key}_sha256": _sha256(data) for key, data in version.documents().items()}})
     return version
 
 
-def _public_wording(motion, when: str) -> str | None:
-    """The public edition never names what its reader may not see: approved by a closed-session
-    resolution not yet published (governance.publication), it says at which meeting, not by
-    which resolution. None: the same wording as the full edition."""
+def _approval_wording(meeting, motion, now, language: str, *, public: bool = False) -> str:
+    """ "approved on 20 September 2025 by resolution EXCOM 2025/R2", in `language`. The public
+    edition never names what its reader may not see: approved by a closed-session resolution not
+    yet published (governance.publication), it says at which meeting, not by which resolution."""
     from motions.publishing import is_published
-    if motion is None or not motion.resolution_number or is_published(motion):
-        return None
-    approving = motion.meeting
-    return f"approved on {when} at the meeting of {format_date(approving.starts_at, approving.zone)}"
+    with wording.speaking(language):
+        when = format_date(now, meeting.zone if meeting else UTC)
+        if motion is not None and motion.resolution_number:
+            if public and not is_published(motion):
+                approving = motion.meeting
+                return wording._("approved on %(date)s at the meeting of %(meeting_date)s", date=when,
+                                 meeting_date=format_date(approving.starts_at, approving.zone))
+            return wording._("approved on %(date)s by resolution %(number)s", date=when,
+                             number=motion.resolution_number)
+        return wording._("approved on %(date)s", date=when)
 
 
 def approve_from_motion(motion, actor) -> None:
@@ -279,11 +295,23 @@ _register_guard()
 class Recipient:
     user: User
     edition: str
+    language: str = wording.DEFAULT
+
+
+def reader_language(user: User) -> str:
+    """The language `user` reads the memorandum in: their account's (`users.language`), else the
+    organisation's first language, else English."""
+    if user.language in wording.LANGUAGES:
+        return user.language
+    from governance.registry.models import Organisation
+    first = next(iter(Organisation.current().languages or []), wording.DEFAULT)
+    return first if first in wording.LANGUAGES else wording.DEFAULT
 
 
 def recipients(meeting: Meeting, audience: str) -> list[Recipient]:
     """EXCOM members and the secretariat get the full edition; with audience "all", every
-    other participant (observers, guests) gets the public one."""
+    other participant (observers, guests) gets the public one; each in their language
+    (reader_language)."""
     chosen = []
     for participant in sorted(meeting.participants, key=lambda p: p.id):
         user = participant.user
@@ -292,13 +320,13 @@ def recipients(meeting: Meeting, audience: str) -> list[Recipient]:
         full = policy.can_see_closed_session(user, meeting)
         if audience == "excom" and participant.group not in (Group.EXCOM_MEMBER, Group.SECRETARIAT):
             continue
-        chosen.append(Recipient(user, "full" if full else "public"))
+        chosen.append(Recipient(user, "full" if full else "public", reader_language(user)))
     return chosen
 
 
-def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str) -> str:
+def docx_filename(meeting: Meeting, version: MemorandumVersion, edition: str, language: str = "en") -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", (meeting.reference or meeting.title).lower()).strip("-") or "meeting"
-    suffix = "-public" if edition == "public" else ""
+    suffix = ("-public" if edition == "public" else "") + ("" if language == wording.DEFAULT else f"-{language}")
     return f"memorandum-{slug}-v{version.version}{suffix}.docx"
 
 
@@ -306,18 +334,25 @@ def memorandum_message(meeting: Meeting, version: MemorandumVersion, recipient: 
                        address: str | None = None) -> EmailMessage:
     """The e-mail carrying `recipient`'s edition, to `address` (default: the user's own)."""
     message = EmailMessage()
-    state = "approved" if version.approved else "draft"
-    edition = "public edition" if recipient.edition == "public" else "full edition"
-    message["Subject"] = f"Memorandum – {meeting.title} (version {version.version}, {state})"
+    language = recipient.language if version.docx(recipient.edition, recipient.language) is not None \
+        else wording.DEFAULT  # a version built before it had Russian
+    _ = wording._
+    with wording.speaking(language):
+        state = _("approved") if version.approved else _("draft")
+        edition = _("public edition") if recipient.edition == "public" else _("full edition")
+        message["Subject"] = _("Memorandum – %(title)s (version %(n)s, %(state)s)", title=meeting.title,
+                               n=version.version, state=state)
+        body = (_("Dear %(name)s,", name=recipient.user.name) + "\n\n"
+                + _("Please find attached the memorandum of %(title)s (%(venue)s), version %(n)s (%(state)s), "
+                    "%(edition)s.", title=meeting.title, venue=meeting.venue, n=version.version, state=state,
+                    edition=edition) + "\n\n" + _("The Secretariat") + "\n")
     message["From"] = sender
     message["To"] = address or recipient.user.email
-    message.set_content(
-        f"Dear {recipient.user.name},\n\n"
-        f"Please find attached the memorandum of {meeting.title} ({meeting.venue}), version "
-        f"{version.version} ({state}), {edition}.\n\nThe Secretariat\n")
+    message.set_content(body)
     maintype, subtype = DOCX_MIMETYPE.split("/")
-    message.add_attachment(version.docx(recipient.edition), maintype=maintype, subtype=subtype,
-                           filename=docx_filename(meeting, version, recipient.edition))
+    message.add_attachment(version.docx(recipient.edition, language), maintype=maintype, subtype=subtype,
+                           filename=docx_filename(meeting, version, recipient.edition, language))
+    message["Content-Language"] = language  # after the parts are made: set_content clears Content-* headers
     return message
 
 
@@ -347,13 +382,17 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     queued = 0
     for recipient in recipients(meeting, audience):
         row = existing.get(recipient.user.id)
+        language = recipient.language if version.docx(recipient.edition, recipient.language) is not None \
+            else wording.DEFAULT  # a version built before it had Russian
         if row is None:
             row = Distribution(version=version, user_id=recipient.user.id, email=recipient.user.email,
-                               edition=recipient.edition, status="recorded", attempts=0, created_at=utcnow())
+                               edition=recipient.edition, language=language, status="recorded", attempts=0,
+                               created_at=utcnow())
             db.session.add(row)
         if mail_from and row.status in ("recorded", "failed"):
             row.status, row.mail_from, row.claim, row.claimed_until = "queued", mail_from, None, None
             row.email = recipient.user.email  # a corrected address counts for the next attempt
+            row.language = language  # and so does a language chosen since
             queued += 1
         rows.append(row)
     _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
@@ -451,3 +490,42 @@ def _minutes_of(meeting: Meeting) -> list[str]:
         MemorandumVersion.meeting_id == meeting.id).order_by(MemorandumVersion.version))]
     return ([f"{notes} note revision(s)"] if notes else []) + named(("memorandum version", "memorandum versions"),
                                                                      versions)
+
+
+# --- the secretariat's own template (minutes.template) -----------------------------------
+
+def current_template() -> MemorandumTemplate | None:
+    return db.session.scalar(select(MemorandumTemplate).order_by(MemorandumTemplate.id.desc()).limit(1))
+
+
+def template_bytes() -> bytes | None:
+    template = current_template()
+    return bytes(template.data) if template is not None else None
+
+
+def set_template(data: bytes, filename: str, *, actor) -> MemorandumTemplate:
+    """The secretariat's template replaces the one before (checked and rendered by the caller:
+    minutes.template.check_template)."""
+    before = current_template()
+    for old in db.session.scalars(select(MemorandumTemplate)):
+        db.session.delete(old)
+    template = MemorandumTemplate(filename=filename[:255], sha256=_sha256(data), data=data, uploaded_at=utcnow(),
+                                  uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(template)
+    db.session.flush()
+    record("memorandum.template_set", actor=actor, subject=template,
+           before={"sha256": before.sha256} if before else None,
+           after={"filename": template.filename, "sha256": template.sha256, "size": len(data)})
+    return template
+
+
+def remove_template(*, actor) -> bool:
+    """Back to the built-in layout; False when there was no template."""
+    before = current_template()
+    if before is None:
+        return False
+    for old in db.session.scalars(select(MemorandumTemplate)):
+        db.session.delete(old)
+    db.session.flush()
+    record("memorandum.template_removed", actor=actor, subject=before, before={"sha256": before.sha256})
+    return True

@@ -109,7 +109,7 @@ def claim(*, limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None 
         meeting = meetings.get(version.meeting_id) or db.session.get_one(Meeting, version.meeting_id)
         meetings[meeting.id] = meeting
         # built now, inside the transaction: CPU only, no I/O; after the commit the rows are expired
-        message = memorandum_message(meeting, version, Recipient(row.user, row.edition),
+        message = memorandum_message(meeting, version, Recipient(row.user, row.edition, row.language),
                                      row.mail_from or FALLBACK_FROM, address=row.email)
         stamp(message, row, now)
         jobs.append(Job(id=row.id, claim=token, email=row.email, meeting_id=meeting.id, version=version.version,

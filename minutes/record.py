@@ -325,6 +325,10 @@ class Memorandum:
     # still knows it while a closed-session logo vote is unpublished (None: `logo`)
     published_decisions: tuple[PublishedDecision, ...] = ()
     public_logo: Logo | None = None
+    # ... and the attendance and opening quorum counted on the board as the public knows it
+    # while a member's status changed in camera is unpublished (None: as above)
+    public_attendance: Attendance | None = None
+    public_quorum_at_opening: Quorum | None = None
 
     def __post_init__(self) -> None:
         _require_choice(self.status, Status, "status")

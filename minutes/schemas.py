@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from governance.fields import MAX_ID, Id
 from minutes.models import EDITIONS
 from minutes.operations import AUDIENCES
+from minutes.wording import LANGUAGES
 
 MAX_NOTE = 100_000
 
@@ -38,6 +39,7 @@ class DistributionOut(Schema):
     name = fields.Str()
     email = fields.Str()
     edition = fields.Str()
+    language = fields.Str(metadata={"description": "the language sent: the recipient account's (en, ru)"})
     status = fields.Str()
     error = fields.Str(allow_none=True)
     attempts = fields.Int()
@@ -52,6 +54,7 @@ class VersionOut(Schema):
     author = fields.Str(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)
     approved_by_motion_id = fields.Int(allow_none=True)
+    languages = fields.List(fields.Str(), metadata={"description": "the languages this version was built in"})
     distributions = fields.List(fields.Nested(DistributionOut))
 
 
@@ -59,6 +62,8 @@ class DocxQuery(Schema):
     edition = fields.Str(load_default="full", validate=validate.OneOf(EDITIONS))
     # a query string carries text: not strict, but within the ids' range
     version = fields.Int(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+    lang = fields.Str(load_default="en", validate=validate.OneOf(LANGUAGES),
+                      metadata={"description": "the memorandum's language: every fixed text, date and number"})
 
 
 class DistributeIn(Schema):
@@ -102,3 +107,18 @@ class RecipientsOut(Schema):
 
 class RetryIn(Schema):
     version = Id(load_default=None, allow_none=True)
+
+
+class TemplateOut(Schema):
+    """The secretariat's own memorandum template, as kept."""
+
+    filename = fields.Str()
+    sha256 = fields.Str()
+    size = fields.Int()
+    uploaded_at = fields.DateTime()
+    uploaded_by = fields.Str(allow_none=True)
+
+
+class PreviewQuery(Schema):
+    edition = fields.Str(load_default="full", validate=validate.OneOf(EDITIONS))
+    lang = fields.Str(load_default="en", validate=validate.OneOf(LANGUAGES))

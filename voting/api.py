@@ -77,6 +77,11 @@ def clear_rehearsal(meeting_id):
 @blp.route("/motions/<int:motion_id>/polls", methods=["POST"])
 @blp.response(201, PollOut)
 def open_poll(motion_id):
+    """Open a poll on the motion (the chair, or the secretariat). 409: `no_quorum`, `poll_open`
+    (another is open), `adjourned`, `already_decided`, `withdrawn`, `agenda_locked`,
+    `no_candidates`, and `decisions_unpublished` for a motion of the open session while a
+    member's status changed in a closed session is not yet published (the poll's electorate
+    would make it public: publish first, POST /meetings/{id}/publish)."""
     motion, user = visible_motion(motion_id)
     require_chair(user, motion.meeting, "open a vote")
     return poll_view(operations.open_poll(motion, actor=user), user)

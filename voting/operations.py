@@ -70,6 +70,8 @@ def open_poll(motion: Motion, *, actor) -> Poll:
     if not quorum.quorate:
         raise conflict("no_quorum", f"No quorum: {quorum.present} of {quorum.voting_members} voting members "
                                     f"present, {quorum.required} needed.")
+    if not motion.item.closed:
+        _board_known_outside(meeting)
     put_to_vote(motion, actor=actor)  # e.g. which memorandum version the members approve
     round_, reason, ballot, contest = _next_ballot(motion)
     poll = Poll(motion=motion, meeting_id=meeting.id, round=round_, reason=reason, secret=motion.secret,
@@ -91,6 +93,20 @@ def open_poll(motion: Motion, *, actor) -> Poll:
                   "eligible": len(voters), "quorum": quorum.as_dict(), "secret": poll.secret})
     announce("poll.opened", {"poll": poll_view(poll, None)}, meeting_id=meeting.id, audience=audience(poll))
     return poll
+
+
+def _board_known_outside(meeting) -> None:
+    """409 `decisions_unpublished` while the board differs from the board as the public knows it
+    (a member's status changed by a closed-session decision not yet published): an open vote
+    shows its electorate, its quorum and a named poll's roll-call to the public, and would tell
+    what governance.publication withholds. Published, the same poll opens."""
+    if meeting_queries.outsiders_voting_member_ids() == meeting_queries.voting_member_ids(meeting):
+        return
+    from governance import publication
+    pending = ", ".join(m.reference or m.title for m in publication.meetings_withholding("member.status"))
+    raise conflict("decisions_unpublished",
+                   f"A member's status was changed in a closed session ({pending}) and is not published yet; "
+                   "a vote in the open session would make it public. Publish the closed-session decisions first.")
 
 
 def normalise_choice(poll: Poll, choice) -> str:

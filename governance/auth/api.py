@@ -1,9 +1,10 @@
 """/api/v1: sign in, who am I, users and their tokens."""
-from flask import current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from governance import policy
-from governance.auth import operations
+from governance.addresses import public_url
+from governance.auth import operations, throttle
 from governance.auth.loading import signed_in_user
 from governance.auth.models import AccessToken, User
 from governance.auth.schemas import (
@@ -67,7 +68,7 @@ def first_run_state():
 
 
 @blp.route("/first-run", methods=["POST"])
-@limiter.limit(_login_limit, key_func=lambda: f"first-run:{request.remote_addr}",
+@limiter.limit(_login_limit, key_func=lambda: f"first-run:{throttle.client_address()}",
                deduct_when=lambda response: response.status_code == 401)
 @blp.arguments(FirstRunIn)
 @blp.response(201, LoginOut)
@@ -120,8 +121,7 @@ RESET_ANSWER = "If an account has this address, a message with a link to choose 
 def reset_link(code: str) -> str:
     """The reset page's absolute address: EXCOM_PUBLIC_URL when set (so that a forged Host
     header cannot send the code elsewhere), else the address this request came to."""
-    base = (current_app.config.get("EXCOM_PUBLIC_URL") or request.host_url).rstrip("/")
-    return f"{base}/password/reset/{code}"
+    return public_url(f"/password/reset/{code}")
 
 
 @blp.route("/auth/password-reset/confirm", methods=["POST"])

@@ -15,6 +15,7 @@ from governance.names import name_key
 from governance.registry.models import Member
 
 ROLES = ("secretariat",)
+READING_LANGUAGES = ("en", "ru")  # the meeting's languages; users.language is one of them or NULL
 
 
 class User(UserMixin, Model):
@@ -34,6 +35,9 @@ class User(UserMixin, Model):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
     roles: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # the language the person reads ("en", "ru"); None: the organisation's first language. The
+    # memorandum is distributed to them in it.
+    language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The generation of this person's sign-ins: each browser session carries the value it was
     # made under and is void once it changes (sign-out, password change or reset, deactivation

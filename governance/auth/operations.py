@@ -1,5 +1,6 @@
 """Changes to users and tokens, sign-ins and their end, password change and reset, access
 links, and the first run. Each flushes and writes its audit event; the boundary commits."""
+import logging
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -23,7 +24,9 @@ from governance.registry.models import Member
 DEFAULT_ACCESS_LINK_HOURS = 72   # from the desk's e-mail or printout to the delegate's first tap
 DEFAULT_RESET_MINUTES = 60
 
-_PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active")
+_PUBLIC_FIELDS = ("name", "email", "title", "affiliation", "member_id", "roles", "active", "language")
+
+log = logging.getLogger(__name__)
 
 
 def _snapshot(user: User) -> dict:
@@ -37,9 +40,9 @@ def _check_member(member_id: int | None) -> None:
 
 def create_user(*, actor: User | None, name: str, email: str, password: str | None = None, title: str = "",
                 affiliation: str = "", member_id: int | None = None, roles: list | None = None,
-                password_rule: bool = True) -> User:
+                password_rule: bool = True, language: str | None = None) -> User:
     """`password_rule=False` only for the demo loader, whose published password is below the
-    rule on purpose (governance.auth.passwords)."""
+    rule on purpose (governance.auth.passwords). `language`: what the person reads ("en", "ru")."""
     email = email.strip().lower()
     if password and password_rule:
         require_good_password(password, (name, email))
@@ -48,7 +51,7 @@ def create_user(*, actor: User | None, name: str, email: str, password: str | No
         raise _email_taken()
     _check_member(member_id)
     user = User(name=name, email=email, title=title, affiliation=affiliation, member_id=member_id,
-                roles=sorted(set(roles or [])))
+                roles=sorted(set(roles or [])), language=language)
     if password:
         user.set_password(password)
     db.session.add(user)
@@ -218,12 +221,40 @@ def usable_code(purpose: str, code: str) -> OneTimeCode | None:
 
 def request_password_reset(email: str, *, language: str, link_for) -> None:
     """Queue a reset e-mail when an active account has this address; otherwise do nothing.
-    The caller answers the same either way. `link_for(code)` gives the absolute URL of the
-    reset page. Limited per account and per address (throttle)."""
+    The caller answers the same either way, and in the same time: everything that depends on
+    the account (its lookup, the code, the letter, the trail) runs once the answer has been
+    sent (`after_the_answer`), so the work before it is the same for any address. `link_for(code)`
+    gives the absolute URL of the reset page. Limited per account and per address (throttle)."""
     throttle.count_request("reset-account", email_key(email), "EXCOM_PASSWORD_RESET_RATE_LIMIT", "3 per hour",
                            "Too many password resets asked for lately; wait a while.")
     throttle.count_request("reset-address", throttle.client_address(), "EXCOM_PASSWORD_RESET_ADDRESS_RATE_LIMIT",
                            "20 per hour", "Too many password resets asked for lately; wait a while.")
+    prefix = link_for("")  # the request's address is known now, not after the answer
+    after_the_answer(lambda: _queue_password_reset(email, language, lambda code: prefix + code))
+
+
+def after_the_answer(work) -> None:
+    """Run `work` in its own transaction once the server is done sending this request's answer
+    (WSGI's close), so that its duration never shows in the answer's time. A failure is logged."""
+    from flask import after_this_request
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("work after the answer failed")
+
+    @after_this_request
+    def _later(response):
+        response.call_on_close(run)
+        return response
+
+
+def _queue_password_reset(email: str, language: str, link_for) -> None:
     user = db.session.scalar(db.select(User).where(User.email_key == email_key(email)))
     if user is None or not user.active:
         return

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from governance.auth.models import ROLES
+from governance.auth.models import READING_LANGUAGES, ROLES
 from governance.auth.passwords import check_password
 from governance.fields import Id
 from governance.registry.schemas import OrganisationPatch
@@ -28,6 +28,7 @@ class UserOut(Schema):
     member = fields.Nested(MemberBrief, allow_none=True)
     roles = fields.List(fields.Str())
     active = fields.Bool()
+    language = fields.Str(allow_none=True)
 
 
 class LoginOut(Schema):
@@ -40,6 +41,10 @@ class MeOut(UserOut):
     meetings = fields.List(fields.Dict())
 
 
+READING_LANGUAGE = ("the language the person reads (en, ru): the memorandum is distributed to them in it; "
+                    "null: the organisation's first language")
+
+
 class UserIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
@@ -49,6 +54,8 @@ class UserIn(Schema):
     affiliation = fields.Str(load_default="", validate=validate.Length(max=200))
     member_id = Id(allow_none=True, load_default=None)
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), load_default=list)
+    language = fields.Str(allow_none=True, load_default=None, validate=validate.OneOf(READING_LANGUAGES),
+                          metadata={"description": READING_LANGUAGE})
 
 
 class UserPatch(Schema):
@@ -59,6 +66,8 @@ class UserPatch(Schema):
     member_id = Id(allow_none=True)
     roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)))
     active = fields.Bool()
+    language = fields.Str(allow_none=True, validate=validate.OneOf(READING_LANGUAGES),
+                          metadata={"description": READING_LANGUAGE})
 
 
 class TokenIn(Schema):

@@ -7,8 +7,11 @@ an account cannot be guessed at from many addresses, and per client address
 (/login) and the API (POST /api/v1/auth/login) count in the same buckets. Once a bucket is
 full, the answer is 429 before the password is even looked at, so a full bucket tells
 nothing about the password. A hall behind one NAT shares an address: its limit is higher.
+An IPv6 client is counted by its /64 network (`client_key`).
 """
 from __future__ import annotations
+
+import ipaddress
 
 from flask import current_app, request
 from limits import parse_many
@@ -77,5 +80,31 @@ def self_check_in(user_id: int, meeting_id: int) -> None:
                   DEFAULT_SELF_CHECKIN_LIMIT, "You changed your check-in too often just now; wait a minute.")
 
 
+def self_apologies(user_id: int, meeting_id: int) -> None:
+    """A person sending and taking back their apologies: each is an audit row, so the same
+    limit as one's own check-in (its own bucket)."""
+    count_request("self-apologies", f"{meeting_id}:{user_id}", "EXCOM_SELF_CHECKIN_RATE_LIMIT",
+                  DEFAULT_SELF_CHECKIN_LIMIT, "You changed your apologies too often just now; wait a minute.")
+
+
 def client_address() -> str:
-    return request.remote_addr or "unknown"
+    """The client as the limits count it (`client_key` of the request's address)."""
+    return client_key(request.remote_addr)
+
+
+def client_key(address: str | None) -> str:
+    """One key per client: an IPv4 address as it is; an IPv6 address by its /64 network,
+    since whoever holds one IPv6 address holds the 2^64 of its network (RFC 6177) and could
+    take a new one at each try; an IPv4 address written as IPv6 (`::ffff:192.0.2.9`) is that
+    IPv4 address. Anything else (a Unix socket's empty address) as it comes."""
+    if not address:
+        return "unknown"
+    try:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])  # a zone id (fe80::1%eth0) is no part of it
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)

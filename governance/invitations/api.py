@@ -5,9 +5,10 @@ boundary commits, and the e-mail leaves after that commit (governance.mail)."""
 import io
 from urllib.parse import urlsplit
 
-from flask import request, send_file
+from flask import send_file
 from flask_smorest import Blueprint
 
+from governance.addresses import public_url
 from governance.invitations import operations
 from governance.invitations.schemas import InvitedOut, InviteeOut, InviteIn, RevokeIn
 from governance.lookup import require_secretariat, visible_meeting
@@ -17,8 +18,9 @@ blp = Blueprint("invitations", __name__, url_prefix="/api/v1",
 
 
 def link_for(path: str) -> str:
-    """The absolute link, on the address this request came to (the one people reach us at)."""
-    return request.url_root.rstrip("/") + path
+    """The absolute link, on the public address (EXCOM_PUBLIC_URL; governance.addresses), never
+    on the Host this request named: the link carries a one-time sign-in code."""
+    return public_url(path)
 
 
 @blp.route("/meetings/<int:meeting_id>/invitations")
@@ -64,7 +66,7 @@ def calendar(meeting_id):
     """The sessions this person may see, as the invitation's .ics (the closed session only for
     who may see it)."""
     meeting, user = visible_meeting(meeting_id)
-    data = operations.calendar_file(meeting, user, domain=urlsplit(request.url_root).hostname or "localhost")
+    data = operations.calendar_file(meeting, user, domain=urlsplit(public_url()).hostname or "localhost")
     response = send_file(io.BytesIO(data), mimetype="text/calendar", as_attachment=True,
                          download_name="meeting.ics", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

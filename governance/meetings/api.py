@@ -250,6 +250,8 @@ def delete_participant(participant_id):
 @blp.route("/meetings/<int:meeting_id>/apologies", methods=["POST"])
 @blp.arguments(ApologiesIn, required=False)
 @blp.response(200, ParticipantOut)
+@blp.alt_response(429, schema=ErrorBody, description="one's own apologies changed too often lately "
+                                                     "(EXCOM_SELF_CHECKIN_RATE_LIMIT)")
 def send_apologies(args, meeting_id):
     """A participant's own apologies ("excused" in the memorandum), before the meeting is called
     to order (409 `meeting_started` after); `{"excused": false}` takes them back."""
@@ -257,6 +259,7 @@ def send_apologies(args, meeting_id):
     participant = policy.participation(user, meeting)
     if participant is None:
         raise forbidden("Only a participant sends apologies, for themself.")
+    throttle.self_apologies(user.id, meeting.id)  # each is an audit row: a few a minute at most
     operations.send_apologies(participant, excused=(args or {}).get("excused", True), actor=user)
     return _participant_view(participant, queries.open_stays(meeting))
 

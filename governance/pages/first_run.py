@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from governance.auth import operations as auth_ops
+from governance.auth import throttle
 from governance.auth.loading import start_browser_session
 from governance.auth.schemas import FirstRunIn
 from governance.errors import ApiError
@@ -40,7 +41,7 @@ def _problems(messages: dict, prefix: str = "") -> dict:
 
 @bp.route("/first-run", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["EXCOM_LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=lambda: f"first-run:{request.remote_addr}",
+               key_func=lambda: f"first-run:{throttle.client_address()}",
                deduct_when=lambda response: response.status_code == 401)
 def first_run():
     if not auth_ops.installation_is_new():

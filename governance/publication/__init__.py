@@ -18,6 +18,7 @@ Rules:
 """
 from governance.publication.operations import (
                                                EFFECTS,
+                                               meetings_withholding,
                                                publish,
                                                published_at,
                                                shown,
@@ -27,4 +28,5 @@ from governance.publication.operations import (
                                                withhold,
 )
 
-__all__ = ["EFFECTS", "publish", "published_at", "shown", "shown_data", "shown_many", "superseded", "withhold"]
+__all__ = ["EFFECTS", "meetings_withholding", "publish", "published_at", "shown", "shown_data", "shown_many",
+           "superseded", "withhold"]

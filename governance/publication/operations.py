@@ -96,6 +96,13 @@ def shown_many(user, kind: str, currents: Mapping[int, object]) -> dict[int, obj
     return seen
 
 
+def meetings_withholding(kind: str) -> list[Meeting]:
+    """The meetings with a closed-session change of `kind` not yet published, oldest first."""
+    ids = select(WithheldChange.meeting_id).where(WithheldChange.kind == kind)
+    return list(db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.starts_at,
+                                                                                       Meeting.id)))
+
+
 def published_at(meeting_id: int):
     """When the meeting's closed-session decisions were last published (None: never): every
     decision taken until then is public."""

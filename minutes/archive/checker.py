@@ -201,7 +201,9 @@ def _check_memoranda(versions: list[dict], files: dict, events: list[dict], verd
         if recorded is None:
             verdict.findings.append(f"memorandum version {number}: the audit trail records no build of it")
             continue
-        for edition in ("full", "public"):
+        for edition in ("full", "public", "full_ru", "public_ru"):  # Russian: versions built since 0015
+            if edition not in entry:
+                continue
             data = files.get(entry[edition]["file"])
             if data is None:
                 continue

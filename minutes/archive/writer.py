@@ -174,9 +174,9 @@ def write_archive(meeting: Meeting, path: str | Path) -> Written:
                                       .order_by(MemorandumVersion.version)):
         entry = {"version": version.version, "status": version.status, "created_at": _time(version.created_at),
                  "approved_at": _time(version.approved_at), "approved_by_motion_id": version.approved_by_motion_id}
-        for edition in ("full", "public"):
-            name = f"memorandum/v{version.version}-{edition}.docx"
-            files[name] = version.docx(edition)
+        for edition, data in version.documents().items():  # full, public (and full_ru, public_ru)
+            name = f"memorandum/v{version.version}-{edition.replace('_', '-')}.docx"
+            files[name] = data
             entry[edition] = {"file": name, "sha256": hashlib.sha256(files[name]).hexdigest()}
         printed = printed_head(version.full_docx)
         entry["printed_audit_head"] = f"{printed[0]}:{printed[1]}" if printed else None

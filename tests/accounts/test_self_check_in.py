@@ -39,3 +39,20 @@ def test_toggling_ones_own_check_in_is_limited_and_refusals_leave_no_trace(app, 
     desk = api.as_user(ids["staff"])
     for user_id in ids["others"]:
         assert desk.post(f"/meetings/{ids['meeting']}/attendance", json={"user_id": user_id}).status_code == 200
+
+
+def test_toggling_ones_own_apologies_is_limited_too(app, make, api):
+    """The same noise by another door: apologies sent and taken back, each an audit row."""
+    with app.app_context():
+        meeting = make.meeting()
+        delegate = make.delegate(meeting, "Sorry City")
+        ids = {"meeting": meeting.id, "email": delegate.email}
+    phone = api.as_user(ids["email"])
+    statuses = [phone.post(f"/meetings/{ids['meeting']}/apologies", json={"excused": n % 2 == 0}).status_code
+                for n in range(12)]
+    assert statuses == [200] * 5 + [429] * 7
+    with app.app_context():
+        rows = db.session.scalars(db.select(AuditEvent.action).where(
+            AuditEvent.meeting_id == ids["meeting"], AuditEvent.action == "participant.apologies")).all()
+        db.session.rollback()
+    assert len(rows) == 5

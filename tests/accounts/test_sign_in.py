@@ -2,8 +2,11 @@
 exists, and failed sign-ins limited per account and per client address, the page /login and
 the API counted together (governance.auth.throttle)."""
 import hashlib
+import ipaddress
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from governance.extensions import db
 from tests.accounts.helpers import api_login, page_sign_in
@@ -75,3 +78,33 @@ def test_one_address_trying_many_accounts_is_stopped(app, client, people):
     assert api_login(client, people["ben"], address="192.0.2.7").status_code == 429
     # from elsewhere the same account signs in
     assert api_login(client, people["ben"], address="192.0.2.8").status_code == 200
+
+
+def test_addresses_of_one_ipv6_network_count_as_one_address(app, client, people):
+    """Whoever has one IPv6 address has a /64 of them (2^64): a limit per exact address would
+    let them spray passwords over many accounts from a new address at each try. One /64 is
+    one client; an IPv4 address written as IPv6 (::ffff:a.b.c.d) is that IPv4 address."""
+    app.config["EXCOM_LOGIN_ADDRESS_RATE_LIMIT"] = "6 per minute"
+    for n in range(6):
+        assert api_login(client, f"guess{n}@example.org", WRONG,
+                         address=f"2001:db8:1:2::{n + 1:x}").status_code == 401
+    assert api_login(client, people["ben"], address="2001:db8:1:2:abcd::9").status_code == 429
+    # another network signs in
+    assert api_login(client, people["ben"], address="2001:db8:1:3::1").status_code == 200
+    for n in range(6):
+        assert api_login(client, f"more{n}@example.org", WRONG, address="192.0.2.9").status_code == 401
+    assert api_login(client, people["ann"], address="::ffff:192.0.2.9").status_code == 429
+
+
+@given(st.integers(0, 2**128 - 1), st.integers(0, 2**64 - 1), st.integers(0, 2**32 - 1))
+@example(0, 0xFFFF_0000_0001, 1)  # the network ::/64 holds IPv4's ::ffff:0:0/96
+def test_a_client_is_its_ipv4_address_or_its_ipv6_network(address, host, ipv4):
+    from governance.auth.throttle import client_key
+    here = ipaddress.IPv6Address(address)
+    neighbour = ipaddress.IPv6Address((address >> 64 << 64) | host)
+    if here.ipv4_mapped is None and neighbour.ipv4_mapped is None:  # ::ffff:0:0/96 is IPv4's
+        assert client_key(str(here)) == client_key(str(neighbour)) == client_key(here.exploded)
+        assert client_key(str(ipaddress.IPv6Address(address ^ (1 << 64)))) != client_key(str(here))
+    four = ipaddress.IPv4Address(ipv4)
+    assert client_key(str(four)) == client_key(f"::ffff:{four}") == str(four)
+    assert client_key(None) == client_key("") == "unknown"

@@ -98,7 +98,8 @@ def test_the_archive_holds_the_record_and_verifies_offline(archived, app):
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         assert {"README.md", "manifest.json", "record/meeting.json", "record/polls.json", "memorandum/versions.json",
-                "memorandum/v1-full.docx", "memorandum/v1-public.docx", "audit/events.jsonl"} == names
+                "memorandum/v1-full.docx", "memorandum/v1-public.docx", "memorandum/v1-full-ru.docx",
+                "memorandum/v1-public-ru.docx", "audit/events.jsonl"} == names  # both editions in both languages
         polls = {p["id"]: p for p in json.loads(archive.read("record/polls.json"))}
         meeting = json.loads(archive.read("record/meeting.json"))
         events = [json.loads(line) for line in archive.read("audit/events.jsonl").decode().splitlines()]
@@ -128,6 +129,8 @@ def test_the_archive_holds_the_record_and_verifies_offline(archived, app):
     ("a memorandum edition replaced", "memorandum/v1-public.docx: its SHA-256 or size differs from the manifest"),
     ("a memorandum edition replaced, manifest recomputed",
      "memorandum/v1-public.docx is not the public edition whose SHA-256 the audit trail recorded"),
+    ("a Russian edition replaced, manifest recomputed",
+     "memorandum/v1-public-ru.docx is not the public_ru edition whose SHA-256 the audit trail recorded"),
     ("a secret ballot flipped and resealed", "are not those sealed at closing"),
     ("a named ballot given to another member", "(in this named poll, the roll-call too) are not those sealed"),
     ("an event edited", "the chain is broken at event"),
@@ -146,6 +149,8 @@ def test_a_tampered_archive_fails_with_what_changed(archived, tampering, expecte
     def change(files):
         if tampering.startswith("a memorandum edition replaced"):
             files["memorandum/v1-public.docx"] = files["memorandum/v1-full.docx"]
+        elif tampering.startswith("a Russian edition replaced"):
+            files["memorandum/v1-public-ru.docx"] = files["memorandum/v1-public.docx"]
         elif tampering == "a secret ballot flipped and resealed":
             polls = json.loads(files["record/polls.json"])
             poll = next(p for p in polls if p["id"] == room.secret_poll)

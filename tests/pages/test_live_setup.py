@@ -104,7 +104,7 @@ def test_the_secretariat_sets_up_a_meeting_from_the_forms(open_page, live_api):
     upload = page.locator(".logo-upload")
     expect(upload).to_have_count(1)
     upload.get_by_label("Name of the design").fill("Blue card")
-    upload.get_by_label("Image (PNG or SVG)").set_input_files(
+    upload.get_by_label("Image (PNG, JPEG or SVG)").set_input_files(
         files=[{"name": "blue-card.png", "mimeType": "image/png", "buffer": _png(120, 80, (11, 79, 138))}])
     upload.get_by_role("button", name="Upload").click()
     expect(page.locator("#logo-done")).to_have_text("Logo candidate uploaded: Blue card.")
@@ -113,10 +113,10 @@ def test_the_secretariat_sets_up_a_meeting_from_the_forms(open_page, live_api):
     assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") == 120
     # a file that is not an image: the API's own words, beside the upload
     upload = page.locator(".logo-upload")
-    upload.get_by_label("Image (PNG or SVG)").set_input_files(
+    upload.get_by_label("Image (PNG, JPEG or SVG)").set_input_files(
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a logo"}])
     upload.get_by_role("button", name="Upload").click()
-    expect(page.locator("#logo-error")).to_have_text("A logo must be a PNG or an SVG image.")
+    expect(page.locator("#logo-error")).to_have_text("A logo must be a PNG, JPEG or SVG image.")
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "secretariat-setup")
 
@@ -232,6 +232,8 @@ def test_the_desk_says_how_the_memorandum_was_distributed(open_page, live_api):
     desk.post(f"/meetings/{meeting['id']}/memorandum")
     page = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/desk")
     page.get_by_role("button", name="Distribute to EXCOM members").click()
+    expect(page.locator("#memo-confirm-yes")).to_have_text("Send to 2 people")  # asked first, naming how many
+    page.click("#memo-confirm-yes")
     expect(page.locator("#memo-status")).to_have_text("Version 1: 2 recorded, 0 queued, 0 sent, 0 failed.")
     assert not page.errors
 

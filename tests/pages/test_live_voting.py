@@ -281,7 +281,8 @@ def test_a_logo_vote_ranks_candidates_by_their_images_instant_runoff(open_page, 
     assert not phone.errors
 
 
-def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(open_page, live_api, meeting):
+def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(open_page, live_api, meeting, room):
+    # `room`: the members are checked in, so the chair may open a poll (the console waits for a quorum)
     item = meeting["closed_items"]["Upcoming WeGO Activities for 2025"]
     live_api(CHAIR).post(f"/items/{item}/activate")
     desk = open_page(SECRETARIAT, width=1280, height=1000, path=f"/meetings/{meeting['id']}/desk")
@@ -307,11 +308,16 @@ def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(op
     expect(desk.locator("#memo-status")).to_contain_text("built")
     row = desk.locator("#memo-versions tr[data-version]").first
     expect(row).to_be_visible()
-    for edition in ("full", "public"):
-        href = row.locator(f'a[href*="edition={edition}"]').get_attribute("href")
+    links = row.locator('a[href*="edition="]')
+    hrefs = [links.nth(n).get_attribute("href") for n in range(links.count())]
+    # both editions, in English and in Russian
+    assert {(("edition=full" in h), ("lang=ru" in h)) for h in hrefs} == {(True, False), (True, True),
+                                                                        (False, False), (False, True)}
+    for href in hrefs:
         answer = desk.request.get(href)
         assert answer.status == 200 and answer.body()[:2] == b"PK"  # a DOCX is a zip
     desk.get_by_role("button", name="Distribute to EXCOM members").click()
+    desk.click("#memo-confirm-yes")  # the desk lists the recipients and asks first
     expect(desk.locator("#memo-status")).to_contain_text("recorded")
     desk.fill("#search", "ka")
     screenshot(desk, "secretariat-desk")

@@ -186,6 +186,19 @@ def _logo_back(s):
     return {}
 
 
+def _letterhead() -> bytes:
+    from tests.minutes.test_memorandum_template import LETTERHEAD, docx_with
+    return docx_with(LETTERHEAD)
+
+
+def _template_back(s):
+    """The secretariat's memorandum template in place, before each role's attempt to read or remove it."""
+    ok(s.client.put("/api/v1/organisation/memorandum-template", data={"file": (io.BytesIO(_letterhead()),
+                                                                                "letterhead.docx")},
+                    headers={"Authorization": f"Bearer {s.desk.token}"}, content_type="multipart/form-data"))
+    return {}
+
+
 M = "/api/v1/meetings/<int:meeting_id>"
 ROWS = [
     # --- sign in, users, tokens -------------------------------------------------------------
@@ -560,6 +573,16 @@ ROWS = [
     Row("POST", M + "/invitations/revoke", SECRETARIAT_IN_MEETING(200),
         lambda s, r: {"args": {"meeting_id": s.meeting_id}, "json": {"user_ids": [s.user_ids["secretariat"]]}}),
     Row("GET", M + "/calendar.ics", PARTICIPANTS(), lambda s, r: {"args": {"meeting_id": s.meeting_id}}),
+    # --- the secretariat's own memorandum template (issue 18) -----------------------------------
+    Row("PUT", "/api/v1/organisation/memorandum-template", SECRETARIAT_ONLY(200),
+        lambda s, r: {"form": lambda: {"file": (io.BytesIO(_letterhead()), "letterhead.docx")}}),
+    Row("GET", "/api/v1/organisation/memorandum-template", SECRETARIAT_ONLY(200), lambda s, r: _template_back(s)),
+    Row("GET", "/api/v1/organisation/memorandum-template.docx", SECRETARIAT_ONLY(200),
+        lambda s, r: _template_back(s)),
+    Row("GET", M + "/memorandum/preview.docx", SECRETARIAT_IN_MEETING(200),
+        lambda s, r: {"args": {"meeting_id": s.meeting_id}, "query": {"edition": "full", "lang": "ru"}}),
+    Row("DELETE", "/api/v1/organisation/memorandum-template", SECRETARIAT_ONLY(204),
+        lambda s, r: _template_back(s), "the template put back before each role"),
 ]
 
 

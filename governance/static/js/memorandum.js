@@ -72,7 +72,10 @@
           el("td", {className: "downloads"}, [
             el("a", {href: base + "&edition=full", download: "", text: t("full_edition")}), " · ",
             el("a", {href: base + "&edition=public", download: "", text: t("public_edition")})
-          ])
+          ].concat((v.languages || []).indexOf("ru") < 0 ? [] : [  // the same in Russian
+            " · ", el("a", {href: base + "&edition=full&lang=ru", download: "", hreflang: "ru", text: t("full_edition") + " (RU)"}),
+            " · ", el("a", {href: base + "&edition=public&lang=ru", download: "", hreflang: "ru", text: t("public_edition") + " (RU)"})
+          ]))
         ]));
         if (v.distributions && v.distributions.length) {
           var cell = el("td", {colspan: "3"}, [el("span", {className: "hint", text: t("copies_of", {n: v.version})}),

@@ -67,6 +67,7 @@
   function personBody(withIdentity) {
     var body = {name: $("p-name").value.trim(), title: $("p-title").value.trim(),
                 affiliation: $("p-affiliation").value.trim(), member_id: Number($("p-member").value) || null,
+                language: $("p-language") ? ($("p-language").value || null) : null,
                 roles: Array.prototype.map.call(document.querySelectorAll('input[name="roles"]:checked'), function (box) { return box.value; })};
     if (withIdentity) {
       body.email = $("p-email").value.trim();
