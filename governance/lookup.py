@@ -13,24 +13,69 @@ def get_or_404(model, ident: int, what: str):
     return thing
 
 
-def visible_meeting(meeting_id: int):
+_CALLER = object()  # the signed-in caller of this request (API token, session or access link)
+
+
+def visible(thing, what: str, *, user, sees, hidden=not_found):
+    """`thing`, or the 404 `hidden(what)` raises when it is None or `sees(user, thing)` is False:
+    a thing the caller may not see is answered exactly like one that does not exist. The one
+    check every loader below (and the pages, with their HTML 404 as `hidden`) goes through."""
+    if thing is None or not sees(user, thing):
+        raise hidden(what)
+    return thing
+
+
+def _caller(user):
+    return signed_in_user() if user is _CALLER else user
+
+
+def visible_meeting(meeting_id: int, *, user=_CALLER, hidden=not_found):
     """(meeting, caller), or 404 for a meeting the caller does not take part in."""
     from governance.meetings.models import Meeting
-    user = signed_in_user()
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(user, meeting):
-        raise not_found("meeting")
-    return meeting, user
+    user = _caller(user)
+    return visible(db.session.get(Meeting, meeting_id), "meeting", user=user, sees=policy.can_see_meeting,
+                   hidden=hidden), user
 
 
-def visible_item(item_id: int):
+def _sees_item_of(attribute: str):
+    return lambda user, thing: policy.can_see_item(user, _item_of(thing, attribute))
+
+
+def _item_of(thing, attribute: str):
+    for name in attribute.split("."):
+        thing = getattr(thing, name)
+    return thing
+
+
+def visible_item(item_id: int, *, user=_CALLER, hidden=not_found):
     """(agenda item, caller), or 404 for an item of a session the caller may not see."""
     from governance.meetings.models import AgendaItem
-    user = signed_in_user()
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or not policy.can_see_item(user, item):
-        raise not_found("agenda item")
-    return item, user
+    user = _caller(user)
+    return visible(db.session.get(AgendaItem, item_id), "agenda item", user=user, sees=policy.can_see_item,
+                   hidden=hidden), user
+
+
+def visible_motion(motion_id: int, *, user=_CALLER, hidden=not_found):
+    """(motion, caller), or 404 for a motion on an item the caller may not see."""
+    from motions.models import Motion
+    user = _caller(user)
+    return visible(db.session.get(Motion, motion_id), "motion", user=user, sees=_sees_item_of("item"),
+                   hidden=hidden), user
+
+
+def visible_poll(poll_id: int, *, user=_CALLER, hidden=not_found):
+    """(poll, caller), or 404 for a poll on an item the caller may not see."""
+    from voting.queries import load_poll
+    user = _caller(user)
+    return visible(load_poll(poll_id), "poll", user=user, sees=_sees_item_of("motion.item"), hidden=hidden), user
+
+
+def visible_document(document_id: int, *, user=_CALLER, hidden=not_found):
+    """(document, caller), or 404 for a document of an item the caller may not see."""
+    from governance.documents.models import ItemDocument
+    user = _caller(user)
+    return visible(db.session.get(ItemDocument, document_id), "document", user=user,
+                   sees=_sees_item_of("item"), hidden=hidden), user
 
 
 def require_secretariat(user, what: str = "prepare the meeting") -> None:

@@ -12,7 +12,7 @@ The rules, in the meeting's terms:
 
 from governance import transaction
 from governance.extensions import db
-from governance.meetings.models import AgendaItem, Meeting, MeetingSession, Participant
+from governance.meetings.models import AgendaItem, Group, Meeting, MeetingSession, Participant
 
 
 def is_secretariat(user) -> bool:
@@ -50,7 +50,7 @@ def can_see_meeting(user, meeting: Meeting) -> bool:
 def is_voting_delegate(user, meeting: Meeting) -> bool:
     """A delegate of an active EXCOM member taking part in this meeting as such."""
     participant = participation(user, meeting)
-    return bool(participant and participant.group == "excom_member"
+    return bool(participant and participant.group == Group.EXCOM_MEMBER
                 and user.member is not None and user.member.is_voting)
 
 

@@ -21,15 +21,16 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.extensions import db
 from governance.meetings import queries
-from governance.meetings.models import Attendance, Meeting, Participant
+from governance.meetings.models import Attendance, Group, Meeting, Participant
 from governance.registry.models import Member, Organisation
 from minutes import record as rec
 from minutes.models import ItemNote
 from minutes.wording import N_, Phrase
 from motions import amendment
-from motions.models import Motion
+from motions.models import Motion, MotionStatus
 from motions.publishing import is_published
 from voting.models import Participation, Poll
+from voting.poll_result import Choice, Method, NextReason, PollResult, ResultStatus
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
 # The kind every meeting made from the pages has (governance/meetings/models.py): a fixed text,
@@ -63,6 +64,10 @@ MAJORITY_WORDS = {
     "two_thirds_present": N_("two-thirds of the voting members present"),
     "unanimous_present": N_("every voting member present"),
 }
+RECORDED_MOTION_STATUSES = tuple(s.value for s in MotionStatus if s != MotionStatus.PENDING)
+# the poll outcomes a memorandum line shows (minutes.record.PollOutcome)
+POLL_OUTCOMES = (ResultStatus.ADOPTED, ResultStatus.REJECTED, ResultStatus.ELECTED, ResultStatus.RUNOFF,
+                 ResultStatus.VOID, ResultStatus.TIED)
 MULTI_CANDIDATE_MAJORITY = N_("more than half of the valid votes (abstentions excluded), by successive rounds")
 ACTION_NOTES = {"admit": N_("Admission of %(member)s."), "withdraw": N_("Withdrawal of %(member)s."),
                 "suspend": N_("Suspension of %(member)s."), "terminate": N_("Termination of %(member)s."),
@@ -177,7 +182,7 @@ def collect_attendance(meeting: Meeting, board: set[int] | None = None) -> rec.A
     for participant in participants:
         user = participant.user
         mode = attendance_mode(stays.get(user.id, []), start, end, now)
-        if participant.group == "excom_member":
+        if participant.group == Group.EXCOM_MEMBER:
             if mode is not None:
                 groups["members_online" if mode == "online" else "members_in_person"].append(person(user))
                 if user.member_id:
@@ -219,7 +224,7 @@ def quorum_at(meeting: Meeting, moment: datetime | None, board: set[int] | None 
         select(User.member_id, Attendance.checked_in_at, Attendance.checked_out_at)
         .join(Attendance, Attendance.user_id == User.id)
         .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))
-        .where(Attendance.meeting_id == meeting.id, Participant.group == "excom_member",
+        .where(Attendance.meeting_id == meeting.id, Participant.group == Group.EXCOM_MEMBER,
                User.member_id.is_not(None)))
     present = {member_id for member_id, checked_in, checked_out in rows
                if member_id is not None  # as the query asks
@@ -269,14 +274,14 @@ def _round_label(poll: Poll, single: bool) -> str:
     return N_("Vote") if single else N_("Round %(n)s", n=poll.round)
 
 
-def _threshold_text(motion: Motion, result: dict) -> str:
+def _threshold_text(motion: Motion, result: PollResult) -> str:
     """ "Required: two-thirds of votes cast: yes at least twice no. Abstentions are not votes
     cast." The rule in the words the live screens use (voting.results' `threshold_text`)."""
-    text = threshold_phrase(str(result.get("threshold_text") or "").rstrip("."))
+    text = threshold_phrase((result.threshold_text or "").rstrip("."))
     if not text:
         rule = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(
-            result.get("rule") or motion.majority, motion.majority)
-        threshold = result.get("threshold")
+            result.rule or motion.majority, motion.majority)
+        threshold = result.threshold
         text = N_("%(rule)s: at least %(n)s", rule=rule, n=threshold) if threshold is not None else rule
     return N_("Required: %(rule)s. Abstentions are not votes cast.", rule=text)
 
@@ -298,23 +303,20 @@ def _names(motion: Motion, values) -> str:
     return "".join(labels)
 
 
-def _irv_records(motion: Motion, poll: Poll, result: dict, *, quorum, eligible: int, votes, vote_label: str):
+def _irv_records(motion: Motion, poll: Poll, result: PollResult, *, quorum, eligible: int, votes,
+                 vote_label: str):
     """One record per count round, each with its own votes cast (the ballots still counting),
     exhausted ballots and threshold, and what settled its tie for last place."""
-    rounds = result["rounds"]
-    abstentions = int(result.get("abstain") or 0)
-    ballots = int(result.get("ballots") or (int(result.get("cast") or 0) + abstentions))
+    rounds = result.rounds
     for number, irv_round in enumerate(rounds, start=1):
-        counts, _ = _counts(motion, irv_round.get("counts") or {})
-        counting = int(irv_round.get("counting", sum(c.votes for c in counts)))
-        threshold = int(irv_round.get("threshold", counting // 2 + 1))
-        exhausted = int(irv_round.get("exhausted") or 0)
+        counts, _ = _counts(motion, irv_round.counts)
+        counting, threshold = irv_round.counting, irv_round.threshold
         last = number == len(rounds)
         label = N_("Instant-runoff count, round %(n)s", n=number)
         if vote_label:
             label = N_("%(vote)s, instant-runoff count round %(n)s", vote=vote_label, n=number)
         notes = []
-        level, casting = irv_round.get("level") or [], irv_round.get("casting_votes") or []
+        level, casting = irv_round.level, irv_round.casting_votes
         if level and casting:
             notes.append(N_("%(level)s were level for last place and the earlier rounds did not separate them; "
                             "the chair's casting vote kept %(kept)s.", level=_names(motion, level),
@@ -322,20 +324,20 @@ def _irv_records(motion: Motion, poll: Poll, result: dict, *, quorum, eligible: 
         elif level:
             notes.append(N_("%(level)s are level for last place and the earlier rounds do not separate them: "
                             "the count awaits the chair's casting vote.", level=_names(motion, level)))
-        eliminated = irv_round.get("eliminated") or ()
-        if eliminated and not last:
-            notes.append(N_("Eliminated: %(names)s.", names=_names(motion, eliminated)))
-        if last and result.get("status") == "void":
+        if irv_round.eliminated and not last:
+            notes.append(N_("Eliminated: %(names)s.", names=_names(motion, irv_round.eliminated)))
+        if last and result.status == ResultStatus.VOID:
             notes.append(VOID_NOTE)
         yield rec.PollRecord(
-            round_label=label, counts=counts, cast=counting, abstentions=abstentions, eligible=eligible,
+            round_label=label, counts=counts, cast=counting, abstentions=result.abstain, eligible=eligible,
             threshold_text=N_("Required: more than half of the %(counting)s ballots still counting in this round: "
                               "at least %(n)s. Abstentions are not votes cast; exhausted ballots no longer count.",
                               counting=counting, n=threshold),
-            outcome=_outcome(result.get("status")) if last else "runoff",
+            outcome=_outcome(result.status) if last else "runoff",
             quorum=quorum if number == 1 else None, votes=votes if last else (),
-            elected=_choice_label(motion, result["winner"]) if last and result.get("winner") is not None else None,
-            taken_at=poll.closed_at, note=_joined(notes) if notes else None, ballots=ballots, exhausted=exhausted)
+            elected=_choice_label(motion, result.winner) if last and result.winner is not None else None,
+            taken_at=poll.closed_at, note=_joined(notes) if notes else None, ballots=result.ballots,
+            exhausted=irv_round.exhausted)
 
 
 def _cast_by(poll: Poll) -> dict[int, str]:
@@ -349,7 +351,7 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
     abstentions = 0
     shown = []
     for choice, votes in counts.items():
-        if str(choice).lower() == "abstain":
+        if str(choice).lower() == Choice.ABSTAIN:
             abstentions += int(votes)
             continue
         shown.append(rec.ChoiceCount(_choice_label(motion, choice), int(votes)))
@@ -359,69 +361,69 @@ def _counts(motion: Motion, counts: dict) -> tuple[tuple[rec.ChoiceCount, ...], 
     return tuple(shown), abstentions
 
 
-def _outcome(status: str | None) -> rec.PollOutcome:
-    if status in ("adopted", "rejected", "elected", "runoff", "void", "tied"):
-        return cast(rec.PollOutcome, status)
-    return "void"
+def _outcome(status: str) -> rec.PollOutcome:
+    """A poll's status as the memorandum reads it (an assessment's "recorded" has its own table)."""
+    return cast(rec.PollOutcome, str(status) if status in POLL_OUTCOMES else ResultStatus.VOID.value)
 
 
 VOID_NOTE = N_("The vote was void: the meeting was not quorate when the poll closed.")
 
 
-def _poll_note(motion: Motion, poll: Poll, result: dict) -> str | None:
-    status = result.get("status")
-    if status == "void":
+def _poll_note(motion: Motion, poll: Poll, result: PollResult) -> str | None:
+    status = result.status
+    if status == ResultStatus.VOID:
         return VOID_NOTE
-    casting = result.get("casting_vote")
-    if casting is not None and status == "elected":
+    casting = result.casting_vote
+    if casting is not None and status == ResultStatus.ELECTED:
         return N_("The votes were tied; the chair gave the casting vote to %(name)s.",
                   name=_choice_label(motion, casting))
     kept = [N_("The votes were tied; the chair's casting vote kept %(name)s.", name=_choice_label(motion, casting))] \
         if casting is not None else []
-    next_round = result.get("next_round") or {}
-    if status in ("runoff", "tied") and next_round.get("candidates"):
-        names = _names(motion, next_round["candidates"])
-        if next_round.get("reason") == "tie_break":
+    next_round = result.next_round
+    if status in (ResultStatus.RUNOFF, ResultStatus.TIED) and next_round is not None and next_round.candidates:
+        names = _names(motion, next_round.candidates)
+        if next_round.reason == NextReason.TIE_BREAK:
             return _joined(kept + [N_("A tie for the fewest votes: a tie-break round among %(names)s follows.",
                                       names=names)])
         return _joined(kept + [N_("No candidate reached the threshold; the next round is between %(names)s.",
                                   names=names)])
-    if status == "tied" and result.get("level"):
+    if status == ResultStatus.TIED and result.level:
         return N_("%(names)s are level: the chair may give a casting vote, or the round is held again.",
-                  names=_names(motion, result["level"]))
+                  names=_names(motion, result.level))
     return None
 
 
+def _roll_call(motion: Motion, poll: Poll, result: PollResult, choice_text) -> tuple[rec.NamedVote, ...]:
+    """A named poll's votes by member name, with who cast each (a delegate, or the secretariat)."""
+    if poll.secret or not result.votes:
+        return ()
+    voters = _cast_by(poll)
+    return tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")), choice=choice_text(v.get("choice")),
+                               cast_by=voters.get(int(v.get("member_id") or 0), ""))
+                 for v in sorted(result.votes, key=lambda v: str(v.get("member") or "")))
+
+
 def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...]:
+    """One record per closed poll (per count round of an instant-runoff count)."""
     records = []
     closed = [poll for poll in polls if poll.status == "closed" and poll.result]
     for poll in closed:
-        result = poll.result or {}
+        result = PollResult.from_json(poll.result or {})
         quorum = _quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open)
-        eligible = int(result.get("eligible") or poll.eligible_count or 0)
-        votes: tuple[rec.NamedVote, ...] = ()
-        if not poll.secret and result.get("votes"):
-            voters = _cast_by(poll)
-            votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
-                                        choice=_choice_label(motion, v.get("choice")),
-                                        cast_by=voters.get(v.get("member_id"), ""))
-                          for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
-        if poll.method == "irv" and result.get("rounds"):
+        eligible = result.eligible or poll.eligible_count or 0
+        votes = _roll_call(motion, poll, result, lambda choice: _choice_label(motion, choice))
+        if poll.method == Method.IRV and result.rounds:
             records.extend(_irv_records(motion, poll, result, quorum=quorum, eligible=eligible, votes=votes,
                                         vote_label=_vote_label(poll, len(closed) == 1)))
             continue
-        counts, abstentions = _counts(motion, result.get("counts") or {})
-        if result.get("abstain") is not None:
-            abstentions = int(result["abstain"])
-        winner = result.get("winner")
+        counts, _ = _counts(motion, result.counts)
+        votes_cast = sum(c.votes for c in counts)
+        elected = result.winner is not None and result.status == ResultStatus.ELECTED
         records.append(rec.PollRecord(
-            round_label=_round_label(poll, len(closed) == 1), counts=counts,
-            cast=sum(c.votes for c in counts), abstentions=abstentions, eligible=eligible,
-            ballots=sum(c.votes for c in counts) + abstentions,
-            threshold_text=_threshold_text(motion, result), outcome=_outcome(result.get("status")),
-            quorum=quorum, votes=votes,
-            elected=_choice_label(motion, winner) if winner is not None and result.get("status") == "elected"
-            else None,
+            round_label=_round_label(poll, len(closed) == 1), counts=counts, cast=votes_cast,
+            abstentions=result.abstain, eligible=eligible, ballots=votes_cast + result.abstain,
+            threshold_text=_threshold_text(motion, result), outcome=_outcome(result.status),
+            quorum=quorum, votes=votes, elected=_choice_label(motion, result.winner) if elected else None,
             taken_at=poll.closed_at, note=_poll_note(motion, poll, result)))
     return tuple(records)
 
@@ -457,42 +459,33 @@ def memorandum_put_to_vote(motion: Motion, *, capital: bool = False) -> str | No
 
 def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord | None:
     """The table of the poll that recorded the assessment's scores (None before)."""
-    poll = next((p for p in reversed(polls) if p.status == "closed" and (p.result or {}).get("status") == "recorded"),
-                None)
+    poll = next((p for p in reversed(polls) if p.status == "closed"
+                 and (p.result or {}).get("status") == ResultStatus.RECORDED), None)
     if poll is None:
         return None
-    result = poll.result
-    assert result is not None  # chosen above by its result's status
-    votes: tuple[rec.NamedVote, ...] = ()
-    if not poll.secret and result.get("votes"):
-        names = motion.subjects or []
-        voters = _cast_by(poll)
+    result = PollResult.from_json(poll.result or {})
+    names = motion.subjects or []
 
-        def sheet_text(choice) -> str:
-            if not isinstance(choice, dict):
-                return N_("abstained")
-            scores = choice.get("scores") or {}
-            return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
-        votes = tuple(rec.NamedVote(member=str(v.get("member") or v.get("member_id")),
-                                    choice=sheet_text(v.get("choice")), cast_by=voters.get(v.get("member_id"), ""))
-                      for v in sorted(result["votes"], key=lambda v: str(v.get("member") or "")))
-    scale = result.get("scale") or motion.scale or {}
+    def sheet_text(choice) -> str:
+        if not isinstance(choice, dict):
+            return N_("abstained")
+        scores = choice.get("scores") or {}
+        return "; ".join(f"{names[int(i)] if int(i) < len(names) else i}: {n}" for i, n in scores.items())
+    scale = result.scale or motion.scale or {}
     return rec.AssessmentRecord(
         scale_min=int(scale.get("min", 1)), scale_max=int(scale.get("max", 5)),
-        subjects=tuple(rec.SubjectScore(name=row["name"], count=int(row["count"]), mean=row["mean"],
-                                        median=row["median"],
-                                        distribution=tuple(sorted((int(k), int(n))
-                                                                  for k, n in row["distribution"].items())))
-                       for row in result.get("subjects") or []),
-        ballots=int(result.get("ballots", 0)), scored=int(result.get("cast", 0)),
-        abstentions=int(result.get("abstain", 0)), eligible=int(result.get("eligible") or poll.eligible_count or 0),
+        subjects=tuple(rec.SubjectScore(name=row.name, count=row.count, mean=row.mean, median=row.median,
+                                        distribution=tuple(sorted((int(k), n) for k, n in row.distribution.items())))
+                       for row in result.subjects),
+        ballots=result.ballots, scored=result.cast, abstentions=result.abstain,
+        eligible=result.eligible or poll.eligible_count or 0,
         quorum=_quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open), taken_at=poll.closed_at,
-        votes=votes)
+        votes=_roll_call(motion, poll, result, sheet_text))
 
 
 def motion_record(motion: Motion, polls: list[Poll]) -> rec.MotionRecord:
-    status: rec.MotionOutcome = cast(rec.MotionOutcome, motion.status) \
-        if motion.status in ("adopted", "rejected", "elected", "withdrawn", "recorded") else "pending"
+    status = cast(rec.MotionOutcome,
+                  motion.status if motion.status in RECORDED_MOTION_STATUSES else MotionStatus.PENDING.value)
     majority = MULTI_CANDIDATE_MAJORITY if motion.multi_candidate else MAJORITY_WORDS.get(motion.majority,
                                                                                            motion.majority)
     if motion.kind == "assessment":  # a table of scores: no majority, no rounds of counts
@@ -673,7 +666,8 @@ def collect(meeting: Meeting, *, version: int, status: rec.Status, generated_by:
 
     next_host = None
     if meeting.next_host is not None:
-        host_motion = next((m for m in reversed(motions) if m.kind == "host_city" and m.status == "elected"), None)
+        host_motion = next((m for m in reversed(motions)
+                            if m.kind == "host_city" and m.status == MotionStatus.ELECTED), None)
         next_host = rec.NextHost(city=meeting.next_host.name, meeting=_next_meeting_name(meeting),
                                  closed=bool(host_motion and not is_published(host_motion)))
 

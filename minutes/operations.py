@@ -26,7 +26,7 @@ from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
 from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared with the general outbox)
 from governance.meetings.dependents import named, record_closed
-from governance.meetings.models import AgendaItem, Meeting, MeetingSession
+from governance.meetings.models import AgendaItem, Group, Meeting, MeetingSession
 from governance.realtime import announce
 from governance.transaction import on_commit
 from minutes import wording
@@ -293,7 +293,7 @@ def recipients(meeting: Meeting, audience: str) -> list[Recipient]:
         if not user.active or not user.email:
             continue
         full = policy.can_see_closed_session(user, meeting)
-        if audience == "excom" and participant.group not in ("excom_member", "secretariat"):
+        if audience == "excom" and participant.group not in (Group.EXCOM_MEMBER, Group.SECRETARIAT):
             continue
         chosen.append(Recipient(user, "full" if full else "public", reader_language(user)))
     return chosen

@@ -8,7 +8,7 @@ from governance.apart import run_apart
 from governance.auth.loading import signed_in_user
 from governance.errors import ApiError, not_found
 from governance.extensions import db
-from governance.lookup import require_secretariat, visible_item, visible_meeting
+from governance.lookup import require_secretariat, visible_item, visible_meeting, visible_motion
 from governance.registry.schemas import OrganisationOut
 from motions import operations, publishing
 from motions.images import checked_image
@@ -34,14 +34,6 @@ IMAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsa
 IMAGE_RESPONSE = {"200": {"description": "the picture: PNG or JPEG (an SVG's original: see /original)",
                            "content": {kind: {"schema": {"type": "string", "format": "binary"}}
                                        for kind in ("image/png", "image/jpeg", "image/svg+xml")}}}
-
-
-def visible_motion(motion_id: int):
-    user = signed_in_user()
-    motion = db.session.get(Motion, motion_id)
-    if motion is None or not policy.can_see_item(user, motion.item):
-        raise not_found("motion")
-    return motion, user
 
 
 @blp.route("/items/<int:item_id>/motions", methods=["POST"])

@@ -24,7 +24,7 @@ from governance.audit.trail import Finding, Trail, reason_of
 from governance.extensions import db
 from governance.meetings.models import Meeting
 from governance.registry.models import Member, Organisation
-from motions.models import Motion
+from motions.models import Motion, MotionStatus
 from motions.operations import MEMBERSHIP_EFFECTS
 from motions.signals import answers, effect_examined, state_examined, trail_actions_asked
 
@@ -51,7 +51,7 @@ def applied_by(motion: Motion, events: list[dict]) -> list[dict]:
 
 def examine_effects(trail: Trail) -> list[Finding]:
     findings: list[Finding] = []
-    adopted = db.session.scalars(select(Motion).where(Motion.status.in_(("adopted", "elected")))
+    adopted = db.session.scalars(select(Motion).where(Motion.status.in_((MotionStatus.ADOPTED, MotionStatus.ELECTED)))
                                  .order_by(Motion.id))
     for motion in adopted:
         problems = _EFFECTS.get(motion.kind, _nothing)(motion, trail)

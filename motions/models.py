@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,7 +18,20 @@ MAJORITIES = ("simple", "two_thirds", "absolute_present", "absolute_all", "two_t
 METHODS = ("yes_no", "exhaustive", "irv", "assessment")
 # pending: not yet decided (no poll, a poll open, a runoff to come, or a void poll to repeat);
 # recorded: an assessment whose scores were taken (a table, neither adopted nor rejected)
-MOTION_STATUSES = ("pending", "adopted", "rejected", "elected", "withdrawn", "recorded")
+
+
+class MotionStatus(StrEnum):
+    """Where a motion stands (`motions.status`); a poll's deciding result gives its name to it."""
+
+    PENDING = "pending"
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    ELECTED = "elected"
+    WITHDRAWN = "withdrawn"
+    RECORDED = "recorded"  # an assessment's scores
+
+
+MOTION_STATUSES = tuple(status.value for status in MotionStatus)  # plain strings for the CHECK constraint
 EXTERNAL_MEMORANDUM_STATUSES = ("received", "approved")
 
 
@@ -42,7 +56,7 @@ class Motion(Model):
     majority: Mapped[str] = mapped_column(String(30), default="simple")
     method: Mapped[str] = mapped_column(String(20), default="yes_no")
     secret: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=MotionStatus.PENDING.value)
     moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     seconded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # membership motions
@@ -93,7 +107,7 @@ class Motion(Model):
 
     @property
     def decided(self) -> bool:
-        return self.status != "pending"
+        return self.status != MotionStatus.PENDING
 
 
 class Candidate(Model):

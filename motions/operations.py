@@ -20,7 +20,7 @@ from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
-from motions.models import Candidate, ExternalMemorandum, Motion
+from motions.models import Candidate, ExternalMemorandum, Motion, MotionStatus
 from motions.scales import DEFAULT_SCALE
 from motions.signals import answers, motion_adopted, motion_put_to_vote, motion_voted_asked
 
@@ -323,7 +323,7 @@ def decide_motion(motion: Motion, *, outcome: str, actor, winner_value: int | No
         raise conflict("already_decided", "This motion has already been decided.")
     motion.status = outcome
     motion.decided_at = utcnow()
-    if outcome in ("adopted", "elected"):
+    if outcome in (MotionStatus.ADOPTED, MotionStatus.ELECTED):
         motion.resolution_number = _next_resolution_number(motion.meeting)
         if winner_value is not None:
             motion.winner = next(c for c in motion.candidates if c.value == winner_value)

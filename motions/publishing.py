@@ -8,9 +8,9 @@ from sqlalchemy import select
 from governance import publication
 from governance.extensions import db
 from governance.meetings.models import AgendaItem, Meeting, MeetingSession
-from motions.models import Motion
+from motions.models import Motion, MotionStatus
 
-DECIDED = ("adopted", "rejected", "elected")
+DECIDED = (MotionStatus.ADOPTED, MotionStatus.REJECTED, MotionStatus.ELECTED)
 
 
 def closed_decisions(meeting: Meeting, *, published_only: bool = True) -> list[Motion]:

@@ -59,6 +59,8 @@ def head() -> str:
 def reseal_poll(poll_id: int) -> dict:
     """Recompute a closed poll's stored result and ballots digest from its (changed) ballots, with
     the project's own functions, as a careful forger would; the audit events are left alone."""
+    from dataclasses import replace
+
     from voting import results, seal
     from voting.models import Poll
     from voting.operations import poll_result
@@ -69,7 +71,7 @@ def reseal_poll(poll_id: int) -> dict:
                                     quorate=at_close["quorate"])
     result = poll_result(poll, electorate, (poll.result or {}).get("casting_vote"))
     poll.ballots_digest = seal.ballots_digest(poll.id, ballot_rows(poll.id))
-    result.update(ballots_digest=poll.ballots_digest, digest_scheme=seal.DIGEST_SCHEME)
+    result = replace(result, ballots_digest=poll.ballots_digest, digest_scheme=seal.DIGEST_SCHEME).as_json()
     poll.result = result
     db.session.commit()
     return result

@@ -2,15 +2,21 @@
 from flask_smorest import Blueprint
 
 from governance import policy
-from governance.auth.loading import current_credential, signed_in_user
+from governance.auth.loading import current_credential
 from governance.errors import ErrorBody, conflict, not_found
 from governance.extensions import db
-from governance.lookup import require_chair, require_secretariat, visible_item, visible_meeting
-from motions.api import visible_motion
+from governance.lookup import (
+    require_chair,
+    require_secretariat,
+    visible_item,
+    visible_meeting,
+    visible_motion,
+    visible_poll,
+)
 from motions.models import Motion
 from voting import operations, rehearsal
 from voting.models import Ballot
-from voting.queries import load_poll, motion_rounds, poll_view, turnout
+from voting.queries import motion_rounds, poll_view, turnout
 from voting.schemas import (
     BallotOut,
     CastingVoteIn,
@@ -31,14 +37,6 @@ blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, vo
 def _with_rounds(motion: Motion) -> Motion:
     motion.rounds = motion_rounds(motion)  # type: ignore[attr-defined]  # read by the Out schema; not a column
     return motion
-
-
-def visible_poll(poll_id: int):
-    user = signed_in_user()
-    poll = load_poll(poll_id)
-    if poll is None or not policy.can_see_item(user, poll.motion.item):
-        raise not_found("poll")
-    return poll, user
 
 
 @blp.route("/motions/<int:motion_id>")

@@ -27,6 +27,7 @@ from fractions import Fraction
 
 from motions.scales import DEFAULT_SCALE, HIGHEST, LOWEST, MOST_STEPS, MOST_SUBJECTS, scale_problem  # noqa: F401
 from voting.choices import ChoiceRefused
+from voting.poll_result import Choice
 
 _INDEX = re.compile(r"[0-9]{1,2}")  # ASCII only, unlike \d and str.isdigit
 _SCORE = re.compile(r"[0-9]{1,3}")
@@ -72,8 +73,8 @@ def looks_like_a_sheet(choice) -> bool:
 def stored_sheet(subject_count: int, scale: Scale, choice) -> str:
     """The sheet as stored: "abstain", or canonical JSON {"<index>": score} over every subject.
     Raises ChoiceRefused naming what is wrong."""
-    if isinstance(choice, str) and choice == "abstain":
-        return "abstain"
+    if isinstance(choice, str) and choice == Choice.ABSTAIN:
+        return Choice.ABSTAIN.value
     if not looks_like_a_sheet(choice):
         raise ChoiceRefused("Send a score for every subject, or abstain.")
     scores: dict[int, int] = {}
@@ -97,7 +98,7 @@ def canonical(scores: dict[int, int]) -> str:
 def read_sheet(stored: str) -> dict[int, int] | None:
     """A stored sheet back as {index: score}; None for an abstention. Raises ValueError for
     text that is not a stored sheet (the recount reports it)."""
-    if stored == "abstain":
+    if stored == Choice.ABSTAIN:
         return None
     sheet = json.loads(stored)
     if not isinstance(sheet, dict):

@@ -20,10 +20,11 @@ import json
 import re
 
 from governance.fields import MAX_ID, id_or_none  # ids are PostgreSQL integers
+from voting.poll_result import Choice, Method
 
 MOST_RANKED = 200  # longer than any ballot; bounds the work done on a ranking before the poll is known
 _ASCII_ID = re.compile(r"[0-9]{1,10}")  # re's [0-9] is ASCII only, unlike \d and str.isdigit
-_WORDS = ("yes", "no", "abstain")
+_WORDS = tuple(choice.value for choice in Choice)
 
 
 class ChoiceRefused(ValueError):
@@ -59,14 +60,14 @@ def stored_choice(method: str, candidates, choice, *, longest: int | None = None
     `candidates` the ids the voter may choose (this round's ballot, or the motion's candidates
     for IRV). `longest`: the most characters the stored text may have (the column's length).
     Raises ChoiceRefused."""
-    if isinstance(choice, str) and choice == "abstain":
-        return "abstain"
-    if method == "yes_no":
+    if isinstance(choice, str) and choice == Choice.ABSTAIN:
+        return Choice.ABSTAIN.value
+    if method == Method.YES_NO:
         if not (isinstance(choice, str) and choice in _WORDS):
             raise ChoiceRefused("Vote yes, no or abstain.")
         return choice
     on_ballot = set(candidates)
-    if method == "irv":
+    if method == Method.IRV:
         ranking = [candidate_id(c) for c in choice] if isinstance(choice, list) and \
             0 < len(choice) <= len(on_ballot) else None
         if not ranking or None in ranking or len(set(ranking)) != len(ranking) \

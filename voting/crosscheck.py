@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voting import results, seal
+from voting.poll_result import DECIDING, Choice, Method
 
 # what a recount must reproduce exactly (presentation such as threshold_text is left out)
 COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate",
             "threshold", "winner", "eliminated", "next_round", "contest", "rounds", "casting_vote", "round", "reason")
-DECISIVE = ("adopted", "rejected", "elected", "recorded")  # recorded: an assessment's table taken
+DECISIVE = tuple(status.value for status in DECIDING)  # recorded: an assessment's table taken
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,11 @@ class MotionFacts:
 
 def readable_choice(method: str, choice: str):
     """A stored choice as results show it (voting.operations.readable_choice, without a poll)."""
-    if method == "assessment" and choice != "abstain":
+    if method == Method.ASSESSMENT and choice != Choice.ABSTAIN:
         return {"scores": json.loads(choice)}
-    if method == "irv" and choice != "abstain":
+    if method == Method.IRV and choice != Choice.ABSTAIN:
         return json.loads(choice)
-    if method == "exhaustive" and choice != "abstain":
+    if method == Method.EXHAUSTIVE and choice != Choice.ABSTAIN:
         return int(choice)
     return choice
 
@@ -89,14 +90,14 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
                                     quorate=at_close.get("quorate", published.get("quorate", False)))
     choices = [choice for _, choice, _, _ in poll.ballots]
     counts = dict(Counter(choices))
-    if poll.method == "yes_no":
+    if poll.method == Method.YES_NO:
         result = results.yes_no_result(poll.majority, counts, electorate)
-    elif poll.method == "assessment":
+    elif poll.method == Method.ASSESSMENT:
         subjects = poll.subjects if poll.subjects is not None else \
             [row.get("name") for row in published.get("subjects") or []]
         result = results.assessment_result(subjects=subjects, scale=poll.scale or published.get("scale") or {},
                                            choices=choices, electorate=electorate)
-    elif poll.method == "exhaustive":
+    elif poll.method == Method.EXHAUSTIVE:
         assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=counts,
                                            tie_break=poll.reason == "tie_break", electorate=electorate,
@@ -107,11 +108,9 @@ def recount(poll: PollFacts, casting_vote=None) -> dict:
             casting_vote = [casting_vote]
         result = results.irv_result(candidates=poll.candidates, choices=choices, electorate=electorate,
                                     casting_votes=casting_vote)
-    result.update(round=poll.round, reason=poll.reason)
-    if not poll.secret:
-        result["votes"] = sorted(({"member_id": member_id, "choice": readable_choice(poll.method, choice)}
-                                  for _, choice, member_id, _ in poll.ballots), key=_member_key)
-    return result
+    votes = None if poll.secret else sorted(({"member_id": member_id, "choice": readable_choice(poll.method, choice)}
+                                             for _, choice, member_id, _ in poll.ballots), key=_member_key)
+    return replace(result, round=poll.round, reason=poll.reason, votes=votes).as_json()
 
 
 def _member_key(vote: dict):

@@ -7,6 +7,7 @@ random receipts), and closing the poll rewrites its ballots in shuffled order (s
 voting.secrecy). Named polls record the member and time on the ballot itself.
 """
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,7 +16,13 @@ from governance.dbtypes import UTCDateTime, utcnow
 from governance.extensions import Model, db
 from motions.models import Motion
 
-POLL_STATUSES = ("open", "closed")
+
+class PollStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+POLL_STATUSES = tuple(status.value for status in PollStatus)  # plain strings for the CHECK constraint
 ROUND_REASONS = ("first", "elimination", "tie_break", "repeat")
 
 
@@ -54,7 +61,7 @@ class Poll(Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == PollStatus.OPEN
 
 
 class EligibleVoter(Model):

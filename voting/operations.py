@@ -6,6 +6,7 @@ No recount, no broadcast per vote: progress is coalesced (voting.progress).
 """
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
@@ -23,7 +24,8 @@ from motions.models import Motion
 from motions.operations import decide_motion, put_to_vote
 from voting import assessment, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
-from voting.models import Ballot, EligibleVoter, Participation, Poll
+from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
+from voting.poll_result import Choice, Method, PollResult
 from voting.progress import progress_changed
 from voting.queries import (
     approves,
@@ -40,7 +42,7 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
     """(round, reason, ballot, contest) of the next poll on this motion."""
     previous = last_closed_poll(motion)
     round_ = (previous.round + 1) if previous else 1
-    if motion.method != "exhaustive":
+    if motion.method != Method.EXHAUSTIVE:
         return round_, "first" if previous is None else "repeat", None, None
     everyone = [c.value for c in motion.candidates]
     if previous is None:
@@ -111,7 +113,7 @@ def _board_known_outside(meeting) -> None:
 def normalise_choice(poll: Poll, choice) -> str:
     """The ballot as stored (voting.choices.stored_choice; an assessment's sheet by
     voting.assessment.stored_sheet), or 422 naming `choice`."""
-    if poll.method == "assessment":
+    if poll.method == Method.ASSESSMENT:
         motion = poll.motion
         try:
             assert motion.scale_min is not None and motion.scale_max is not None  # an assessment has its scale
@@ -119,7 +121,7 @@ def normalise_choice(poll: Poll, choice) -> str:
                                            assessment.Scale(motion.scale_min, motion.scale_max), choice)
         except ChoiceRefused as refusal:
             raise invalid({"choice": [str(refusal)]}) from None
-    candidates = [c.value for c in poll.motion.candidates] if poll.method == "irv" else (poll.ballot or [])
+    candidates = [c.value for c in poll.motion.candidates] if poll.method == Method.IRV else (poll.ballot or [])
     try:
         return stored_choice(poll.method, candidates, choice, longest=Ballot.choice.type.length)
     except ChoiceRefused as refusal:
@@ -223,20 +225,22 @@ def _counts(poll: Poll) -> dict[str, int]:
     return {choice: n for choice, n in rows}
 
 
-def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dict:
+def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> PollResult:
+    """The result of the poll's stored ballots, stamped with its round and (a named poll) its
+    roll-call; a refused casting vote is a 422."""
     motion = poll.motion
-    if poll.method == "yes_no":
+    if poll.method == Method.YES_NO:
         if casting_vote is not None:
             raise invalid({"casting_vote": ["A yes/no vote that ties is not adopted; there is no casting vote."]})
         result = results.yes_no_result(motion.majority, _counts(poll), electorate)
-    elif poll.method == "assessment":
+    elif poll.method == Method.ASSESSMENT:
         if casting_vote is not None:
             raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
         choices = list(db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id)))
         assert motion.scale is not None  # an assessment has its scale
         result = results.assessment_result(subjects=motion.subjects or [], scale=motion.scale, choices=choices,
                                            electorate=electorate)
-    elif poll.method == "exhaustive":
+    elif poll.method == Method.EXHAUSTIVE:
         assert poll.contest is not None and poll.ballot is not None, "an exhaustive poll keeps its contest and ballot"
         try:
             result = results.exhaustive_result(contest=poll.contest, ballot=poll.ballot, counts=_counts(poll),
@@ -253,14 +257,10 @@ def poll_result(poll: Poll, electorate: results.Electorate, casting_vote) -> dic
                                         electorate=electorate, casting_votes=casting_vote)
         except ValueError as refusal:
             raise invalid({"casting_vote": [str(refusal)]}) from None
-    result.update(round=poll.round, reason=poll.reason)
-    subject = approves(motion)
-    if subject is not None:
-        result["approves"] = subject  # the version put to the vote is the one approved
-    if not poll.secret:
-        result["votes"] = [{"member_id": member_id, "member": name, "choice": readable_choice(poll, choice)}
-                           for member_id, name, choice in _named_votes(poll)]
-    return result
+    # the version put to the vote is the one approved: approves()
+    votes = None if poll.secret else [{"member_id": member_id, "member": name, "choice": readable_choice(poll, choice)}
+                                      for member_id, name, choice in _named_votes(poll)]
+    return replace(result, round=poll.round, reason=poll.reason, approves=approves(motion), votes=votes)
 
 
 def _named_votes(poll: Poll):
@@ -271,11 +271,11 @@ def _named_votes(poll: Poll):
 
 
 def readable_choice(poll: Poll, choice: str):
-    if poll.method == "assessment" and choice != "abstain":
+    if poll.method == Method.ASSESSMENT and choice != Choice.ABSTAIN:
         return {"scores": json.loads(choice)}
-    if poll.method == "irv" and choice != "abstain":
+    if poll.method == Method.IRV and choice != Choice.ABSTAIN:
         return json.loads(choice)
-    if poll.method == "exhaustive" and choice != "abstain":
+    if poll.method == Method.EXHAUSTIVE and choice != Choice.ABSTAIN:
         return int(choice)
     return choice
 
@@ -283,9 +283,9 @@ def readable_choice(poll: Poll, choice: str):
 def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
     if not poll.is_open:
         raise conflict("poll_closed", "This poll is already closed.")
-    if casting_vote is not None and poll.method == "assessment":
+    if casting_vote is not None and poll.method == Method.ASSESSMENT:
         raise invalid({"casting_vote": ["An assessment records scores; there is no casting vote."]})
-    if casting_vote is not None and poll.method == "irv":
+    if casting_vote is not None and poll.method == Method.IRV:
         # the count of rankings has no casting vote; it used to be ignored silently
         raise invalid({"casting_vote": ["An instant-runoff count takes no casting vote."]})
     meeting = poll.motion.meeting
@@ -298,18 +298,18 @@ def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:
         else ballot_rows(poll.id)
     poll.ballots_digest = seal.ballots_digest(poll.id, rows)
     participations = seal.participations_digest(poll.id, participation_rows(poll.id))
-    result["ballots_digest"], result["digest_scheme"] = poll.ballots_digest, seal.DIGEST_SCHEME
-    poll.status, poll.closed_at, poll.closed_by_id = "closed", utcnow(), actor.id
-    poll.quorum_at_close, poll.result = quorum.as_dict(), result
+    result = replace(result, ballots_digest=poll.ballots_digest, digest_scheme=seal.DIGEST_SCHEME)
+    poll.status, poll.closed_at, poll.closed_by_id = PollStatus.CLOSED, utcnow(), actor.id
+    poll.quorum_at_close, poll.result = quorum.as_dict(), result.as_json()
     db.session.flush()
     record("poll.closed", actor=actor, meeting=meeting, subject=poll,
-           after={"status": result["status"], "counts": result["counts"], "digest": poll.ballots_digest,
+           after={"status": result.status, "counts": result.counts, "digest": poll.ballots_digest,
                   "digest_scheme": seal.DIGEST_SCHEME, "participations_digest": participations,
                   "ballots": len(rows), "quorum": quorum.as_dict(),
-                  **({"winner": result["winner"]} if "winner" in result else {}),
+                  **({"winner": result.winner} if result.shape in (Method.EXHAUSTIVE, Method.IRV) else {}),
                   # what was scored, for an assessment: a name swapped afterwards would move scores
                   **({"subjects": list(poll.motion.subjects or []), "scale": poll.motion.scale}
-                     if poll.method == "assessment" else {})})
+                     if poll.method == Method.ASSESSMENT else {})})
     # the credential of each participation (never a choice), for the record of who cast what
     from voting.vote_record import credentials_event
     record("poll.credentials", actor=actor, meeting=meeting, subject=poll, after=credentials_event(poll))
@@ -347,17 +347,17 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
         raise conflict("already_decided", f"This motion was {motion.status}.")
     if motion.meeting.adjourned_at is not None:
         raise conflict("adjourned", "The meeting is adjourned.")
-    if poll.method == "yes_no":
+    if poll.method == Method.YES_NO:
         raise conflict("no_casting_vote", "A yes/no vote that ties is not adopted; there is no casting vote.")
     level = previous.get("level")
     if level is None:  # a result stored before `level` was published
-        level = poll.ballot if poll.method == "exhaustive" and previous.get("cast") else []
+        level = poll.ballot if poll.method == Method.EXHAUSTIVE and previous.get("cast") else []
     if not previous.get("cast") or not level:
         raise conflict("not_tied", "No valid vote was cast: the members decided nothing, so the round is "
                                    "held again rather than settled by the chair.")
     if casting_vote not in level:
         raise invalid({"casting_vote": ["Give the casting vote to one of the candidates level in this round."]})
-    if poll.method == "irv":
+    if poll.method == Method.IRV:
         # the count goes on from the tie with this casting vote added to those given before it;
         # three level candidates take two (each keeps one), the count may also stop on a later tie
         casting_vote = [*(previous.get("casting_vote") or []), casting_vote]
@@ -366,33 +366,32 @@ def give_casting_vote(poll: Poll, *, actor, casting_vote) -> Poll:
                                     present=at_close.get("present", previous.get("present", 0)),
                                     quorate=at_close.get("quorate", previous.get("quorate", False)))
     result = poll_result(poll, electorate, casting_vote)
-    result["ballots_digest"] = poll.ballots_digest
-    if "digest_scheme" in previous:
-        result["digest_scheme"] = previous["digest_scheme"]
-    poll.result = result
+    result = replace(result, ballots_digest=poll.ballots_digest, digest_scheme=previous.get("digest_scheme"))
+    poll.result = result.as_json()
     db.session.flush()
     record("poll.casting_vote", actor=actor, meeting=motion.meeting, subject=poll,
            before={"status": previous["status"], "winner": previous.get("winner")},
-           after={"casting_vote": casting_vote, "status": result["status"], "winner": result.get("winner"),
-                  "eliminated": result.get("eliminated"), "counts": result["counts"],
+           after={"casting_vote": casting_vote, "status": result.status, "winner": result.winner,
+                  "eliminated": result.eliminated if result.shape == Method.EXHAUSTIVE else None,
+                  "counts": result.counts,
                   "digest": poll.ballots_digest})
     _decide_and_announce(poll, result, actor=actor)
     return poll
 
 
-def _decide_and_announce(poll: Poll, result: dict, *, actor) -> None:
+def _decide_and_announce(poll: Poll, result: PollResult, *, actor) -> None:
     """A final result decides the motion (its resolution number goes into the result); then
     everyone who may see the poll hears the result."""
-    if result["status"] in ("adopted", "rejected", "elected", "recorded"):
-        decide_motion(poll.motion, outcome=result["status"], actor=actor, winner_value=result.get("winner"))
+    if result.decides:
+        decide_motion(poll.motion, outcome=result.status, actor=actor, winner_value=result.winner)
         # a new dict, the flushed one left as it was: the JSON column compares the two, and an
         # edited copy of what was flushed would compare equal and never be stored
-        result = {**result, "resolution_number": poll.motion.resolution_number}
-        poll.result = result
+        result = replace(result, resolution_number=poll.motion.resolution_number)
+        poll.result = result.as_json()
     # Everyone hears the outcome; the roll-call of a named poll (one line per member) is fetched
     # with GET /polls/{id} by those who want it: broadcast, it made N phones receive N lines each.
-    broadcast = {key: value for key, value in result.items() if key != "votes"}
-    if "votes" in result:
+    broadcast = {key: value for key, value in result.as_json().items() if key != "votes"}
+    if result.votes is not None:
         broadcast["roll_call"] = f"/api/v1/polls/{poll.id}"
     announce("poll.closed", {"poll_id": poll.id, "motion_id": poll.motion_id, "result": broadcast},
              meeting_id=poll.meeting_id, audience=audience(poll))

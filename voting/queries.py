@@ -7,9 +7,10 @@ from sqlalchemy.orm import joinedload
 
 from governance.extensions import db
 from governance.fields import id_or_none
-from governance.meetings.models import AgendaItem, Attendance, MeetingSession
+from governance.meetings.models import AgendaItem, Attendance, Group, MeetingSession
 from motions.models import Motion
-from voting.models import Ballot, EligibleVoter, Participation, Poll
+from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
+from voting.poll_result import Choice, Method
 
 
 def load_poll(poll_id) -> Poll | None:
@@ -54,12 +55,12 @@ def has_polls(motion: Motion, *, open_only: bool = False) -> bool:
 
 
 def last_closed_poll(motion: Motion) -> Poll | None:
-    return db.session.scalar(select(Poll).where(Poll.motion_id == motion.id, Poll.status == "closed")
+    return db.session.scalar(select(Poll).where(Poll.motion_id == motion.id, Poll.status == PollStatus.CLOSED)
                              .order_by(Poll.round.desc()).limit(1))
 
 
 def open_poll_in(meeting_id: int) -> Poll | None:
-    return db.session.scalar(select(Poll).where(Poll.meeting_id == meeting_id, Poll.status == "open"))
+    return db.session.scalar(select(Poll).where(Poll.meeting_id == meeting_id, Poll.status == PollStatus.OPEN))
 
 
 def cast_count(poll: Poll) -> int:
@@ -76,7 +77,7 @@ def _present_eligible(poll: Poll):
                   .join(User, User.id == Attendance.user_id)
                   .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == poll.meeting_id))
                   .where(Attendance.meeting_id == poll.meeting_id, Attendance.checked_out_at.is_(None),
-                         Participant.group == "excom_member", User.member_id == EligibleVoter.member_id))
+                         Participant.group == Group.EXCOM_MEMBER, User.member_id == EligibleVoter.member_id))
     return EligibleVoter.poll_id == poll.id, checked_in.exists()
 
 
@@ -124,17 +125,17 @@ def has_voted(poll: Poll, user) -> bool:
 
 def choices(poll: Poll) -> list[dict]:
     motion = poll.motion
-    if poll.method == "yes_no":
-        return [{"value": v, "label": v.capitalize()} for v in ("yes", "no", "abstain")]
-    if poll.method == "assessment":  # the sheet is the motion's subjects and scale (motion_brief)
-        return [{"value": "abstain", "label": "Abstain"}]
-    on_ballot = poll.ballot if poll.method == "exhaustive" else [c.value for c in motion.candidates]
+    if poll.method == Method.YES_NO:
+        return [{"value": v.value, "label": v.capitalize()} for v in Choice]
+    if poll.method == Method.ASSESSMENT:  # the sheet is the motion's subjects and scale (motion_brief)
+        return [{"value": Choice.ABSTAIN.value, "label": "Abstain"}]
+    on_ballot = poll.ballot if poll.method == Method.EXHAUSTIVE else [c.value for c in motion.candidates]
     assert on_ballot is not None  # an exhaustive poll is opened with its ballot
     by_value = {c.value: c for c in motion.candidates}
     options = [{"value": value, "label": by_value[value].label,
                 "image_url": f"/api/v1/logos/{by_value[value].id}" if by_value[value].image is not None else None}
                for value in on_ballot]
-    return options + [{"value": "abstain", "label": "Abstain"}]
+    return options + [{"value": Choice.ABSTAIN.value, "label": "Abstain"}]
 
 
 def approves(motion: Motion) -> dict | None:
@@ -206,7 +207,7 @@ def poll_view(poll: Poll, user) -> dict:
 
 def motion_rounds(motion: Motion) -> list[dict]:
     """Every closed poll on the motion, oldest first (round 1, a tie-break, round 2 ...)."""
-    polls = db.session.scalars(select(Poll).where(Poll.motion_id == motion.id, Poll.status == "closed")
+    polls = db.session.scalars(select(Poll).where(Poll.motion_id == motion.id, Poll.status == PollStatus.CLOSED)
                                .order_by(Poll.round)).all()
     return [{"poll_id": p.id, "round": p.round, "reason": p.reason, "ballot": p.ballot, **(p.result or {})}
             for p in polls]

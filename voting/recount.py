@@ -21,7 +21,7 @@ from governance.meetings.models import Meeting
 from motions import effects
 from motions.models import Motion
 from voting import crosscheck
-from voting.models import Poll
+from voting.models import Poll, PollStatus
 from voting.queries import ballot_rows, participation_rows
 
 DECISIONS = ("motion.adopted", "motion.rejected", "motion.elected", "motion.recorded")  # recorded: an assessment
@@ -111,8 +111,8 @@ def recount_all() -> RecountReport:
     trail = without_cleared_rehearsals(Trail.load(tuple(sorted(set(POLL_ACTIONS) | effects.trail_actions()))))
     findings: list[Finding] = []
     polls_of: dict[int, list[crosscheck.PollFacts]] = defaultdict(list)
-    closed = db.session.scalars(select(Poll).where(Poll.status == "closed").order_by(Poll.motion_id, Poll.round,
-                                                                                      Poll.id)).all()
+    closed = db.session.scalars(select(Poll).where(Poll.status == PollStatus.CLOSED)
+                                .order_by(Poll.motion_id, Poll.round, Poll.id)).all()
     for poll in closed:
         facts = poll_facts(poll, trail)
         polls_of[poll.motion_id].append(facts)

@@ -14,10 +14,14 @@ from governance.audit.operations import record
 from governance.errors import conflict
 from governance.extensions import db
 from governance.meetings.models import Meeting, Participant
-from motions.models import Motion
+from motions.models import Motion, MotionStatus
 from voting.models import Ballot, Participation, Poll
 
 EFFECTFUL = ("membership", "host_city", "logo", "agenda_adoption", "minutes_approval")
+
+
+# decisions whose effects last (a registry change, a winner) and forbid clearing the rehearsal
+LASTING = (MotionStatus.ADOPTED, MotionStatus.ELECTED)
 
 
 def clear_rehearsal_polls(meeting: Meeting, *, actor) -> dict:
@@ -31,7 +35,7 @@ def clear_rehearsal_polls(meeting: Meeting, *, actor) -> dict:
         raise conflict("poll_open", "A poll is open; close it first.")
     motion_ids = sorted({poll.motion_id for poll in polls})
     motions = db.session.scalars(select(Motion).where(Motion.id.in_(motion_ids))).all() if motion_ids else []
-    lasting = [m.title for m in motions if m.kind in EFFECTFUL and m.status in ("adopted", "elected")]
+    lasting = [m.title for m in motions if m.kind in EFFECTFUL and m.status in LASTING]
     if lasting:
         raise conflict("rehearsal_decided", "The rehearsal decided " + ", ".join(f"“{t}”" for t in lasting)
                        + ", whose adoption changed more than the motion; it cannot be cleared.")
@@ -40,7 +44,7 @@ def clear_rehearsal_polls(meeting: Meeting, *, actor) -> dict:
         if poll_ids else 0
     reset = []
     for motion in motions:
-        if motion.status in ("adopted", "rejected", "elected"):
+        if motion.status in (MotionStatus.ADOPTED, MotionStatus.REJECTED, MotionStatus.ELECTED):
             motion.status, motion.resolution_number, motion.decided_at, motion.winner = "pending", None, None, None
             reset.append(motion.id)
     db.session.flush()

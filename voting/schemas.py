@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from governance.fields import Id
 from motions.schemas import MotionOut
+from voting.poll_result import Method, NextReason, ResultStatus
 
 
 class VoteIn(Schema):
@@ -27,19 +28,142 @@ class ReceiptOut(Schema):
 
 
 RESULT_SHAPE = (
-    "Once closed. One vocabulary on every screen and in the memorandum: `ballots` (every ballot), `cast` (votes "
-    "cast: yes and no, or the votes for candidates), `abstain` (abstentions, never votes cast). Also `status` "
-    "(adopted/rejected/elected/runoff/tied/void; an assessment: recorded/void), `counts` {choice: n} "
-    "(by instant runoff: the last round's), "
-    "`eligible`, `present`, `quorate`, `rule`, `threshold` (yes votes, or votes for a candidate, that decide; by "
-    "instant runoff the last round's) and `threshold_text` (the rule as a delegate reads it: 'two-thirds of votes "
-    "cast: yes at least twice no'); named polls `votes`; candidates `winner`, `level` (who the chair's casting vote "
-    "may go to when tied), `casting_vote` (exhaustive: the candidate; instant runoff: the list, in order), "
-    "`next_round`; instant runoff `exhausted` and `rounds` [{round, counts, counting (that round's votes cast), "
-    "exhausted, threshold, eliminated, continuing, level, casting_votes}]; a minutes approval `approves` (the "
-    "memorandum and version put to the vote); an assessment `subjects` [{name, count, mean, median, distribution "
-    "{score: n}}] (mean and median null when nobody scored it; to two decimals), `scale` {min, max}; once decided "
-    "`resolution_number`; `ballots_digest`.")
+    "Once closed (voting.poll_result.PollResult). One vocabulary on every screen and in the memorandum: "
+    "`ballots` (every ballot), `cast` (votes cast: yes and no, or the votes for candidates), `abstain` "
+    "(abstentions, never votes cast). `rule` tells the shape: a majority name (a yes/no vote), `exhaustive` (one "
+    "round of an exhaustive ballot), `irv` (an instant-runoff count, every round in `rounds`) or `assessment` "
+    "(a table of scores). A part that does not belong to the shape is absent.")
+
+NUMBER = {"type": "number"}
+CANDIDATE_IDS = {"type": "array", "items": {"type": "integer"}}
+
+
+class NextRoundOut(Schema):
+    candidates = fields.List(fields.Int(), metadata={"description": "the next round's ballot"})
+    reason = fields.Str(validate=validate.OneOf([r.value for r in NextReason]))
+
+
+class IrvRoundOut(Schema):
+    """One round of an instant-runoff count."""
+
+    round = fields.Int()
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int(), metadata={"description": "candidate id -> ballots"})
+    counting = fields.Int(metadata={"description": "ballots still counting: that round's votes cast"})
+    exhausted = fields.Int(metadata={"description": "ballots that rank no standing candidate"})
+    threshold = fields.Int(metadata={"description": "more than half of `counting`"})
+    eliminated = fields.List(fields.Int())
+    continuing = fields.List(fields.Int())
+    level = fields.List(fields.Int(), metadata={"description": "tied for last, not separated by earlier rounds"})
+    casting_votes = fields.List(fields.Int(), metadata={"description": "the chair's, which settled that tie"})
+
+
+class ScaleOut(Schema):
+    min = fields.Int()
+    max = fields.Int()
+
+
+class SubjectRowOut(Schema):
+    """One line of an assessment's table; mean and median null when nobody scored it, to two decimals."""
+
+    name = fields.Str()
+    count = fields.Int()
+    mean = fields.Raw(allow_none=True, metadata=NUMBER)
+    median = fields.Raw(allow_none=True, metadata=NUMBER)
+    distribution = fields.Dict(keys=fields.Str(), values=fields.Int(), metadata={"description": "score -> sheets"})
+
+
+class NamedVoteOut(Schema):
+    member_id = fields.Int(allow_none=True)
+    member = fields.Str(metadata={"description": "absent in a recount"})
+    choice = fields.Raw(metadata={"description": "yes/no/abstain, a candidate id, a ranking (list of ids), or an "
+                                                 "assessment sheet {scores: {subject index: n}}"})
+
+
+class ApprovesOut(Schema):
+    """The memorandum a minutes approval puts to the vote (voting.queries.approves)."""
+
+    meeting_id = fields.Int(allow_none=True)
+    version = fields.Int(allow_none=True)
+    title = fields.Str()
+    external_memorandum_id = fields.Int(allow_none=True)
+    filename = fields.Str()
+    sha256 = fields.Str()
+
+
+class PollResultOut(Schema):
+    status = fields.Str(validate=validate.OneOf([s.value for s in ResultStatus]),
+                        metadata={"description": "an assessment: recorded/void"})
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int(),
+                         metadata={"description": "{choice: n}, `abstain` included; candidates by id; instant runoff: "
+                                                  "the last round's; an assessment: {scored, abstain}"})
+    cast = fields.Int()
+    abstain = fields.Int()
+    ballots = fields.Int()
+    eligible = fields.Int()
+    present = fields.Int()
+    quorate = fields.Bool()
+    rule = fields.Str()
+    threshold = fields.Int(allow_none=True, metadata={
+        "description": "yes votes, or votes for a candidate, that decide; instant runoff: the last round's; "
+                       "null for an assessment"})
+    threshold_text = fields.Str(allow_none=True, metadata={
+        "description": "the rule as a delegate reads it: 'two-thirds of votes cast: yes at least twice no'"})
+    exhausted = fields.Int(metadata={"description": "instant runoff: the last round's exhausted ballots"})
+    winner = fields.Int(allow_none=True, metadata={"description": "candidates: the elected candidate's id"})
+    eliminated = fields.List(fields.Int(), metadata={"description": "exhaustive: eliminated by this round"})
+    contest = fields.List(fields.Int(), metadata={"description": "exhaustive: still in the main contest"})
+    casting_vote = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "integer", "nullable": True}, CANDIDATE_IDS],
+        "description": "exhaustive: the candidate the chair's casting vote went to; instant runoff: the list, "
+                       "in order"})
+    next_round = fields.Nested(NextRoundOut, allow_none=True, metadata={"description": "exhaustive, when runoff"})
+    level = fields.List(fields.Int(), metadata={"description": "who the chair's casting vote may go to when tied"})
+    rounds = fields.List(fields.Nested(IrvRoundOut), metadata={"description": "instant runoff: every round"})
+    subjects = fields.List(fields.Nested(SubjectRowOut), metadata={"description": "an assessment's table"})
+    scale = fields.Nested(ScaleOut, allow_none=True, metadata={"description": "an assessment's scale"})
+    round = fields.Int()
+    reason = fields.Str()
+    approves = fields.Nested(ApprovesOut, metadata={"description": "a minutes approval: what was put to the vote"})
+    votes = fields.List(fields.Nested(NamedVoteOut), metadata={"description": "a named poll's roll-call"})
+    ballots_digest = fields.Str()
+    digest_scheme = fields.Int(metadata={"description": "how `ballots_digest` was computed (voting.seal)"})
+    resolution_number = fields.Str(allow_none=True, metadata={"description": "once decided"})
+
+
+class MemberChangeOut(Schema):
+    member_id = fields.Int()
+    member = fields.Str()
+    action = fields.Str()
+    status = fields.Str(metadata={"description": "the member's status once adopted"})
+
+
+class ChangeOut(Schema):
+    op = fields.Str(validate=validate.OneOf(["equal", "delete", "insert"]))
+    text = fields.Str()
+
+
+class MotionBriefOut(Schema):
+    """What the ballot shows of its motion (voting.queries.motion_brief)."""
+
+    id = fields.Int()
+    title = fields.Str()
+    kind = fields.Str()
+    majority = fields.Str(allow_none=True)
+    text = fields.Str()
+    approves = fields.Nested(ApprovesOut, metadata={"description": "a minutes approval"})
+    member_change = fields.Nested(MemberChangeOut, metadata={"description": "a membership motion: what adoption does"})
+    subjects = fields.List(fields.Str(), metadata={"description": "an assessment"})
+    scale = fields.Nested(ScaleOut, allow_none=True, metadata={"description": "an assessment"})
+    current_text = fields.Str(metadata={"description": "a statutes amendment"})
+    proposed_text = fields.Str(metadata={"description": "a statutes amendment"})
+    changes = fields.List(fields.Nested(ChangeOut), metadata={"description": "a statutes amendment"})
+
+
+class ChoiceOut(Schema):
+    value = fields.Raw(metadata={"oneOf": [{"type": "string"}, {"type": "integer"}],
+                                 "description": "yes/no/abstain or a candidate's id"})
+    label = fields.Str()
+    image_url = fields.Str(allow_none=True, metadata={"description": "a logo's image"})
 
 
 class PollOut(Schema):
@@ -49,17 +173,13 @@ class PollOut(Schema):
     motion_id = fields.Int()
     meeting_id = fields.Int()
     item_id = fields.Int()
-    motion = fields.Dict(metadata={"description": "what the ballot shows of its motion: id, title, kind, majority, "
-                                                  "text; a minutes approval's `approves`; a statutes amendment's "
-                                                  "current_text, proposed_text and `changes` [{op, text}]; "
-                                                  "a membership motion's `member_change` {member_id, member, "
-                                                  "action, status}: what adoption does"})
+    motion = fields.Nested(MotionBriefOut)
     round = fields.Int()
     reason = fields.Str()
     status = fields.Str()
     secret = fields.Bool()
-    method = fields.Str()
-    choices = fields.List(fields.Dict())
+    method = fields.Str(validate=validate.OneOf([m.value for m in Method]))
+    choices = fields.List(fields.Nested(ChoiceOut))
     eligible = fields.Int()
     cast = fields.Int(metadata={"description": "ballots received (abstentions included); API.md's name"})
     ballots = fields.Int(metadata={"description": "the same number, in the words of the screens"})
@@ -69,11 +189,18 @@ class PollOut(Schema):
     opened_at = fields.Str()
     closed_at = fields.Str(allow_none=True)
     quorum_at_open = fields.Dict(allow_none=True)
-    result = fields.Dict(allow_none=True, metadata={"description": RESULT_SHAPE})
+    result = fields.Nested(PollResultOut, allow_none=True, metadata={"description": RESULT_SHAPE})
+
+
+class MotionRoundOut(PollResultOut):
+    """A closed poll on the motion: its result with the poll's id and ballot."""
+
+    poll_id = fields.Int()
+    ballot = fields.List(fields.Int(), allow_none=True, metadata={"description": "exhaustive: who was on it"})
 
 
 class MotionWithRoundsOut(MotionOut):
-    rounds = fields.List(fields.Dict())
+    rounds = fields.List(fields.Nested(MotionRoundOut))
 
 
 class BallotOut(Schema):

@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-ELECTED = "elected"
-RUNOFF = "runoff"
-TIED = "tied"
+from voting.poll_result import NextReason, ResultStatus
 
-ELIMINATION = "elimination"
-TIE_BREAK = "tie_break"
+ELECTED = ResultStatus.ELECTED
+RUNOFF = ResultStatus.RUNOFF
+TIED = ResultStatus.TIED
+
+ELIMINATION = NextReason.ELIMINATION
+TIE_BREAK = NextReason.TIE_BREAK
 
 
 # --------------------------------------------------------------------------

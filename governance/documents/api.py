@@ -5,15 +5,12 @@ Visible exactly as their item is: to whom may not see the item, its documents do
 from flask import request, send_file
 from flask_smorest import Blueprint
 
-from governance import policy
-from governance.auth.loading import signed_in_user
 from governance.boundary import upload_limit
 from governance.documents import filetypes, operations, storage
-from governance.documents.models import ItemDocument
 from governance.documents.schemas import DocumentIn, DocumentOut
-from governance.errors import ApiError, not_found
+from governance.errors import ApiError
 from governance.extensions import db
-from governance.lookup import require_secretariat, visible_item
+from governance.lookup import require_secretariat, visible_document, visible_item
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1",
                 description="Documents on agenda items (the board pack): PDF, DOCX, XLSX, PPTX, ODT, PNG, JPEG")
@@ -32,14 +29,6 @@ UPLOAD_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {
                             "description": "PDF, DOCX, XLSX, PPTX, ODT, PNG or JPEG, judged by its content; "
                                            "at most EXCOM_DOCUMENT_MAX_BYTES (25 MiB by default)"},
                    "title": {"type": "string", "maxLength": 300}}}}}}}
-
-
-def visible_document(document_id: int):
-    user = signed_in_user()
-    document = db.session.get(ItemDocument, document_id)
-    if document is None or not policy.can_see_item(user, document.item):
-        raise not_found("document")
-    return document, user
 
 
 @blp.route("/items/<int:item_id>/documents")

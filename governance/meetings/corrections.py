@@ -9,7 +9,7 @@ from governance.auth.models import User
 from governance.errors import conflict, invalid
 from governance.extensions import db
 from governance.meetings.dependents import named, refuse_if_depended_on, what_depends_on
-from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
+from governance.meetings.models import AgendaItem, Attendance, Group, Meeting, MeetingSession, Participant
 from governance.meetings.operations import _announce_quorum, _check_agenda_open
 from governance.realtime import rights_changed
 
@@ -75,7 +75,7 @@ def delete_participant(participant: Participant, *, actor: User) -> None:
     meeting.participants.remove(participant)
     db.session.flush()
     rights_changed({user_id})
-    if group == "excom_member":
+    if group == Group.EXCOM_MEMBER:
         _announce_quorum(meeting)
 
 

@@ -11,7 +11,7 @@ from governance.auth import operations as auth_ops
 from governance.auth.models import User, email_key
 from governance.extensions import db
 from governance.meetings import operations
-from governance.meetings.models import GROUPS, Meeting, Participant
+from governance.meetings.models import GROUPS, Group, Meeting, Participant
 from governance.names import name_key
 from governance.registry.importing import refusal
 from governance.registry.models import Member
@@ -46,7 +46,7 @@ _OBSERVER_GROUP = {"city": "observer_city", "institution": "observer_institution
 def _default_group(member: Member | None) -> str:
     if member is None:
         return "guest"
-    return "excom_member" if member.excom else _OBSERVER_GROUP.get(member.category, "guest")
+    return Group.EXCOM_MEMBER if member.excom else _OBSERVER_GROUP.get(member.category, "guest")
 
 
 def plan_participants(meeting: Meeting, table: list[list[str]]) -> importing.TablePlan:
@@ -77,7 +77,7 @@ def plan_participants(meeting: Meeting, table: list[list[str]]) -> importing.Tab
             row.problems.setdefault("name", []).append("Required for a person without an account.")
         speaks_for = member if member is not None else (user.member if user is not None else None)
         group = values.setdefault("group", _default_group(speaks_for))
-        if group == "excom_member" and (speaks_for is None or not speaks_for.excom):
+        if group == Group.EXCOM_MEMBER and (speaks_for is None or not speaks_for.excom):
             row.problems.setdefault("group", []).append(
                 "Only a delegate of an EXCOM member takes part as excom_member.")
         if group == "secretariat" and not (user is not None and user.is_secretariat):
@@ -124,7 +124,7 @@ def import_participants(meeting: Meeting, table: list[list[str]], *, actor) -> i
 
 def export_rows(meeting: Meeting) -> tuple[list[str], list[list]]:
     rows = []
-    for p in sorted(meeting.participants, key=lambda p: (p.group != "excom_member", p.user.name.casefold())):
+    for p in sorted(meeting.participants, key=lambda p: (p.group != Group.EXCOM_MEMBER, p.user.name.casefold())):
         user = p.user
         rows.append([user.email, user.name, user.member.name if user.member else "", user.affiliation, user.title,
                      p.group, p.chair, p.excused])

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,22 @@ QUORUM_RULES = ("majority", "two_thirds", "count")
 SESSION_KINDS = ("open", "closed")
 ITEM_KINDS = ("procedural", "report", "motion", "membership", "host_city", "logo",
               "agenda_adoption", "minutes_approval", "statutes_amendment")
-GROUPS = ("excom_member", "observer_city", "observer_institution", "observer_media",
-          "observer_corporate", "secretariat", "guest")
+
+
+class Group(StrEnum):
+    """A participant's group at a meeting (`participants.group`): only EXCOM members vote and count
+    towards quorum."""
+
+    EXCOM_MEMBER = "excom_member"
+    OBSERVER_CITY = "observer_city"
+    OBSERVER_INSTITUTION = "observer_institution"
+    OBSERVER_MEDIA = "observer_media"
+    OBSERVER_CORPORATE = "observer_corporate"
+    SECRETARIAT = "secretariat"
+    GUEST = "guest"
+
+
+GROUPS = tuple(group.value for group in Group)  # plain strings: the CHECK constraint is written from them
 ATTENDANCE_MODES = ("in_person", "online")
 
 

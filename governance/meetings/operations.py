@@ -13,7 +13,7 @@ from governance.dbtypes import utcnow
 from governance.errors import conflict, invalid
 from governance.extensions import db
 from governance.meetings import queries
-from governance.meetings.models import AgendaItem, Attendance, Meeting, MeetingSession, Participant
+from governance.meetings.models import AgendaItem, Attendance, Group, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
 from governance.realtime import announce, rights_changed
 from governance.registry.models import Organisation
@@ -183,7 +183,7 @@ def adjourn(meeting: Meeting, *, actor: User) -> Meeting:
 # --- participants -------------------------------------------------------------------------
 
 def _check_group(user: User, group: str) -> None:
-    if group == "excom_member" and (user.member is None or not user.member.excom):
+    if group == Group.EXCOM_MEMBER and (user.member is None or not user.member.excom):
         raise invalid({"group": ["Only a delegate of an EXCOM member can take part as excom_member."]})
     if group == "secretariat" and not user.is_secretariat:
         raise invalid({"group": ["Only secretariat staff can take part as secretariat."]})
@@ -216,7 +216,7 @@ def add_participant(meeting: Meeting, *, actor: User | None, user_id: int, group
         raise already from None
     record("participant.added", actor=actor, meeting=meeting, subject=participant,
            after={"user_id": user.id, "group": group, "chair": chair, "excused": excused})
-    if group == "excom_member":  # nobody else counts towards quorum
+    if group == Group.EXCOM_MEMBER:  # nobody else counts towards quorum
         _announce_quorum(meeting)
     return participant
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from governance import quorum
 from governance.auth.models import User
 from governance.extensions import db
-from governance.meetings.models import Attendance, Meeting, Participant
+from governance.meetings.models import Attendance, Group, Meeting, Participant
 from governance.registry.models import Member
 
 
@@ -40,7 +40,7 @@ def present_member_ids(meeting: Meeting) -> set[int]:
              .join(Attendance, Attendance.user_id == User.id)
              .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))
              .where(Attendance.meeting_id == meeting.id, Attendance.checked_out_at.is_(None),
-                    Participant.group == "excom_member", User.member_id.is_not(None)))
+                    Participant.group == Group.EXCOM_MEMBER, User.member_id.is_not(None)))
     return set(db.session.scalars(query))
 
 

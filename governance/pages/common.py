@@ -8,8 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from governance import policy
-from governance.extensions import db
+from governance import lookup, policy
 from governance.meetings.models import Meeting
 from governance.meetings.schemas import load_documents
 from governance.registry.models import Organisation
@@ -27,11 +26,13 @@ def signed_in_or_login():
     return None
 
 
+def _page_not_found(what: str):
+    abort(404)  # the page's own 404 (HTML), not the API's body
+
+
 def visible_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not policy.can_see_meeting(current_user, meeting):
-        abort(404)
-    return meeting
+    """The meeting, or the page's 404 for one this person does not take part in (governance.lookup)."""
+    return lookup.visible_meeting(meeting_id, user=current_user, hidden=_page_not_found)[0]
 
 
 def agenda(meeting: Meeting) -> list[dict]:

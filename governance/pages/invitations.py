@@ -18,6 +18,7 @@ from governance.errors import ApiError
 from governance.extensions import csrf
 from governance.invitations import operations
 from governance.invitations.api import link_for
+from governance.meetings.models import Group
 from governance.pages.blueprint import bp
 from governance.pages.common import (
     GROUP_LABELS,
@@ -70,7 +71,7 @@ def _rows(meeting) -> list[dict]:
         else:
             row["state"] = "queued" if newest["mail_state"] == "sending" else newest["mail_state"]
             row["state_text"] = str(MAIL_STATES.get(newest["mail_state"], newest["mail_state"]))
-    rows.sort(key=lambda row: (row["group"] != "excom_member", _sort_key(row["name"])))
+    rows.sort(key=lambda row: (row["group"] != Group.EXCOM_MEMBER, _sort_key(row["name"])))
     return rows
 
 

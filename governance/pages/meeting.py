@@ -13,7 +13,7 @@ from flask_login import current_user
 from governance import policy
 from governance.extensions import db
 from governance.meetings import queries
-from governance.meetings.models import Meeting
+from governance.meetings.models import Group, Meeting
 from governance.pages.blueprint import bp
 from governance.pages.common import GROUP_LABELS  # noqa: F401
 from governance.pages.common import current_item_id as _current_item_id
@@ -74,9 +74,9 @@ def chair_console(meeting_id):
         abort(403)
     quorum = queries.meeting_quorum(meeting).as_dict()
     stays = queries.open_stays(meeting)
-    members = [_person(p, stays) for p in meeting.participants if p.group == "excom_member"]
+    members = [_person(p, stays) for p in meeting.participants if p.group == Group.EXCOM_MEMBER]
     members.sort(key=lambda person: _sort_key(person["affiliation"]))
-    others_present = sum(1 for p in meeting.participants if p.group != "excom_member" and p.user_id in stays)
+    others_present = sum(1 for p in meeting.participants if p.group != Group.EXCOM_MEMBER and p.user_id in stays)
     data = _page_data(meeting, quorum=quorum)
     return _render("chair.html", meeting, page_data=data, quorum=quorum, members=members,
                    others_present=others_present)
@@ -91,7 +91,7 @@ def secretariat_desk(meeting_id):
         abort(403)
     stays = queries.open_stays(meeting)
     people = [_person(p, stays) for p in meeting.participants]
-    people.sort(key=lambda person: (person["group"] != "excom_member", _sort_key(person["name"])))
+    people.sort(key=lambda person: (person["group"] != Group.EXCOM_MEMBER, _sort_key(person["name"])))
     registry = sorted(db.session.scalars(db.select(Member)), key=lambda member: _sort_key(member.name))
     quorum = queries.meeting_quorum(meeting).as_dict()
     data = _page_data(meeting, quorum=quorum, messages={**js_messages(), **_words(DESK_MESSAGES),

@@ -13,7 +13,7 @@ from flask_login import current_user
 from governance import policy
 from governance.auth.models import User
 from governance.extensions import db
-from governance.meetings.models import GROUPS, ITEM_KINDS, Meeting
+from governance.meetings.models import GROUPS, ITEM_KINDS, Group, Meeting
 from governance.pages.blueprint import bp
 from governance.pages.calendar import QUORUM_LABELS
 from governance.pages.common import GROUP_LABELS
@@ -117,7 +117,7 @@ def meeting_setup(meeting_id):
     if not policy.can_prepare(current_user):
         abort(403)
     participants = sorted(meeting.participants,
-                          key=lambda p: (p.group != "excom_member", _sort_key(p.user.name)))
+                          key=lambda p: (p.group != Group.EXCOM_MEMBER, _sort_key(p.user.name)))
     taking_part = {p.user_id for p in meeting.participants}
     people = [u for u in db.session.scalars(db.select(User).where(User.active.is_(True)))
               if u.id not in taking_part]

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -7,7 +8,18 @@ from governance.dbtypes import UTCDateTime, utcnow
 from governance.extensions import Model, db
 from governance.names import name_key, tidy
 
-MEMBER_STATUSES = ("applicant", "active", "suspended", "withdrawn", "terminated")
+
+class MemberStatus(StrEnum):
+    """A member's standing in the registry (`members.status`); membership motions move it."""
+
+    APPLICANT = "applicant"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+
+
+MEMBER_STATUSES = tuple(status.value for status in MemberStatus)  # plain strings for the CHECK constraint
 MEMBER_CATEGORIES = ("city", "institution", "corporate")
 # The languages the pages can speak (governance/translations); an organisation offers some of them.
 PAGE_LANGUAGES = ("en", "ru")
