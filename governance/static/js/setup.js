@@ -358,7 +358,7 @@
   function motionLine(motion) {
     var parts = [t("motion_kind_" + motion.kind)];
     if (motion.method === "exhaustive" || motion.method === "irv") parts.push(t("method_" + motion.method));
-    else if (motion.majority) parts.push(t("majority_" + motion.majority));
+    else if (motion.majority && motion.method !== "assessment") parts.push(t("majority_" + motion.majority));  // scores, no majority
     if (motion.secret) parts.push(t("secret"));
     parts.push(t("status_" + motion.status) !== "status_" + motion.status ? t("status_" + motion.status) : motion.status);
     return parts.join(" · ");
