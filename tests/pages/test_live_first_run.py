@@ -33,7 +33,10 @@ MEMBERS = [
 ]
 
 
-@pytest.fixture(scope="module")
+# per session, not per module: the module's tests are one scene in acts, kept on one xdist worker
+# (tests/conftest.py), where other modules' tests may run between two acts; a module fixture would
+# be torn down and made anew, empty, in between
+@pytest.fixture(scope="session")
 def fresh_server(tmp_path_factory, request):
     """(base URL, one-time key) of `excom serve` on an empty database: `excom init-db` only."""
     instance = tmp_path_factory.mktemp("fresh-instance")
