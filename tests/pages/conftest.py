@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,18 +39,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory, request):
-    """The base URL of a running `excom serve` with the demo meeting loaded."""
-    instance = tmp_path_factory.mktemp("live-instance")
+@contextmanager
+def serving(instance: Path, request, commands: list[list[str]], **settings):
+    """`excom <command>` for each of `commands` (their outputs are yielded with the URL), then
+    `excom serve` on a free port with `settings` (EXCOM_*) on top of the tests' own, until the
+    block ends. A server that did not start fails the test with its log; the log's tail is printed
+    beside the failures of the session."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
     env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_DEMO_PASSWORD=DEMO_PASSWORD,
-               EXCOM_LOGIN_RATE_LIMIT="1000 per minute", EXCOM_SECRET_KEY="live-test",
+               EXCOM_LOGIN_RATE_LIMIT="1000 per minute",
                # scrypt for 27 demo accounts would dominate the start-up; the hashing is tested elsewhere
-               EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000")
-    for command in (["init-db"], ["demo"]):
+               EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000", **settings)
+    outputs = []
+    for command in commands:
         done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
+        outputs.append(done.stdout)
     port = _free_port()
     log = open(instance / "serve.log", "w")
     server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -65,18 +70,28 @@ def live_server(tmp_path_factory, request):
             server.kill()
             pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
         time.sleep(0.2)
-    yield base
-    if os.environ.get("EXCOM_TEST_SERVER_LOG"):  # keep it for a look after the run
-        shutil.copyfile(instance / "serve.log", os.environ["EXCOM_TEST_SERVER_LOG"])
-    if request.session.testsfailed:  # what the server said, next to the failures
-        tail = (instance / "serve.log").read_text(errors="replace")[-6000:]
-        sys.stderr.write(f"\n--- excom serve log (tail) ---\n{tail}\n")
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        yield base, outputs
+    finally:
+        if os.environ.get("EXCOM_TEST_SERVER_LOG"):  # keep it for a look after the run
+            shutil.copyfile(instance / "serve.log", os.environ["EXCOM_TEST_SERVER_LOG"])
+        if request.session.testsfailed:  # what the server said, next to the failures
+            tail = (instance / "serve.log").read_text(errors="replace")[-6000:]
+            sys.stderr.write(f"\n--- excom serve log (tail) ---\n{tail}\n")
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, request):
+    """The base URL of a running `excom serve` with the demo meeting loaded."""
+    with serving(tmp_path_factory.mktemp("live-instance"), request, [["init-db"], ["demo"]],
+                 EXCOM_SECRET_KEY="live-test") as (base, _outputs):
+        yield base
 
 
 class Api:

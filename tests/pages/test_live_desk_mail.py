@@ -5,10 +5,7 @@ copy failing with the server's reason, still shows it after a reload, and sends 
 again when asked; a secret vote's receipt checked on a phone against the published ballots;
 invitations sent to a group in Russian, a link opened on a 360 px phone and seen opened on
 the desk, then revoked."""
-import os
 import re
-import subprocess
-import time
 
 import pytest
 import requests
@@ -17,7 +14,7 @@ pytest.importorskip("playwright", reason="browser tests need Playwright for Pyth
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.minutes.conftest import RecordingHandler  # noqa: E402
-from tests.pages.conftest import DEMO_PASSWORD, SECRETARIAT, _excom, _free_port  # noqa: E402
+from tests.pages.conftest import DEMO_PASSWORD, SECRETARIAT, _free_port, serving  # noqa: E402
 
 pytestmark = pytest.mark.live
 
@@ -26,41 +23,11 @@ pytestmark = pytest.mark.live
 def mail_server(tmp_path_factory, request):
     """(base URL, SMTP port) of `excom serve` with the demo, its mail going to a port where
     nobody listens yet."""
-    instance = tmp_path_factory.mktemp("mail-instance")
     smtp_port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
-    env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_DEMO_PASSWORD=DEMO_PASSWORD,
-               EXCOM_LOGIN_RATE_LIMIT="1000 per minute", EXCOM_SECRET_KEY="mail-test",
-               EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000", EXCOM_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
-               EXCOM_MAIL_FROM="secretariat@excom.example.org")
-    for command in (["init-db"], ["demo"]):
-        done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-    port = _free_port()
-    log = open(instance / "serve.log", "w")
-    server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if requests.get(f"{base}/login", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
-        time.sleep(0.2)
-    yield base, smtp_port
-    if request.session.testsfailed:
-        print((instance / "serve.log").read_text(errors="replace")[-6000:])
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with serving(tmp_path_factory.mktemp("mail-instance"), request, [["init-db"], ["demo"]],
+                 EXCOM_SECRET_KEY="mail-test", EXCOM_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
+                 EXCOM_MAIL_FROM="secretariat@excom.example.org") as (base, _outputs):
+        yield base, smtp_port
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@ organisation, the members imported from an XLSX file, a meeting with its session
 participants (a list of delegates) and motions, and a few corrections. A server of its own
 (`excom init-db`, no demo) in a real browser; English, then the same pages in Russian."""
 import io
-import os
 import re
-import subprocess
-import time
 
 import pytest
 import requests
@@ -15,7 +12,7 @@ pytest.importorskip("playwright", reason="browser tests need Playwright for Pyth
 from openpyxl import Workbook  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.pages.conftest import TIMEOUT, _excom, _free_port, screenshot  # noqa: E402
+from tests.pages.conftest import TIMEOUT, _free_port, screenshot, serving  # noqa: E402
 from tests.pages.test_live_pages import assert_all_russian  # noqa: E402
 from tests.pages.test_live_setup import _png  # noqa: E402
 
@@ -39,39 +36,10 @@ MEMBERS = [
 @pytest.fixture(scope="session")
 def fresh_server(tmp_path_factory, request):
     """(base URL, one-time key) of `excom serve` on an empty database: `excom init-db` only."""
-    instance = tmp_path_factory.mktemp("fresh-instance")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
-    env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_LOGIN_RATE_LIMIT="1000 per minute",
-               EXCOM_SECRET_KEY="fresh-test", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000",
-               EXCOM_SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}", EXCOM_MAIL_FROM="secretariat@wego.example.org")
-    done = subprocess.run(_excom() + ["init-db"], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    key = re.search(r"one-time key:\n\s+(\S+)", done.stdout).group(1)
-    port = _free_port()
-    log = open(instance / "serve.log", "w")
-    server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if requests.get(f"{base}/login", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
-        time.sleep(0.2)
-    yield base, key
-    if request.session.testsfailed:
-        print((instance / "serve.log").read_text(errors="replace")[-6000:])
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with serving(tmp_path_factory.mktemp("fresh-instance"), request, [["init-db"]], EXCOM_SECRET_KEY="fresh-test",
+                 EXCOM_SMTP_URL=f"smtp://127.0.0.1:{SMTP_PORT}",
+                 EXCOM_MAIL_FROM="secretariat@wego.example.org") as (base, (init_output,)):
+        yield base, re.search(r"one-time key:\n\s+(\S+)", init_output).group(1)
 
 
 def _xlsx(rows) -> bytes:
