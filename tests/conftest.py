@@ -182,7 +182,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if ids[item.nodeid] > 1 and not item.nodeid.endswith("::" + item.name):
             _rename(item, f"{item.nodeid.rsplit('::', 1)[0]}::{item.name}")
-    loadgroup = hasattr(config, "workerinput") and config.getvalue("dist") == "loadgroup"  # an xdist worker
+    # an xdist worker of --dist loadgroup (a worker's own `dist` option is not the controller's:
+    # xdist tells it through `option.loadgroup`)
+    loadgroup = hasattr(config, "workerinput") and (
+        config.getvalue("dist") == "loadgroup" or getattr(config.option, "loadgroup", False))
     for item in items:
         group = next((name for fixture, name in _ONE_WORKER.items() if fixture in item.fixturenames), None)
         if group:
