@@ -63,6 +63,25 @@ def note_history(item: AgendaItem) -> list[ItemNote]:
                                    .order_by(ItemNote.revision)))
 
 
+@dataclass(frozen=True)
+class ItemNotes:
+    """An item's notes as one reader may know them (minutes.schemas.NotesOut dumps it): the
+    secretariat (`drafts`) reads every revision and who wrote it; anyone else the current text
+    alone (drafts, their number and their authors are working papers)."""
+
+    item_id: int
+    newest: ItemNote | None
+    drafts: bool
+    history: list[ItemNote]  # oldest first; empty unless `drafts`
+
+
+def notes_for(item: AgendaItem, reader) -> ItemNotes:
+    if not policy.can_read_drafts(reader):
+        return ItemNotes(item.id, newest_note(item), drafts=False, history=[])
+    history = note_history(item)
+    return ItemNotes(item.id, history[-1] if history else None, drafts=True, history=history)
+
+
 def write_notes(item: AgendaItem, text: str, *, actor) -> ItemNote:
     """A new revision of the item's notes, for any item at any time until the meeting's
     memorandum is approved (409 `minutes_approved`); earlier revisions stay as its history."""

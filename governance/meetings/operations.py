@@ -273,7 +273,7 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
              "checked_in_at": stay.checked_in_at if stay else None,
              "checked_out_at": stay.checked_out_at if stay and not present else None,
              "quorum": (quorum_after if policy.can_see_closed_session(actor, meeting)
-                        else queries.meeting_quorum(meeting, outsider=True)).as_dict()}
+                        else queries.meeting_quorum(meeting, outsider=True))}
     if changed:
         record("attendance.checked_in" if present else "attendance.checked_out", actor=actor, meeting=meeting,
                subject=stay, after={"user_id": user_id, "mode": mode, "present": present})
@@ -297,10 +297,10 @@ def _announce_quorum(meeting: Meeting) -> None:
     know it (governance.publication)."""
     inside, outside = queries.meeting_quorum(meeting), queries.meeting_quorum(meeting, outsider=True)
     if inside == outside:
-        announce("quorum.changed", QuorumOut().dump(inside.as_dict()), meeting_id=meeting.id, audience="open")
+        announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="open")
         return
-    announce("quorum.changed", QuorumOut().dump(inside.as_dict()), meeting_id=meeting.id, audience="closed")
-    announce("quorum.changed", QuorumOut().dump(outside.as_dict()), meeting_id=meeting.id, audience="observers")
+    announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="closed")
+    announce("quorum.changed", QuorumOut().dump(outside), meeting_id=meeting.id, audience="observers")
 
 
 
