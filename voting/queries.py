@@ -134,7 +134,7 @@ def choices(poll: Poll) -> list[dict]:
     motion = poll.motion
     if poll.method == Method.YES_NO:
         return [{"value": v.value, "label": v.capitalize()} for v in Choice]
-    if poll.method == Method.ASSESSMENT:  # the sheet is the motion's subjects and scale (motion_brief)
+    if poll.method == Method.ASSESSMENT:  # the sheet is the motion's subjects and scale (MotionBriefOut)
         return [{"value": Choice.ABSTAIN.value, "label": "Abstain"}]
     on_ballot = poll.ballot if poll.method == Method.EXHAUSTIVE else [c.value for c in motion.candidates]
     assert on_ballot is not None  # an exhaustive poll is opened with its ballot
