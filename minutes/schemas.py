@@ -120,12 +120,13 @@ class RecipientsQuery(Schema):
 
 class RecipientOut(Schema):
     """One person a distribution would reach: `status` is their copy's state so far (null: not
-    yet recorded), `will_send` whether distributing now would queue a copy for them."""
+    yet recorded), `will_send` whether distributing now would queue a copy for them. Dumped from
+    minutes.operations.RecipientPreview."""
 
-    user_id = fields.Int()
-    name = fields.Str()
-    email = fields.Str()
-    edition = fields.Str()
+    user_id = fields.Int(attribute="recipient.user.id")
+    name = fields.Str(attribute="recipient.user.display_name")
+    email = fields.Str(attribute="recipient.user.email")
+    edition = fields.Str(attribute="recipient.edition")
     status = fields.Str(allow_none=True)
     will_send = fields.Bool()
 
