@@ -112,10 +112,10 @@ def start_services(app) -> list:
     for kind in (ConnectionWatch, BallotBox, ProgressCoalescer):
         kind.of(app)
     if app.config.get("EXCOM_SMTP_URL"):
-        # the memorandum's e-mail and the general outbox (password resets, invitations): each
-        # its own task, woken after the commit that queued mail
-        from governance.mail import start_sender as start_mail_sender
-        from minutes.outbox import start_sender
-        start_sender(app)
-        start_mail_sender(app)
+        # one task sends every kind of message, woken after the commit that queued mail: the
+        # general outbox's (password resets, invitations), then the memorandum's copies
+        from governance.mail import GENERAL
+        from governance.mail.outbox import start_sender
+        from minutes.outbox import MEMORANDUM
+        start_sender(app, GENERAL, MEMORANDUM)
     return services.running(app)
