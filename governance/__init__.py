@@ -102,7 +102,7 @@ def _packages() -> list:
 
 def start_services(app) -> list:
     """What `excom serve` runs: the realtime services at once (not on the first phone), and
-    the outboxes' senders when EXCOM_SMTP_URL is set. The composition root of services: it
+    the outbox's sender when EXCOM_SMTP_URL is set. The composition root of services: it
     names packages above governance, as create_app does (governance.services: the lifecycle)."""
     from governance import services
     from governance.realtime import ConnectionWatch
