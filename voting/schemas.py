@@ -253,18 +253,21 @@ def _voted(poll, person):
 
 
 class MotionRoundOut(PollResultOut):
-    """A closed poll on the motion (dumped from the Poll): its stored result with the poll's id
-    and ballot; `round` and `reason` are the poll's where the result does not say them."""
+    """A closed poll on the motion: its stored result with the poll's id and ballot. Dumped from
+    the Poll (`round` and `reason` are the poll's where the result does not say them), or from
+    the same round as a mapping."""
 
-    poll_id = fields.Int(attribute="id")
+    poll_id = fields.Int()
     ballot = fields.List(fields.Int(), allow_none=True, metadata={"description": "exhaustive: who was on it"})
 
-    def get_attribute(self, poll, attr, default):
-        if attr in ("id", "ballot"):
-            return super().get_attribute(poll, attr, default)
-        value = (poll.result or {}).get(attr, missing)
+    def get_attribute(self, obj, attr, default):
+        if not isinstance(obj, Poll):  # a round already as published
+            return super().get_attribute(obj, attr, default)
+        if attr in ("poll_id", "ballot"):
+            return obj.id if attr == "poll_id" else obj.ballot
+        value = (obj.result or {}).get(attr, missing)
         if value is missing and attr in ("round", "reason"):
-            return getattr(poll, attr)
+            return getattr(obj, attr)
         return value
 
 
