@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from governance.extensions import db
 from governance.fields import id_or_none
 from governance.meetings.models import AgendaItem, Attendance, Group, MeetingSession
-from motions.models import Motion
+from motions.models import MEMBERSHIP_EFFECTS, Motion
 from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
 from voting.poll_result import Choice, Method
 
@@ -166,7 +166,6 @@ def motion_brief(motion: Motion) -> dict:
     if motion.kind == "membership" and motion.member is not None:
         assert motion.action is not None  # a membership motion names its action
         # what adoption does to the registry, said on the ballot, not only in the title
-        from motions.operations import MEMBERSHIP_EFFECTS
         brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,
                                   "action": motion.action, "status": MEMBERSHIP_EFFECTS[motion.action][1]}
     if motion.kind == "assessment":
