@@ -36,6 +36,7 @@ PLAIN_STYLE = "Table Grid"  # the quorum table, the resolutions
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4: the association is international
 MARGIN = Cm(2.2)
 TEXT_WIDTH = Cm(21.0 - 2 * 2.2)
+
 # Schema order (ECMA-376) of the siblings that must follow what we insert.
 PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
                   "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
