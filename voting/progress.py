@@ -106,6 +106,7 @@ def _listeners(rooms: list[str]) -> int:
     in_namespace = socketio.server.manager.rooms.get("/", {})
     return sum(len(in_namespace.get(room, ())) for room in rooms)
 
+
 def progress_changed(poll: Poll) -> None:
     """A vote was added to this poll; its count goes out after the commit, coalesced."""
     on_commit(_mark_dirty, poll.id, key=("poll.progress", poll.id))
