@@ -15,7 +15,7 @@ from governance.errors import ApiError, conflict, forbidden, invalid, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from minutes import operations
-from minutes.builder import build_editions
+from minutes.builder import build_editions, preview
 from minutes.record import UnwritableText
 from minutes.schemas import (
     DistributeIn,
@@ -30,7 +30,7 @@ from minutes.schemas import (
     TemplateOut,
     VersionOut,
 )
-from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template, preview
+from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template
 from minutes.wording import LANGUAGES
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",

@@ -2,7 +2,10 @@ from marshmallow import Schema, fields, missing, post_dump, validate
 
 from governance.extensions import db
 from governance.fields import Id, derived
+from governance.meetings.schemas import QuorumOut
+from governance.quorum import Quorum
 from governance.reader import reader
+from motions.models import MEMBERSHIP_EFFECTS
 from motions.schemas import MotionOut
 from voting import queries
 from voting.choices import readable_choice
@@ -146,7 +149,6 @@ class MemberChangeOut(Schema):
 
 
 def _status_once_adopted(action: str) -> str:
-    from motions.operations import MEMBERSHIP_EFFECTS
     return MEMBERSHIP_EFFECTS[action][1]
 
 
@@ -224,7 +226,9 @@ class PollOut(Schema):
     voted = derived(fields.Bool(), of=lambda poll: _voted(poll, reader()))
     opened_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
-    quorum_at_open = fields.Dict(allow_none=True)
+    quorum_at_open = derived(fields.Nested(QuorumOut, allow_none=True, metadata={
+        "description": "the meeting's quorum when the poll was opened (governance.quorum.Quorum)"}),
+        of=lambda poll: Quorum.from_json(poll.quorum_at_open))
     result = derived(fields.Nested(PollResultOut, allow_none=True, metadata={"description": RESULT_SHAPE}),
                      of=lambda poll: missing if poll.is_open else poll.result)
 
