@@ -103,6 +103,10 @@ class Turnout:
     present_voted: int
     waiting: list[Member] | None = None
 
+    def __getitem__(self, part: str):
+        """turnout(poll)["present"]: read by name as well, as the dict it used to be."""
+        return getattr(self, part)
+
 
 def turnout(poll: Poll, *, with_names: bool = False) -> Turnout:
     """The poll's Turnout now: two counting queries, whatever the size of the assembly (every
