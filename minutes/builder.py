@@ -19,6 +19,7 @@ and footer on every page, and PAGE/NUMPAGES fields for "Page X of Y".
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -147,8 +148,8 @@ def build_editions(record: Memorandum, languages: Sequence[str] = wording.LANGUA
     {"full": DOCX, "public": DOCX, "full_ru": DOCX, "public_ru": DOCX} (edition_key). With
     `template` (the secretariat's own .docx, minutes.template) they are rendered through it.
     Raises UnwritableText naming each text that a document cannot hold."""
-    return {edition_key(edition, language): build_memorandum(record, edition=edition, language=language,
-                                                              template=template)
+    _check_writable(record)  # once for all the editions: it reads every text of the record
+    return {edition_key(edition, language): _build_checked(record, edition, language, template)
             for language in languages for edition in EDITIONS}
 
 
@@ -159,9 +160,18 @@ def build_memorandum(record: Memorandum, *, edition: Edition = "full", language:
     text that a document cannot hold (see minutes.record)."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
+    _check_writable(record)
+    return _build_checked(record, edition, language, template)
+
+
+def _check_writable(record: Memorandum) -> None:
     problems = unwritable_text(record)
     if problems:
         raise UnwritableText(problems)
+
+
+def _build_checked(record: Memorandum, edition: Edition, language: str, template: bytes | None) -> bytes:
+    """build_memorandum, once the record is known to hold only writable text."""
     shown = public_view(record) if edition == "public" else record
     with wording.speaking(language):
         if template is not None:
@@ -596,6 +606,7 @@ def _cell_runs_xml(value: CellText, bold: bool) -> str:
     return "".join(_run_xml(text, strong) for text, strong in runs)
 
 
+@functools.lru_cache(maxsize=8192)  # a named vote repeats each member's name and choice in every poll
 def _run_xml(text: str, bold: bool = False) -> str:
     """<w:r> as _run(paragraph, text, bold=bold) makes it: tabs become w:tab, line ends w:br,
     and a piece of text with spaces at either end keeps them (xml:space)."""
