@@ -259,6 +259,27 @@ def bench_memorandum(notes, voters, named_polls, probes, database, inline, keep,
         sys.exit(1)
 
 
+@bench.command("registration")
+@click.option("--delegates", default=2000, show_default=True, type=int,
+              help="Delegates to register, five requests each (member, user, token, participant, check-in).")
+@click.option("--database", default=None, help="sqlite (default: a fresh file) or a PostgreSQL admin URL.")
+@click.option("--passwords", is_flag=True, help="Give each account a password (hashed by the server) too.")
+@click.option("--keep", is_flag=True, help="Keep the work folder (server log).")
+def bench_registration(delegates, database, passwords, keep):
+    """A secretariat's script registers N delegates through the REST API; prints one JSON line."""
+    import json
+
+    from excom_tools.bench.live_vote import BenchError
+    from excom_tools.bench.registration import run
+    try:
+        figures = run(delegates, database=database, passwords=passwords, keep=keep)
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures))
+    if figures["unexpected_answers"]:
+        sys.exit(1)
+
+
 @audit.command("recount")
 @with_appcontext
 def audit_recount():
