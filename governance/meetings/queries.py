@@ -1,5 +1,7 @@
 """Reading a meeting's live state: who is present, and the quorum."""
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import bindparam, func, select
 
 from governance import quorum
 from governance.auth.models import User
@@ -53,23 +55,27 @@ def meeting_quorum(meeting: Meeting, *, outsider: bool = False) -> quorum.Quorum
     While a closed-session decision on a member's status is unpublished, the outsiders' board
     is drawn member by member, as the publication says."""
     rule = quorum.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
-    if outsider and _board_withheld():
+    board, present, withheld = db.session.execute(_quorum_counts(), {"meeting_id": meeting.id}).one()
+    if outsider and withheld:
         return quorum.compute(rule, outsiders_voting_member_ids(), present_member_ids(meeting))
+    return quorum.counted(rule, board, present)
+
+
+@functools.cache
+def _quorum_counts():
+    """One query, built once: (voting members, voting members present, whether a closed-session
+    change of a member's status waits to be published: the outsiders' board may differ then)."""
+    from governance.publication.models import WithheldChange
+    meeting_id = bindparam("meeting_id")
     voting = select(Member.id).where(Member.excom.is_(True), Member.status == "active")
     present = (select(func.count(User.member_id.distinct()))
                .join(Attendance, Attendance.user_id == User.id)
-               .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting.id))
-               .where(Attendance.meeting_id == meeting.id, Attendance.checked_out_at.is_(None),
+               .join(Participant, (Participant.user_id == User.id) & (Participant.meeting_id == meeting_id))
+               .where(Attendance.meeting_id == meeting_id, Attendance.checked_out_at.is_(None),
                       Participant.group == Group.EXCOM_MEMBER, User.member_id.in_(voting)))
-    board = db.session.scalar(select(func.count()).select_from(voting.subquery()))
-    return quorum.counted(rule, board or 0, db.session.scalar(present) or 0)
-
-
-def _board_withheld() -> bool:
-    """Whether a closed-session change of a member's status waits to be published."""
-    from governance.publication.models import WithheldChange
-    return db.session.scalar(select(WithheldChange.id).where(WithheldChange.kind == "member.status").limit(1)) \
-        is not None
+    board = select(func.count()).select_from(voting.subquery())
+    withheld = select(WithheldChange.id).where(WithheldChange.kind == "member.status").exists()
+    return select(board.scalar_subquery(), present.scalar_subquery(), withheld)
 
 
 def open_stay(meeting: Meeting, user_id: int) -> Attendance | None:
