@@ -45,7 +45,7 @@ from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
 
 from minutes import wording
 from minutes.record import (
@@ -861,7 +861,8 @@ def _add_people_table(doc: DocxDocument, label: str, people: Sequence[Person]) -
         return
     table = _new_table(doc, (_("No."), _("Name (affiliation), title")), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
     # the empty run first: the cell's first run was once written empty, and the document stays the same
-    _add_rows(table, ((str(number), (("", False), *_person_runs(person))) for number, person in enumerate(people, start=1)))
+    _add_rows(table, ((str(number), (("", False), *_person_runs(person)))
+                      for number, person in enumerate(people, start=1)))
     _spacer(doc)
 
 

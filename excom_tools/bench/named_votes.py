@@ -29,7 +29,7 @@ def add_named_polls(database_url: str, instance: Path, secret: str, meeting_id: 
     app = create_app({"EXCOM_DATABASE_URL": database_url, "EXCOM_INSTANCE_PATH": str(instance),
                       "EXCOM_SECRET_KEY": secret, "EXCOM_REDIS_URL": None, "EXCOM_ASYNC_MODE": "threading"})
     with app.app_context():
-        item = db.session.get(AgendaItem, item_id)
+        item = db.session.get_one(AgendaItem, item_id)
         chair = db.session.scalar(select(User).join(Participant, Participant.user_id == User.id)
                                   .where(Participant.meeting_id == meeting_id, Participant.chair.is_(True)))
         delegates = list(db.session.scalars(

@@ -1,7 +1,7 @@
 """Reading a meeting's live state: who is present, and the quorum."""
 import functools
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from governance import quorum
 from governance.auth.models import User
@@ -66,7 +66,7 @@ def _quorum_counts():
     """One query, built once: (voting members, voting members present, whether a closed-session
     change of a member's status waits to be published: the outsiders' board may differ then)."""
     from governance.publication.models import WithheldChange
-    meeting_id = bindparam("meeting_id")
+    meeting_id = bindparam("meeting_id", type_=Integer)
     voting = select(Member.id).where(Member.excom.is_(True), Member.status == "active")
     present = (select(func.count(User.member_id.distinct()))
                .join(Attendance, Attendance.user_id == User.id)
