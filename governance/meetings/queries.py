@@ -54,11 +54,19 @@ def meeting_quorum(meeting: Meeting, *, outsider: bool = False) -> quorum.Quorum
     2,000 members read 2,000 ids three times for each (registering them one by one took minutes).
     While a closed-session decision on a member's status is unpublished, the outsiders' board
     is drawn member by member, as the publication says."""
+    inside, outside = meeting_quorums(meeting, outsider=outsider)
+    return outside if outsider else inside
+
+
+def meeting_quorums(meeting: Meeting, *, outsider: bool = True) -> tuple[quorum.Quorum, quorum.Quorum]:
+    """(the quorum, the quorum as outsiders are told it), in one query while both are the same;
+    without `outsider`, the second is the first."""
     rule = quorum.QuorumRule(meeting.quorum_rule, meeting.quorum_count)
     board, present, withheld = db.session.execute(_quorum_counts(), {"meeting_id": meeting.id}).one()
+    inside = quorum.counted(rule, board, present)
     if outsider and withheld:
-        return quorum.compute(rule, outsiders_voting_member_ids(), present_member_ids(meeting))
-    return quorum.counted(rule, board, present)
+        return inside, quorum.compute(rule, outsiders_voting_member_ids(), present_member_ids(meeting))
+    return inside, inside
 
 
 @functools.cache
