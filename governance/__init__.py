@@ -102,7 +102,7 @@ def _packages() -> list:
 
 def start_services(app) -> list:
     """What `excom serve` runs: the realtime services at once (not on the first phone), and
-    the outboxes' senders when EXCOM_SMTP_URL is set. The composition root of services: it
+    the outbox's sender when EXCOM_SMTP_URL is set. The composition root of services: it
     names packages above governance, as create_app does (governance.services: the lifecycle)."""
     from governance import services
     from governance.realtime import ConnectionWatch
@@ -112,10 +112,10 @@ def start_services(app) -> list:
     for kind in (ConnectionWatch, BallotBox, ProgressCoalescer):
         kind.of(app)
     if app.config.get("EXCOM_SMTP_URL"):
-        # the memorandum's e-mail and the general outbox (password resets, invitations): each
-        # its own task, woken after the commit that queued mail
-        from governance.mail import start_sender as start_mail_sender
-        from minutes.outbox import start_sender
-        start_sender(app)
-        start_mail_sender(app)
+        # one task sends every kind of message, woken after the commit that queued mail: the
+        # general outbox's (password resets, invitations), then the memorandum's copies
+        from governance.mail import GENERAL
+        from governance.mail.outbox import start_sender
+        from minutes.outbox import MEMORANDUM
+        start_sender(app, GENERAL, MEMORANDUM)
     return services.running(app)

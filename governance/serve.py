@@ -54,7 +54,7 @@ def main() -> None:
 
     app = create_app({"EXCOM_ASYNC_MODE": "gevent"})
     # the background services, explicitly: the connection sweep and rights channel, the ballot
-    # box's writer, the progress counts, and with EXCOM_SMTP_URL the outboxes' senders
+    # box's writer, the progress counts, and with EXCOM_SMTP_URL the outbox's sender
     start_services(app)
     # Python's collector was a tenth of a vote burst's wall time: with a thousand connections the
     # heap is large, and each full collection (triggered as the heap grows) took 0.2-0.5 s with

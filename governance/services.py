@@ -8,8 +8,8 @@ A service is anything with `start()` and `stop()`:
   channel's listener (with EXCOM_REDIS_URL);
 - voting.ballot_box.BallotBox: the writer that records the phones' votes in batches;
 - voting.progress.ProgressCoalescer: the few `poll.progress` broadcasts a second;
-- governance.mail.sender.Sender: the outboxes' senders (memorandum and general mail, with
-  EXCOM_SMTP_URL).
+- governance.mail.sender.Sender: the outbox's sender, one for every kind of e-mail (the
+  general mail and the memorandum's copies, with EXCOM_SMTP_URL).
 
 The realtime ones are also started on first use (a test app that never ran `excom serve`
 still records votes); each is kept once per app in `app.extensions`. `stop()` ends its

@@ -9,7 +9,7 @@ says which version went to whom, in which edition, and whether the e-mail got th
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym, validates
 
 from governance.auth.models import User
 from governance.dbtypes import UTCDateTime, utcnow
@@ -128,6 +128,9 @@ class Distribution(Model):
     mail_from: Mapped[str | None] = mapped_column(String(254))
     claim: Mapped[str | None] = mapped_column(String(32))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the names the outbox (governance.mail.outbox) gives these columns in every kind of message
+    state: Mapped[str] = synonym("status")
+    reason: Mapped[str | None] = synonym("error")
 
     version: Mapped[MemorandumVersion] = relationship(back_populates="distributions")
     user: Mapped[User] = relationship()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +23,8 @@ from governance.auth.models import User
 from governance.dbtypes import utcnow
 from governance.errors import ApiError, conflict, invalid
 from governance.extensions import db
-from governance.mail.smtp import Mailer, smtp_error_text  # noqa: F401  (shared with the general outbox)
+from governance.mail.outbox import WAKE, wake_sender
+from governance.mail.smtp import Mailer
 from governance.meetings.dependents import named, record_closed
 from governance.meetings.models import AgendaItem, Group, Meeting, MeetingSession
 from governance.realtime import announce
@@ -343,7 +343,7 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
     """Record who receives `version`: one row per recipient, with the edition they may read.
 
     No mail leaves here. With an SMTP URL each row not yet sent is `queued` (the outbox), and
-    the sender (minutes/outbox.py) delivers it after this transaction commits: SMTP inside the
+    the outbox (governance/mail/outbox.py) delivers it after this transaction commits: SMTP inside the
     request would hold the transaction (SQLite's write lock) across network I/O, and would have
     mailed people about a distribution that a failed commit then undid. Without SMTP the rows
     are `recorded` only. Calling this again queues only those not yet sent to (the failed, the
@@ -372,7 +372,7 @@ def distribute(meeting: Meeting, version: MemorandumVersion, *, audience: str, a
         rows.append(row)
     _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
     if queued:
-        on_commit(wake_sender, key="outbox.wake")
+        on_commit(wake_sender, key=WAKE)
     record("memorandum.distributed", actor=actor, meeting=meeting, subject=version,
            after={"version": version.version, "audience": audience, "recipients": len(rows),
                   **distribution_counts(rows), "newly_queued": queued})
@@ -427,17 +427,10 @@ def retry_failed(meeting: Meeting, version: MemorandumVersion, *, actor, smtp_ur
         retried.append(row.email)
     _flush_or_conflict("This memorandum is being distributed from another desk; try again in a moment.")
     if retried:
-        on_commit(wake_sender, key="outbox.wake")
+        on_commit(wake_sender, key=WAKE)
     record("memorandum.retried", actor=actor, meeting=meeting, subject=version,
            after={"version": version.version, "retried": retried})
     return rows
-
-
-def wake_sender() -> None:
-    """Queued mail is committed: wake this process's sender, if it runs one (`excom serve`)."""
-    sender = current_app.extensions.get("excom_outbox")
-    if sender is not None:
-        sender.wake()
 
 
 # --- the record a meeting's minutes hold (governance.meetings.signals, connected in minutes.init_app) ---

@@ -1,8 +1,12 @@
 """Shared fixtures, after the Flask tutorial's conftest and Indico's factory fixtures.
 
-Every test that takes `app` runs twice: on SQLite and on the machine's PostgreSQL (databases
-made for this run and dropped after it). When PostgreSQL cannot be reached those runs are
-skipped, and the summary at the end says so.
+A test that takes `app` runs once, on the machine's PostgreSQL, the production database (on
+SQLite when PostgreSQL cannot be reached). A test whose subject is something each database does
+its own way (transactions and locks, migrations, SQL written by hand, ids, sequences and
+ordering, what the record and the ballot box store) is marked `both_databases` and runs twice:
+on SQLite, the embedded default, and on PostgreSQL (databases made for this run and dropped
+after it). When PostgreSQL cannot be reached its runs are skipped, and the summary at the end
+says so.
 
 Isolation (tests/databases.py): a test's app works inside one transaction that is rolled back
 when the test ends, on a base database that already holds the schema, and the demo when the
@@ -40,17 +44,39 @@ DEMO_PASSWORD = "excom-demo"
 _backend_status: dict[str, str] = {}
 
 
+def _postgresql_error() -> psycopg.OperationalError | None:
+    try:
+        psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        return error
+    return None
+
+
+def pytest_configure(config):
+    # the database of the tests that run once: PostgreSQL, or SQLite where there is none
+    config.excom_one_database = "sqlite" if _postgresql_error() else "postgresql"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest reads the parametrize marks
+def pytest_generate_tests(metafunc):
+    """Each test that uses a database runs on one (`excom_one_database`), unless it is marked
+    `both_databases` or names its database itself (a `parametrize` of `backend`)."""
+    if "backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("both_databases"):
+        return
+    if any("backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize")):
+        return
+    metafunc.definition.add_marker(
+        pytest.mark.parametrize("backend", [metafunc.config.excom_one_database], indirect=True))
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request, tmp_path_factory):
     """The test databases of one backend (tests/databases.py), made on first use."""
     workdir = tmp_path_factory.mktemp(request.param)
-    if request.param == "postgresql":
-        try:
-            psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3).close()
-        except psycopg.OperationalError as error:
-            _backend_status["postgresql"] = \
-                f"skipped: not reachable at {POSTGRES_ADMIN_URL} ({error.__class__.__name__})"
-            pytest.skip(f"PostgreSQL {_backend_status['postgresql']}")
+    if request.param == "postgresql" and (error := _postgresql_error()) is not None:
+        _backend_status["postgresql"] = \
+            f"skipped: not reachable at {POSTGRES_ADMIN_URL} ({error.__class__.__name__})"
+        pytest.skip(f"PostgreSQL {_backend_status['postgresql']}")
     databases = Backend(request.param, workdir, POSTGRES_ADMIN_URL if request.param == "postgresql" else None,
                         DEMO_PASSWORD)
     _backend_status.setdefault(request.param, "ran")

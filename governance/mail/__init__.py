@@ -10,15 +10,18 @@ The whole API for other packages:
 sent only once that transaction commits, never from inside it; a rollback sends nothing.
 attachments are (filename, "maintype/subtype", bytes) triples. Rows go queued -> sending ->
 sent, or failed with the server's reason (final: queue again to retry); `attempts` counts
-tries. Date and Message-ID are set when sent. Delivery is at least once (outbox.py).
+tries. Date and Message-ID are set when sent. Delivery is at least once (outbox.py, which
+also sends the memorandum's copies: minutes/outbox.py is the other kind of message).
 
 Who sends: `excom serve` starts a background sender when EXCOM_SMTP_URL is set (woken right
-after a commit that queued mail, and sweeping every minute); `excom mail send` drains once.
+after a commit that queued mail, and sweeping every minute; one for every kind of message);
+`excom mail send` drains once.
 Settings: EXCOM_SMTP_URL (governance/mail/smtp.py), EXCOM_MAIL_FROM (the From; default
 secretariat@localhost).
 """
+from governance.mail.general import GENERAL, drain, queue, start_sender  # noqa: F401
 from governance.mail.models import MailAttachment, MailMessage  # noqa: F401
-from governance.mail.outbox import OutboxUnavailable, drain, queue, start_sender  # noqa: F401
+from governance.mail.outbox import OutboxUnavailable  # noqa: F401
 
 
 def init_app(app) -> None:

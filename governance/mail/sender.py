@@ -1,8 +1,8 @@
 """The background sender of one `excom serve` process, for any outbox.
 
-It runs `drain(app)` on each wake-up (mail was committed in this process) and every `interval`
-seconds (rows queued by other processes, leases that ran out). The memorandum's outbox
-(minutes/outbox.py) and the general one (governance/mail/outbox.py) each start one.
+It runs `drain(app, *kinds)` on each wake-up (mail was committed in this process) and every
+`interval` seconds (rows queued by other processes, leases that ran out): one task for every kind
+of message (governance/mail/outbox.py's start_sender).
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class Sender:
         self._done = threading.Condition()
         self.passes = 0
         self.task = None
+        self.kinds: list = []  # what each pass drains (governance.mail.outbox.Kind), in this order
 
     def start(self) -> Sender:
         """A service (governance.services): started by start_sender, stopped by stop()."""
@@ -59,7 +60,7 @@ class Sender:
             if app is None:
                 return
             try:
-                self._drain(app)
+                self._drain(app, *self.kinds)
             except Exception:  # keep the task alive; the rows stay queued for the next pass
                 log.exception("could not drain the %s", self.name)
             del app

@@ -1,5 +1,5 @@
-"""One SMTP conversation (EXCOM_SMTP_URL), shared by every outbox: the memorandum's
-(minutes/outbox.py) and the general one (governance/mail/outbox.py).
+"""One SMTP conversation (EXCOM_SMTP_URL), for a pass of the outbox (governance/mail/outbox.py)
+over every kind of message: the general mail and the memorandum's copies.
 
 EXCOM_SMTP_URL: `smtp://[user:password@]host[:port]` (plain, port 25), `smtp+starttls://...`
 (STARTTLS, port 25) or `smtps://...` (TLS from the start, port 465).

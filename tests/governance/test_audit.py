@@ -5,6 +5,8 @@ from sqlalchemy import text
 from governance.cli import main
 from governance.extensions import db
 
+pytestmark = pytest.mark.both_databases  # the trail's rows, their order and the tampering a database writer can do
+
 DEMO_PASSWORD = "excom-demo"
 
 

@@ -6,7 +6,8 @@ from governance.cli import main
 from tests import tampering
 
 # the key is the deployment's: the demo is loaded under it, so not from the shared unkeyed base
-pytestmark = pytest.mark.committed
+# both databases: the trail's rows and a database writer's tampering
+pytestmark = [pytest.mark.committed, pytest.mark.both_databases]
 
 KEY = "a key kept in the deployment's environment, never in the database"
 

@@ -18,6 +18,8 @@ from governance.meetings import operations as meeting_ops
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.live import running_server
 
+pytestmark = pytest.mark.both_databases  # each database's own backup (SQLite's online backup API, pg_dump)
+
 VOTERS = 60
 
 

@@ -2,8 +2,12 @@
 import json
 from datetime import datetime
 
+import pytest
+
 from governance.cli import main
 from governance.resources import demo_data_path
+
+pytestmark = pytest.mark.both_databases  # `make run` loads the demo into SQLite; production databases are PostgreSQL
 
 DEMO_PASSWORD = "excom-demo"
 FACTS = json.loads(demo_data_path().read_text(encoding="utf-8"))

@@ -3,11 +3,15 @@ demo: the one-time key of `excom init-db`, the first-run page and route, `excom 
 and the demo refused beside real data."""
 import re
 
+import pytest
+
 from governance.auth.models import SetupToken, User
 from governance.cli import main
 from governance.extensions import db
 from governance.registry.models import Organisation
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.both_databases  # a new installation: SQLite by default, PostgreSQL in production
 
 SETUP = {"organisation": {"name": "Association of Hill Towns", "short_name": "AHT", "timezone": "Europe/Rome"},
          "account": {"name": "Ada Secretary", "email": "ada@hill-towns.example.org", "password": PASSWORD}}

@@ -8,6 +8,8 @@ from governance.extensions import db
 from governance.resources import resource_dir
 from tests.databases import ONE_DATABASE
 
+pytestmark = pytest.mark.both_databases  # Alembic migrations, which each database runs its own way
+
 
 @ONE_DATABASE
 def test_there_is_one_alembic_head(app):

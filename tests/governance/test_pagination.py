@@ -3,9 +3,13 @@ the registry of 10,000 members is read one page per request, and a client reads 
 following next_page."""
 import json
 
+import pytest
+
 from governance.extensions import db
 from governance.registry import operations as registry_ops
 from tests.governance.test_errors import _assert_error_body
+
+pytestmark = pytest.mark.both_databases  # counting, ordering and paging done in SQL
 
 DEMO_PASSWORD = "excom-demo"
 SECRETARIAT = "secretary-general@excom.example.org"

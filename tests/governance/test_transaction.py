@@ -1,8 +1,12 @@
 """What an operation asks to happen after its commit happens after the commit, once, in order,
 and never after a rollback (governance.transaction)."""
+import pytest
+
 from governance import transaction
 from governance.extensions import db
 from governance.registry.models import Member
+
+pytestmark = pytest.mark.both_databases  # commits, rollbacks and savepoints
 
 
 def _member(name):

@@ -9,7 +9,8 @@ import requests
 from tests.live import running_server
 from tests.voting.scene import CHAIR, SECRETARIAT
 
-pytestmark = pytest.mark.live
+# both databases: a long build beside votes: SQLite's one writer against PostgreSQL's row locks
+pytestmark = [pytest.mark.live, pytest.mark.both_databases]
 
 LONG_NOTE = "a\n\n" * 33_333 + "a"  # the case: 100,000 characters (the most a note may hold), 33,334 paragraphs
 

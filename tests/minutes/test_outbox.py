@@ -12,6 +12,8 @@ from minutes import outbox
 from minutes.models import Distribution
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.both_databases  # claims with a lease (SKIP LOCKED on PostgreSQL, the write lock on SQLite)
+
 
 def _distribute(app, api, small_meeting, smtp_server, audience="all"):
     """The secretariat builds the memorandum and distributes it; the rows come back queued."""

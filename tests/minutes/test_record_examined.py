@@ -9,6 +9,8 @@ from governance.cli import main
 from governance.extensions import db
 from tests.minutes.test_played_meeting import played  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.both_databases  # the stored rows and a database writer's changes to them
+
 
 def _recount(runner):
     result = runner.invoke(main, ["audit", "recount"])

@@ -305,7 +305,8 @@ def test_the_secretariat_writes_notes_puts_a_motion_and_builds_the_memorandum(op
     expect(console.locator(f'[data-open-poll="{motions[0]["id"]}"]')).to_be_enabled()
 
     desk.get_by_role("button", name="Build a new version").click()
-    expect(desk.locator("#memo-status")).to_contain_text("built")
+    # a build of both editions in both languages takes seconds, more on a busy machine
+    expect(desk.locator("#memo-status")).to_contain_text("built", timeout=60_000)
     row = desk.locator("#memo-versions tr[data-version]").first
     expect(row).to_be_visible()
     links = row.locator('a[href*="edition="]')

@@ -29,7 +29,6 @@ import io
 import itertools
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +49,7 @@ from tests.security.scene import (
     ok,
     png,
 )
+from voting.progress import ProgressCoalescer
 
 _n = itertools.count(1)
 
@@ -837,7 +837,7 @@ def test_observers_hear_nothing_of_the_closed_session(scene):
     ok(chair.post(f"/items/{meeting.items['closed']}/activate"))
     poll = ok(chair.post(f"/motions/{meeting.motions['closed']}/polls"), 201)
     ok(delegate.post(f"/polls/{poll['id']}/votes", {"choice": "yes"}), 201)
-    time.sleep(0.6)  # progress counts are coalesced (voting.progress.PROGRESS_INTERVAL)
+    ProgressCoalescer.of(scene.app).flush()  # the coalesced count goes out now, as at the next tick
     ok(chair.post(f"/polls/{poll['id']}/close"))
     ok(desk.post(f"/meetings/{meeting.meeting_id}/memorandum"), 201)
     ok(chair.post(f"/items/{meeting.items['open']}/activate"))

@@ -14,6 +14,8 @@ from governance.fields import MAX_ID
 from tests.voting.scene import CITIES, DEMO_PASSWORD, OBSERVER, Room
 from voting.ballot_box import Slip, record_batch
 
+pytestmark = pytest.mark.both_databases  # group commit of a burst of votes: locks and transactions
+
 
 @pytest.fixture
 def room(demo, api):

@@ -14,7 +14,8 @@ from governance.extensions import db
 from governance.meetings import operations as meeting_ops
 from tests.live import running_server
 
-pytestmark = pytest.mark.live
+# both databases: what each database keeps of a killed server's acknowledged votes
+pytestmark = [pytest.mark.live, pytest.mark.both_databases]
 VOTERS = 120
 
 

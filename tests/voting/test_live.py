@@ -103,6 +103,7 @@ def _motion(live, room, item, **fields):
     return answer.json()["id"]
 
 
+@pytest.mark.both_databases  # a vote through the ballot box of a real server, on each database
 def test_a_delegate_votes_from_the_phone_and_everyone_hears_the_result(live, room):
     delegate = Phone(live, room["tokens"]["Almaty"])
     observer = Phone(live, live.login(OBSERVER))
@@ -177,6 +178,7 @@ def test_connections_without_valid_credentials_are_refused(live):
             client.connect(live.url, auth=auth, transports=["websocket"], wait_timeout=5)
 
 
+@pytest.mark.both_databases  # two submissions at once: SQLite's write lock against PostgreSQL's unique index
 def test_concurrent_double_submissions_count_once(live, room):
     """Every delegate taps several times at once, over HTTP and Socket.IO together."""
     motion = _motion(live, room, room["open_item"])
@@ -411,6 +413,7 @@ HOSTILE_VOTES = [{"poll_id": 10**30, "choice": "yes"}, {"poll_id": -1, "choice":
                  [1, 2], "vote", None, 10**30]
 
 
+@pytest.mark.both_databases  # a batch with garbage in it: each database's rollback of one vote
 def test_a_hostile_phone_costs_no_honest_delegate_their_vote(live, room):
     """While the twelve delegates vote, the press fires votes for polls that cannot exist
     (10**30, which no database integer holds) and a delegate's second phone fires choices no

@@ -6,6 +6,8 @@ from governance.cli import main
 from governance.extensions import db
 from tests.voting.scene import CITIES, Room
 
+pytestmark = pytest.mark.both_databases  # the stored ballots and a database writer's tampering
+
 MEMBERSHIP_ITEM = ("Approval of New, Withdrawals, Suspension, and Termination of WeGO Membership since EXCOM "
                    "Meeting 2023")
 
