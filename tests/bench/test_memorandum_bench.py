@@ -23,6 +23,7 @@ def test_three_members_and_two_named_polls_build_a_memorandum_that_opens(databas
                     "--docx", str(saved), *(["--database", POSTGRES_ADMIN_URL] if database == "postgresql" else []))
 
     assert figures["build_status"] == 201 and figures["version"] == 1
+    assert figures["build_again_status"] == 201 and figures["build_again_seconds"] > 0
     assert (figures["members_present"], figures["named_polls"], figures["database"]) == (3, 2, database)
     assert isinstance(figures["build_seconds"], float) and figures["build_seconds"] > 0
     assert figures["votes_during_build"] == {"sent": 0, "recorded": 0}  # the votes were all cast before
