@@ -45,9 +45,9 @@ class ExcomApi(Api):
         self._spec = None
         super().__init__(*args, **kwargs)
 
-    @property  # type: ignore[override]  # flask-smorest's plain attribute, read through a property
+    @property
     def spec(self):
-        if self._undocumented:
+        if self._undocumented and self._spec is not None:
             waiting, self._undocumented = self._undocumented, []
             for blp, name, parameters in waiting:
                 blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)

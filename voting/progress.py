@@ -15,6 +15,16 @@ from voting.queries import audience, turnout
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.25  # seconds: the chair's counter still looks live; 1,000 votes make ≤ 4 broadcasts/s
+# Each broadcast is one message per listening phone, as costly to send as a vote's ack: a burst
+# of 2,000 votes at 4 counts a second sent four times as many counts as acks. A process sends
+# at most this many counts a second; a larger audience hears the count less often.
+PROGRESS_SENDS_PER_SECOND = 2_000
+
+
+def pause_after(listeners: int) -> float:
+    """Seconds to wait after a broadcast heard by `listeners` connections of this process:
+    PROGRESS_INTERVAL up to 500 of them, then longer (1 s for 2,000)."""
+    return max(PROGRESS_INTERVAL, listeners / PROGRESS_SENDS_PER_SECOND)
 
 
 class ProgressCoalescer(realtime.OnePerApp):
@@ -48,17 +58,22 @@ class ProgressCoalescer(realtime.OnePerApp):
             self._flush_once()
 
     def _flush_forever(self) -> None:
+        pause = PROGRESS_INTERVAL
         while True:
-            socketio.sleep(PROGRESS_INTERVAL)
+            socketio.sleep(pause)
             with self.turn:  # stop() waits for a flush under way
-                if not self._flush_once():
+                listeners = self._flush_once()
+                if listeners is None:
                     return
+            pause = pause_after(listeners)
 
-    def _flush_once(self) -> bool:
-        """One tick: the counts of the polls marked since the last. False once stopped or gone."""
+    def _flush_once(self) -> int | None:
+        """One tick: the counts of the polls marked since the last. Answers how many of this
+        process's connections were sent a count; None once stopped or gone."""
         app = self._app()
         if app is None:  # stopped (governance.services) or gone
-            return False
+            return None
+        listeners = 0
         with self.lock:
             polls, self.dirty = self.dirty, set()
         if polls:
@@ -79,9 +94,18 @@ class ProgressCoalescer(realtime.OnePerApp):
                     db.session.rollback()
                 for data, rooms in progress:
                     socketio.emit("poll.progress", data, to=rooms)
+                    listeners += _listeners(rooms)
             except Exception:  # the next vote marks the poll again; never let the flusher die
                 log.exception("could not send poll progress")
-        return True
+        return listeners
+
+
+def _listeners(rooms: list[str]) -> int:
+    """This process's connections in these rooms (an audience's rooms, members and observers,
+    hold different connections)."""
+    in_namespace = socketio.server.manager.rooms.get("/", {})
+    return sum(len(in_namespace.get(room, ())) for room in rooms)
+
 
 def progress_changed(poll: Poll) -> None:
     """A vote was added to this poll; its count goes out after the commit, coalesced."""

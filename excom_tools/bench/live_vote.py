@@ -29,6 +29,7 @@ once in the result, or a cast count above the votes sent. Choices rotate yes/no/
 that the result's counts can be compared choice by choice with what was acknowledged.
 """
 import asyncio
+import gc
 import os
 import random
 import resource
@@ -581,6 +582,12 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         await asyncio.sleep(0.5)  # let the servers settle after the fan-out
 
         # -- everybody votes at once -----------------------------------------------------------
+        # The 2,000 connected clients are this process's heap: a full collection of it stopped all
+        # of them for 0.9-2 s in a burst (gc.callbacks, 2026-11-30), delaying acks that phones,
+        # each with a heap of its own, would have read at once. They live until the end: keep
+        # them out of the collector while the votes are read.
+        gc.collect()
+        gc.freeze()
         profiler = Profiler(profile, servers, label)
         cpu_before = [s.cpu_seconds() for s in servers], _own_cpu()
         vote_started = time.perf_counter()
@@ -607,6 +614,7 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         except TimeoutError:
             pass
         profiler.stop()
+        gc.unfreeze()
 
         for voter in everyone:
             try:
