@@ -23,14 +23,32 @@ class QuorumRule:
 
 @dataclass(frozen=True)
 class Quorum:
+    """The meeting's quorum at one moment: voting members (counted per member), how many of
+    them are present, how many must be, and whether they are. A poll keeps the one at its
+    opening (`polls.quorum_at_open`) and at its close (`polls.quorum_at_close`) as `as_dict()`;
+    the API shows it as governance.meetings.schemas.QuorumOut."""
+
     voting_members: int
     present: int
     required: int
     quorate: bool
 
     def as_dict(self) -> dict:
+        """The stored and published JSON: {voting_members, present, required, quorate}."""
         return {"voting_members": self.voting_members, "present": self.present,
                 "required": self.required, "quorate": self.quorate}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Quorum | None":
+        """A stored `as_dict()`; None for none, and for one that lacks a figure (nothing the
+        platform wrote: a quorum it cannot read is shown as no quorum recorded, not guessed)."""
+        if not data:
+            return None
+        try:
+            return cls(int(data["voting_members"]), int(data["present"]), int(data["required"]),
+                       bool(data["quorate"]))
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 def required_for(rule: QuorumRule, voting_members: int) -> int:

@@ -20,7 +20,7 @@ from flask_socketio import join_room
 from governance import policy, transaction
 from governance.auth.loading import EPOCH_KEY, LINK_TOKEN_KEY
 from governance.auth.models import AccessToken, hash_token
-from governance.errors import ApiError, not_found
+from governance.errors import ApiError
 from governance.extensions import db, socketio
 from governance.fields import id_or_none
 from governance.signals import answers, join_state_asked
@@ -464,13 +464,11 @@ def _disconnect(*_reason):
 @socketio.on("join")
 @socket_boundary
 def _join(user, data):
-    from governance.meetings.models import Meeting
+    from governance.lookup import visible_meeting
     from governance.meetings.schemas import current_item_payload
 
-    meeting_id = id_or_none(data.get("meeting_id"))  # 10**30 would overflow the database's integer
-    meeting = db.session.get(Meeting, meeting_id) if meeting_id is not None else None
-    if meeting is None or not policy.can_see_meeting(user, meeting):
-        raise not_found("meeting")
+    # 10**30 would overflow the database's integer; the 404 is answered as the event's error ack
+    meeting = visible_meeting(id_or_none(data.get("meeting_id")), user=user)[0]
     audience = "closed" if policy.can_see_closed_session(user, meeting) else "observers"
     for name in rooms(meeting.id, audience):
         join_room(name)

@@ -2,7 +2,8 @@
 and the archive.
 
 - `models`; `operations`: notes, versions, approval (inside a `minutes_approval` motion's
-  adoption), distribution; `collect` + `builder` (+ `assessment_docx`): the .docx;
+  adoption), distribution; `collect` + `builder` (+ `assessment_docx`, `template`): the .docx, made of
+  `docx_parts` (Word's pieces) and `phrasing` (the memorandum's sentences);
   `outbox`: the memorandum's distribution by e-mail; `archive`: the archive and its checker;
   `examine`, `examine_record`: versions and the rows the memorandum is built from compared
   with the audit trail (`excom audit recount`);

@@ -1,4 +1,4 @@
-"""Reading back the audit head a memorandum printed (minutes.builder._add_audit_head)."""
+"""Reading back the audit head a memorandum printed (minutes.docx_parts.add_audit_head)."""
 import io
 import re
 

@@ -16,7 +16,7 @@ from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from governance.meetings.models import AgendaItem
 from minutes import operations
-from minutes.builder import build_editions
+from minutes.builder import build_editions, preview
 from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
 from minutes.schemas import (
@@ -32,7 +32,7 @@ from minutes.schemas import (
     TemplateOut,
     VersionOut,
 )
-from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template, preview
+from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template
 from minutes.wording import LANGUAGES
 from motions.models import Motion
 

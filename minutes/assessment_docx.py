@@ -1,14 +1,16 @@
 """An assessment in the memorandum: the table of scores per subject (count, mean, median and
 how many gave each score), the sheets received, the quorum, and for a named assessment each
-member's sheet. A table, not a decision: no threshold, no result line. Uses the builder's own
-table and paragraph helpers so that it looks like the rest of the memorandum."""
+member's sheet. A table, not a decision: no threshold, no result line. Made of the memorandum's
+own parts (minutes.docx_parts) so that it looks like the rest of it."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from docx.shared import Cm
 
-from minutes import builder, wording
+from minutes import wording
+from minutes.docx_parts import TEXT_WIDTH, add_named_votes, add_row, caption, label_line, new_table, spacer
+from minutes.phrasing import format_time, quorum_sentence
 from minutes.record import AssessmentRecord
 from minutes.wording import _
 
@@ -25,22 +27,22 @@ def _number(value) -> str:
 def add_assessment(doc, assessment: AssessmentRecord, *, secret: bool, tz: ZoneInfo) -> None:
     heading = _("Scores from %(low)s to %(high)s", low=assessment.scale_min, high=assessment.scale_max)
     if assessment.taken_at:
-        heading += _(" (sheets closed at %(time)s)", time=builder.format_time(assessment.taken_at, tz))
-    builder._caption(doc, heading)
-    widths = (Cm(5.6), Cm(1.8), Cm(1.8), Cm(1.8), builder.TEXT_WIDTH - Cm(11.0))
-    table = builder._new_table(doc, (_("Subject"), _("Scores"), _("Mean"), _("Median"),
-                                     _("Scores given (score: members)")), widths, right_from=1)
+        heading += _(" (sheets closed at %(time)s)", time=format_time(assessment.taken_at, tz))
+    caption(doc, heading)
+    widths = (Cm(5.6), Cm(1.8), Cm(1.8), Cm(1.8), TEXT_WIDTH - Cm(11.0))
+    table = new_table(doc, (_("Subject"), _("Scores"), _("Mean"), _("Median"),
+                            _("Scores given (score: members)")), widths, right_from=1)
     for row in assessment.subjects:
         given = ", ".join(f"{score}: {n}" for score, n in row.distribution)
-        builder._add_row(table, (row.name, str(row.count), _number(row.mean), _number(row.median), given),
-                         right_from=1)
-    builder._spacer(doc)
-    builder._label_line(doc, _("Sheets"), _("%(ballots)s received: %(scored)s scored, %(abstained)s abstained; "
-                                            "%(eligible)s members eligible", ballots=assessment.ballots,
-                                            scored=assessment.scored, abstained=assessment.abstentions,
-                                            eligible=assessment.eligible))
+        add_row(table, (row.name, str(row.count), _number(row.mean), _number(row.median), given),
+                right_from=1)
+    spacer(doc)
+    label_line(doc, _("Sheets"), _("%(ballots)s received: %(scored)s scored, %(abstained)s abstained; "
+                                   "%(eligible)s members eligible", ballots=assessment.ballots,
+                                   scored=assessment.scored, abstained=assessment.abstentions,
+                                   eligible=assessment.eligible))
     if assessment.quorum:
-        builder._label_line(doc, _("Quorum at this vote"), builder._quorum_sentence(assessment.quorum))
+        label_line(doc, _("Quorum at this vote"), quorum_sentence(assessment.quorum))
     # A secret assessment never prints a member's sheet, whatever the record holds.
     if assessment.votes and not secret:
-        builder._add_named_votes(doc, "vote", assessment.votes)
+        add_named_votes(doc, "vote", assessment.votes)

@@ -19,35 +19,78 @@ and footer on every page, and PAGE/NUMPAGES fields for "Page X of Y".
 
 from __future__ import annotations
 
-import copy
-import functools
 import io
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC
 from pathlib import Path
-from typing import Literal
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Emu, Length, Pt, RGBColor
-from docx.table import Table, _Cell, _Row
+from docx.table import Table
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
-from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
 
 from minutes import wording
+from minutes.docx_parts import (
+    FONT,
+    GREY,
+    MARGIN,
+    NAVY,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    PLAIN_STYLE,
+    TEXT_WIDTH,
+    add_audit_head,
+    add_field,
+    add_named_votes,
+    add_row,
+    add_rows,
+    border,
+    caption,
+    label_line,
+    new_table,
+    no_borders,
+    person_runs,
+    spacer,
+    styled_paragraph,
+    styled_run,
+    text_run,
+    write_person,
+)
+from minutes.phrasing import (
+    ATTENDANCE_GROUPS,
+    EDITIONS,
+    POLL_OUTCOMES,
+    SPEAKER_KINDS,
+    SPEAKER_MODES,
+    Edition,
+    annex_numbers,
+    format_date,
+    format_moment,
+    format_person,
+    format_size,
+    format_span,
+    format_time,
+    item_heading,
+    motion_outcome,
+    public_view,
+    quorum_sentence,
+    share_of_cast,
+    speaker_time,
+    utc_offset,
+    voting_method,
+)
 from minutes.record import (
     Amendment,
     Attendance,
@@ -55,82 +98,20 @@ from minutes.record import (
     Logo,
     Memorandum,
     MotionRecord,
-    NamedVote,
     Person,
     PollRecord,
-    Quorum,
     SessionRecord,
-    SpeakerRecord,
     UnwritableText,
     unwritable_text,
 )
-from minutes.wording import N_, Phrase, _, say
+from minutes.wording import Phrase, _, say
 
 log = logging.getLogger(__name__)
 
-Edition = Literal["full", "public"]
-EDITIONS: tuple[Edition, ...] = ("full", "public")
 
 DEFAULT_LOGO_PATH = Path(__file__).with_name("assets") / "default-logo.png"
 
-# Arial rather than the template's Calibri: every Word has it, and LibreOffice
-# maps it to the metric-compatible Liberation Sans, so the PDF looks the same
-# on a CI box. It covers Cyrillic, Turkish and Portuguese letters.
-FONT = "Arial"
-NAVY = RGBColor(0x1F, 0x3A, 0x68)
-GREY = RGBColor(0x59, 0x59, 0x59)
 DRAFT_RED = RGBColor(0xC0, 0x00, 0x00)
-HEADING_FILL = "DCE6F2"  # the pale blue of Accent 1, for Table Grid heading rows
-
-GRID_STYLE = "Light Grid Accent 1"  # data tables: attendance, counts, votes
-PLAIN_STYLE = "Table Grid"  # the quorum table, the resolutions
-PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4: the association is international
-MARGIN = Cm(2.2)
-TEXT_WIDTH = Cm(21.0 - 2 * 2.2)
-
-# Schema order (ECMA-376) of the siblings that must follow what we insert.
-PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-                  "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-                  "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-                  "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                  "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-TCPR_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-                  "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
-TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-                       "w:tblDescription", "w:tblPrChange")
-
-# Attendance groups in the order the Secretariat reports them.
-# (field of minutes.record.Attendance, heading, short form in the members' summary line)
-ATTENDANCE_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("members_in_person", N_("EXCOM members present in person"), N_("present in person")),
-    ("members_online", N_("EXCOM members present online"), N_("present online")),
-    ("members_absent", N_("EXCOM members absent"), N_("absent")),
-    ("members_excused", N_("EXCOM members excused"), N_("excused")),
-    ("observer_cities", N_("Observer cities"), ""),
-    ("observer_institutions", N_("Observer institutions and media"), ""),
-    ("corporates", N_("Corporates"), ""),
-    ("secretariat", N_("Secretariat"), ""),
-    ("guests", N_("Guests"), ""),
-)
-
-POLL_OUTCOMES = {
-    "adopted": N_("Adopted"),
-    "rejected": N_("Rejected"),
-    "elected": N_("Elected"),
-    "runoff": N_("No choice reached the threshold; a further round follows"),
-    "void": N_("Void"),
-    "tied": N_("Tied"),
-}
-MOTION_OUTCOMES = {
-    "adopted": N_("The motion was adopted."),
-    "rejected": N_("The motion was rejected."),
-    "elected": N_("The election was decided."),
-    "withdrawn": N_("The motion was withdrawn."),
-    "postponed": N_("The motion was postponed."),
-    "pending": N_("No decision has been recorded yet."),
-    "recorded": N_("The scores were recorded."),
-}
 
 
 # --- entry point -------------------------------------------------------------
@@ -180,6 +161,13 @@ def _build_checked(record: Memorandum, edition: Edition, language: str, template
         return _build_layout(shown, edition)
 
 
+def preview(data: bytes | None, record: Memorandum, edition: str, language: str) -> bytes:
+    """The memorandum of `record` as it would be built now, through the secretariat's template
+    `data` (or the built-in layout when None); `edition` "public" or anything else for "full"."""
+    return build_memorandum(record, edition="public" if edition == "public" else "full", language=language,
+                            template=data)
+
+
 def _build_layout(shown: Memorandum, edition: Edition) -> bytes:
     """The built-in layout, in the current language."""
     tz = ZoneInfo(shown.timezone)
@@ -193,7 +181,7 @@ def _build_layout(shown: Memorandum, edition: Edition) -> bytes:
     _add_quorum(doc, shown)
     _add_previous_minutes(doc, shown)
     _add_agenda(doc, shown.sessions, tz)
-    annexes = _annex_numbers(shown)
+    annexes = annex_numbers(shown)
     for session in shown.sessions:
         _add_session(doc, session, tz, annexes)
     _add_resolutions(doc, shown)
@@ -201,104 +189,14 @@ def _build_layout(shown: Memorandum, edition: Edition) -> bytes:
         _add_published_decisions(doc, shown)
     _add_annexes(doc, shown, annexes)
     _add_signatures(doc, shown)
-    _add_audit_head(doc, shown)
+    add_audit_head(doc, shown)
 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def public_view(record: Memorandum) -> Memorandum:
-    """The record with every trace of closed-session business removed.
-
-    A closed item is one in a closed session or one marked `closed` itself.
-    Resolutions go if marked closed or if a closed item's motion carries their
-    number; the previous memorandum and the next host go if decided in camera.
-    """
-    closed_numbers = {
-        motion.resolution_number
-        for session in record.sessions
-        for item in session.items
-        if session.kind == "closed" or item.closed
-        for motion in item.motions
-        if motion.resolution_number
-    }
-    sessions = tuple(
-        replace(session, items=tuple(item for item in session.items if not item.closed))
-        for session in record.sessions
-        if session.kind == "open"
-    )
-    resolutions = tuple(
-        r for r in record.resolutions if not r.closed and r.number not in closed_numbers
-    )
-    previous = record.previous_minutes
-    next_host = record.next_host
-    return replace(
-        record,
-        sessions=sessions,
-        resolutions=resolutions,
-        previous_minutes=previous if previous and not previous.closed else None,
-        next_host=next_host if next_host and not next_host.closed else None,
-        logo=record.public_logo or record.logo,
-        attendance=record.public_attendance or record.attendance,
-        quorum_at_opening=(record.public_quorum_at_opening if record.public_attendance is not None
-                           else record.quorum_at_opening),
-    )
-
-
 # --- wording -----------------------------------------------------------------
-
-
-def format_person(person: Person) -> str:
-    """ "Full name (affiliation), title", leaving out what is not known."""
-    text = person.name or person.affiliation
-    if person.affiliation and person.name:
-        text += f" ({person.affiliation})"
-    if person.title:
-        text += f", {person.title}"
-    return text
-
-
-def utc_offset(moment: datetime, tz: ZoneInfo) -> str:
-    offset = moment.astimezone(tz).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    sign = "+" if minutes >= 0 else "-"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
-
-def format_date(moment: datetime, tz: tzinfo) -> str:
-    """ "20 September 2024" (Babel, in the build's language: strftime's %B follows the server)."""
-    return wording.date(moment, tz)
-
-
-def format_time(moment: datetime, tz: ZoneInfo) -> str:
-    return f"{moment.astimezone(tz):%H:%M}"
-
-
-def format_moment(moment: datetime, tz: ZoneInfo) -> str:
-    """ "20 September 2024, 14:00 (UTC+05:00)" in the meeting's time zone."""
-    return _("%(date)s, %(time)s (%(offset)s)", date=format_date(moment, tz), time=format_time(moment, tz),
-             offset=utc_offset(moment, tz))
-
-
-def format_span(start: datetime, end: datetime | None, tz: ZoneInfo) -> str:
-    until = f"–{format_time(end, tz)}" if end else ""
-    return f"{format_time(start, tz)}{until} ({utc_offset(start, tz)})"
-
-
-def item_heading(item: ItemRecord) -> str:
-    return f"{item.number} – {item.title}" if item.number else item.title
-
-
-def _share(votes: int, cast: int) -> str:
-    return f"{wording.number(100 * votes / cast, 1)} %" if cast else "–"
-
-
-def _quorum_sentence(quorum: Quorum) -> str:
-    finding = _("quorum present") if quorum.quorate else _("NO QUORUM")
-    return _("%(members)s voting members, %(present)s present, %(required)s required: %(finding)s.",
-             members=quorum.voting_members, present=quorum.present, required=quorum.required, finding=finding)
 
 
 def _city_of(tz_name: str) -> str:
@@ -322,7 +220,7 @@ class _AppendingDocument(DocxDocument):
     scanning every child of the body: each append costs the length of the document so far,
     and a note of 100,000 characters (33,334 paragraphs) took 20 s to build. Here `w:sectPr`
     is found once and each block goes straight before it (lxml's addprevious), as the table
-    rows are added (see _add_row). Cells, headers and footers keep python-docx's own methods.
+    rows are added (see docx_parts.add_row). Cells, headers and footers keep python-docx's own methods.
     """
 
     def __init__(self, document: DocxDocument):
@@ -330,7 +228,7 @@ class _AppendingDocument(DocxDocument):
         self._end = document.element.body.sectPr
         self._width: Length | None = None  # the text width: python-docx's _block_width searches the whole body
         self._style_ids: dict[tuple, str | None] = {}  # python-docx looks a style's name up each time
-        self.new_tables: dict[tuple, CT_Tbl] = {}  # _new_table's, before their first row: copied when alike
+        self.new_tables: dict[tuple, CT_Tbl] = {}  # new_table's, before their first row: copied when alike
 
     def _append(self, block):
         if self._end is None:
@@ -342,7 +240,7 @@ class _AppendingDocument(DocxDocument):
     def add_paragraph(self, text: str = "", style=None) -> Paragraph:
         paragraph = Paragraph(self._append(OxmlElement("w:p")), self._body)
         if text:
-            _text_run(paragraph, text)
+            text_run(paragraph, text)
         if style is not None:
             paragraph._p.style = self._style_id(style, WD_STYLE_TYPE.PARAGRAPH)
         return paragraph
@@ -422,55 +320,6 @@ def _set_core_properties(doc: DocxDocument, record: Memorandum, edition: Edition
 # --- small layout helpers ----------------------------------------------------
 
 
-def _paragraph(container, text: str = "", *, style: str | None = None, bold: bool = False,
-               italic: bool = False, size: float | None = None,
-               color: RGBColor | None = None) -> Paragraph:
-    paragraph = container.add_paragraph(style=style)
-    if text:
-        _run(paragraph, text, bold=bold, italic=italic, size=size, color=color)
-    return paragraph
-
-
-def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
-         size: float | None = None, color: RGBColor | None = None) -> Run:
-    """paragraph.add_run(text) with its font set as python-docx sets it (bold, italic, color and
-    size in the schema's order), made from its XML: python-docx's setters took a quarter of the
-    time of a memorandum of 20 polls."""
-    properties = "".join((
-        "<w:b/>" if bold else "",  # only when set: python-docx writes no <w:rPr> otherwise
-        "<w:i/>" if italic else "",
-        f'<w:color w:val="{color}"/>' if color is not None else "",
-        f'<w:sz w:val="{int(Pt(size).pt * 2)}"/>' if size else ""))
-    r = parse_xml(f"<w:p {nsdecls('w')}>{_run_xml(text, properties)}</w:p>")[0]
-    paragraph._p.append(r)
-    return Run(r, paragraph)
-
-
-def _text_run(paragraph: Paragraph, text: str) -> Run:
-    """paragraph.add_run(text), without python-docx clearing the run it has just made (an XPath
-    query per run: a third of the time of a long note). Tabs and newlines become w:tab, w:br."""
-    return _run(paragraph, text)
-
-
-def _label_line(container, label: str, value: str, *, keep_with_next: bool = False) -> Paragraph:
-    """ "Label: value" with the label in bold, one fact per line."""
-    paragraph = container.add_paragraph()
-    _run(paragraph, f"{label}: ", bold=True)
-    _run(paragraph, value)
-    paragraph.paragraph_format.space_after = Pt(1)
-    paragraph.paragraph_format.keep_with_next = keep_with_next
-    return paragraph
-
-
-def _caption(doc: DocxDocument, text: str) -> Paragraph:
-    """A bold line introducing a table, kept on the same page as the table."""
-    paragraph = _paragraph(doc, text, bold=True, color=NAVY)
-    paragraph.paragraph_format.space_before = Pt(10)
-    paragraph.paragraph_format.space_after = Pt(3)
-    paragraph.paragraph_format.keep_with_next = True
-    return paragraph
-
-
 def _notes(doc: _AppendingDocument, text: str) -> None:
     """Paragraphs separated by blank lines; single newlines stay line breaks; tabs stay tabs.
 
@@ -497,205 +346,6 @@ def _run_text_xml(text: str) -> str:
     return "<w:tab/>".join(pieces)
 
 
-def _spacer(doc: DocxDocument, points: float = 4) -> None:
-    """An empty small paragraph: Word glues consecutive tables together otherwise."""
-    paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = Pt(points)
-
-
-def _set_row_flag(row: _Row, tag: str) -> None:
-    flag = OxmlElement(tag)
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
-
-
-def _new_table(doc: DocxDocument, headings: Sequence[str], widths: Sequence[int],
-               style: str | None = GRID_STYLE, right_from: int | None = None) -> Table:
-    """A fixed-width table with a header row repeated on every page.
-
-    A table like one made before in this document (20 roll-calls have the same header) is a
-    copy of that one: python-docx takes a millisecond to make each."""
-    made = getattr(doc, "new_tables", None)
-    key = (tuple(headings), tuple(widths), style, right_from)
-    if made is not None and key in made:
-        assert isinstance(doc, _AppendingDocument)
-        return Table(doc._append(copy.deepcopy(made[key])), doc._body)
-    table = _made_table(doc, headings, widths, style, right_from)
-    if made is not None:
-        made[key] = copy.deepcopy(table._tbl)
-    return table
-
-
-def _made_table(doc: DocxDocument, headings: Sequence[str], widths: Sequence[int], style: str | None,
-                right_from: int | None) -> Table:
-    table = doc.add_table(rows=1, cols=len(headings), style=style)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    # Widths go on the grid (LibreOffice reads it) before rows are added, so
-    # that add_row() copies them into every new cell (Word reads those).
-    for column, width in zip(table.columns, widths):
-        column.width = Emu(width)
-    header = table.rows[0]
-    for index, (cell, width, heading) in enumerate(zip(header.cells, widths, headings)):
-        cell.width = Emu(width)
-        paragraph = cell.paragraphs[0]
-        _run(paragraph, heading, bold=True)
-        if right_from is not None and index >= right_from:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if style == PLAIN_STYLE:  # Table Grid has no heading look of its own
-        for cell in header.cells:
-            _shade(cell, HEADING_FILL)
-    _set_row_flag(header, "w:tblHeader")
-    _set_row_flag(header, "w:cantSplit")
-    return table
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
-        shading.set(qn(key), value)
-    cell._tc.get_or_add_tcPr().insert_element_before(shading, *TCPR_AFTER_SHD)
-
-
-# A cell: its text in one run (bold as the row is), or its runs as (text, bold) pairs.
-CellText = str | Sequence[tuple[str, bool]]
-
-
-def _add_row(table: Table, values: Sequence[CellText], *, bold: bool = False,
-             right_from: int | None = None) -> _Row:
-    """Append one row (see _add_rows); answers it, for cells that hold more than text."""
-    _add_rows(table, (values,), bold=bold, right_from=right_from)
-    return _Row(table._tbl.tr_lst[-1], table)
-
-
-def _add_rows(table: Table, rows: Iterable[Sequence[CellText]], *, bold: bool = False,
-              right_from: int | None = None) -> None:
-    """Append rows, each cell's text in one run (bold if `bold`), right-aligned from column
-    `right_from`, the row kept on one page.
-
-    The rows are the XML python-docx's add_row and add_run would make, written as one string
-    and parsed once: python-docx builds a cell in ~0.2 ms, and a memorandum of 200 members and
-    20 named votes has 17,000 rows in its four documents. The row's frame (cell widths, the
-    alignment, cantSplit) is python-docx's own, made once per table shape (_row_frame)."""
-    frame = _row_frame(table, right_from)
-    texts = []
-    for values in rows:
-        cells = [_cell_runs_xml(value, bold) for value in values]
-        texts.append("".join(part + (cells[index] if index < len(cells) else "")
-                             for index, part in enumerate(frame[:-1])) + frame[-1])
-    if texts:
-        for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(texts)}</w:tbl>"):
-            table._tbl.append(tr)
-
-
-_ROW_MARK = "\u2063row-cell-{}\u2063"  # an invisible separator: never in a cell's own text
-_row_frames: dict[tuple, list[str]] = {}
-
-
-def _row_frame(table: Table, right_from: int | None) -> list[str]:
-    """A row of `table` as python-docx makes it, without its cells' runs: the XML around them,
-    in pieces (the runs of cell i go between piece i and piece i + 1)."""
-    widths = tuple(column.get(qn("w:w")) for column in table._tbl.tblGrid.gridCol_lst)
-    key = (widths, right_from)
-    if key not in _row_frames:
-        row = table.add_row()
-        for index, cell in enumerate(row.cells):
-            paragraph = cell.paragraphs[0]
-            _text_run(paragraph, _ROW_MARK.format(index))
-            if right_from is not None and index >= right_from:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _set_row_flag(row, "w:cantSplit")
-        text = etree.tostring(row._tr, encoding="unicode")
-        table._tbl.remove(row._tr)
-        text = re.sub(r"^<w:tr [^>]*>", "<w:tr>", text)  # the namespace is the wrapper's
-        pieces = re.split(r"<w:r><w:t>\u2063row-cell-\d+\u2063</w:t></w:r>", text)
-        if len(pieces) != len(widths) + 1:
-            raise AssertionError(f"unexpected row XML from python-docx: {text}")
-        _row_frames[key] = pieces
-    return _row_frames[key]
-
-
-def _cell_runs_xml(value: CellText, bold: bool) -> str:
-    runs = ((value, bold),) if isinstance(value, str) else value
-    return "".join(_run_xml(text, "<w:b/>" if strong else "") for text, strong in runs)
-
-
-@functools.lru_cache(maxsize=8192)  # a named vote repeats each member's name and choice in every poll
-def _run_xml(text: str, properties: str = "") -> str:
-    """<w:r> as python-docx's add_run(text) makes it, with `properties` (the <w:rPr>'s content):
-    tabs become w:tab, line ends w:br, and a piece of text with spaces at either end keeps
-    them (xml:space)."""
-    content = []
-    for piece in re.split(r"([\t\r\n])", text):
-        if piece == "\t":
-            content.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
-            content.append("<w:br/>")
-        elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            content.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
-    return f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{''.join(content)}</w:r>"
-
-
-def _write_person(cell: _Cell, person: Person) -> None:
-    """The person's line with the name in bold; the text is format_person()."""
-    paragraph = cell.paragraphs[0]
-    for text, bold in _person_runs(person):
-        _run(paragraph, text, bold=bold)
-
-
-def _person_runs(person: Person) -> list[tuple[str, bool]]:
-    """(text, bold) of the person's line: the name in bold, then the rest of format_person()."""
-    name = person.name or person.affiliation
-    rest = format_person(person)[len(name):]
-    return [(name, True), (rest, False)] if rest else [(name, True)]
-
-
-def _add_field(paragraph: Paragraph, instruction: str, *, size: float | None = None,
-               color: RGBColor | None = None) -> None:
-    """A real Word field (PAGE, NUMPAGES): begin, instruction, separate, result, end."""
-    def char_run(kind: str) -> None:
-        run = _run(paragraph, "", size=size, color=color)
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        run._r.append(fld)
-
-    char_run("begin")
-    run = _run(paragraph, "", size=size, color=color)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run._r.append(instr)
-    char_run("separate")
-    _run(paragraph, "1", size=size, color=color)  # shown until the viewer updates the field
-    char_run("end")
-
-
-def _border(paragraph: Paragraph, side: str, *, size: int = 6, color: str = "1F3A68") -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = ppr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = OxmlElement("w:pBdr")
-        # Word rejects a document whose pPr children are out of schema order.
-        ppr.insert_element_before(borders, *PPR_AFTER_PBDR)
-    line = OxmlElement(f"w:{side}")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "4"),
-                       ("w:color", color)):
-        line.set(qn(key), value)
-    borders.append(line)
-
-
-def _no_borders(table: Table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "nil")
-        borders.append(line)
-    tbl_pr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
-
-
 # --- header and footer -------------------------------------------------------
 
 
@@ -705,7 +355,7 @@ def _add_header(doc: DocxDocument, record: Memorandum) -> None:
     widths = (Cm(1.6), TEXT_WIDTH - Cm(4.6), Cm(3.0))
     table = header.add_table(rows=1, cols=3, width=TEXT_WIDTH)
     table.autofit = False
-    _no_borders(table)
+    no_borders(table)
     for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
         column.width = cell.width = Emu(width)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -717,17 +367,17 @@ def _add_header(doc: DocxDocument, record: Memorandum) -> None:
         except Exception:  # python-docx reading the image: never a reason to fail the build
             log.warning("the logo could not be placed; the default logo stands in", exc_info=True)
             run.add_picture(str(DEFAULT_LOGO_PATH), height=Cm(1.2))
-    _run(name_cell.paragraphs[0], record.organisation_name, bold=True, size=10.5, color=NAVY)
-    _run(name_cell.add_paragraph(), record.meeting_title, size=8.5, color=GREY)
+    styled_run(name_cell.paragraphs[0], record.organisation_name, bold=True, size=10.5, color=NAVY)
+    styled_run(name_cell.add_paragraph(), record.meeting_title, size=8.5, color=GREY)
     if record.status == "draft":
         status = status_cell.paragraphs[0]
         status.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(status, _("DRAFT"), bold=True, size=16, color=DRAFT_RED)
+        styled_run(status, _("DRAFT"), bold=True, size=16, color=DRAFT_RED)
     # The header's own first paragraph becomes the rule under the table.
     rule = header.paragraphs[0]
     table._tbl.addnext(rule._p)
     rule.paragraph_format.space_after = Pt(0)
-    _border(rule, "bottom")
+    border(rule, "bottom")
 
 
 def _logo_picture(logo: Logo) -> bytes:
@@ -759,34 +409,34 @@ def _add_footer(doc: DocxDocument, record: Memorandum, edition: Edition) -> None
     paragraph.style = doc.styles["Normal"]
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    _border(paragraph, "top", size=4, color="A6A6A6")
+    border(paragraph, "top", size=4, color="A6A6A6")
     edition_note = _(" · public edition") if edition == "public" else ""
-    _run(paragraph, _("Memorandum, version %(n)s", n=record.version) + f"{edition_note}\t", size=8, color=GREY)
-    _run(paragraph, _("Page "), size=8, color=GREY)
-    _add_field(paragraph, "PAGE", size=8, color=GREY)
-    _run(paragraph, _(" of "), size=8, color=GREY)
-    _add_field(paragraph, "NUMPAGES", size=8, color=GREY)
+    styled_run(paragraph, _("Memorandum, version %(n)s", n=record.version) + f"{edition_note}\t", size=8, color=GREY)
+    styled_run(paragraph, _("Page "), size=8, color=GREY)
+    add_field(paragraph, "PAGE", size=8, color=GREY)
+    styled_run(paragraph, _(" of "), size=8, color=GREY)
+    add_field(paragraph, "NUMPAGES", size=8, color=GREY)
 
 
 # --- title block -------------------------------------------------------------
 
 
 def _add_title_block(doc: DocxDocument, record: Memorandum, tz: ZoneInfo, edition: Edition) -> None:
-    _paragraph(doc, say(record.meeting_kind).upper(), bold=True, size=9, color=GREY)
+    styled_paragraph(doc, say(record.meeting_kind).upper(), bold=True, size=9, color=GREY)
     doc.add_paragraph(record.meeting_title, style="Title")
     subtitle = _("Memorandum of the meeting")
     if edition == "public":
         subtitle += _(" – public edition")
     doc.add_paragraph(subtitle, style="Subtitle")
 
-    table = _new_table(doc, ("", ""), (Cm(4.2), TEXT_WIDTH - Cm(4.2)), style=None)
+    table = new_table(doc, ("", ""), (Cm(4.2), TEXT_WIDTH - Cm(4.2)), style=None)
     table._tbl.remove(table.rows[0]._tr)  # a fact sheet needs no column headings
-    _no_borders(table)
+    no_borders(table)
     for label, value in _title_facts(record, tz, edition):
-        row = _add_row(table, (label, value))
+        row = add_row(table, (label, value))
         row.cells[0].paragraphs[0].runs[0].bold = True
         row.cells[0].paragraphs[0].runs[0].font.color.rgb = NAVY
-    _paragraph(doc)
+    styled_paragraph(doc)
     _add_opening_sentence(doc, record, tz)
 
 
@@ -855,15 +505,15 @@ def _add_attendance(doc: DocxDocument, attendance: Attendance) -> None:
 
 
 def _add_people_table(doc: DocxDocument, label: str, people: Sequence[Person]) -> None:
-    _caption(doc, f"{label} ({len(people)})")
+    caption(doc, f"{label} ({len(people)})")
     if not people:
-        _paragraph(doc, _("None."), italic=True, color=GREY)
+        styled_paragraph(doc, _("None."), italic=True, color=GREY)
         return
-    table = _new_table(doc, (_("No."), _("Name (affiliation), title")), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
+    table = new_table(doc, (_("No."), _("Name (affiliation), title")), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
     # the empty run first: the cell's first run was once written empty, and the document stays the same
-    _add_rows(table, ((str(number), (("", False), *_person_runs(person)))
-                      for number, person in enumerate(people, start=1)))
-    _spacer(doc)
+    add_rows(table, ((str(number), (("", False), *person_runs(person)))
+                     for number, person in enumerate(people, start=1)))
+    spacer(doc)
 
 
 def _iter_polls(sessions: Iterable[SessionRecord]) -> Iterable[tuple[ItemRecord, MotionRecord, PollRecord]]:
@@ -889,12 +539,12 @@ def _add_quorum(doc: DocxDocument, record: Memorandum) -> None:
         return
     doc.add_heading(_("Quorum"), level=1)
     widths = (TEXT_WIDTH - Cm(11.0), Cm(3.2), Cm(2.4), Cm(2.6), Cm(2.8))
-    table = _new_table(doc, (_("When"), _("Voting members"), _("Present"), _("Required"), _("Quorate")), widths,
-                       style=PLAIN_STYLE, right_from=1)
+    table = new_table(doc, (_("When"), _("Voting members"), _("Present"), _("Required"), _("Quorate")), widths,
+                      style=PLAIN_STYLE, right_from=1)
     for when, quorum in rows:
-        _add_row(table, (when, str(quorum.voting_members), str(quorum.present),
-                         str(quorum.required), _("yes") if quorum.quorate else _("NO")), right_from=1)
-    _spacer(doc)
+        add_row(table, (when, str(quorum.voting_members), str(quorum.present),
+                        str(quorum.required), _("yes") if quorum.quorate else _("NO")), right_from=1)
+    spacer(doc)
 
 
 def _add_previous_minutes(doc: DocxDocument, record: Memorandum) -> None:
@@ -917,8 +567,8 @@ def _add_agenda(doc: DocxDocument, sessions: Sequence[SessionRecord], tz: ZoneIn
     so that each session restarts at 1 in every word processor)."""
     doc.add_heading(_("Agenda as adopted"), level=1)
     for session in sessions:
-        _caption(doc, session.title)
-        line = _paragraph(doc, _session_line(session, tz), italic=True, size=9, color=GREY)
+        caption(doc, session.title)
+        line = styled_paragraph(doc, _session_line(session, tz), italic=True, size=9, color=GREY)
         line.paragraph_format.keep_with_next = True
         for number, item in enumerate(session.items, start=1):
             paragraph = doc.add_paragraph(f"{number}.\t{item_heading(item)}")
@@ -934,7 +584,7 @@ def _add_agenda(doc: DocxDocument, sessions: Sequence[SessionRecord], tz: ZoneIn
 def _add_session(doc: _AppendingDocument, session: SessionRecord, tz: ZoneInfo,
                  annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(session.title, level=1)
-    line = _paragraph(doc, _session_line(session, tz), italic=True, color=GREY)
+    line = styled_paragraph(doc, _session_line(session, tz), italic=True, color=GREY)
     line.paragraph_format.keep_with_next = True
     for item in session.items:
         _add_item(doc, item, tz, annexes or {})
@@ -943,7 +593,7 @@ def _add_session(doc: _AppendingDocument, session: SessionRecord, tz: ZoneInfo,
 def _add_item(doc: _AppendingDocument, item: ItemRecord, tz: ZoneInfo, annexes: dict[int, int] | None = None) -> None:
     doc.add_heading(item_heading(item), level=2)
     if item.closed:
-        _paragraph(doc, _("Taken in closed session."), italic=True, color=GREY)
+        styled_paragraph(doc, _("Taken in closed session."), italic=True, color=GREY)
     if item.notes:
         _notes(doc, item.notes)
     _add_item_documents(doc, item, annexes or {})
@@ -956,15 +606,15 @@ def _add_motion(doc: DocxDocument, motion: MotionRecord, tz: ZoneInfo) -> None:
     doc.add_heading(_("Motion: %(title)s", title=motion.title), level=3)
     quote = doc.add_paragraph(style="Quote")
     quote.paragraph_format.keep_with_next = True
-    _run(quote, f"“{motion.text}”")
+    styled_run(quote, f"“{motion.text}”")
     facts = [(_("Kind"), say(motion.kind)), (_("Majority required"), say(motion.majority)),
-             (_("Voting"), _voting_method(motion))]
+             (_("Voting"), voting_method(motion))]
     if motion.seconded_by:
         facts.insert(0, (_("Seconded by"), format_person(motion.seconded_by)))
     if motion.moved_by:
         facts.insert(0, (_("Moved by"), format_person(motion.moved_by)))
     for label, value in facts:
-        _label_line(doc, label, value, keep_with_next=True)
+        label_line(doc, label, value, keep_with_next=True)
     if motion.amendment is not None:
         _add_amendment(doc, motion.amendment)
     for poll in motion.polls:
@@ -983,14 +633,14 @@ def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
     """The current and the proposed text, then the proposed text with the changes marked as a
     reader of minutes expects them: deleted words struck through, inserted words underlined."""
     for label, text in ((_("Current text"), amendment.current), (_("Proposed text"), amendment.proposed)):
-        _label_line(doc, label, "", keep_with_next=True)
+        label_line(doc, label, "", keep_with_next=True)
         quote = doc.add_paragraph(style="Quote")
         quote.paragraph_format.keep_with_next = True
-        _run(quote, f"“{text}”")
-    _label_line(doc, _("Changes"), _("struck through: deleted; underlined: inserted"), keep_with_next=True)
+        styled_run(quote, f"“{text}”")
+    label_line(doc, _("Changes"), _("struck through: deleted; underlined: inserted"), keep_with_next=True)
     marked = doc.add_paragraph(style="Quote")
     for op, text in amendment.changes:
-        run = _run(marked, text)
+        run = styled_run(marked, text)
         if op == "delete":
             run.font.strike = True
             run.font.color.rgb = DELETED_RED
@@ -999,36 +649,24 @@ def _add_amendment(doc: DocxDocument, amendment: Amendment) -> None:
             run.font.color.rgb = INSERTED_BLUE
 
 
-def _voting_method(motion: MotionRecord) -> str:
-    if motion.assessment is not None:
-        return _("secret sheets of scores") if motion.secret else _("named sheets of scores")
-    if not motion.polls:
-        return _("no formal vote")
-    if motion.secret:
-        return _("secret ballot")
-    if any(poll.votes for poll in motion.polls):
-        return _("named vote")
-    return _("open vote, individual votes not recorded")
-
-
 def _add_poll(doc: DocxDocument, poll: PollRecord, *, secret: bool, tz: ZoneInfo) -> None:
     heading = say(poll.round_label)
     if poll.taken_at:
         heading += _(" (vote taken at %(time)s)", time=format_time(poll.taken_at, tz))
-    _caption(doc, heading)
+    caption(doc, heading)
     _add_counts_table(doc, poll)
     doc.add_paragraph(say(poll.threshold_text))
     if poll.quorum:
-        _label_line(doc, _("Quorum at this vote"), _quorum_sentence(poll.quorum))
+        label_line(doc, _("Quorum at this vote"), quorum_sentence(poll.quorum))
     result = say(POLL_OUTCOMES[poll.outcome])
     if poll.outcome == "elected" and poll.elected:
         result = _("%(name)s elected", name=poll.elected)
-    _label_line(doc, _("Result"), result + ".")
+    label_line(doc, _("Result"), result + ".")
     if poll.note:
-        _paragraph(doc, say(poll.note), italic=True)
+        styled_paragraph(doc, say(poll.note), italic=True)
     # A secret ballot never prints individual votes, whatever the record holds.
     if poll.votes and not secret:
-        _add_named_votes(doc, say(poll.round_label), poll.votes, single=poll.round_label == "Vote")
+        add_named_votes(doc, say(poll.round_label), poll.votes, single=poll.round_label == "Vote")
 
 
 def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
@@ -1036,92 +674,42 @@ def _add_counts_table(doc: DocxDocument, poll: PollRecord) -> None:
     the votes for candidates), abstentions, exhausted ballots (instant runoff), and ballots,
     which is all of them; then the members eligible."""
     widths = (Cm(7.0), Cm(2.4), Cm(4.2))
-    table = _new_table(doc, (_("Choice"), _("Votes"), _("Share of votes cast")), widths, right_from=1)
+    table = new_table(doc, (_("Choice"), _("Votes"), _("Share of votes cast")), widths, right_from=1)
     for count in poll.counts:
-        _add_row(table, (say(count.choice), str(count.votes), _share(count.votes, poll.cast)), right_from=1)
-    _add_row(table, (_("Votes cast"), str(poll.cast), ""), bold=True, right_from=1)
-    _add_row(table, (_("Abstentions"), str(poll.abstentions), ""), right_from=1)
+        add_row(table, (say(count.choice), str(count.votes), share_of_cast(count.votes, poll.cast)), right_from=1)
+    add_row(table, (_("Votes cast"), str(poll.cast), ""), bold=True, right_from=1)
+    add_row(table, (_("Abstentions"), str(poll.abstentions), ""), right_from=1)
     if poll.exhausted is not None:
-        _add_row(table, (_("Exhausted ballots"), str(poll.exhausted), ""), right_from=1)
+        add_row(table, (_("Exhausted ballots"), str(poll.exhausted), ""), right_from=1)
     ballots = poll.ballots if poll.ballots is not None else poll.cast + poll.abstentions + (poll.exhausted or 0)
-    _add_row(table, (_("Ballots"), str(ballots), ""), right_from=1)
-    _add_row(table, (_("Members eligible to vote"), str(poll.eligible), ""), right_from=1)
-    _spacer(doc)
-
-
-def _add_named_votes(doc: DocxDocument, round_label: str, votes: Sequence[NamedVote], *,
-                     single: bool = False) -> None:
-    when = "" if single or round_label.lower() == "vote" else f", {round_label.lower()}"
-    _caption(doc, _("Named vote%(when)s: how each member voted (%(n)s)", when=when, n=len(votes)))
-    with_voter = any(vote.cast_by for vote in votes)
-    headings: tuple[str, ...]
-    widths: tuple[int, ...]
-    if with_voter:
-        headings, widths = (_("Member"), _("Voted by"), _("Vote")), (Cm(6.0), TEXT_WIDTH - Cm(9.0), Cm(3.0))
-    else:
-        headings, widths = (_("Member"), _("Vote")), (Cm(9.0), Cm(4.0))
-    table = _new_table(doc, headings, widths)
-    _add_rows(table, ((vote.member, vote.cast_by, say(vote.choice)) if with_voter else (vote.member, say(vote.choice))
-                      for vote in votes))
-    _spacer(doc)
-
-
-def _motion_outcome(motion: MotionRecord) -> str:
-    winners = [poll.elected for poll in motion.polls if poll.outcome == "elected" and poll.elected]
-    if motion.outcome == "elected" and winners:
-        return _("%(name)s was elected.", name=winners[-1])
-    return say(MOTION_OUTCOMES[motion.outcome])
+    add_row(table, (_("Ballots"), str(ballots), ""), right_from=1)
+    add_row(table, (_("Members eligible to vote"), str(poll.eligible), ""), right_from=1)
+    spacer(doc)
 
 
 def _add_motion_outcome(doc: DocxDocument, motion: MotionRecord) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(4)
-    _run(paragraph, _("Outcome: "), bold=True)
-    _run(paragraph, _motion_outcome(motion), bold=True)
+    styled_run(paragraph, _("Outcome: "), bold=True)
+    styled_run(paragraph, motion_outcome(motion), bold=True)
     if not motion.polls and motion.outcome in ("adopted", "rejected"):
-        _run(paragraph, _(" No formal vote was taken."))
+        styled_run(paragraph, _(" No formal vote was taken."))
     if motion.resolution_number:
-        _run(paragraph, _(" Resolution %(number)s.", number=motion.resolution_number), bold=True, color=NAVY)
+        styled_run(paragraph, _(" Resolution %(number)s.", number=motion.resolution_number), bold=True, color=NAVY)
     if motion.note:
-        _paragraph(doc, say(motion.note), italic=True)
+        styled_paragraph(doc, say(motion.note), italic=True)
 
 
 # --- documents (annexes) and the speakers' list --------------------------------
-
-
-SPEAKER_KINDS = {"speech": "", "point_of_order": N_("point of order"), "question": N_("question")}
-SPEAKER_MODES = {"in_person": N_("in the room"), "online": N_("online")}
-
-
-def _annex_numbers(record: Memorandum) -> dict[int, int]:
-    """Annex numbers in agenda order, over what this edition shows (keyed by the record's id())."""
-    documents = [document for session in record.sessions for item in session.items for document in item.documents]
-    return {id(document): number for number, document in enumerate(documents, start=1)}
-
-
-def format_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return _("%(n)s MB", n=wording.number(size / (1024 * 1024), 1))
-    return _("%(n)s kB", n=wording.number(max(round(size / 1024), 1)))
 
 
 def _add_item_documents(doc: DocxDocument, item: ItemRecord, annexes: dict[int, int]) -> None:
     if not item.documents:
         return
     paragraph = doc.add_paragraph()
-    _run(paragraph, _("Documents: "), bold=True)
-    _run(paragraph, "; ".join(_("Annex %(n)s – %(title)s", n=annexes.get(id(d), "?"), title=d.title)
-                              for d in item.documents) + ".")
-
-
-def _speaker_time(speaker: SpeakerRecord, tz: ZoneInfo) -> str:
-    if speaker.started_at is None:
-        return ""
-    if speaker.ended_at is None:
-        return format_time(speaker.started_at, tz)
-    seconds = max(int((speaker.ended_at - speaker.started_at).total_seconds()), 0)
-    return (f"{format_time(speaker.started_at, tz)}–{format_time(speaker.ended_at, tz)} "
-            f"({seconds // 60}:{seconds % 60:02d})")
+    styled_run(paragraph, _("Documents: "), bold=True)
+    styled_run(paragraph, "; ".join(_("Annex %(n)s – %(title)s", n=annexes.get(id(d), "?"), title=d.title)
+                                    for d in item.documents) + ".")
 
 
 def _add_item_speakers(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> None:
@@ -1129,23 +717,23 @@ def _add_item_speakers(doc: DocxDocument, item: ItemRecord, tz: ZoneInfo) -> Non
     spoke = [s for s in item.speakers if s.started_at is not None]
     asked = [s for s in item.speakers if s.kind == "question" and s.text]
     if spoke:
-        _caption(doc, _("Speakers (%(n)s)", n=len(spoke)))
-        table = _new_table(doc, (_("No."), _("Speaker"), _("How"), _("Time")),
-                           (Cm(1.2), TEXT_WIDTH - Cm(9.4), Cm(4.0), Cm(4.2)))
+        caption(doc, _("Speakers (%(n)s)", n=len(spoke)))
+        table = new_table(doc, (_("No."), _("Speaker"), _("How"), _("Time")),
+                          (Cm(1.2), TEXT_WIDTH - Cm(9.4), Cm(4.0), Cm(4.2)))
         for number, speaker in enumerate(spoke, start=1):
             how = ", ".join(say(part) for part in (SPEAKER_KINDS.get(speaker.kind, speaker.kind),
                                                   SPEAKER_MODES.get(speaker.mode, speaker.mode)) if part)
-            row = _add_row(table, (str(number), "", how, _speaker_time(speaker, tz)))
-            _write_person(row.cells[1], speaker.person)
-        _spacer(doc)
+            row = add_row(table, (str(number), "", how, speaker_time(speaker, tz)))
+            write_person(row.cells[1], speaker.person)
+        spacer(doc)
     if asked:
-        _caption(doc, _("Questions asked in writing (%(n)s)", n=len(asked)))
+        caption(doc, _("Questions asked in writing (%(n)s)", n=len(asked)))
         for question in asked:
             paragraph = doc.add_paragraph(style="List Bullet")
-            _run(paragraph, format_person(question.person), bold=True)
-            _run(paragraph, f": “{question.text}”")
-            _run(paragraph, _(" (answered)") if question.answered else _(" (not answered at the meeting)"), italic=True,
-                 color=GREY)
+            styled_run(paragraph, format_person(question.person), bold=True)
+            styled_run(paragraph, f": “{question.text}”")
+            styled_run(paragraph, _(" (answered)") if question.answered else _(" (not answered at the meeting)"),
+                       italic=True, color=GREY)
 
 
 def _add_annexes(doc: DocxDocument, record: Memorandum, annexes: dict[int, int]) -> None:
@@ -1157,17 +745,17 @@ def _add_annexes(doc: DocxDocument, record: Memorandum, annexes: dict[int, int])
     doc.add_heading(_("Annexes"), level=1)
     doc.add_paragraph(_("The documents laid before the meeting. Each is identified by the SHA-256 digest of "
                         "its file: a copy whose digest differs is not the document the meeting had."))
-    table = _new_table(doc, (_("Annex"), _("Document"), "SHA-256"), (Cm(1.6), TEXT_WIDTH - Cm(11.2), Cm(9.6)),
-                       style=PLAIN_STYLE)
+    table = new_table(doc, (_("Annex"), _("Document"), "SHA-256"), (Cm(1.6), TEXT_WIDTH - Cm(11.2), Cm(9.6)),
+                      style=PLAIN_STYLE)
     for item, document in listed:
-        row = _add_row(table, (str(annexes.get(id(document), "")), "", ""))
+        row = add_row(table, (str(annexes.get(id(document), "")), "", ""))
         cell = row.cells[1].paragraphs[0]
-        _run(cell, document.title, bold=True)
+        styled_run(cell, document.title, bold=True)
         details = row.cells[1].add_paragraph()
-        _run(details, f"{document.filename}, {format_size(document.size)}; {item_heading(item)}", size=8,
-             color=GREY)
-        _run(row.cells[2].paragraphs[0], document.sha256, size=7.5).font.name = "Courier New"
-    _spacer(doc)
+        styled_run(details, f"{document.filename}, {format_size(document.size)}; {item_heading(item)}", size=8,
+                   color=GREY)
+        styled_run(row.cells[2].paragraphs[0], document.sha256, size=7.5).font.name = "Courier New"
+    spacer(doc)
 
 
 # --- resolutions and signatures ----------------------------------------------
@@ -1176,19 +764,19 @@ def _add_annexes(doc: DocxDocument, record: Memorandum, annexes: dict[int, int])
 def _add_resolutions(doc: DocxDocument, record: Memorandum) -> None:
     doc.add_heading(_("Resolutions"), level=1)
     if record.resolutions:
-        table = _new_table(doc, (_("Number"), _("Resolution")), (Cm(3.4), TEXT_WIDTH - Cm(3.4)),
-                           style=PLAIN_STYLE)
+        table = new_table(doc, (_("Number"), _("Resolution")), (Cm(3.4), TEXT_WIDTH - Cm(3.4)),
+                          style=PLAIN_STYLE)
         for resolution in record.resolutions:
-            row = _add_row(table, (resolution.number, ""))
+            row = add_row(table, (resolution.number, ""))
             row.cells[0].paragraphs[0].runs[0].bold = True
-            _run(row.cells[1].paragraphs[0], resolution.title, bold=True)
+            styled_run(row.cells[1].paragraphs[0], resolution.title, bold=True)
             row.cells[1].add_paragraph(say(resolution.text))
-        _spacer(doc)
+        spacer(doc)
     else:
-        _paragraph(doc, _("No resolutions were adopted."), italic=True)
+        styled_paragraph(doc, _("No resolutions were adopted."), italic=True)
     if record.next_host:
         meeting = record.next_host.meeting or _("the next meeting")
-        _label_line(doc, _("Host city of %(meeting)s", meeting=meeting), record.next_host.city)
+        label_line(doc, _("Host city of %(meeting)s", meeting=meeting), record.next_host.city)
 
 
 def _add_signatures(doc: DocxDocument, record: Memorandum) -> None:
@@ -1202,13 +790,13 @@ def _add_signatures(doc: DocxDocument, record: Memorandum) -> None:
     intro = doc.add_paragraph(_("Certified as a correct record of the meeting."))
     intro.paragraph_format.keep_with_next = True
     signers = ((_("Chair"), record.chair), (_("Secretary General"), record.secretary_general))
-    table = _new_table(doc, [role.upper() for role, _ in signers], (TEXT_WIDTH // 2,) * 2, style=None)
-    _no_borders(table)
+    table = new_table(doc, [role.upper() for role, _ in signers], (TEXT_WIDTH // 2,) * 2, style=None)
+    no_borders(table)
     for cell in table.rows[0].cells:
         cell.paragraphs[0].runs[0].font.color.rgb = NAVY
     lines = _signature_lines([person for _role, person in signers])
     for index, (values, bold, space_before) in enumerate(lines):
-        row = _add_row(table, values, bold=bold)
+        row = add_row(table, values, bold=bold)
         for cell in row.cells:
             fmt = cell.paragraphs[0].paragraph_format
             fmt.space_before = Pt(space_before)
@@ -1227,23 +815,6 @@ def _signature_lines(people: Sequence[Person | None]) -> list[tuple[list[str], b
     ]
 
 
-def _add_audit_head(doc: DocxDocument, record: Memorandum) -> None:
-    """The audit trail's head at this build, under the signatures, in both editions: a copy of
-    the document outside the database anchors the trail (`excom audit verify --head`)."""
-    if record.audit_head is None:
-        return
-    head = record.audit_head
-    paragraph = _paragraph(doc, _("Audit trail at this build: "), size=7.5, color=GREY)
-    paragraph.paragraph_format.space_before = Pt(18)
-    _run(paragraph, _("event %(seq)s, SHA-256 %(hash)s. ", seq=head.seq, hash=head.hash), size=7.5, color=GREY)
-    _run(paragraph, _("Check: %(command)s", command=verify_command(head)), size=7.5, color=GREY)
-
-
-def verify_command(head) -> str:
-    """The command that checks the trail against this head (minutes.anchor reads it back)."""
-    return f"excom audit verify --head {head.seq}:{head.hash}"
-
-
 def _add_published_decisions(doc: DocxDocument, record: Memorandum) -> None:
     """The public edition: each closed-session decision the secretariat has published, by its
     number, the motion as worded and its outcome (governance.publication); nothing else of
@@ -1251,12 +822,12 @@ def _add_published_decisions(doc: DocxDocument, record: Memorandum) -> None:
     if not record.published_decisions:
         return
     doc.add_heading("Decisions of the closed session", level=1)
-    table = _new_table(doc, ("Number", "Motion", "Outcome"), (Cm(3.4), TEXT_WIDTH - Cm(6.4), Cm(3.0)),
-                       style=PLAIN_STYLE)
+    table = new_table(doc, ("Number", "Motion", "Outcome"), (Cm(3.4), TEXT_WIDTH - Cm(6.4), Cm(3.0)),
+                      style=PLAIN_STYLE)
     for decision in record.published_decisions:
         outcome = f"{decision.outcome}: {decision.winner}" if decision.winner else decision.outcome
-        _add_row(table, (decision.number or "—", decision.title, outcome))
-    _spacer(doc)
+        add_row(table, (decision.number or "—", decision.title, outcome))
+    spacer(doc)
 
 
 # --- approval ----------------------------------------------------------------

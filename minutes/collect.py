@@ -244,13 +244,12 @@ def quorum_at(meeting: Meeting, moment: datetime | None, board: set[int] | None 
 
 
 def _quorum_record(data: dict | None) -> rec.Quorum | None:
-    if not data:
+    """A poll's stored quorum (`quorum_at_open`, `quorum_at_close`: governance.quorum.Quorum's
+    JSON) as the memorandum says it; None for none, or for one that cannot be read."""
+    quorum = quorum_rules.Quorum.from_json(data)
+    if quorum is None:
         return None
-    try:
-        return rec.Quorum(int(data["voting_members"]), int(data["present"]), int(data["required"]),
-                          bool(data["quorate"]))
-    except (KeyError, TypeError, ValueError):
-        return None
+    return rec.Quorum(quorum.voting_members, quorum.present, quorum.required, quorum.quorate)
 
 
 # --- notes, motions, polls -------------------------------------------------------------

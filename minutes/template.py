@@ -32,7 +32,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from minutes import wording
+from minutes import phrasing, wording
 from minutes.record import Memorandum, Person, Quorum
 from minutes.wording import _, say
 
@@ -139,32 +139,29 @@ class MemorandumSandbox(SandboxedEnvironment):
 # --- the values a template sees ------------------------------------------------------------
 
 def _person(person: Person | None) -> dict | None:
-    from minutes.builder import format_person
     if person is None:
         return None
     return {"name": person.name, "affiliation": person.affiliation, "title": person.title,
-            "line": format_person(person)}
+            "line": phrasing.format_person(person)}
 
 
 def _quorum(quorum: Quorum | None) -> dict | None:
-    from minutes.builder import _quorum_sentence
     if quorum is None:
         return None
     return {"voting_members": quorum.voting_members, "present": quorum.present, "required": quorum.required,
-            "quorate": quorum.quorate, "sentence": _quorum_sentence(quorum)}
+            "quorate": quorum.quorate, "sentence": phrasing.quorum_sentence(quorum)}
 
 
 def template_context(record: Memorandum, edition: str) -> dict:
     """The documented variables of `record` (already the edition's view), said in the current
     language (minutes.wording). Plain data only."""
-    from minutes import builder as b
     tz = ZoneInfo(record.timezone)
-    annexes = b._annex_numbers(record)
+    annexes = phrasing.annex_numbers(record)
     groups = [{"key": name, "label": say(label), "count": len(getattr(record.attendance, name)),
                "people": [_person(p) for p in getattr(record.attendance, name)]}
-              for name, label, _short in b.ATTENDANCE_GROUPS]
+              for name, label, _short in phrasing.ATTENDANCE_GROUPS]
     summary = ", ".join(f"{group['count']} {say(short)}" for group, (_n, _l, short)
-                        in zip(groups[:4], b.ATTENDANCE_GROUPS[:4]))
+                        in zip(groups[:4], phrasing.ATTENDANCE_GROUPS[:4]))
     results, items, sessions = [], [], []
     for session in record.sessions:
         session_items = []
@@ -175,14 +172,14 @@ def template_context(record: Memorandum, edition: str) -> dict:
                 for poll in motion.polls:
                     ballots = poll.ballots if poll.ballots is not None else \
                         poll.cast + poll.abstentions + (poll.exhausted or 0)
-                    outcome = say(b.POLL_OUTCOMES[poll.outcome])
+                    outcome = say(phrasing.POLL_OUTCOMES[poll.outcome])
                     if poll.outcome == "elected" and poll.elected:
                         outcome = _("%(name)s elected", name=poll.elected)
                     vote = {
-                        "item": b.item_heading(item), "motion": motion.title, "round": say(poll.round_label),
-                        "taken_at": b.format_time(poll.taken_at, tz) if poll.taken_at else "",
-                        "counts": [{"choice": say(c.choice), "votes": c.votes, "share": b._share(c.votes, poll.cast)}
-                                   for c in poll.counts],
+                        "item": phrasing.item_heading(item), "motion": motion.title, "round": say(poll.round_label),
+                        "taken_at": phrasing.format_time(poll.taken_at, tz) if poll.taken_at else "",
+                        "counts": [{"choice": say(c.choice), "votes": c.votes,
+                                    "share": phrasing.share_of_cast(c.votes, poll.cast)} for c in poll.counts],
                         "cast": poll.cast, "abstentions": poll.abstentions, "ballots": ballots,
                         "exhausted": poll.exhausted, "eligible": poll.eligible, "threshold": say(poll.threshold_text),
                         "outcome": outcome, "quorum": _quorum(poll.quorum), "note": say(poll.note or ""),
@@ -194,33 +191,35 @@ def template_context(record: Memorandum, edition: str) -> dict:
                 motions.append({
                     "title": motion.title, "text": motion.text, "kind": say(motion.kind),
                     "majority": say(motion.majority), "moved_by": _person(motion.moved_by),
-                    "seconded_by": _person(motion.seconded_by), "voting": b._voting_method(motion),
-                    "outcome": b._motion_outcome(motion), "resolution_number": motion.resolution_number or "",
+                    "seconded_by": _person(motion.seconded_by), "voting": phrasing.voting_method(motion),
+                    "outcome": phrasing.motion_outcome(motion), "resolution_number": motion.resolution_number or "",
                     "note": say(motion.note or ""), "results": votes})
             paragraphs = [block.strip() for block in item.notes.split("\n\n") if block.strip()]
             entry = {
-                "number": item.number or "", "title": item.title, "heading": b.item_heading(item),
+                "number": item.number or "", "title": item.title, "heading": phrasing.item_heading(item),
                 "session": session.title, "closed": item.closed or session.kind == "closed", "notes": item.notes,
                 "paragraphs": paragraphs, "motions": motions,
                 "documents": [{"annex": annexes.get(id(d), ""), "title": d.title, "filename": d.filename,
-                               "size": b.format_size(d.size), "sha256": d.sha256} for d in item.documents],
-                "speakers": [{"person": _person(s.person), "kind": say(b.SPEAKER_KINDS.get(s.kind, s.kind)),
-                              "mode": say(b.SPEAKER_MODES.get(s.mode, s.mode)), "time": b._speaker_time(s, tz),
-                              "question": s.text, "answered": s.answered} for s in item.speakers],
+                               "size": phrasing.format_size(d.size), "sha256": d.sha256} for d in item.documents],
+                "speakers": [{"person": _person(s.person), "kind": say(phrasing.SPEAKER_KINDS.get(s.kind, s.kind)),
+                              "mode": say(phrasing.SPEAKER_MODES.get(s.mode, s.mode)),
+                              "time": phrasing.speaker_time(s, tz), "question": s.text, "answered": s.answered}
+                             for s in item.speakers],
             }
             session_items.append(entry)
             items.append(entry)
         sessions.append({"title": session.title, "kind": session.kind,
                          "kind_label": _("Open session") if session.kind == "open" else _("Closed session"),
-                         "time": b.format_span(session.starts_at, session.ends_at, tz), "venue": session.venue,
+                         "time": phrasing.format_span(session.starts_at, session.ends_at, tz), "venue": session.venue,
                          "items": session_items})
     head = record.audit_head
     return {
         "organisation": record.organisation_name, "meeting_title": record.meeting_title,
         "meeting_kind": say(record.meeting_kind), "venue": record.venue, "timezone": record.timezone,
-        "date": b.format_date(record.opened_at, tz), "called_to_order": b.format_moment(record.opened_at, tz),
-        "adjourned": b.format_moment(record.adjourned_at, tz) if record.adjourned_at else "",
-        "prepared": b.format_moment(record.generated_at, tz), "prepared_by": say(record.generated_by),
+        "date": phrasing.format_date(record.opened_at, tz),
+        "called_to_order": phrasing.format_moment(record.opened_at, tz),
+        "adjourned": phrasing.format_moment(record.adjourned_at, tz) if record.adjourned_at else "",
+        "prepared": phrasing.format_moment(record.generated_at, tz), "prepared_by": say(record.generated_by),
         "chair": _person(record.chair), "secretary": _person(record.secretary),
         "secretary_general": _person(record.secretary_general),
         "version": record.version,
@@ -235,11 +234,11 @@ def template_context(record: Memorandum, edition: str) -> dict:
         "next_host": {"city": record.next_host.city, "meeting": record.next_host.meeting or _("the next meeting")}
         if record.next_host else None,
         "annexes": [{"number": annexes.get(id(d), ""), "title": d.title, "filename": d.filename,
-                     "size": b.format_size(d.size), "sha256": d.sha256, "item": b.item_heading(item)}
+                     "size": phrasing.format_size(d.size), "sha256": d.sha256, "item": phrasing.item_heading(item)}
                     for session in record.sessions for item in session.items for d in item.documents],
         "audit_head": {"seq": head.seq, "hash": head.hash,
                        "line": _("event %(seq)s, SHA-256 %(hash)s. ", seq=head.seq, hash=head.hash)
-                       + _("Check: %(command)s", command=b.verify_command(head))}
+                       + _("Check: %(command)s", command=phrasing.verify_command(head))}
         if head else None,
     }
 
@@ -296,8 +295,8 @@ def _print_head(document, record: Memorandum) -> None:
     texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     if any(head.hash in text for text in texts):
         return
-    from minutes.builder import _add_audit_head
-    _add_audit_head(document, record)
+    from minutes.docx_parts import add_audit_head
+    add_audit_head(document, record)
 
 
 # --- checking an upload --------------------------------------------------------------------
@@ -348,16 +347,8 @@ def check_template(data: bytes) -> None:
     from minutes.template_sample import sample_memorandum
     check_package(data)
     record = sample_memorandum()
-    from minutes.builder import EDITIONS, public_view
     for language in wording.LANGUAGES:
         with wording.speaking(language):
-            for edition in EDITIONS:
-                render_template(data, public_view(record) if edition == "public" else record, edition)
-
-
-def preview(data: bytes | None, record: Memorandum, edition: str, language: str) -> bytes:
-    """The memorandum of `record` as it would be built now, through `data` (or the built-in layout)."""
-    from minutes.builder import build_memorandum
-    return build_memorandum(record, edition="public" if edition == "public" else "full", language=language,
-                            template=data)
+            for edition in phrasing.EDITIONS:
+                render_template(data, phrasing.public_view(record) if edition == "public" else record, edition)
 

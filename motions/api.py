@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from governance import files, policy
 from governance.apart import run_apart
 from governance.auth.loading import signed_in_user
-from governance.errors import ApiError, not_found
+from governance.errors import ApiError
 from governance.extensions import db
-from governance.lookup import require_secretariat, visible_item, visible_meeting, visible_motion
+from governance.lookup import require_secretariat, visible, visible_item, visible_meeting, visible_motion
 from governance.registry.schemas import OrganisationOut
 from motions import operations, publishing
 from motions.images import checked_image
@@ -100,12 +100,13 @@ def upload_logo(args, motion_id):
     return operations.add_logo(motion, actor=user, data=image, label=args["label"])
 
 
+def _sees_logo(user, candidate: Candidate) -> bool:
+    """A logo candidate is there for whoever may see its motion's item, once it has an image."""
+    return candidate.image is not None and policy.can_see_item(user, candidate.motion.item)
+
+
 def _visible_logo(candidate_id: int) -> Candidate:
-    user = signed_in_user()
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None or candidate.image is None or not policy.can_see_item(user, candidate.motion.item):
-        raise not_found("logo")
-    return candidate
+    return visible(db.session.get(Candidate, candidate_id), "logo", user=signed_in_user(), sees=_sees_logo)
 
 
 def download(data: bytes, mimetype: str, name: str) -> Response:
@@ -117,9 +118,7 @@ def download(data: bytes, mimetype: str, name: str) -> Response:
 
 def _logo_to_prepare(candidate_id: int):
     user = signed_in_user()
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None or candidate.image is None or not policy.can_see_item(user, candidate.motion.item):
-        raise not_found("logo")
+    candidate = visible(db.session.get(Candidate, candidate_id), "logo", user=user, sees=_sees_logo)
     require_secretariat(user, "correct logo candidates")
     return candidate, user
 
@@ -207,12 +206,13 @@ def visible_external_memorandum(memorandum_id: int):
     """(memorandum, caller): the secretariat's, and visible to whoever may see a motion that
     puts it to the vote; to anyone else it does not exist (404)."""
     user = signed_in_user()
-    memorandum = db.session.get(ExternalMemorandum, memorandum_id)
-    motions = [] if memorandum is None else db.session.scalars(
-        db.select(Motion).where(Motion.external_memorandum_id == memorandum.id)).all()
-    if memorandum is None or not policy.can_see_any_item(user, [m.item for m in motions]):
-        raise not_found("memorandum")
-    return memorandum, user
+    return visible(db.session.get(ExternalMemorandum, memorandum_id), "memorandum", user=user,
+                   sees=_sees_external_memorandum), user
+
+
+def _sees_external_memorandum(user, memorandum: ExternalMemorandum) -> bool:
+    motions = db.session.scalars(db.select(Motion).where(Motion.external_memorandum_id == memorandum.id)).all()
+    return policy.can_see_any_item(user, [m.item for m in motions])
 
 
 @blp.route("/external-memoranda", methods=["POST"])

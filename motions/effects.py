@@ -24,8 +24,7 @@ from governance.audit.trail import Finding, Trail, reason_of
 from governance.extensions import db
 from governance.meetings.models import Meeting
 from governance.registry.models import Member, Organisation
-from motions.models import Motion, MotionStatus
-from motions.operations import MEMBERSHIP_EFFECTS
+from motions.models import MEMBERSHIP_EFFECTS, Motion, MotionStatus
 from motions.signals import answers, effect_examined, state_examined, trail_actions_asked
 
 # events these checks read (Trail.load)

@@ -13,6 +13,14 @@ from governance.registry.models import Member
 MOTION_KINDS = ("general", "membership", "host_city", "logo", "agenda_adoption", "minutes_approval",
                 "statutes_amendment", "assessment")
 MEMBERSHIP_ACTIONS = ("admit", "withdraw", "suspend", "terminate", "reinstate")
+# What each membership action does to a member, and from which statuses it may start.
+MEMBERSHIP_EFFECTS = {
+    "admit": ({"applicant"}, "active"),
+    "withdraw": ({"active", "suspended"}, "withdrawn"),
+    "suspend": ({"active"}, "suspended"),
+    "terminate": ({"active", "suspended"}, "terminated"),
+    "reinstate": ({"suspended", "withdrawn", "terminated"}, "active"),
+}
 MAJORITIES = ("simple", "two_thirds", "absolute_present", "absolute_all", "two_thirds_present",
               "unanimous_present")
 METHODS = ("yes_no", "exhaustive", "irv", "assessment")

@@ -20,18 +20,10 @@ from governance.names import name_key, tidy
 from governance.registry import operations as registry_ops
 from governance.registry.models import Member, Organisation
 from motions.images import CheckedImage, checked_image
-from motions.models import Candidate, ExternalMemorandum, Motion, MotionStatus
+from motions.models import MEMBERSHIP_EFFECTS, Candidate, ExternalMemorandum, Motion, MotionStatus
 from motions.scales import DEFAULT_SCALE
 from motions.signals import answers, motion_adopted, motion_put_to_vote, motion_voted_asked
 
-# What each membership action does to a member, and from which statuses it may start.
-MEMBERSHIP_EFFECTS = {
-    "admit": ({"applicant"}, "active"),
-    "withdraw": ({"active", "suspended"}, "withdrawn"),
-    "suspend": ({"active"}, "suspended"),
-    "terminate": ({"active", "suspended"}, "terminated"),
-    "reinstate": ({"suspended", "withdrawn", "terminated"}, "active"),
-}
 DEFAULT_MAJORITY = {"statutes_amendment": "two_thirds"}
 
 def _snapshot(motion: Motion) -> dict:

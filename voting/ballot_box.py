@@ -28,6 +28,7 @@ from governance import policy
 from governance.auth.models import AccessToken, User
 from governance.errors import ApiError, invalid, not_found
 from governance.extensions import db, socketio
+from governance.lookup import sees_item_of, visible
 from governance.realtime import OnePerApp
 from voting.assessment import looks_like_a_sheet
 from voting.choices import looks_like_a_choice, poll_id_of
@@ -189,8 +190,10 @@ def record_slips(slips: list[Slip]) -> list[dict]:
             policy.remember_participations(poll.motion.meeting, [users[i] for i in indexes])
         ready = []
         for index in indexes:
-            if poll is None or not policy.can_see_item(users[index], poll.motion.item):
-                answers[index] = not_found("poll").body()
+            try:  # the socket's answer to a poll this voter may not see: the 404 ack of one vote
+                visible(poll, "poll", user=users[index], sees=sees_item_of("motion.item"))
+            except ApiError as hidden:
+                answers[index] = hidden.body()
             else:
                 ready.append(index)
         if poll is None or not ready:  # no poll: every slip was answered above

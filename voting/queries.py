@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 from governance.extensions import db
 from governance.fields import id_or_none
 from governance.meetings.models import AgendaItem, Attendance, Group, MeetingSession
-from motions.models import Motion
+from governance.quorum import Quorum
+from motions.models import MEMBERSHIP_EFFECTS, Motion
 from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
 from voting.poll_result import Choice, Method
 
@@ -170,7 +171,6 @@ def motion_brief(motion: Motion) -> dict:
     if motion.kind == "membership" and motion.member is not None:
         assert motion.action is not None  # a membership motion names its action
         # what adoption does to the registry, said on the ballot, not only in the title
-        from motions.operations import MEMBERSHIP_EFFECTS
         brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,
                                   "action": motion.action, "status": MEMBERSHIP_EFFECTS[motion.action][1]}
     if motion.kind == "assessment":
@@ -182,6 +182,10 @@ def motion_brief(motion: Motion) -> dict:
     return brief
 
 
+def _as_json(quorum: Quorum | None) -> dict | None:
+    return quorum.as_dict() if quorum is not None else None
+
+
 def poll_view(poll: Poll, user) -> dict:
     """The poll as API.md shows it; `voted` is about `user` (None in broadcasts)."""
     motion = poll.motion
@@ -191,7 +195,7 @@ def poll_view(poll: Poll, user) -> dict:
         "round": poll.round, "reason": poll.reason, "status": poll.status, "secret": poll.secret,
         "method": poll.method, "choices": choices(poll), "eligible": poll.eligible_count,
         "opened_at": poll.opened_at.isoformat(), "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
-        "quorum_at_open": poll.quorum_at_open,
+        "quorum_at_open": _as_json(Quorum.from_json(poll.quorum_at_open)),
     }
     if poll.result:
         view["cast"] = view["ballots"] = poll.result["ballots"]

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from governance.fields import Id
+from governance.meetings.schemas import QuorumOut
 from motions.schemas import MotionOut
 from voting.poll_result import Method, NextReason, ResultStatus
 
@@ -188,7 +189,8 @@ class PollOut(Schema):
     voted = fields.Bool()
     opened_at = fields.Str()
     closed_at = fields.Str(allow_none=True)
-    quorum_at_open = fields.Dict(allow_none=True)
+    quorum_at_open = fields.Nested(QuorumOut, allow_none=True, metadata={
+        "description": "the meeting's quorum when the poll was opened (governance.quorum.Quorum)"})
     result = fields.Nested(PollResultOut, allow_none=True, metadata={"description": RESULT_SHAPE})
 
 

@@ -25,9 +25,9 @@ from governance.auth.schemas import (
     UserOut,
     UserPatch,
 )
-from governance.errors import ErrorBody, not_found
+from governance.errors import ErrorBody
 from governance.extensions import db, limiter
-from governance.lookup import get_or_404, require_secretariat
+from governance.lookup import get_or_404, require_secretariat, visible
 from governance.meetings.models import Participant
 from governance.pagination import paginate
 
@@ -134,15 +134,18 @@ def confirm_password_reset(args):
     operations.confirm_password_reset(args["code"], args["new_password"])
 
 
+def _sees_account(user, target) -> bool:
+    """Whose account a person may look up: their own; the secretariat everyone's."""
+    return policy.can_prepare(user) or user.id == target.id
+
+
 @blp.route("/users/<int:user_id>/sessions", methods=["DELETE"])
 @blp.response(200, SignedOutOut)
 def end_sessions(user_id):
     """Sign a person out everywhere (themself, or anyone for the secretariat): every browser
     session, login token and access link of theirs ends."""
     actor = signed_in_user()
-    target = db.session.get(User, user_id)
-    if target is None or not (policy.can_prepare(actor) or actor.id == user_id):
-        raise not_found("user")
+    target = visible(db.session.get(User, user_id), "user", user=actor, sees=_sees_account)
     return {"tokens_revoked": operations.end_all_sign_ins(target, actor=actor, reason="ended_by_request")}
 
 
@@ -175,11 +178,7 @@ def create_user(args):
 @blp.route("/users/<int:user_id>")
 @blp.response(200, UserOut)
 def get_user(user_id):
-    user = signed_in_user()
-    target = db.session.get(User, user_id)
-    if target is None or not (policy.can_prepare(user) or user.id == user_id):
-        raise not_found("user")
-    return target
+    return visible(db.session.get(User, user_id), "user", user=signed_in_user(), sees=_sees_account)
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
@@ -230,9 +229,8 @@ def list_tokens(user_id):
 @blp.response(204)
 def revoke_token(token_id):
     actor = signed_in_user()
-    token = db.session.get(AccessToken, token_id)
     # People may revoke their own tokens; the secretariat anyone's.
-    if token is None or not (policy.can_prepare(actor) or token.user_id == actor.id):
-        raise not_found("token")
+    token = visible(db.session.get(AccessToken, token_id), "token", user=actor,
+                    sees=lambda user, token: policy.can_prepare(user) or token.user_id == user.id)
     operations.revoke_token(token, actor=actor)
 

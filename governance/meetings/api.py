@@ -10,11 +10,18 @@ from governance.audit.models import AuditEvent
 from governance.audit.schemas import AuditEventOut
 from governance.auth import throttle
 from governance.auth.loading import signed_in_user
-from governance.errors import ErrorBody, forbidden, not_found
+from governance.errors import ErrorBody, forbidden
 from governance.extensions import db
-from governance.lookup import get_or_404, require_chair, require_secretariat, visible_item, visible_meeting
+from governance.lookup import (
+    get_or_404,
+    require_chair,
+    require_secretariat,
+    visible_item,
+    visible_meeting,
+    visible_session,
+)
 from governance.meetings import copying, corrections, importing, operations, queries
-from governance.meetings.models import Meeting, MeetingSession, Participant
+from governance.meetings.models import Meeting, Participant
 from governance.meetings.schemas import (
     ApologiesIn,
     AttendanceIn,
@@ -125,10 +132,7 @@ def create_session(args, meeting_id):
 
 
 def _session_to_prepare(session_id: int):
-    user = signed_in_user()
-    session = db.session.get(MeetingSession, session_id)
-    if session is None or not policy.can_see_session(user, session):
-        raise not_found("session")
+    session, user = visible_session(session_id)
     require_secretariat(user)
     return session, user
 
@@ -155,10 +159,7 @@ def delete_session(session_id):
 @blp.arguments(ItemIn)
 @blp.response(201, ItemOut)
 def create_item(args, session_id):
-    user = signed_in_user()
-    session = db.session.get(MeetingSession, session_id)
-    if session is None or not policy.can_see_session(user, session):
-        raise not_found("session")
+    session, user = visible_session(session_id)
     require_secretariat(user)
     return operations.add_item(session, actor=user, **args)
 

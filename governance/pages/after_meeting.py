@@ -6,12 +6,12 @@ checks a receipt against a closed poll's published ballots.
 motions, voting and minutes sit above governance: imported inside the functions, as
 create_app composes the packages.
 """
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from governance import policy
+from governance import lookup, policy
 from governance.extensions import db
 from governance.pages.blueprint import bp
 from governance.registry.models import Organisation
@@ -111,15 +111,13 @@ def published_ballots(poll_id):
     to the server, so no log line ties a signed-in person to a receipt, and through the list to
     how they voted in a secret ballot. The list itself is what GET /api/v1/polls/{id}/ballots
     publishes, to the same people (who may see the poll's item)."""
+    from governance.pages.common import page_not_found
     from governance.pages.common import signed_in_or_login as _signed_in_or_login
     from voting.models import Ballot
-    from voting.queries import load_poll
 
     if (login := _signed_in_or_login()) is not None:
         return login
-    poll = load_poll(poll_id)
-    if poll is None or not policy.can_see_item(current_user, poll.motion.item):
-        abort(404)
+    poll = lookup.visible_poll(poll_id, user=current_user, hidden=page_not_found)[0]
     motion, meeting = poll.motion, poll.motion.meeting
     ballots = []
     if not poll.is_open:

@@ -26,13 +26,14 @@ def signed_in_or_login():
     return None
 
 
-def _page_not_found(what: str):
+def page_not_found(what: str):
+    """The `hidden` of governance.lookup for a page: its own 404 (HTML), never naming `what`."""
     abort(404)  # the page's own 404 (HTML), not the API's body
 
 
 def visible_meeting(meeting_id: int) -> Meeting:
     """The meeting, or the page's 404 for one this person does not take part in (governance.lookup)."""
-    return lookup.visible_meeting(meeting_id, user=current_user, hidden=_page_not_found)[0]
+    return lookup.visible_meeting(meeting_id, user=current_user, hidden=page_not_found)[0]
 
 
 def agenda(meeting: Meeting) -> list[dict]:

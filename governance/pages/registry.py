@@ -4,13 +4,15 @@ status history) and the people with their roles (list, a person's page).
 Rendered with what is stored; their scripts change things through /api/v1 (members, users,
 imports), so the rules and refusals are the API's.
 """
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from governance.auth.models import ROLES, User
 from governance.extensions import db
+from governance.lookup import get_or_404
 from governance.meetings.models import Meeting
 from governance.pages.blueprint import bp
+from governance.pages.common import page_not_found
 from governance.pages.common import sort_key as _sort_key
 from governance.pages.i18n import js_messages
 from governance.pages.organisation import secretariat_page
@@ -66,9 +68,7 @@ def member_registry():
 def member_page(member_id):
     if (refusal := secretariat_page()) is not None:
         return refusal
-    member = db.session.get(Member, member_id)
-    if member is None:
-        abort(404)
+    member = get_or_404(Member, member_id, "member", hidden=page_not_found)
     history = queries.status_history(member)
     meetings = {m.id: m for m in db.session.scalars(db.select(Meeting).where(
         Meeting.id.in_({h["meeting_id"] for h in history if h["meeting_id"]})))}
@@ -92,9 +92,7 @@ def people():
 def person_page(user_id):
     if (refusal := secretariat_page()) is not None:
         return refusal
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = get_or_404(User, user_id, "user", hidden=page_not_found)
     members = sorted(db.session.scalars(db.select(Member)), key=lambda m: _sort_key(m.name))
     return render_template("person.html", person=person, members=members, organisation=Organisation.current(),
                            page_data={"messages": _messages(), "user_id": person.id}, **_labels())

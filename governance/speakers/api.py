@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 from governance import policy
 from governance.auth.loading import signed_in_user
 from governance.auth.models import User
-from governance.errors import forbidden, invalid, not_found
+from governance.errors import forbidden, invalid
 from governance.extensions import db, limiter
-from governance.lookup import require_chair, visible_item
+from governance.lookup import require_chair, sees_item_of, visible, visible_item
 from governance.speakers import operations
 from governance.speakers.models import Speaker
 from governance.speakers.schemas import SpeakerIn, SpeakerOut
@@ -36,11 +36,9 @@ def _for_someone_else() -> bool:
 
 
 def visible_speaker(speaker_id: int):
+    """(speaker, caller), or 404 for a speaker on an item the caller may not see."""
     user = signed_in_user()
-    speaker = db.session.get(Speaker, speaker_id)
-    if speaker is None or not policy.can_see_item(user, speaker.item):
-        raise not_found("speaker")
-    return speaker, user
+    return visible(db.session.get(Speaker, speaker_id), "speaker", user=user, sees=sees_item_of("item")), user
 
 
 @blp.route("/items/<int:item_id>/speakers")

@@ -4,6 +4,7 @@ each package's receivers once however many apps a process makes."""
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 PROBE = textwrap.dedent("""
     import minutes.operations, minutes.examine, voting.live, voting.rehearsal, motions.operations
@@ -26,3 +27,11 @@ def test_importing_connects_nothing_and_create_app_connects_once():
                             timeout=120).stdout.split()
     assert counts[0] == "0"
     assert int(counts[1]) > 0 and counts[1] == counts[2]
+
+
+def test_no_module_imports_itself_round_a_cycle():
+    """A cycle among the app's modules (lazy imports count) fails here, before a review has to find it."""
+    script = Path(__file__).resolve().parents[2] / ".ci" / "import_cycles.py"
+    found = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stdout
+    assert found.stdout.startswith("0 cycle(s)"), found.stdout
