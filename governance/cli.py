@@ -231,24 +231,52 @@ def bench_live_vote(voters, database, redis, servers, transport, connect_concurr
 @bench.command("memorandum")
 @click.option("--notes", default=1, show_default=True, type=int,
               help="Agenda items with a note of 100,000 characters (33,334 paragraphs) each.")
-@click.option("--voters", default=12, show_default=True, type=int, help="Delegates who vote during the build.")
+@click.option("--voters", default=12, show_default=True, type=int,
+              help="Delegates checked in, who vote during the build (without --named-polls).")
+@click.option("--named-polls", default=0, show_default=True, type=int,
+              help="Closed named polls, each with a vote of every delegate, before the build (issue 12's scene: "
+              "--notes 0 --voters 200 --named-polls 20 --probes 0); nobody votes during the build then.")
 @click.option("--probes", default=4, show_default=True, type=int,
-              help="Clients sending other requests one after another, before and during the build.")
+              help="Clients sending other requests one after another, before and during the build (0: none).")
 @click.option("--database", default=None, help="sqlite (default: a fresh file) or a PostgreSQL admin URL.")
 @click.option("--inline", is_flag=True, help="Build on the server's event loop (for comparison only).")
 @click.option("--keep", is_flag=True, help="Keep the work folder (server log).")
-def bench_memorandum(notes, voters, probes, database, inline, keep):
+@click.option("--docx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the full edition (English) that was built to this file.")
+def bench_memorandum(notes, voters, named_polls, probes, database, inline, keep, docx):
     """Build a long memorandum while others use the server; prints one JSON line."""
     import json
 
     from excom_tools.bench.live_vote import BenchError
     from excom_tools.bench.memorandum_build import run
     try:
-        figures = run(notes, voters=voters, probes=probes, database=database, inline=inline, keep=keep)
+        figures = run(notes, voters=voters, probes=probes, database=database, inline=inline, keep=keep,
+                      named_polls=named_polls, docx=docx)
     except BenchError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures))
     if figures["build_status"] != 201:
+        sys.exit(1)
+
+
+@bench.command("registration")
+@click.option("--delegates", default=2000, show_default=True, type=int,
+              help="Delegates to register, five requests each (member, user, token, participant, check-in).")
+@click.option("--database", default=None, help="sqlite (default: a fresh file) or a PostgreSQL admin URL.")
+@click.option("--passwords", is_flag=True, help="Give each account a password (hashed by the server) too.")
+@click.option("--keep", is_flag=True, help="Keep the work folder (server log).")
+def bench_registration(delegates, database, passwords, keep):
+    """A secretariat's script registers N delegates through the REST API; prints one JSON line."""
+    import json
+
+    from excom_tools.bench.live_vote import BenchError
+    from excom_tools.bench.registration import run
+    try:
+        figures = run(delegates, database=database, passwords=passwords, keep=keep)
+    except BenchError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures))
+    if figures["unexpected_answers"]:
         sys.exit(1)
 
 

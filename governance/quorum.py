@@ -61,6 +61,12 @@ def required_for(rule: QuorumRule, voting_members: int) -> int:
     return rule.count
 
 
+def counted(rule: QuorumRule, voting_members: int, present: int) -> Quorum:
+    """The quorum from the counts: `present` counts the voting members present only (compute)."""
+    required = required_for(rule, voting_members)
+    return Quorum(voting_members, present, required, present >= required)
+
+
 def compute(rule: QuorumRule, voting_member_ids: Iterable[int], present_member_ids: Iterable[int]) -> Quorum:
     """The quorum of a meeting from who may vote and whose delegates are checked in.
 
@@ -68,6 +74,4 @@ def compute(rule: QuorumRule, voting_member_ids: Iterable[int], present_member_i
     do not count towards quorum.
     """
     voting = set(voting_member_ids)
-    present = voting & set(present_member_ids)
-    required = required_for(rule, len(voting))
-    return Quorum(len(voting), len(present), required, len(present) >= required)
+    return counted(rule, len(voting), len(voting & set(present_member_ids)))

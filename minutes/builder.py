@@ -55,11 +55,13 @@ from minutes.docx_parts import (
     add_field,
     add_named_votes,
     add_row,
+    add_rows,
     border,
     caption,
     label_line,
     new_table,
     no_borders,
+    person_runs,
     spacer,
     styled_paragraph,
     styled_run,
@@ -127,8 +129,8 @@ def build_editions(record: Memorandum, languages: Sequence[str] = wording.LANGUA
     {"full": DOCX, "public": DOCX, "full_ru": DOCX, "public_ru": DOCX} (edition_key). With
     `template` (the secretariat's own .docx, minutes.template) they are rendered through it.
     Raises UnwritableText naming each text that a document cannot hold."""
-    return {edition_key(edition, language): build_memorandum(record, edition=edition, language=language,
-                                                              template=template)
+    _check_writable(record)  # once for all the editions: it reads every text of the record
+    return {edition_key(edition, language): _build_checked(record, edition, language, template)
             for language in languages for edition in EDITIONS}
 
 
@@ -139,9 +141,18 @@ def build_memorandum(record: Memorandum, *, edition: Edition = "full", language:
     text that a document cannot hold (see minutes.record)."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
+    _check_writable(record)
+    return _build_checked(record, edition, language, template)
+
+
+def _check_writable(record: Memorandum) -> None:
     problems = unwritable_text(record)
     if problems:
         raise UnwritableText(problems)
+
+
+def _build_checked(record: Memorandum, edition: Edition, language: str, template: bytes | None) -> bytes:
+    """build_memorandum, once the record is known to hold only writable text."""
     shown = public_view(record) if edition == "public" else record
     with wording.speaking(language):
         if template is not None:
@@ -217,6 +228,7 @@ class _AppendingDocument(DocxDocument):
         self._end = document.element.body.sectPr
         self._width: Length | None = None  # the text width: python-docx's _block_width searches the whole body
         self._style_ids: dict[tuple, str | None] = {}  # python-docx looks a style's name up each time
+        self.new_tables: dict[tuple, CT_Tbl] = {}  # new_table's, before their first row: copied when alike
 
     def _append(self, block):
         if self._end is None:
@@ -498,9 +510,9 @@ def _add_people_table(doc: DocxDocument, label: str, people: Sequence[Person]) -
         styled_paragraph(doc, _("None."), italic=True, color=GREY)
         return
     table = new_table(doc, (_("No."), _("Name (affiliation), title")), (Cm(1.2), TEXT_WIDTH - Cm(1.2)))
-    for number, person in enumerate(people, start=1):
-        row = add_row(table, (str(number), ""))
-        write_person(row.cells[1], person)
+    # the empty run first: the cell's first run was once written empty, and the document stays the same
+    add_rows(table, ((str(number), (("", False), *person_runs(person)))
+                     for number, person in enumerate(people, start=1)))
     spacer(doc)
 
 

@@ -223,6 +223,15 @@ class Server:
         except (OSError, IndexError, ValueError):
             return None
 
+    def children_cpu_seconds(self) -> float | None:
+        """User + system CPU time of the server's children that have ended (the builds apart)."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
     def peak_kb(self) -> int | None:
         return proc_status_kb(self.pid, "VmHWM")
 

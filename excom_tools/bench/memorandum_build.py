@@ -18,6 +18,15 @@ What it does, in order:
    to its answer; the build phase counts the requests answered between the build's sending and
    its answer), the votes recorded, the server's CPU seconds and the machine's load.
 
+`--named-polls K` is the scene of issue 12 instead of the delegates voting during the build: before
+it, K motions each put to a named vote in which all N delegates voted, then closed
+(excom_tools.bench.named_votes), so that the memorandum holds N members present and K tables of
+N named votes; no poll is open during the build and nobody votes meanwhile. With `--probes 0`
+nothing else runs either: `build_seconds` is then the build alone, as the secretariat waits for it
+(`excom bench memorandum --notes 0 --voters 200 --named-polls 20 --probes 0`); `build_again_seconds`
+is the same build once more, when the server has a child process started and waiting for it. `--docx PATH` keeps
+the full edition (in English) that was built.
+
 `--inline` builds in the server's own greenlet (EXCOM_APART=inline) instead of the child
 process of governance.apart: the A/B comparison of what running apart from the event loop buys.
 """
@@ -41,6 +50,7 @@ from excom_tools.bench.live_vote import (
     populate,
     server_environment,
 )
+from excom_tools.bench.named_votes import add_named_polls
 
 NOTE = "a\n\n" * 33_333 + "a"  # 100,000 characters, 33,334 paragraphs
 IDLE_SECONDS = 3.0
@@ -49,11 +59,13 @@ IDLE_SECONDS = 3.0
 class Probe(threading.Thread):
     """Someone else using the server: one request after another, each answer's latency kept."""
 
-    def __init__(self, url: str, token: str, meeting_id: int, poll_id: int):
+    def __init__(self, url: str, token: str, meeting_id: int, poll_id: int | None):
         super().__init__(daemon=True)
         self.web = requests.Session()
         self.web.headers["Authorization"] = f"Bearer {token}"
-        self.paths = [f"{url}/api/v1/meetings/{meeting_id}", f"{url}/api/v1/polls/{poll_id}", f"{url}/login"]
+        self.paths = [f"{url}/api/v1/meetings/{meeting_id}", f"{url}/login"]
+        if poll_id is not None:
+            self.paths.insert(1, f"{url}/api/v1/polls/{poll_id}")
         self.samples: list[tuple[float, float, int]] = []  # (sent, answered, status)
         self.stopping = threading.Event()
 
@@ -69,6 +81,14 @@ class Probe(threading.Thread):
             turn += 1
 
 
+def _open_poll(desk: requests.Session, api: str, item_id: int) -> int:
+    motion = desk.post(f"{api}/items/{item_id}/motions", json={"kind": "general", "title": "To note"})
+    poll = desk.post(f"{api}/motions/{motion.json()['id']}/polls")
+    if poll.status_code != 201:
+        raise BenchError(f"could not open the poll: {poll.status_code} {poll.text[:200]}")
+    return poll.json()["id"]
+
+
 def _phase(samples: list[tuple[float, float, int]], start: float, end: float) -> dict:
     latencies = [answered - sent for sent, answered, _ in samples if start <= answered <= end]
     failures = sum(1 for sent, answered, status in samples if start <= answered <= end and status != 200)
@@ -82,9 +102,9 @@ def _s(seconds: float | None) -> float | None:
 
 
 def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | None = None, inline: bool = False,
-        keep: bool = False) -> dict:
-    if notes < 0 or voters < 1 or probes < 1:
-        raise BenchError("--notes must be at least 0, --voters and --probes at least 1")
+        keep: bool = False, named_polls: int = 0, docx: Path | None = None) -> dict:
+    if notes < 0 or voters < 1 or probes < 0 or named_polls < 0:
+        raise BenchError("--notes, --probes and --named-polls must be at least 0, --voters at least 1")
     workdir = Path(tempfile.mkdtemp(prefix="excom-bench-memo-"))
     instance = workdir / "instance"
     instance.mkdir()
@@ -97,6 +117,9 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
             env["EXCOM_APART"] = "inline"
         init_db(env)
         setup = populate(db.url, instance, secret, voters)
+        if named_polls:
+            seconds = add_named_polls(db.url, instance, secret, setup.meeting_id, setup.item_id, named_polls)
+            log(f"{named_polls} named polls of {voters} votes each closed in {seconds:.1f} s")
         server = Server(0, env, workdir)
         server.wait_ready()
         log(f"server up on {server.url} (pid {server.pid}); {voters} delegates")
@@ -110,11 +133,7 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
             written = desk.put(f"{api}/items/{item.json()['id']}/notes", json={"text": NOTE})
             if written.status_code != 200:
                 raise BenchError(f"could not write the note: {written.status_code} {written.text[:200]}")
-        motion = desk.post(f"{api}/items/{setup.item_id}/motions", json={"kind": "general", "title": "To note"})
-        poll = desk.post(f"{api}/motions/{motion.json()['id']}/polls")
-        if poll.status_code != 201:
-            raise BenchError(f"could not open the poll: {poll.status_code} {poll.text[:200]}")
-        poll_id = poll.json()["id"]
+        poll_id = None if named_polls else _open_poll(desk, api, setup.item_id)
         log(f"{notes} note(s) of {len(NOTE):,} characters written; poll {poll_id} open")
 
         load_before = os.getloadavg()
@@ -122,7 +141,8 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
         idle_start = time.monotonic()
         for probe in others:
             probe.start()
-        time.sleep(IDLE_SECONDS)  # the idle phase: what the same requests cost with nothing else going on
+        if others:
+            time.sleep(IDLE_SECONDS)  # the idle phase: what the same requests cost with nothing else going on
         idle_end = time.monotonic()
 
         votes: list[int] = []
@@ -134,33 +154,49 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
             built["answered"], built["status"] = time.monotonic(), answer.status_code
             built["version"] = answer.json().get("version") if answer.status_code == 201 else answer.text[:300]
 
-        cpu_before = server.cpu_seconds()
+        cpu_before, apart_before = server.cpu_seconds(), server.children_cpu_seconds()
         builder = threading.Thread(target=build)
         builder.start()
-        for token, _member in setup.voters:  # the delegates vote while it builds
+        for token, _member in setup.voters if poll_id is not None else []:  # the delegates vote while it builds
             if not builder.is_alive():
                 break
             vote = requests.post(f"{api}/polls/{poll_id}/votes", json={"choice": "yes"}, timeout=120,
                                  headers={"Authorization": f"Bearer {token}"})
             votes.append(vote.status_code)
         builder.join()
-        cpu_after = server.cpu_seconds()
+        cpu_after, apart_after = server.cpu_seconds(), server.children_cpu_seconds()
         for probe in others:
             probe.stopping.set()
         for probe in others:
             probe.join(120)
         samples = [sample for probe in others for sample in probe.samples]
+        again: dict = {}
+        if named_polls:  # the same build again: the server's spare child (governance.apart) is warm now
+            sent = time.monotonic()
+            answer = desk.post(f"{api}/meetings/{setup.meeting_id}/memorandum", timeout=600)
+            again = {"status": answer.status_code, "seconds": _s(time.monotonic() - sent)}
+        if docx is not None and built.get("status") == 201:
+            docx.write_bytes(desk.get(f"{api}/meetings/{setup.meeting_id}/memorandum.docx", timeout=120).content)
         return {
             "notes": notes,
+            "members_present": voters,
+            "named_polls": named_polls,
+            "version": built.get("version"),
             "note_characters": len(NOTE),
             "database": db.backend,
             "build_apart": not inline,
             "build_status": built.get("status"),
             "build_seconds": _s(built["answered"] - built["sent"]) if "answered" in built else None,
+            "build_again_status": again.get("status"),
+            "build_again_seconds": again.get("seconds"),
             "idle": _phase(samples, idle_start, idle_end),
             "during_build": _phase(samples, built.get("sent", 0), built.get("answered", 0)),
             "votes_during_build": {"sent": len(votes), "recorded": votes.count(201)},
             "server_cpu_seconds_during_build": _s(cpu_after - cpu_before) if cpu_before and cpu_after else None,
+            # the child process that built the documents (governance.apart): with the server's,
+            # what the build cost on a machine whose other work stretches its wall time
+            "apart_cpu_seconds": _s(apart_after - apart_before) if apart_before is not None and apart_after is not None
+            else None,
             "probes": probes,
             "loadavg_before": [round(x, 2) for x in load_before],
         }

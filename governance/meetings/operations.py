@@ -295,7 +295,7 @@ def _announce_quorum(meeting: Meeting) -> None:
     """The quorum to everyone; while a closed-session decision on a member's status is not
     published, those who may not see the closed session hear it counted on the board as they
     know it (governance.publication)."""
-    inside, outside = queries.meeting_quorum(meeting), queries.meeting_quorum(meeting, outsider=True)
+    inside, outside = queries.meeting_quorums(meeting)
     if inside == outside:
         announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="open")
         return
