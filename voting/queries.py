@@ -52,13 +52,19 @@ def has_polls(motion: Motion, *, open_only: bool = False) -> bool:
     wording is then fixed), or with open_only whether one is open now."""
     query = select(Poll.id).where(Poll.motion_id == motion.id)
     if open_only:
-        query = query.where(Poll.status == "open")
+        query = query.where(Poll.status == PollStatus.OPEN)
     return db.session.scalar(query.limit(1)) is not None
 
 
 def last_closed_poll(motion: Motion) -> Poll | None:
     return db.session.scalar(select(Poll).where(Poll.motion_id == motion.id, Poll.status == PollStatus.CLOSED)
                              .order_by(Poll.round.desc()).limit(1))
+
+
+def poll_under_way(meeting) -> int | None:
+    """governance.meetings.signals.poll_under_way_asked: the id of the poll open in the meeting
+    (sender), or None."""
+    return db.session.scalar(select(Poll.id).where(Poll.meeting_id == meeting.id, Poll.status == PollStatus.OPEN))
 
 
 def open_poll_in(meeting_id: int) -> Poll | None:

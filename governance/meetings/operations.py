@@ -3,7 +3,7 @@
 Each operation flushes, appends its audit event and queues its broadcast; the request
 (or socket event) boundary commits once, and only then do the broadcasts go out.
 """
-from sqlalchemy import column, func, select, table
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from governance import policy
@@ -15,8 +15,10 @@ from governance.extensions import db
 from governance.meetings import queries
 from governance.meetings.models import AgendaItem, Attendance, Group, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
+from governance.meetings.signals import poll_under_way_asked
 from governance.realtime import announce, rights_changed
 from governance.registry.models import Organisation
+from governance.signals import answers
 
 
 def _meeting_snapshot(meeting: Meeting) -> dict:
@@ -103,15 +105,10 @@ def update_item(item: AgendaItem, changes: dict, *, actor: User) -> AgendaItem:
     return item
 
 
-# The polls table as the meetings see it: governance may not import voting (DESIGN.md's
-# layout), and a meeting only needs to know whether a vote is under way.
-_polls = table("polls", column("id"), column("meeting_id"), column("motion_id"), column("status"))
-
-
 def poll_under_way(meeting: Meeting) -> int | None:
-    """The id of the poll open in this meeting, if any (at most one: a unique index)."""
-    return db.session.scalar(select(_polls.c.id).where(_polls.c.meeting_id == meeting.id,
-                                                       _polls.c.status == "open"))
+    """The id of the poll open in this meeting, if any (at most one: a unique index). Voting
+    answers (voting.init_app): governance may not read its tables (DESIGN.md's layout)."""
+    return next((poll_id for poll_id in answers(poll_under_way_asked, meeting) if poll_id is not None), None)
 
 
 def lock_meeting(meeting: Meeting) -> Meeting:
