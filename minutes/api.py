@@ -37,6 +37,15 @@ blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
                 description="Item notes and the meeting memorandum: versions, editions, distribution")
 
 
+def _version_or_404(meeting, number: int | None):
+    """Version `number` of the meeting's memorandum (the newest when None), or 404: the caller
+    was checked already (it may see the meeting, and the edition it asks for)."""
+    version = operations.find_version(meeting, number)
+    if version is None:
+        raise not_found("memorandum version")
+    return version
+
+
 @blp.route("/items/<int:item_id>/notes")
 @blp.response(200, NotesOut)
 def get_notes(item_id):
@@ -97,9 +106,7 @@ def download(args, meeting_id):
     if edition == "full" and not policy.can_see_closed_session(user, meeting):
         raise forbidden("The full memorandum is for EXCOM members and the secretariat; "
                         "ask for ?edition=public.")
-    version = operations.find_version(meeting, args["version"])
-    if version is None:
-        raise not_found("memorandum version")
+    version = _version_or_404(meeting, args["version"])
     language = args["lang"]
     data = version.docx(edition, language)
     if data is None:
@@ -120,9 +127,7 @@ def download(args, meeting_id):
 def distribute(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "distribute the memorandum")
-    version = operations.find_version(meeting, args["version"])
-    if version is None:
-        raise not_found("memorandum version")
+    version = _version_or_404(meeting, args["version"])
     rows = operations.distribute(meeting, version, audience=args["audience"], actor=user,
                                  smtp_url=current_app.config.get("EXCOM_SMTP_URL"),
                                  sender=current_app.config.get("EXCOM_MAIL_FROM"))
@@ -139,9 +144,7 @@ def recipients(args, meeting_id):
     copy's state so far: what the desk lists before it asks "send to these people?". Writes nothing."""
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "see who receives the memorandum")
-    version = operations.find_version(meeting, args["version"])
-    if version is None:
-        raise not_found("memorandum version")
+    version = _version_or_404(meeting, args["version"])
     return {"version": version.version, "audience": args["audience"],
             "recipients": operations.recipients_preview(meeting, version, args["audience"])}
 
@@ -154,9 +157,7 @@ def retry(args, meeting_id):
     `queued`, and the outbox sends them after the commit. 503 without a usable SMTP server."""
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "distribute the memorandum")
-    version = operations.find_version(meeting, args["version"])
-    if version is None:
-        raise not_found("memorandum version")
+    version = _version_or_404(meeting, args["version"])
     rows = operations.retry_failed(meeting, version, actor=user, smtp_url=current_app.config.get("EXCOM_SMTP_URL"),
                                    sender=current_app.config.get("EXCOM_MAIL_FROM"))
     return {"version": version.version, "audience": "failed", **operations.distribution_counts(rows),

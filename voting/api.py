@@ -3,9 +3,10 @@ from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth.loading import current_credential
-from governance.errors import ErrorBody, conflict, not_found
+from governance.errors import ErrorBody, conflict
 from governance.extensions import db
 from governance.lookup import (
+    get_or_404,
     require_chair,
     require_secretariat,
     visible_item,
@@ -165,8 +166,6 @@ def vote_record(args, meeting_id):
         raise forbidden("Only a member's delegates have a vote record.")
     if member_id != user.member_id and not policy.can_prepare(user):
         raise forbidden("Delegates read their own member's vote record only.")
-    member = db.session.get(Member, member_id)
-    if member is None:
-        raise not_found("member")
+    member = get_or_404(Member, member_id, "member")
     polls = [poll for poll in polls_of(meeting.id) if policy.can_see_item(user, poll.motion.item)]
     return member_record(polls, member)

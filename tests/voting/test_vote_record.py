@@ -81,3 +81,11 @@ def test_only_a_member_s_own_delegates_and_the_secretariat_read_its_record(demo,
     desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
     assert desk.get(f"/meetings/{demo}/vote-record?member_id={other}").status_code == 200
     assert desk.get(f"/meetings/{demo}/vote-record").status_code == 403  # the secretariat has no member
+
+
+def test_the_secretariat_asking_for_the_record_of_a_member_nobody_registered_is_told_there_is_none(demo, api):
+    desk = api.as_user(SECRETARIAT, DEMO_PASSWORD)
+    answer = desk.get(f"/meetings/{demo}/vote-record?member_id=999999")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["code"] == "not_found"
+    assert answer.get_json()["error"]["message"] == "No such member."
