@@ -17,6 +17,13 @@ class ScaleIn(Schema):
             raise ValidationError(problem, "max")
 
 
+class ScaleOut(Schema):
+    """An assessment's scale, {"min", "max"} (a motion's, a poll's, its result's)."""
+
+    min = fields.Int()
+    max = fields.Int()
+
+
 class MotionIn(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(MOTION_KINDS))
     title = fields.Str(required=True, validate=validate.Length(min=1, max=500))
@@ -84,14 +91,25 @@ class CandidateOut(Schema):
     value = fields.Int()  # what a delegate votes for: the member id (host city) or the logo id
     label = fields.Str()
     member_id = fields.Int(allow_none=True)
-    image_url = fields.Method("_image_url")  # the picture (PNG or JPEG) shown on ballots
-    original_url = fields.Method("_original_url")  # the file as uploaded, as a download
+    image_url = derived(fields.Str(allow_none=True, metadata={"description": "the picture (PNG or JPEG) shown on "
+                                                                             "ballots; null but for a logo"}),
+                        of=lambda candidate: f"/api/v1/logos/{candidate.id}" if candidate.image is not None else None)
+    original_url = derived(fields.Str(allow_none=True, metadata={"description": "the file as uploaded, as a download"}),
+                           of=lambda candidate: f"/api/v1/logos/{candidate.id}/original"
+                           if candidate.image is not None else None)
 
-    def _image_url(self, candidate):
-        return f"/api/v1/logos/{candidate.id}" if candidate.image is not None else None
 
-    def _original_url(self, candidate):
-        return f"/api/v1/logos/{candidate.id}/original" if candidate.image is not None else None
+class AmendmentSegmentOut(Schema):
+    """One segment of a statutes amendment's word-by-word comparison (motions.amendment.changes)."""
+
+    op = fields.Str(validate=validate.OneOf(("equal", "delete", "insert")))
+    text = fields.Str(metadata={"description": "plain text: never markup"})
+
+
+def _changes(motion):
+    if motion.kind != "statutes_amendment":
+        return None
+    return amendment.changes(motion.current_text or "", motion.proposed_text or "")
 
 
 class MotionOut(Schema):
@@ -115,23 +133,17 @@ class MotionOut(Schema):
     external_memorandum = fields.Nested(lambda: ExternalMemorandumOut(), allow_none=True)
     current_text = fields.Str(allow_none=True)
     proposed_text = fields.Str(allow_none=True)
-    changes = fields.Method("_changes", metadata={
-        "description": "statutes amendments: the proposed text against the current one, word by word, as "
-                       "[{op: equal/delete/insert, text}] (plain text: never markup)"})
+    changes = derived(fields.List(fields.Nested(AmendmentSegmentOut), allow_none=True, metadata={
+        "description": "statutes amendments: the proposed text against the current one, word by word "
+                       "(null for other kinds)"}), of=_changes)
     subjects = fields.List(fields.Str(), allow_none=True, metadata={"description": "assessment: the names scored"})
-    scale = fields.Dict(allow_none=True, metadata={"description": "assessment: {min, max}"})
+    scale = fields.Nested(ScaleOut, allow_none=True, metadata={"description": "assessment: the scores allowed"})
     resolution_number = fields.Str(allow_none=True)
-    winner = fields.Method("_winner")
+    winner = derived(fields.Int(allow_none=True, metadata={"description": "the elected candidate's value, once "
+                                                                         "decided"}),
+                     of=lambda motion: motion.winner.value if motion.winner is not None else None)
     decided_at = fields.DateTime(allow_none=True)
     candidates = fields.List(fields.Nested(CandidateOut))
-
-    def _changes(self, motion):
-        if motion.kind != "statutes_amendment":
-            return None
-        return amendment.changes(motion.current_text or "", motion.proposed_text or "")
-
-    def _winner(self, motion):
-        return motion.winner.value if motion.winner is not None else None
 
 
 class LogoIn(Schema):
@@ -176,7 +188,7 @@ class ExternalMemorandumOut(Schema):
     created_at = fields.DateTime()
     approved_at = fields.DateTime(allow_none=True)
     approved_by_motion_id = fields.Int(allow_none=True)
-    url = fields.Function(lambda memorandum: f"/api/v1/external-memoranda/{memorandum.id}/file")
+    url = derived(fields.Str(), of=lambda memorandum: f"/api/v1/external-memoranda/{memorandum.id}/file")
 
 
 class PublishedDecisionOut(Schema):

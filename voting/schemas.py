@@ -6,7 +6,7 @@ from governance.meetings.schemas import QuorumOut
 from governance.quorum import Quorum
 from governance.reader import reader
 from motions.models import MEMBERSHIP_EFFECTS
-from motions.schemas import MotionOut
+from motions.schemas import MotionOut, ScaleOut
 from voting import queries
 from voting.choices import readable_choice
 from voting.models import Poll
@@ -63,11 +63,6 @@ class IrvRoundOut(Schema):
     continuing = fields.List(fields.Int())
     level = fields.List(fields.Int(), metadata={"description": "tied for last, not separated by earlier rounds"})
     casting_votes = fields.List(fields.Int(), metadata={"description": "the chair's, which settled that tie"})
-
-
-class ScaleOut(Schema):
-    min = fields.Int()
-    max = fields.Int()
 
 
 class SubjectRowOut(Schema):

@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from governance import numbering
-from governance.fields import known_timezone
+from governance.fields import derived, known_timezone
 from governance.registry.models import (
     MEMBER_CATEGORIES,
     MEMBER_STATUSES,
@@ -65,8 +65,8 @@ class OrganisationOut(Schema):
     name = fields.Str()
     short_name = fields.Str()
     # a dict when the reader sees the logo as it was before a closed-session decision (registry.api)
-    has_logo = fields.Function(lambda organisation: organisation["has_logo"] if isinstance(organisation, dict)
-                               else organisation.logo is not None)
+    has_logo = derived(fields.Bool(), of=lambda organisation: organisation["has_logo"]
+                       if isinstance(organisation, dict) else organisation.logo is not None)
     logo_changed_at = fields.DateTime(allow_none=True)
     languages = fields.List(fields.Str())
     timezone = fields.Str()

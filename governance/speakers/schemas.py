@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from governance.fields import Id
+from governance.fields import Id, derived
 from governance.speakers.models import SPEAKER_KINDS, SPEAKER_MODES, SPEAKER_STATUSES
 
 
@@ -23,8 +23,9 @@ class SpeakerOut(Schema):
     id = fields.Int()
     item_id = fields.Int()
     user_id = fields.Int()
-    name = fields.Function(lambda s: s.user.name)
-    affiliation = fields.Function(lambda s: s.user.member.name if s.user.member else (s.user.affiliation or ""))
+    name = fields.Str(attribute="user.name")
+    affiliation = derived(fields.Str(),
+                          of=lambda s: s.user.member.name if s.user.member else (s.user.affiliation or ""))
     kind = fields.Str(validate=validate.OneOf(SPEAKER_KINDS))
     mode = fields.Str(validate=validate.OneOf(SPEAKER_MODES))
     text = fields.Str()

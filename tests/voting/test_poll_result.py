@@ -97,3 +97,21 @@ def test_the_published_poll_answer_is_described_not_a_free_object(app):
     described = schemas["PollResultOut"]["properties"]
     assert {"status", "counts", "winner", "rounds", "subjects", "next_round", "votes"} <= set(described)
     assert "$ref" in described["rounds"]["items"] and "$ref" in described["subjects"]["items"]
+
+
+# Free-form by design: an audit event's before/after (any operation's snapshot), an import row's
+# cells as read from the file, and a ballot's choice ("yes", a candidate id, a ranking, a sheet).
+FREE_FORM = {("AuditEventOut", "before"), ("AuditEventOut", "after"), ("ImportRowOut", "values"),
+             ("NamedVoteOut", "choice"), ("BallotOut", "choice"), ("VoteIn", "choice")}
+
+
+def test_every_field_of_every_answer_says_what_it_holds(app):
+    """A computed field (a logo's URLs, a motion's winner and word-by-word changes, a speaker's
+    name, the organisation's has_logo) is described as the value it dumps, not left untyped."""
+    schemas = app.test_client().get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    untyped = sorted((name, field) for name, schema in schemas.items()
+                     for field, prop in schema.get("properties", {}).items()
+                     if (name, field) not in FREE_FORM
+                     and (prop.get("additionalProperties") == {}
+                          or not {"type", "$ref", "allOf", "anyOf", "oneOf"} & set(prop)))
+    assert untyped == []
