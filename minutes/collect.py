@@ -30,7 +30,7 @@ from minutes.wording import N_, Phrase
 from motions import amendment
 from motions.models import Motion, MotionStatus
 from motions.publishing import is_published
-from voting.models import Participation, Poll
+from voting.models import Participation, Poll, PollStatus
 from voting.poll_result import Choice, Method, NextReason, PollResult, ResultStatus
 
 DEFAULT_LOGO = Path(__file__).with_name("assets") / "default-logo.png"
@@ -414,7 +414,7 @@ def _roll_call(motion: Motion, poll: Poll, result: PollResult, choice_text) -> t
 def poll_records(motion: Motion, polls: list[Poll]) -> tuple[rec.PollRecord, ...]:
     """One record per closed poll (per count round of an instant-runoff count)."""
     records = []
-    closed = [poll for poll in polls if poll.status == "closed" and poll.result]
+    closed = [poll for poll in polls if poll.status == PollStatus.CLOSED and poll.result]
     for poll in closed:
         result = PollResult.from_json(poll.result or {})
         quorum = _quorum_record(poll.quorum_at_close) or _quorum_record(poll.quorum_at_open)
@@ -467,7 +467,7 @@ def memorandum_put_to_vote(motion: Motion, *, capital: bool = False) -> str | No
 
 def assessment_record(motion: Motion, polls: list[Poll]) -> rec.AssessmentRecord | None:
     """The table of the poll that recorded the assessment's scores (None before)."""
-    poll = next((p for p in reversed(polls) if p.status == "closed"
+    poll = next((p for p in reversed(polls) if p.status == PollStatus.CLOSED
                  and (p.result or {}).get("status") == ResultStatus.RECORDED), None)
     if poll is None:
         return None
@@ -616,11 +616,11 @@ def _previous_minutes(meeting: Meeting, motions: list[Motion]) -> rec.PreviousMi
     if not items:
         return None
     item = items[0]
-    decided = [m for m in motions if m.item_id == item.id and m.status in ("adopted", "rejected")]
+    decided = [m for m in motions if m.item_id == item.id and m.status in (MotionStatus.ADOPTED, MotionStatus.REJECTED)]
     if decided:
         motion = decided[-1]
         number = N_(" (Resolution %(number)s)", number=motion.resolution_number) if motion.resolution_number else ""
-        if motion.status == "adopted":
+        if motion.status == MotionStatus.ADOPTED:
             sentence = N_("Under “%(item)s”, the meeting adopted the motion “%(motion)s”%(number)s.")
         else:
             sentence = N_("Under “%(item)s”, the meeting rejected the motion “%(motion)s”%(number)s.")

@@ -140,7 +140,7 @@ def update_motion(motion: Motion, changes: dict, *, actor) -> Motion:
 def withdraw_motion(motion: Motion, *, actor) -> Motion:
     """The mover withdraws it (Robert's Rules, RONR 33): recorded as "withdrawn", never put to
     the vote again. Not while a vote on it is open, nor once it was decided."""
-    if motion.status == "withdrawn":
+    if motion.status == MotionStatus.WITHDRAWN:
         return motion
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}; it can no longer be withdrawn.")

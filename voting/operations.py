@@ -20,7 +20,7 @@ from governance.meetings import queries as meeting_queries
 from governance.meetings.operations import lock_meeting
 from governance.reader import dump_for
 from governance.realtime import announce
-from motions.models import Motion
+from motions.models import Motion, MotionStatus
 from motions.operations import decide_motion, put_to_vote
 from voting import assessment, choices, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
@@ -57,7 +57,7 @@ def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
 
 def open_poll(motion: Motion, *, actor) -> Poll:
     meeting = lock_meeting(motion.meeting)  # against an adjournment sent at the same moment
-    if motion.status == "withdrawn":
+    if motion.status == MotionStatus.WITHDRAWN:
         raise conflict("withdrawn", "This motion was withdrawn; it cannot be put to the vote.")
     if motion.decided:
         raise conflict("already_decided", f"This motion was {motion.status}.")

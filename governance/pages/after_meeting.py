@@ -52,7 +52,7 @@ def decisions(user, meeting) -> list[dict]:
     count of its deciding poll. Shape: [{"item", "title", "resolution", "outcome", "status",
     "elected", "counts", "polls": [{"id", "round", "secret"}]}]."""
     from motions.models import Motion
-    from voting.models import Poll
+    from voting.models import Poll, PollStatus
 
     order = {item.id: position for position, item in enumerate(meeting.agenda())}
     motions = [motion for motion in db.session.scalars(select(Motion).where(Motion.meeting_id == meeting.id))
@@ -60,7 +60,8 @@ def decisions(user, meeting) -> list[dict]:
     motions.sort(key=lambda motion: (order.get(motion.item_id, 0), motion.id))
     answer = []
     for motion in motions:
-        polls = list(db.session.scalars(select(Poll).where(Poll.motion_id == motion.id, Poll.status == "closed")
+        polls = list(db.session.scalars(select(Poll)
+                                        .where(Poll.motion_id == motion.id, Poll.status == PollStatus.CLOSED)
                                         .order_by(Poll.round, Poll.id)))
         last = (polls[-1].result or {}) if polls else {}
         item = motion.item
