@@ -1,12 +1,16 @@
 """Shapes shared by every package's schemas and routes."""
+from collections.abc import Callable
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, missing, validate
 from werkzeug.routing import IntegerConverter
 
 # Ids are PostgreSQL `integer`s: anything larger cannot name a row, and must be a 404 or a
 # 422, never a database overflow.
 MAX_ID = 2**31 - 1
+
+F = TypeVar("F", bound=fields.Field)
 
 
 def id_or_none(value) -> int | None:
@@ -36,3 +40,16 @@ def known_timezone(name: str) -> None:
         ZoneInfo(name)
     except Exception as error:  # ZoneInfoNotFoundError, ValueError for "../x" and the like
         raise ValidationError("Not a time zone name such as Asia/Almaty.") from error
+
+
+def derived(field: F, of: Callable[[Any], Any]) -> F:
+    """`field` with its value computed from the dumped object by `of(obj)` instead of read from
+    an attribute: what a Out schema needs to dump an ORM object whose answer shows a value the
+    object does not hold (the rounds of a motion, the brief of a poll's motion). Unlike
+    fields.Method, the OpenAPI document describes it as `field` (a nested schema, a list of
+    one...). `of` returns marshmallow.missing to leave the key out of that answer."""
+    def computed(obj, attr, accessor=None, default=missing):
+        return of(obj)
+
+    field.get_value = computed  # type: ignore[method-assign]  # per field instance, by design
+    return field

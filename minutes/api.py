@@ -14,10 +14,8 @@ from governance.boundary import upload_limit
 from governance.errors import ApiError, conflict, forbidden, invalid, not_found
 from governance.extensions import db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
-from governance.meetings.models import AgendaItem
 from minutes import operations
 from minutes.builder import build_editions, preview
-from minutes.models import MemorandumVersion
 from minutes.record import UnwritableText
 from minutes.schemas import (
     DistributeIn,
@@ -34,38 +32,16 @@ from minutes.schemas import (
 )
 from minutes.template import MAX_TEMPLATE_BYTES, VARIABLES, TemplateRefused, check_template
 from minutes.wording import LANGUAGES
-from motions.models import Motion
 
 blp = Blueprint("minutes", __name__, url_prefix="/api/v1",
                 description="Item notes and the meeting memorandum: versions, editions, distribution")
-
-
-def _author(user) -> str | None:
-    return user.name if user is not None else None
-
-
-def _notes_view(item: AgendaItem, user) -> dict:
-    """The item's notes: for the secretariat with every revision and its author; for anyone
-    else the current text alone (drafts, their number and their authors are working papers)."""
-    if not policy.can_read_drafts(user):
-        newest = operations.newest_note(item)
-        return {"item_id": item.id, "revision": None, "text": newest.text if newest else "", "author": None,
-                "created_at": None, "history": []}
-    history = operations.note_history(item)
-    newest = history[-1] if history else None
-    return {
-        "item_id": item.id, "revision": newest.revision if newest else None, "text": newest.text if newest else "",
-        "author": _author(newest.author) if newest else None, "created_at": newest.created_at if newest else None,
-        "history": [{"revision": n.revision, "text": n.text, "author": _author(n.author), "created_at": n.created_at}
-                    for n in history],
-    }
 
 
 @blp.route("/items/<int:item_id>/notes")
 @blp.response(200, NotesOut)
 def get_notes(item_id):
     item, user = visible_item(item_id)
-    return _notes_view(item, user)
+    return operations.notes_for(item, user)
 
 
 @blp.route("/items/<int:item_id>/notes", methods=["PUT"])
@@ -75,31 +51,7 @@ def put_notes(args, item_id):
     item, user = visible_item(item_id)
     require_secretariat(user, "write the notes")
     operations.write_notes(item, args["text"], actor=user)
-    return _notes_view(item, user)
-
-
-def _distribution_view(row) -> dict:
-    return {"id": row.id, "user_id": row.user_id, "name": row.user.name, "email": row.email,
-            "edition": row.edition, "language": row.language, "status": row.status, "error": row.error,
-            "attempts": row.attempts,
-            "sent_at": row.sent_at}
-
-
-def _approving_motion_id(version: MemorandumVersion, user) -> int | None:
-    """The motion that approved this version, named only to whom may see it: it was put at a
-    later meeting, perhaps in its closed session, which this meeting's observers may not know of."""
-    if version.approved_by_motion_id is None:
-        return None
-    motion = db.session.get(Motion, version.approved_by_motion_id)
-    return motion.id if motion is not None and policy.can_see_item(user, motion.item) else None
-
-
-def _version_view(version: MemorandumVersion, with_distributions: bool, user) -> dict:
-    languages = ["en"] + (["ru"] if version.full_docx_ru is not None else [])
-    return {"id": version.id, "version": version.version, "status": version.status, "languages": languages,
-            "created_at": version.created_at, "author": _author(version.author),
-            "approved_at": version.approved_at, "approved_by_motion_id": _approving_motion_id(version, user),
-            "distributions": [_distribution_view(d) for d in version.distributions] if with_distributions else []}
+    return operations.notes_for(item, user)
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum", methods=["POST"])
@@ -124,15 +76,14 @@ def build(meeting_id):
         raise template_failed(problem, "template") from None
     meeting, user = visible_meeting(meeting_id)  # again: the first transaction has ended
     require_secretariat(user, "build the memorandum")
-    return _version_view(operations.store_memorandum_version(meeting, memorandum, editions, actor=user), True, user)
+    return operations.store_memorandum_version(meeting, memorandum, editions, actor=user)
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum")
 @blp.response(200, VersionOut(many=True))
 def list_versions(meeting_id):
-    meeting, user = visible_meeting(meeting_id)
-    staff = policy.can_prepare(user)
-    return [_version_view(v, staff, user) for v in reversed(operations.versions(meeting))]
+    meeting, _ = visible_meeting(meeting_id)
+    return list(reversed(operations.versions(meeting)))
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum.docx")
@@ -177,7 +128,7 @@ def distribute(args, meeting_id):
                                  sender=current_app.config.get("EXCOM_MAIL_FROM"))
     # the e-mail goes out after the commit (minutes/outbox.py): with SMTP the rows say `queued`
     return {"version": version.version, "audience": args["audience"], **operations.distribution_counts(rows),
-            "recipients": [_distribution_view(r) for r in rows]}
+            "recipients": rows}
 
 
 @blp.route("/meetings/<int:meeting_id>/memorandum/recipients")
@@ -209,7 +160,7 @@ def retry(args, meeting_id):
     rows = operations.retry_failed(meeting, version, actor=user, smtp_url=current_app.config.get("EXCOM_SMTP_URL"),
                                    sender=current_app.config.get("EXCOM_MAIL_FROM"))
     return {"version": version.version, "audience": "failed", **operations.distribution_counts(rows),
-            "recipients": [_distribution_view(r) for r in rows]}
+            "recipients": rows}
 
 
 # --- the secretariat's own template ------------------------------------------------------------
@@ -245,11 +196,6 @@ def _template_too_large() -> ApiError:
     return ApiError(413, "too_large", f"A memorandum template may be at most {limit}.", {"file": [f"at most {limit}"]})
 
 
-def _template_view(template) -> dict:
-    return {"filename": template.filename, "sha256": template.sha256, "size": len(template.data),
-            "uploaded_at": template.uploaded_at, "uploaded_by": _author(template.uploaded_by)}
-
-
 def _secretariat(what: str):
     from governance.auth.loading import signed_in_user
     user = signed_in_user()
@@ -266,7 +212,7 @@ def get_template():
     template = operations.current_template()
     if template is None:
         raise not_found("memorandum template")
-    return _template_view(template)
+    return template
 
 
 @blp.route("/organisation/memorandum-template", methods=["PUT"])
@@ -289,7 +235,7 @@ def put_template():
     except TemplateRefused as problem:
         raise template_failed(problem) from None
     user = _secretariat("set the memorandum template")  # again: run_apart ended the transaction
-    return _template_view(operations.set_template(data, upload.filename or "template.docx", actor=user))
+    return operations.set_template(data, upload.filename or "template.docx", actor=user)
 
 
 @blp.route("/organisation/memorandum-template", methods=["DELETE"])

@@ -63,6 +63,25 @@ def note_history(item: AgendaItem) -> list[ItemNote]:
                                    .order_by(ItemNote.revision)))
 
 
+@dataclass(frozen=True)
+class ItemNotes:
+    """An item's notes as one reader may know them (minutes.schemas.NotesOut dumps it): the
+    secretariat (`drafts`) reads every revision and who wrote it; anyone else the current text
+    alone (drafts, their number and their authors are working papers)."""
+
+    item_id: int
+    newest: ItemNote | None
+    drafts: bool
+    history: list[ItemNote]  # oldest first; empty unless `drafts`
+
+
+def notes_for(item: AgendaItem, reader) -> ItemNotes:
+    if not policy.can_read_drafts(reader):
+        return ItemNotes(item.id, newest_note(item), drafts=False, history=[])
+    history = note_history(item)
+    return ItemNotes(item.id, history[-1] if history else None, drafts=True, history=history)
+
+
 def write_notes(item: AgendaItem, text: str, *, actor) -> ItemNote:
     """A new revision of the item's notes, for any item at any time until the meeting's
     memorandum is approved (409 `minutes_approved`); earlier revisions stay as its history."""
@@ -389,22 +408,26 @@ def _mail_from(smtp_url: str, sender: str | None, actor) -> str:
     return sender or getattr(actor, "email", None) or "secretariat@localhost"
 
 
-def recipients_preview(meeting: Meeting, version: MemorandumVersion, audience: str) -> list[dict]:
-    """Who a distribution to `audience` would reach, for the desk's confirmation: each person with
-    the edition they would get and the state of their copy of this version so far (None: not yet
-    recorded). `will_send` is what `distribute` would queue now (not yet sent, queued or sending).
-    Shape: [{"user_id", "name", "email", "edition", "status", "will_send"}]."""
+@dataclass(frozen=True)
+class RecipientPreview:
+    """A person a distribution would reach (minutes.schemas.RecipientOut dumps it): the edition
+    they would get and the state of their copy of this version so far (None: not yet recorded)."""
+
+    recipient: Recipient
+    status: str | None
+
+    @property
+    def will_send(self) -> bool:
+        """What `distribute` would queue now (not yet sent, queued or sending)."""
+        return self.status in (None, "recorded", "failed")
+
+
+def recipients_preview(meeting: Meeting, version: MemorandumVersion, audience: str) -> list[RecipientPreview]:
+    """Who a distribution to `audience` would reach, for the desk's confirmation."""
     if audience not in AUDIENCES:
         raise invalid({"audience": [f"Must be one of: {', '.join(AUDIENCES)}."]})
-    existing = {d.user_id: d for d in version.distributions}
-    answer = []
-    for recipient in recipients(meeting, audience):
-        row = existing.get(recipient.user.id)
-        status = row.status if row is not None else None
-        answer.append({"user_id": recipient.user.id, "name": recipient.user.display_name,
-                       "email": recipient.user.email, "edition": recipient.edition, "status": status,
-                       "will_send": status in (None, "recorded", "failed")})
-    return answer
+    existing = {d.user_id: d.status for d in version.distributions}
+    return [RecipientPreview(recipient, existing.get(recipient.user.id)) for recipient in recipients(meeting, audience)]
 
 
 def retry_failed(meeting: Meeting, version: MemorandumVersion, *, actor, smtp_url: str | None,

@@ -166,7 +166,6 @@ def logo_original(candidate_id):
                     f"logo-{candidate.id}")
 
 
-
 def _uploaded_file():
     upload = request.files.get("file")
     if upload is None:
@@ -282,4 +281,4 @@ def publish_closed_decisions(meeting_id):
     require_secretariat(user, "publish closed-session decisions")
     published, released = publication.publish(meeting, actor=user)
     return {"meeting_id": meeting.id, "published_at": published.published_at, "changes_released": released,
-            "decisions": [publishing.decision_view(m) for m in publishing.closed_decisions(meeting)]}
+            "decisions": publishing.closed_decisions(meeting)}

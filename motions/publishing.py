@@ -28,13 +28,6 @@ def closed_decisions(meeting: Meeting, *, published_only: bool = True) -> list[M
     return list(db.session.scalars(query))
 
 
-def decision_view(motion: Motion) -> dict:
-    """What the public may know of a published closed-session decision."""
-    return {"motion_id": motion.id, "resolution_number": motion.resolution_number, "title": motion.title,
-            "text": motion.text, "outcome": motion.status,
-            "winner": motion.winner.label if motion.winner is not None else None}
-
-
 def is_published(motion: Motion) -> bool:
     """An open-session decision is public at once; a closed-session one once published."""
     if not motion.item.closed:

@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from governance.fields import Id
+from governance.fields import Id, derived
 from motions import amendment
 from motions.models import MAJORITIES, MEMBERSHIP_ACTIONS, MOTION_KINDS
 from motions.scales import DEFAULT_SCALE, MOST_SUBJECTS, scale_problem
@@ -180,15 +180,16 @@ class ExternalMemorandumOut(Schema):
 
 
 class PublishedDecisionOut(Schema):
-    """A closed-session decision as the public may know it once published: never the debate,
-    the notes or the counts of a secret ballot."""
+    """A closed-session decision as the public may know it once published (dumped from the
+    motion): never the debate, the notes or the counts of a secret ballot."""
 
-    motion_id = fields.Int()
+    motion_id = fields.Int(attribute="id")
     resolution_number = fields.Str(allow_none=True)
     title = fields.Str(metadata={"description": "the motion as worded"})
     text = fields.Str()
-    outcome = fields.Str(metadata={"description": "adopted, rejected or elected"})
-    winner = fields.Str(allow_none=True, metadata={"description": "the elected candidate (host city, logo)"})
+    outcome = fields.Str(attribute="status", metadata={"description": "adopted, rejected or elected"})
+    winner = derived(fields.Str(allow_none=True, metadata={"description": "the elected candidate (host city, logo)"}),
+                     of=lambda motion: motion.winner.label if motion.winner is not None else None)
 
 
 class PublicationOut(Schema):

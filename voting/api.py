@@ -16,7 +16,7 @@ from governance.lookup import (
 from motions.models import Motion
 from voting import operations, rehearsal
 from voting.models import Ballot
-from voting.queries import motion_rounds, poll_view, turnout
+from voting.queries import turnout
 from voting.schemas import (
     BallotOut,
     CastingVoteIn,
@@ -34,24 +34,18 @@ from voting.schemas import (
 blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, votes and results")
 
 
-def _with_rounds(motion: Motion) -> Motion:
-    motion.rounds = motion_rounds(motion)  # type: ignore[attr-defined]  # read by the Out schema; not a column
-    return motion
-
-
 @blp.route("/motions/<int:motion_id>")
 @blp.response(200, MotionWithRoundsOut)
 def get_motion(motion_id):
     motion, _ = visible_motion(motion_id)
-    return _with_rounds(motion)
+    return motion
 
 
 @blp.route("/items/<int:item_id>/motions")
 @blp.response(200, MotionWithRoundsOut(many=True))
 def item_motions(item_id):
     item, _ = visible_item(item_id)
-    return [_with_rounds(m) for m in db.session.scalars(db.select(Motion).where(Motion.item_id == item.id)
-                                                         .order_by(Motion.id))]
+    return db.session.scalars(db.select(Motion).where(Motion.item_id == item.id).order_by(Motion.id)).all()
 
 
 @blp.route("/meetings/<int:meeting_id>/motions")
@@ -59,7 +53,7 @@ def item_motions(item_id):
 def meeting_motions(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     motions = db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.id))
-    return [_with_rounds(m) for m in motions if policy.can_see_item(user, m.item)]
+    return [m for m in motions if policy.can_see_item(user, m.item)]
 
 
 @blp.route("/meetings/<int:meeting_id>/polls", methods=["DELETE"])
@@ -84,14 +78,14 @@ def open_poll(motion_id):
     would make it public: publish first, POST /meetings/{id}/publish)."""
     motion, user = visible_motion(motion_id)
     require_chair(user, motion.meeting, "open a vote")
-    return poll_view(operations.open_poll(motion, actor=user), user)
+    return operations.open_poll(motion, actor=user)
 
 
 @blp.route("/polls/<int:poll_id>")
 @blp.response(200, PollOut)
 def get_poll(poll_id):
-    poll, user = visible_poll(poll_id)
-    return poll_view(poll, user)
+    poll, _ = visible_poll(poll_id)
+    return poll
 
 
 @blp.route("/polls/<int:poll_id>/turnout")
@@ -120,7 +114,7 @@ def close_poll(args, poll_id):
     poll, user = visible_poll(poll_id)
     require_chair(user, poll.motion.meeting, "close a vote")
     casting_vote = (args or {}).get("casting_vote")
-    return poll_view(operations.close_poll(poll, actor=user, casting_vote=casting_vote), user)
+    return operations.close_poll(poll, actor=user, casting_vote=casting_vote)
 
 
 @blp.route("/polls/<int:poll_id>/casting-vote", methods=["POST"])
@@ -140,7 +134,7 @@ def casting_vote(args, poll_id):
     decide it, and `poll.closed` announced again with the new result."""
     poll, user = visible_poll(poll_id)
     require_chair(user, poll.motion.meeting, "give the casting vote")
-    return poll_view(operations.give_casting_vote(poll, actor=user, casting_vote=args["casting_vote"]), user)
+    return operations.give_casting_vote(poll, actor=user, casting_vote=args["casting_vote"])
 
 
 @blp.route("/polls/<int:poll_id>/ballots")
@@ -150,9 +144,7 @@ def ballots(poll_id):
     poll, _ = visible_poll(poll_id)
     if poll.is_open:
         raise conflict("poll_open", "Ballots are published when the poll closes.")
-    rows = db.session.scalars(db.select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
-    return [{"receipt": b.receipt, "choice": operations.readable_choice(poll, b.choice), "member_id": b.member_id}
-            for b in rows]
+    return db.session.scalars(db.select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt)).all()
 
 
 @blp.route("/meetings/<int:meeting_id>/vote-record")
@@ -177,4 +169,4 @@ def vote_record(args, meeting_id):
     if member is None:
         raise not_found("member")
     polls = [poll for poll in polls_of(meeting.id) if policy.can_see_item(user, poll.motion.item)]
-    return {"member_id": member.id, "member_name": member.name, "polls": member_record(polls, member.id)}
+    return member_record(polls, member)

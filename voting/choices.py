@@ -87,3 +87,15 @@ def poll_id_of(data) -> int | None:
     """The poll a live vote names (`{"poll_id": n, ...}`): a JSON integer between 1 and
     MAX_ID, or None, which the ballot box answers as a poll that does not exist."""
     return id_or_none(data.get("poll_id")) if isinstance(data, dict) else None
+
+
+def readable_choice(method: str, choice: str):
+    """A stored choice (`poll_ballots.choice`) as results and the published ballots show it:
+    a candidate's id as a number, a ranking as a list, an assessment sheet as {"scores": ...}."""
+    if method == Method.ASSESSMENT and choice != Choice.ABSTAIN:
+        return {"scores": json.loads(choice)}
+    if method == Method.IRV and choice != Choice.ABSTAIN:
+        return json.loads(choice)
+    if method == Method.EXHAUSTIVE and choice != Choice.ABSTAIN:
+        return int(choice)
+    return choice

@@ -13,12 +13,12 @@ differs; none is repaired.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from voting import results, seal
-from voting.poll_result import DECIDING, Choice, Method
+from voting.choices import readable_choice
+from voting.poll_result import DECIDING, Method
 
 # what a recount must reproduce exactly (presentation such as threshold_text is left out)
 COMPARED = ("status", "subjects", "scale", "counts", "cast", "abstain", "ballots", "eligible", "present", "quorate",
@@ -66,17 +66,6 @@ class MotionFacts:
     resolution_number: str | None
     winner: int | None
     events: list[dict] = field(default_factory=list)
-
-
-def readable_choice(method: str, choice: str):
-    """A stored choice as results show it (voting.operations.readable_choice, without a poll)."""
-    if method == Method.ASSESSMENT and choice != Choice.ABSTAIN:
-        return {"scores": json.loads(choice)}
-    if method == Method.IRV and choice != Choice.ABSTAIN:
-        return json.loads(choice)
-    if method == Method.EXHAUSTIVE and choice != Choice.ABSTAIN:
-        return int(choice)
-    return choice
 
 
 def recount(poll: PollFacts, casting_vote=None) -> dict:

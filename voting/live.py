@@ -8,7 +8,9 @@ from flask import session as socket_session
 from governance import policy, realtime
 from governance.auth.loading import LINK_TOKEN_KEY
 from governance.extensions import db, socketio
-from voting.queries import open_poll_in, poll_view
+from governance.reader import dump_for
+from voting.queries import open_poll_in
+from voting.schemas import PollOut
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +19,7 @@ def join_state(meeting, *, user) -> dict:
     poll = open_poll_in(meeting.id)
     if poll is None or not policy.can_see_item(user, poll.motion.item):
         return {"poll": None, "voted": False}
-    view = poll_view(poll, user)
+    view = dump_for(PollOut(), poll, reader=user)
     return {"poll": view, "voted": view["voted"]}
 
 

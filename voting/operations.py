@@ -4,7 +4,6 @@ The vote path is kept to what a vote needs: the poll (by primary key), the voter
 vote (two indexed look-ups), and two inserts whose primary keys enforce one vote per member.
 No recount, no broadcast per vote: progress is coalesced (voting.progress).
 """
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -19,13 +18,14 @@ from governance.errors import ApiError, conflict, forbidden, invalid
 from governance.extensions import db
 from governance.meetings import queries as meeting_queries
 from governance.meetings.operations import lock_meeting
+from governance.reader import dump_for
 from governance.realtime import announce
 from motions.models import Motion
 from motions.operations import decide_motion, put_to_vote
-from voting import assessment, results, seal, secrecy
+from voting import assessment, choices, results, seal, secrecy
 from voting.choices import ChoiceRefused, stored_choice
 from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
-from voting.poll_result import Choice, Method, PollResult
+from voting.poll_result import Method, PollResult
 from voting.progress import progress_changed
 from voting.queries import (
     approves,
@@ -33,9 +33,9 @@ from voting.queries import (
     ballot_rows,
     last_closed_poll,
     participation_rows,
-    poll_view,
     standing_of_voters,
 )
+from voting.schemas import PollOut
 
 
 def _next_ballot(motion: Motion) -> tuple[int, str, list | None, list | None]:
@@ -92,7 +92,8 @@ def open_poll(motion: Motion, *, actor) -> Poll:
     record("poll.opened", actor=actor, meeting=meeting, subject=poll,
            after={"motion_id": motion.id, "round": round_, "reason": reason, "ballot": ballot,
                   "eligible": len(voters), "quorum": quorum.as_dict(), "secret": poll.secret})
-    announce("poll.opened", {"poll": poll_view(poll, None)}, meeting_id=meeting.id, audience=audience(poll))
+    announce("poll.opened", {"poll": dump_for(PollOut(), poll, reader=None)}, meeting_id=meeting.id,
+             audience=audience(poll))
     return poll
 
 
@@ -271,13 +272,7 @@ def _named_votes(poll: Poll):
 
 
 def readable_choice(poll: Poll, choice: str):
-    if poll.method == Method.ASSESSMENT and choice != Choice.ABSTAIN:
-        return {"scores": json.loads(choice)}
-    if poll.method == Method.IRV and choice != Choice.ABSTAIN:
-        return json.loads(choice)
-    if poll.method == Method.EXHAUSTIVE and choice != Choice.ABSTAIN:
-        return int(choice)
-    return choice
+    return choices.readable_choice(poll.method, choice)
 
 
 def close_poll(poll: Poll, *, actor, casting_vote=None) -> Poll:

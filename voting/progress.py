@@ -11,6 +11,7 @@ from governance.extensions import db, socketio
 from governance.transaction import on_commit
 from voting.models import Poll
 from voting.queries import audience, turnout
+from voting.schemas import PollProgressOut
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +84,7 @@ class ProgressCoalescer(realtime.OnePerApp):
                     for poll_id in polls:
                         poll = db.session.get(Poll, poll_id)
                         if poll is not None and poll.is_open:
-                            count = turnout(poll)
-                            progress.append(({"poll_id": poll.id, "cast": count["ballots"],
-                                              "ballots": count["ballots"], "eligible": count["eligible"],
-                                              "present": count["present"],
-                                              "present_voted": count["present_voted"]},
+                            progress.append((PollProgressOut().dump(turnout(poll)),
                                              realtime.rooms(poll.meeting_id, audience(poll))))
                     # end the (read) transaction before sending: an emit may yield, and no greenlet
                     # may be parked while it holds SQLite's lock (see governance.boundary)

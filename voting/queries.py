@@ -1,5 +1,6 @@
 """Reading polls as a given person may see them."""
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, literal, select, union_all
@@ -8,8 +9,8 @@ from sqlalchemy.orm import joinedload
 from governance.extensions import db
 from governance.fields import id_or_none
 from governance.meetings.models import AgendaItem, Attendance, Group, MeetingSession
-from governance.quorum import Quorum
-from motions.models import MEMBERSHIP_EFFECTS, Motion
+from governance.registry.models import Member
+from motions.models import Motion
 from voting.models import Ballot, EligibleVoter, Participation, Poll, PollStatus
 from voting.poll_result import Choice, Method
 
@@ -86,36 +87,45 @@ def _present_eligible(poll: Poll):
     return EligibleVoter.poll_id == poll.id, EligibleVoter.member_id.in_(checked_in)
 
 
-def turnout(poll: Poll, *, with_names: bool = False) -> dict:
+@dataclass(frozen=True)
+class Turnout:
     """Who has voted, as the chair needs to know before closing: `ballots` (every member that
     voted, abstentions included), `eligible` (the electorate fixed at opening), `present`
     (eligible members with a delegate checked in now) and `present_voted` (of those, how many
-    have voted). "7 of 9 present have voted; 12 eligible." Two counting queries, whatever the
-    size of the assembly (every phone that joins asks this through poll_view).
+    have voted). "7 of 9 present have voted; 12 eligible." `waiting`: for a named poll, asked
+    with names, the present eligible members who have not voted yet (None otherwise: who
+    abstains from a secret ballot by not voting is not the chair's to watch)."""
 
-    With `with_names`, for a named poll, `waiting` lists the present eligible members who have
-    not voted yet (None for a secret poll: who abstains from a secret ballot by not voting is
-    not the chair's to watch)."""
+    poll_id: int
+    ballots: int
+    eligible: int
+    present: int
+    present_voted: int
+    waiting: list[Member] | None = None
+
+    def __getitem__(self, part: str):
+        """turnout(poll)["present"]: read by name as well, as the dict it used to be."""
+        return getattr(self, part)
+
+
+def turnout(poll: Poll, *, with_names: bool = False) -> Turnout:
+    """The poll's Turnout now: two counting queries, whatever the size of the assembly (every
+    phone that joins asks this through voting.schemas.PollOut); a third `with_names`."""
     ballots = db.session.scalar(select(func.count()).select_from(Participation)
-                                .where(Participation.poll_id == poll.id))
+                                .where(Participation.poll_id == poll.id)) or 0
     voted = (select(literal(1)).select_from(Participation)
              .where(Participation.poll_id == poll.id, Participation.member_id == EligibleVoter.member_id).exists())
     present, present_voted = db.session.execute(
         select(func.count(), func.count().filter(voted)).select_from(EligibleVoter).where(*_present_eligible(poll))
     ).one()
-    view: dict[str, object] = {"poll_id": poll.id, "ballots": ballots, "eligible": poll.eligible_count,
-                               "present": present, "present_voted": present_voted}
-    if with_names:
-        view["waiting"] = None
-        if not poll.secret:
-            from governance.registry.models import Member
-            members = list(db.session.execute(
-                select(Member.id, Member.name).join(EligibleVoter, EligibleVoter.member_id == Member.id)
-                .where(*_present_eligible(poll), ~voted)).all())
-            # in the order people read a list of cities (São Paulo before Seoul), whatever the database's collation
-            members.sort(key=lambda row: _reading_order(row[1]))
-            view["waiting"] = [{"member_id": member_id, "member": name} for member_id, name in members]
-    return view
+    waiting = None
+    if with_names and not poll.secret:
+        waiting = list(db.session.scalars(
+            select(Member).join(EligibleVoter, EligibleVoter.member_id == Member.id)
+            .where(*_present_eligible(poll), ~voted)))
+        # in the order people read a list of cities (São Paulo before Seoul), whatever the database's collation
+        waiting.sort(key=lambda member: _reading_order(member.name))
+    return Turnout(poll.id, ballots, poll.eligible_count, present, present_voted, waiting)
 
 
 def _reading_order(name: str) -> str:
@@ -132,7 +142,7 @@ def choices(poll: Poll) -> list[dict]:
     motion = poll.motion
     if poll.method == Method.YES_NO:
         return [{"value": v.value, "label": v.capitalize()} for v in Choice]
-    if poll.method == Method.ASSESSMENT:  # the sheet is the motion's subjects and scale (motion_brief)
+    if poll.method == Method.ASSESSMENT:  # the sheet is the motion's subjects and scale (MotionBriefOut)
         return [{"value": Choice.ABSTAIN.value, "label": "Abstain"}]
     on_ballot = poll.ballot if poll.method == Method.EXHAUSTIVE else [c.value for c in motion.candidates]
     assert on_ballot is not None  # an exhaustive poll is opened with its ballot
@@ -159,66 +169,10 @@ def approves(motion: Motion) -> dict | None:
             "title": f"Memorandum of {meeting.title}" if meeting else "Memorandum", "external_memorandum_id": None}
 
 
-def motion_brief(motion: Motion) -> dict:
-    """What a ballot shows of its motion: the words put to the vote, the majority it needs,
-    for a statutes amendment the current and proposed text with the changes marked, and for a
-    membership motion what adoption does: `member_change` {member_id, member, action, status}."""
-    brief = {"id": motion.id, "title": motion.title, "kind": motion.kind, "majority": motion.majority,
-             "text": motion.text or ""}
-    subject = approves(motion)
-    if subject is not None:
-        brief["approves"] = subject
-    if motion.kind == "membership" and motion.member is not None:
-        assert motion.action is not None  # a membership motion names its action
-        # what adoption does to the registry, said on the ballot, not only in the title
-        brief["member_change"] = {"member_id": motion.member_id, "member": motion.member.name,
-                                  "action": motion.action, "status": MEMBERSHIP_EFFECTS[motion.action][1]}
-    if motion.kind == "assessment":
-        brief.update(subjects=list(motion.subjects or []), scale=motion.scale)
-    if motion.kind == "statutes_amendment":
-        from motions.amendment import changes
-        brief.update(current_text=motion.current_text or "", proposed_text=motion.proposed_text or "",
-                     changes=changes(motion.current_text or "", motion.proposed_text or ""))
-    return brief
-
-
-def _as_json(quorum: Quorum | None) -> dict | None:
-    return quorum.as_dict() if quorum is not None else None
-
-
-def poll_view(poll: Poll, user) -> dict:
-    """The poll as API.md shows it; `voted` is about `user` (None in broadcasts)."""
-    motion = poll.motion
-    view = {
-        "id": poll.id, "motion_id": motion.id, "meeting_id": poll.meeting_id, "item_id": motion.item_id,
-        "motion": motion_brief(motion),
-        "round": poll.round, "reason": poll.reason, "status": poll.status, "secret": poll.secret,
-        "method": poll.method, "choices": choices(poll), "eligible": poll.eligible_count,
-        "opened_at": poll.opened_at.isoformat(), "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
-        "quorum_at_open": _as_json(Quorum.from_json(poll.quorum_at_open)),
-    }
-    if poll.result:
-        view["cast"] = view["ballots"] = poll.result["ballots"]
-    else:
-        # `cast` is API.md's name for the ballots received so far (abstentions included);
-        # `ballots` says it in the vocabulary of the screens; `present` and `present_voted`
-        # let them say "7 of 9 present have voted; 12 eligible"
-        count = turnout(poll)
-        view["cast"] = view["ballots"] = count["ballots"]
-        view["present"], view["present_voted"] = count["present"], count["present_voted"]
-    if user is not None:
-        view["voted"] = has_voted(poll, user)
-    if not poll.is_open:
-        view["result"] = poll.result
-    return view
-
-
-def motion_rounds(motion: Motion) -> list[dict]:
-    """Every closed poll on the motion, oldest first (round 1, a tie-break, round 2 ...)."""
-    polls = db.session.scalars(select(Poll).where(Poll.motion_id == motion.id, Poll.status == PollStatus.CLOSED)
-                               .order_by(Poll.round)).all()
-    return [{"poll_id": p.id, "round": p.round, "reason": p.reason, "ballot": p.ballot, **(p.result or {})}
-            for p in polls]
+def closed_polls(motion: Motion) -> list[Poll]:
+    """Every closed poll on the motion, oldest first (round 1, a tie-break, round 2 ...): its rounds."""
+    return list(db.session.scalars(select(Poll).where(Poll.motion_id == motion.id, Poll.status == PollStatus.CLOSED)
+                                   .order_by(Poll.round)))
 
 
 def ballot_rows(poll_id: int) -> list[tuple[str, str, int | None, datetime | None]]:

@@ -9,18 +9,15 @@ member, caster and credential, ordered by member (no time, no order of arrival, 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 
 from governance.auth.models import AccessToken, User
 from governance.extensions import db
+from governance.registry.models import Member
 from voting.models import Ballot, Participation, Poll
-
-
-def credential_view(kind: str | None, token: AccessToken | None, users: dict[int, User]) -> dict:
-    issuer = users.get(token.created_by_id) if token is not None and token.created_by_id else None
-    return {"kind": kind or "unknown", "token_id": token.id if token is not None else None,
-            "token_label": token.label if token is not None else None,
-            "issued_by": {"id": issuer.id, "name": issuer.name} if issuer is not None else None}
 
 
 def polls_of(meeting_id: int) -> list[Poll]:
@@ -28,36 +25,52 @@ def polls_of(meeting_id: int) -> list[Poll]:
                                     .order_by(Poll.opened_at, Poll.id)))
 
 
-def member_record(polls: list[Poll], member_id: int) -> list[dict]:
-    """One entry per poll (the caller filters the polls it may see)."""
+@dataclass(frozen=True)
+class VoteRecordLine:
+    """One poll in a member's vote record (voting.schemas.VoteRecordEntry dumps it): whether the
+    member's vote was cast (`participation`), when (named polls only), by whom, and through which
+    token (`token`, issued by `issuer`)."""
+
+    poll: Poll
+    participation: Participation | None = None
+    cast_at: datetime | None = None
+    cast_by: User | None = None
+    token: AccessToken | None = None
+    issuer: User | None = None
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    member: Member
+    polls: list[VoteRecordLine]
+
+
+def member_record(polls: list[Poll], member: Member) -> VoteRecord:
+    """One line per poll (the caller filters the polls it may see), in five queries whatever their number."""
     poll_ids = [poll.id for poll in polls]
     if not poll_ids:
-        return []
+        return VoteRecord(member, [])
     taken = {p.poll_id: p for p in db.session.scalars(select(Participation).where(
-        Participation.poll_id.in_(poll_ids), Participation.member_id == member_id))}
+        Participation.poll_id.in_(poll_ids), Participation.member_id == member.id))}
     times = dict(db.session.execute(select(Ballot.poll_id, Ballot.cast_at).where(
-        Ballot.poll_id.in_(poll_ids), Ballot.member_id == member_id)).all())  # named polls only
+        Ballot.poll_id.in_(poll_ids), Ballot.member_id == member.id)).all())  # named polls only
     # looked up by optional ids (a participation may name neither): .get(None) finds nothing
     tokens: dict[int | None, AccessToken] = {t.id: t for t in db.session.scalars(select(AccessToken).where(
         AccessToken.id.in_({p.credential_token_id for p in taken.values() if p.credential_token_id})))}
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
+    people: dict[int | None, User] = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
         {p.cast_by_id for p in taken.values() if p.cast_by_id}
         | {t.created_by_id for t in tokens.values() if t.created_by_id})))}
-    record = []
+    lines = []
     for poll in polls:
         participation = taken.get(poll.id)
-        entry = {"poll_id": poll.id, "motion_id": poll.motion_id, "motion_title": poll.motion.title,
-                 "round": poll.round, "secret": poll.secret, "status": poll.status, "opened_at": poll.opened_at,
-                 "closed_at": poll.closed_at, "cast": participation is not None, "cast_at": None,
-                 "cast_by": None, "credential": None}
-        if participation is not None:
-            caster = people.get(participation.cast_by_id) if participation.cast_by_id is not None else None
-            entry.update(cast_at=None if poll.secret else times.get(poll.id),
-                         cast_by={"id": caster.id, "name": caster.name} if caster is not None else None,
-                         credential=credential_view(participation.credential,
-                                                    tokens.get(participation.credential_token_id), people))
-        record.append(entry)
-    return record
+        if participation is None:
+            lines.append(VoteRecordLine(poll))
+            continue
+        token = tokens.get(participation.credential_token_id)
+        lines.append(VoteRecordLine(poll, participation, cast_at=None if poll.secret else times.get(poll.id),
+                                    cast_by=people.get(participation.cast_by_id), token=token,
+                                    issuer=people.get(token.created_by_id) if token is not None else None))
+    return VoteRecord(member, lines)
 
 
 def credentials_event(poll: Poll) -> dict:

@@ -28,7 +28,6 @@ from governance.auth.schemas import (
 from governance.errors import ErrorBody
 from governance.extensions import db, limiter
 from governance.lookup import get_or_404, require_secretariat, visible
-from governance.meetings.models import Participant
 from governance.pagination import paginate
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign in, users and access tokens")
@@ -152,11 +151,7 @@ def end_sessions(user_id):
 @blp.route("/me")
 @blp.response(200, MeOut)
 def me():
-    user = signed_in_user()
-    participations = db.session.scalars(db.select(Participant).where(Participant.user_id == user.id)).all()
-    meetings = [{"meeting_id": p.meeting_id, "title": p.meeting.title, "group": p.group, "chair": p.chair}
-                for p in participations]
-    return {**UserOut().dump(user), "meetings": meetings}
+    return signed_in_user()
 
 
 @blp.route("/users")

@@ -2,7 +2,8 @@ from marshmallow import Schema, fields, validate
 
 from governance.auth.models import READING_LANGUAGES, ROLES
 from governance.auth.passwords import check_password
-from governance.fields import Id
+from governance.extensions import db
+from governance.fields import Id, derived
 from governance.registry.schemas import OrganisationPatch
 
 
@@ -36,9 +37,24 @@ class LoginOut(Schema):
     user = fields.Nested(UserOut)
 
 
+class MeetingRoleOut(Schema):
+    """A meeting the person takes part in (dumped from their Participant)."""
+
+    meeting_id = fields.Int()
+    title = fields.Str(attribute="meeting.title")
+    group = fields.Str()
+    chair = fields.Bool()
+
+
 class MeOut(UserOut):
-    # meetings the person takes part in, with their group and whether they chair it
-    meetings = fields.List(fields.Dict())
+    """The caller (dumped from the User) with the meetings they take part in."""
+
+    meetings = derived(fields.List(fields.Nested(MeetingRoleOut)), of=lambda user: _participations(user))
+
+
+def _participations(user) -> list:
+    from governance.meetings.models import Participant  # meetings are above accounts
+    return list(db.session.scalars(db.select(Participant).where(Participant.user_id == user.id)))
 
 
 READING_LANGUAGE = ("the language the person reads (en, ru): the memorandum is distributed to them in it; "

@@ -30,7 +30,7 @@ def list_invitations(meeting_id):
     the mail server's reason of a failure), when the link was first used, whether it still works."""
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "see the invitations")
-    return operations.desk_view(meeting)
+    return operations.desk(meeting)
 
 
 @blp.route("/meetings/<int:meeting_id>/invitations", methods=["POST"])
@@ -44,7 +44,7 @@ def send_invitations(args, meeting_id):
     require_secretariat(user, "send invitations")
     sent = operations.invite(meeting, actor=user, link_for=link_for, group=args["group"],
                              user_ids=args["user_ids"], language=args["language"])
-    return {"count": len(sent), "invitations": [operations.invitation_view(i) for i in sent]}
+    return {"count": len(sent), "invitations": sent}
 
 
 @blp.route("/meetings/<int:meeting_id>/invitations/revoke", methods=["POST"])
@@ -56,7 +56,7 @@ def revoke_invitations(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user, "revoke links")
     revoked = operations.revoke(meeting, actor=user, user_ids=args["user_ids"])
-    return {"count": len(revoked), "invitations": [operations.invitation_view(i) for i in revoked]}
+    return {"count": len(revoked), "invitations": revoked}
 
 
 @blp.route("/meetings/<int:meeting_id>/calendar.ics")

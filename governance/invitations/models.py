@@ -42,3 +42,13 @@ class Invitation(Model):
     @property
     def live(self) -> bool:
         return self.revoked_at is None and self.token is not None and self.token.revoked_at is None
+
+    @property
+    def mail_state(self) -> str | None:
+        """queued/sending/sent/failed; None for a printed link."""
+        return self.mail.state if self.mail is not None else None
+
+    @property
+    def mail_reason(self) -> str | None:
+        """The mail server's reason of a failure."""
+        return self.mail.reason if self.mail is not None else None

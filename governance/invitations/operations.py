@@ -6,6 +6,8 @@ transaction is rolled back sends nothing, and its link never worked.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -146,31 +148,46 @@ def revoke(meeting: Meeting, *, actor, user_ids: list[int]) -> list[Invitation]:
     return revoked
 
 
-def invitation_view(invitation: Invitation) -> dict:
-    """{"id", "channel", "language", "created_at", "opened_at", "revoked_at", "live",
-    "mail_state" (queued/sending/sent/failed, None for a printed link), "mail_reason"}."""
-    message = invitation.mail
-    return {"id": invitation.id, "channel": invitation.channel, "language": invitation.language,
-            "created_at": invitation.created_at, "opened_at": invitation.opened_at,
-            "revoked_at": invitation.revoked_at, "live": invitation.live,
-            "mail_state": message.state if message is not None else None,
-            "mail_reason": message.reason if message is not None else None}
+@dataclass(frozen=True)
+class Invitee:
+    """A participant at the invitation desk, with the links they were given, newest first."""
+
+    participant: Participant
+    invitations: list[Invitation]
+
+    @property
+    def user_id(self) -> int:
+        return self.participant.user_id
+
+    @property
+    def name(self) -> str:
+        return self.participant.user.display_name
+
+    @property
+    def email(self) -> str:
+        return self.participant.user.email or ""
+
+    @property
+    def group(self) -> str:
+        return self.participant.group
+
+    @property
+    def opened_at(self) -> datetime | None:
+        """The first opening of any of their links."""
+        return min((i.opened_at for i in self.invitations if i.opened_at is not None), default=None)
+
+    @property
+    def live(self) -> int:
+        """How many of their links still work."""
+        return sum(i.live for i in self.invitations)
 
 
-def desk_view(meeting: Meeting) -> list[dict]:
-    """One entry per participant, for the invitation desk: {"user_id", "name", "email", "group",
-    "invitations": [invitation_view, newest first], "opened_at" (the first opening of any of
-    their links), "live" (how many of their links still work)}."""
+def desk(meeting: Meeting) -> list[Invitee]:
+    """Every participant, in the order they were added, with the links they were given."""
     rows = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id)
                               .order_by(Invitation.id.desc())).all()
     by_user: dict[int, list[Invitation]] = {}
     for invitation in rows:
         by_user.setdefault(invitation.user_id, []).append(invitation)
-    answer = []
-    for participant in sorted(meeting.participants, key=lambda p: p.id):
-        user, given = participant.user, by_user.get(participant.user_id, [])
-        opened = [i.opened_at for i in given if i.opened_at is not None]
-        answer.append({"user_id": user.id, "name": user.display_name, "email": user.email or "",
-                       "group": participant.group, "invitations": [invitation_view(i) for i in given],
-                       "opened_at": min(opened) if opened else None, "live": sum(i.live for i in given)})
-    return answer
+    return [Invitee(participant, by_user.get(participant.user_id, []))
+            for participant in sorted(meeting.participants, key=lambda p: p.id)]

@@ -22,6 +22,8 @@ class RevokeIn(Schema):
 
 
 class InvitationOut(Schema):
+    """A link given to a participant (dumped from the Invitation)."""
+
     id = fields.Int()
     channel = fields.Str(metadata={"description": "email, or qr (printed on the sheet for the room)"})
     language = fields.Str()
@@ -35,6 +37,8 @@ class InvitationOut(Schema):
 
 
 class InviteeOut(Schema):
+    """A participant at the invitation desk (dumped from governance.invitations.operations.Invitee)."""
+
     user_id = fields.Int()
     name = fields.Str()
     email = fields.Str()

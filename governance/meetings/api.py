@@ -4,12 +4,14 @@ Each handler loads (or 404s), asks the policy, calls one operation and lets its 
 dump the answer; the request boundary commits.
 """
 from flask_smorest import Blueprint, Page
+from sqlalchemy.orm import joinedload, selectinload
 
 from governance import policy
 from governance.audit.models import AuditEvent
 from governance.audit.schemas import AuditEventOut
 from governance.auth import throttle
 from governance.auth.loading import signed_in_user
+from governance.auth.models import User
 from governance.errors import ErrorBody, forbidden
 from governance.extensions import db
 from governance.lookup import (
@@ -41,7 +43,6 @@ from governance.meetings.schemas import (
     SessionIn,
     SessionOut,
     SessionPatch,
-    meeting_view,
 )
 from governance.pagination import MAX_PAGE_SIZE, paginate
 from governance.registry.importing import read as read_table
@@ -66,14 +67,14 @@ def list_meetings():
 def create_meeting(args):
     user = signed_in_user()
     require_secretariat(user)
-    return meeting_view(operations.create_meeting(actor=user, **args), user)
+    return operations.create_meeting(actor=user, **args)
 
 
 @blp.route("/meetings/<int:meeting_id>")
 @blp.response(200, MeetingOut)
 def get_meeting(meeting_id):
-    meeting, user = visible_meeting(meeting_id)
-    return meeting_view(meeting, user)
+    meeting, _ = visible_meeting(meeting_id)
+    return meeting
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
@@ -82,7 +83,7 @@ def get_meeting(meeting_id):
 def update_meeting(changes, meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user)
-    return meeting_view(operations.update_meeting(meeting, changes, actor=user), user)
+    return operations.update_meeting(meeting, changes, actor=user)
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["DELETE"])
@@ -104,7 +105,7 @@ def copy_meeting(args, meeting_id):
     items and the participants, as asked; nothing of what happened in it."""
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user)
-    return meeting_view(copying.copy_meeting(meeting, actor=user, **args), user)
+    return copying.copy_meeting(meeting, actor=user, **args)
 
 
 @blp.route("/meetings/<int:meeting_id>/adjourn", methods=["POST"])
@@ -112,7 +113,7 @@ def copy_meeting(args, meeting_id):
 def adjourn(meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_chair(user, meeting)
-    return meeting_view(operations.adjourn(meeting, actor=user), user)
+    return operations.adjourn(meeting, actor=user)
 
 
 @blp.route("/meetings/<int:meeting_id>/sessions")
@@ -198,22 +199,16 @@ def activate_item(item_id):
     return operations.activate_item(item, actor=user)
 
 
-def _participant_view(participant: Participant, stays: dict) -> dict:
-    user, stay = participant.user, stays.get(participant.user_id)
-    return {"id": participant.id, "meeting_id": participant.meeting_id, "user_id": user.id, "name": user.name,
-            "title": user.title, "affiliation": user.member.name if user.member else user.affiliation,
-            "member_id": user.member_id, "group": participant.group, "chair": participant.chair,
-            "excused": participant.excused, "present": stay is not None, "mode": stay.mode if stay else None}
-
-
 @blp.route("/meetings/<int:meeting_id>/participants")
 @blp.response(200, ParticipantOut(many=True))
 # a whole assembly by default: the desk and the chair's console read it in one answer
 @paginate(blp, Page, page_size=MAX_PAGE_SIZE)
 def list_participants(meeting_id):
     meeting, _ = visible_meeting(meeting_id)
-    stays = queries.open_stays(meeting)
-    return [_participant_view(p, stays) for p in sorted(meeting.participants, key=lambda p: p.id)]
+    # each with their open stay and their member in the same round trips: a whole assembly at once
+    return db.session.scalars(
+        db.select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        .options(selectinload(Participant.open_stay), joinedload(Participant.user).joinedload(User.member))).all()
 
 
 @blp.route("/meetings/<int:meeting_id>/participants", methods=["POST"])
@@ -223,7 +218,7 @@ def add_participant(args, meeting_id):
     meeting, user = visible_meeting(meeting_id)
     require_secretariat(user)
     participant = operations.add_participant(meeting, actor=user, **args)
-    return _participant_view(participant, {})
+    return participant
 
 
 @blp.route("/participants/<int:participant_id>", methods=["PATCH"])
@@ -234,7 +229,7 @@ def update_participant(changes, participant_id):
     meeting, user = visible_meeting(participant.meeting_id)
     require_secretariat(user)
     operations.update_participant(participant, changes, actor=user)
-    return _participant_view(participant, queries.open_stays(meeting))
+    return participant
 
 
 @blp.route("/participants/<int:participant_id>", methods=["DELETE"])
@@ -262,7 +257,7 @@ def send_apologies(args, meeting_id):
         raise forbidden("Only a participant sends apologies, for themself.")
     throttle.self_apologies(user.id, meeting.id)  # each is an audit row: a few a minute at most
     operations.send_apologies(participant, excused=(args or {}).get("excused", True), actor=user)
-    return _participant_view(participant, queries.open_stays(meeting))
+    return participant
 
 
 @blp.route("/meetings/<int:meeting_id>/participants/import/preview", methods=["POST"])
@@ -319,7 +314,7 @@ def record_attendance(args, meeting_id):
 @blp.response(200, QuorumOut)
 def get_quorum(meeting_id):
     meeting, user = visible_meeting(meeting_id)
-    return queries.meeting_quorum(meeting, outsider=not policy.can_see_closed_session(user, meeting)).as_dict()
+    return queries.meeting_quorum(meeting, outsider=not policy.can_see_closed_session(user, meeting))
 
 
 @blp.route("/meetings/<int:meeting_id>/audit")

@@ -155,6 +155,11 @@ class Participant(Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship()
+    # the stay open now, when checked in (ParticipantOut's `present` and `mode`); read only
+    open_stay: Mapped["Attendance | None"] = relationship(
+        primaryjoin="and_(foreign(Attendance.meeting_id) == Participant.meeting_id, "
+                    "foreign(Attendance.user_id) == Participant.user_id, Attendance.checked_out_at.is_(None))",
+        viewonly=True, uselist=False)
 
 
 class Attendance(Model):

@@ -275,7 +275,7 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
              "checked_in_at": stay.checked_in_at if stay else None,
              "checked_out_at": stay.checked_out_at if stay and not present else None,
              "quorum": (quorum_after if policy.can_see_closed_session(actor, meeting)
-                        else outsiders_quorum).as_dict()}
+                        else outsiders_quorum)}
     if changed:
         record("attendance.checked_in" if present else "attendance.checked_out", actor=actor, meeting=meeting,
                subject=stay, after={"user_id": user_id, "mode": mode, "present": present})
@@ -300,10 +300,10 @@ def _announce_quorum(meeting: Meeting, quorums: tuple[Quorum, Quorum] | None = N
     gives them, when the caller has just counted them (nothing has changed since)."""
     inside, outside = quorums if quorums is not None else queries.meeting_quorums(meeting)
     if inside == outside:
-        announce("quorum.changed", QuorumOut().dump(inside.as_dict()), meeting_id=meeting.id, audience="open")
+        announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="open")
         return
-    announce("quorum.changed", QuorumOut().dump(inside.as_dict()), meeting_id=meeting.id, audience="closed")
-    announce("quorum.changed", QuorumOut().dump(outside.as_dict()), meeting_id=meeting.id, audience="observers")
+    announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="closed")
+    announce("quorum.changed", QuorumOut().dump(outside), meeting_id=meeting.id, audience="observers")
 
 
 

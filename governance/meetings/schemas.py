@@ -1,9 +1,10 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from governance import policy, publication
-from governance.fields import Id
+from governance.fields import Id, derived
 from governance.fields import known_timezone as _known_timezone
 from governance.meetings.models import ATTENDANCE_MODES, GROUPS, ITEM_KINDS, QUORUM_RULES, SESSION_KINDS
+from governance.reader import reader
 
 
 class QuorumRuleIn(Schema):
@@ -149,8 +150,10 @@ class SessionOut(Schema):
 
 
 class QuorumRuleOut(Schema):
-    rule = fields.Str()
-    count = fields.Int(allow_none=True)
+    """A meeting's quorum rule (dumped from the meeting)."""
+
+    rule = fields.Str(attribute="quorum_rule")
+    count = fields.Int(attribute="quorum_count", allow_none=True)
 
 
 class MeetingBrief(Schema):
@@ -163,33 +166,53 @@ class MeetingBrief(Schema):
 
 
 class MeetingOut(MeetingBrief):
+    """The meeting (dumped from it) with only the sessions, items and current item the reader
+    may see, and a closed-session decision's effects as the reader may know them
+    (governance.publication)."""
+
     kind = fields.Str()
-    quorum = fields.Nested(QuorumRuleOut)
-    agenda_locked = fields.Bool()
+    quorum = derived(fields.Nested(QuorumRuleOut), of=lambda meeting: meeting)
+    agenda_locked = derived(fields.Bool(), of=lambda meeting: publication.shown(
+        reader(), "meeting.agenda_locked", meeting.id, meeting.agenda_locked))
     opened_at = fields.DateTime(allow_none=True)
     adjourned_at = fields.DateTime(allow_none=True)
-    next_host_id = fields.Int(allow_none=True)
+    next_host_id = derived(fields.Int(allow_none=True), of=lambda meeting: publication.shown(
+        reader(), "meeting.next_host", meeting.id, meeting.next_host_id))
     speaking_time = fields.Int(metadata={"description": "each speaker's time on the floor, in seconds"})
-    current_item = fields.Nested(ItemOut, allow_none=True)
-    sessions = fields.List(fields.Nested(SessionOut))
+    current_item = derived(fields.Nested(ItemOut, allow_none=True), of=lambda meeting: (
+        meeting.current_item if meeting.current_item is not None
+        and policy.can_see_item(reader(), meeting.current_item) else None))
+    sessions = derived(fields.List(fields.Nested(SessionOut)),
+                       of=lambda meeting: policy.visible_sessions(reader(), meeting))
+
+    @pre_dump
+    def _documents_at_once(self, meeting, **_):
+        load_documents([item for session in policy.visible_sessions(reader(), meeting) for item in session.items])
+        return meeting
 
 
 class ParticipantOut(Schema):
+    """A participant (dumped from the Participant): who they are, and whether checked in now."""
+
     id = fields.Int()
     meeting_id = fields.Int()
     user_id = fields.Int()
-    name = fields.Str()
-    title = fields.Str()
-    affiliation = fields.Str()
-    member_id = fields.Int(allow_none=True)
+    name = fields.Str(attribute="user.name")
+    title = fields.Str(attribute="user.title")
+    affiliation = derived(fields.Str(), of=lambda participant: (
+        participant.user.member.name if participant.user.member else participant.user.affiliation))
+    member_id = fields.Int(attribute="user.member_id", allow_none=True)
     group = fields.Str()
     chair = fields.Bool()
     excused = fields.Bool()
-    present = fields.Bool()
-    mode = fields.Str(allow_none=True)
+    present = derived(fields.Bool(), of=lambda participant: participant.open_stay is not None)
+    mode = derived(fields.Str(allow_none=True), of=lambda participant: (
+        participant.open_stay.mode if participant.open_stay is not None else None))
 
 
 class QuorumOut(Schema):
+    """A meeting's quorum now (dumped from governance.quorum.Quorum)."""
+
     voting_members = fields.Int()
     present = fields.Int()
     required = fields.Int()
@@ -230,21 +253,3 @@ def load_documents(items) -> None:
     for item in items:
         set_committed_value(item, "documents", found[item.id])
 
-
-def meeting_view(meeting, user) -> dict:
-    """The meeting with only the sessions, items and current item this user may see
-    (for MeetingOut to dump)."""
-    load_documents([item for session in policy.visible_sessions(user, meeting) for item in session.items])
-    return {
-        "id": meeting.id, "title": meeting.title, "reference": meeting.reference, "kind": meeting.kind,
-        "venue": meeting.venue, "timezone": meeting.timezone, "starts_at": meeting.starts_at,
-        "quorum": {"rule": meeting.quorum_rule, "count": meeting.quorum_count},
-        # a closed-session decision's effects as this reader may know them (governance.publication)
-        "agenda_locked": publication.shown(user, "meeting.agenda_locked", meeting.id, meeting.agenda_locked),
-        "opened_at": meeting.opened_at, "adjourned_at": meeting.adjourned_at,
-        "next_host_id": publication.shown(user, "meeting.next_host", meeting.id, meeting.next_host_id),
-        "speaking_time": meeting.speaking_time,
-        "current_item": (meeting.current_item if meeting.current_item is not None
-                         and policy.can_see_item(user, meeting.current_item) else None),
-        "sessions": policy.visible_sessions(user, meeting),
-    }

@@ -7,6 +7,8 @@ The desk is rendered from the database (a reload shows the same); its script act
 /api/v1/meetings/{id}/invitations. The QR sheet is a POST with the CSRF token (it makes new
 links, which are shown this once: only their hashes are kept) and is never cached.
 """
+from dataclasses import dataclass
+
 import segno
 from flask import abort, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -58,20 +60,36 @@ def _secretariat_meeting(meeting_id: int):
     return meeting
 
 
-def _rows(meeting) -> list[dict]:
-    rows = operations.desk_view(meeting)
-    for row in rows:
-        row["group_label"] = str(GROUP_LABELS.get(row["group"], row["group"]))
-        newest = row["invitations"][0] if row["invitations"] else None
-        row["newest"] = newest
-        if newest is None:
-            row["state"], row["state_text"] = "none", str(_l("not invited"))
-        elif newest["channel"] == "qr":
-            row["state"], row["state_text"] = "printed", str(_l("printed on the QR sheet"))
-        else:
-            row["state"] = "queued" if newest["mail_state"] == "sending" else newest["mail_state"]
-            row["state_text"] = str(MAIL_STATES.get(newest["mail_state"], newest["mail_state"]))
-    rows.sort(key=lambda row: (row["group"] != Group.EXCOM_MEMBER, _sort_key(row["name"])))
+@dataclass(frozen=True)
+class _Row(operations.Invitee):
+    """A line of the desk: the invitee as the API shows them, and their newest link's state in words."""
+
+    group_label: str
+    state: str | None  # none, printed, queued, sent or failed
+    state_text: str
+
+    @property
+    def newest(self):
+        return self.invitations[0] if self.invitations else None
+
+
+def _row(invitee: operations.Invitee) -> _Row:
+    label = str(GROUP_LABELS.get(invitee.group, invitee.group))
+    newest = invitee.invitations[0] if invitee.invitations else None
+    state: str | None
+    if newest is None:
+        state, text = "none", str(_l("not invited"))
+    elif newest.channel == "qr":
+        state, text = "printed", str(_l("printed on the QR sheet"))
+    else:
+        state = "queued" if newest.mail_state == "sending" else newest.mail_state
+        text = str(MAIL_STATES.get(newest.mail_state or "", newest.mail_state))
+    return _Row(invitee.participant, invitee.invitations, label, state, text)
+
+
+def _rows(meeting) -> list[_Row]:
+    rows = [_row(invitee) for invitee in operations.desk(meeting)]
+    rows.sort(key=lambda row: (row.group != Group.EXCOM_MEMBER, _sort_key(row.name)))
     return rows
 
 
