@@ -1,4 +1,6 @@
 """Writing and checking the audit trail."""
+import functools
+
 from flask import current_app, has_app_context
 from sqlalchemy import text
 
@@ -34,9 +36,9 @@ def record(action: str, *, actor=None, meeting=None, subject=None, before: dict 
     `before` and `after` are stored as they come back from JSON (what is hashed is what is
     stored); the time is hashed as UTC, whatever offset the clock gave it."""
     _lock_chain()
-    last = db.session.scalar(db.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    last_seq, last_hash = head()
     event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
+        seq=last_seq + 1,
         created_at=utcnow(),
         actor_id=getattr(actor, "id", None),
         meeting_id=getattr(meeting, "id", meeting),
@@ -45,7 +47,7 @@ def record(action: str, *, actor=None, meeting=None, subject=None, before: dict 
         subject_id=getattr(subject, "id", None),
         before=chain.json_value(before),
         after=chain.json_value(after),
-        prev_hash=last.hash if last else chain.GENESIS,
+        prev_hash=last_hash,
         scheme=chain.CANONICAL,
     )
     event.hash = chain.link_hash(event.seq, event.prev_hash, chain.content_digest(event.content()))
@@ -58,9 +60,15 @@ def record(action: str, *, actor=None, meeting=None, subject=None, before: dict 
 
 def head() -> tuple[int, str]:
     """(seq, hash) of the newest event; (0, GENESIS) for an empty trail."""
-    last = db.session.execute(db.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc())
-                              .limit(1)).first()
+    last = db.session.execute(_newest()).first()
     return (last.seq, last.hash) if last else (0, chain.GENESIS)
+
+
+@functools.cache
+def _newest():
+    """The newest link's seq and hash only (every write asks it: no whole event, no JSON to
+    read back), built once."""
+    return db.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
 
 
 def verify_chain(anchors=(), key: bytes | None = None) -> chain.Walk:

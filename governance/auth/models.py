@@ -1,10 +1,11 @@
+import functools
 import hashlib
 import secrets
 from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, bindparam
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -140,9 +141,7 @@ class AccessToken(Model):
     @classmethod
     def find(cls, secret: str) -> "AccessToken | None":
         """The usable token behind a secret (its last use noted), else None."""
-        # user and member in the same query: every event on a connection asks this first
-        token = db.session.scalar(db.select(cls).where(cls.token_hash == hash_token(secret))
-                                  .options(joinedload(cls.user).joinedload(User.member)))
+        token = db.session.scalar(_token_by_hash(), {"token_hash": hash_token(secret)})
         if token is None or not token.usable:
             return None
         token.touch()
@@ -159,6 +158,14 @@ class AccessToken(Model):
         tokens = db.session.scalars(db.select(cls).where(cls.token_hash.in_(set(token_hashes)))
                                     .options(joinedload(cls.user).joinedload(User.member)))
         return {token.token_hash: token for token in tokens if token.usable}
+
+
+@functools.cache
+def _token_by_hash():
+    """The token with its user and member in one query (every request and every event on a
+    connection asks this first), built once: building it anew cost about as much as running it."""
+    return (db.select(AccessToken).where(AccessToken.token_hash == bindparam("token_hash", type_=String))
+            .options(joinedload(AccessToken.user).joinedload(User.member)))
 
 
 class SetupToken(Model):

@@ -16,6 +16,7 @@ from governance.meetings import queries
 from governance.meetings.models import AgendaItem, Attendance, Group, Meeting, MeetingSession, Participant
 from governance.meetings.schemas import ItemOut, QuorumOut
 from governance.meetings.signals import poll_under_way_asked
+from governance.quorum import Quorum
 from governance.realtime import announce, rights_changed
 from governance.registry.models import Organisation
 from governance.signals import answers
@@ -265,19 +266,20 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
             db.session.flush()
     except IntegrityError:  # checked in from two desks at the same instant: the first one counts
         raise conflict("already_present", "This person was checked in a moment ago.") from None
-    quorum_after = queries.meeting_quorum(meeting)
+    # both counts at once: the answer and the announcement use them (one query, not three)
+    quorum_after, outsiders_quorum = queries.meeting_quorums(meeting)
     state = {"user_id": user_id, "present": present, "mode": mode if present else None,
              "checked_in_at": stay.checked_in_at if stay else None,
              "checked_out_at": stay.checked_out_at if stay and not present else None,
              "quorum": (quorum_after if policy.can_see_closed_session(actor, meeting)
-                        else queries.meeting_quorum(meeting, outsider=True))}
+                        else outsiders_quorum)}
     if changed:
         record("attendance.checked_in" if present else "attendance.checked_out", actor=actor, meeting=meeting,
                subject=stay, after={"user_id": user_id, "mode": mode, "present": present})
         announce("attendance.changed", {"user_id": user_id, "present": present, "mode": state["mode"]},
                  meeting_id=meeting.id, audience="open")
         if quorum_after != quorum_before:
-            _announce_quorum(meeting)
+            _announce_quorum(meeting, (quorum_after, outsiders_quorum))
     return state
 
 
@@ -288,11 +290,12 @@ def announce_quorum_of_sitting_meetings() -> None:
         _announce_quorum(meeting)
 
 
-def _announce_quorum(meeting: Meeting) -> None:
+def _announce_quorum(meeting: Meeting, quorums: tuple[Quorum, Quorum] | None = None) -> None:
     """The quorum to everyone; while a closed-session decision on a member's status is not
     published, those who may not see the closed session hear it counted on the board as they
-    know it (governance.publication)."""
-    inside, outside = queries.meeting_quorums(meeting)
+    know it (governance.publication). `quorums`: (inside, outside) as queries.meeting_quorums
+    gives them, when the caller has just counted them (nothing has changed since)."""
+    inside, outside = quorums if quorums is not None else queries.meeting_quorums(meeting)
     if inside == outside:
         announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="open")
         return

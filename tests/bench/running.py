@@ -4,8 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 
 def bench(mode: str, *args: str, timeout: float = 200) -> dict:
     """`excom bench MODE ARGS...` in a process of its own; answers the JSON line it printed."""
@@ -17,11 +15,3 @@ def bench(mode: str, *args: str, timeout: float = 200) -> dict:
     assert done.returncode == 0, f"exit {done.returncode}:\n{done.stdout}\n{done.stderr[-3000:]}"
     return json.loads(lines[-1])
 
-
-def skip_without_postgresql(admin_url: str) -> None:
-    import psycopg
-
-    try:
-        psycopg.connect(admin_url, connect_timeout=3).close()
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {admin_url} ({error.__class__.__name__})")

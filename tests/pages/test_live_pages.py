@@ -124,6 +124,10 @@ def data_strings(live_api, meeting):
         for item in session["items"]:  # the board pack's documents are named by whoever uploaded them
             strings += [document[key] for document in desk.get(f"/items/{item['id']}/documents")
                         for key in ("title", "filename")]
+            # motions other scenes on this server moved, in their movers' words (a delegate's page
+            # lists the decisions once the meeting is adjourned)
+            for motion in desk.get(f"/items/{item['id']}/motions"):
+                strings += [motion["title"], motion["text"], *(motion.get("subjects") or [])]
     for person in meeting["participants"]:
         strings += [person["name"], person["affiliation"], person["title"]]
     return [s for s in strings if s]
