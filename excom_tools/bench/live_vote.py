@@ -103,8 +103,23 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[index]
 
 
-def _ms(seconds: float | None) -> float | None:
+def rounded(seconds: float | None) -> float | None:
+    """Seconds, to the tenth of a millisecond (None stays None): every benchmark's figures."""
     return None if seconds is None else round(seconds, 4)
+
+
+def clear_away(servers: list, db: "Database", workdir: Path, keep: bool) -> None:
+    """The end of every benchmark: its servers stopped, its database dropped, its work folder
+    removed (kept and named with --keep, for the servers' logs)."""
+    for server in servers:
+        server.stop()
+    try:
+        db.drop()
+    finally:
+        if keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def excom_command() -> list[str]:
@@ -576,7 +591,8 @@ async def drive(servers: list[Server], setup: Setup, *, transports: list[str], c
         except TimeoutError:
             pass
         not_opened = sum(1 for v in voters if v.opened_at is None)
-        figures["opened_latency_p99"] = _ms(percentile([v.opened_at - opened_at for v in voters if v.opened_at], .99))
+        heard = [v.opened_at - opened_at for v in voters if v.opened_at]
+        figures["opened_latency_p99"] = rounded(percentile(heard, .99))
         figures["opened_missing"] = not_opened
         log(f"poll {poll_id} open (eligible {poll.get('eligible')}); {not_opened} clients did not hear poll.opened")
         await asyncio.sleep(0.5)  # let the servers settle after the fan-out
@@ -670,8 +686,8 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
         per_server.append({
             "server": index if index >= 0 else "via nginx", "clients": len(mine),
             "result_missing": sum(1 for v in mine if v.closed_at is None),
-            "result_latency_p99": _ms(percentile([v.closed_at - close_started for v in mine if v.closed_at], .99)),
-            "ack_latency_p99": _ms(percentile([v.ack_at - v.sent_at for v in mine
+            "result_latency_p99": rounded(percentile([v.closed_at - close_started for v in mine if v.closed_at], .99)),
+            "ack_latency_p99": rounded(percentile([v.ack_at - v.sent_at for v in mine
                                                if v.ack_at and v.sent_at is not None and not v.failure], .99)),
         })
     progress = [v.progress for v in voters]
@@ -687,13 +703,13 @@ def _verdict(voters: list[Voter], result: dict, poll_id: int, vote_started: floa
         "duplicates": duplicates,
         "strangers": strangers,
         "counts_match": counts_match,
-        "seconds_to_record_all": _ms(seconds),
+        "seconds_to_record_all": rounded(seconds),
         "votes_per_second": round((recorded or 0) / seconds, 1) if seconds else None,
-        "ack_latency_p50": _ms(percentile(acks, .50)),
-        "ack_latency_p99": _ms(percentile(acks, .99)),
-        "ack_latency_max": _ms(max(acks, default=None)),
-        "result_latency_p50": _ms(percentile(result_latencies, .50)),
-        "result_latency_p99": _ms(percentile(result_latencies, .99)),
+        "ack_latency_p50": rounded(percentile(acks, .50)),
+        "ack_latency_p99": rounded(percentile(acks, .99)),
+        "ack_latency_max": rounded(max(acks, default=None)),
+        "result_latency_p50": rounded(percentile(result_latencies, .50)),
+        "result_latency_p99": rounded(percentile(result_latencies, .99)),
         "result_missing": len(voters) - len(heard),
         "result_mismatched": mismatched,
         "progress_events_per_client": {"min": min(progress, default=0), "max": max(progress, default=0)},
@@ -786,15 +802,7 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
     finally:
         if proxy is not None:
             proxy.stop()
-        for server in started_servers:
-            server.stop()
-        try:
-            db.drop()
-        finally:
-            if not keep:
-                shutil.rmtree(workdir, ignore_errors=True)
-            else:
-                log(f"kept {workdir}")
+        clear_away(started_servers, db, workdir, keep)
 
 
 def _safe(url: str) -> str:

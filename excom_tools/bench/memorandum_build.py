@@ -32,7 +32,6 @@ process of governance.apart: the A/B comparison of what running apart from the e
 """
 import os
 import secrets
-import shutil
 import tempfile
 import threading
 import time
@@ -44,10 +43,12 @@ from excom_tools.bench.live_vote import (
     BenchError,
     Database,
     Server,
+    clear_away,
     init_db,
     log,
     percentile,
     populate,
+    rounded,
     server_environment,
 )
 from excom_tools.bench.named_votes import add_named_polls
@@ -93,12 +94,9 @@ def _phase(samples: list[tuple[float, float, int]], start: float, end: float) ->
     latencies = [answered - sent for sent, answered, _ in samples if start <= answered <= end]
     failures = sum(1 for sent, answered, status in samples if start <= answered <= end and status != 200)
     return {"answers": len(latencies), "failures": failures,
-            "p50": _s(percentile(latencies, 0.5)), "p99": _s(percentile(latencies, 0.99)),
-            "max": _s(max(latencies) if latencies else None)}
+            "p50": rounded(percentile(latencies, 0.5)), "p99": rounded(percentile(latencies, 0.99)),
+            "max": rounded(max(latencies) if latencies else None)}
 
-
-def _s(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds, 4)
 
 
 def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | None = None, inline: bool = False,
@@ -174,7 +172,7 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
         if named_polls:  # the same build again: the server's spare child (governance.apart) is warm now
             sent = time.monotonic()
             answer = desk.post(f"{api}/meetings/{setup.meeting_id}/memorandum", timeout=600)
-            again = {"status": answer.status_code, "seconds": _s(time.monotonic() - sent)}
+            again = {"status": answer.status_code, "seconds": rounded(time.monotonic() - sent)}
         if docx is not None and built.get("status") == 201:
             docx.write_bytes(desk.get(f"{api}/meetings/{setup.meeting_id}/memorandum.docx", timeout=120).content)
         return {
@@ -186,27 +184,19 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
             "database": db.backend,
             "build_apart": not inline,
             "build_status": built.get("status"),
-            "build_seconds": _s(built["answered"] - built["sent"]) if "answered" in built else None,
+            "build_seconds": rounded(built["answered"] - built["sent"]) if "answered" in built else None,
             "build_again_status": again.get("status"),
             "build_again_seconds": again.get("seconds"),
             "idle": _phase(samples, idle_start, idle_end),
             "during_build": _phase(samples, built.get("sent", 0), built.get("answered", 0)),
             "votes_during_build": {"sent": len(votes), "recorded": votes.count(201)},
-            "server_cpu_seconds_during_build": _s(cpu_after - cpu_before) if cpu_before and cpu_after else None,
+            "server_cpu_seconds_during_build": rounded(cpu_after - cpu_before) if cpu_before and cpu_after else None,
             # the child process that built the documents (governance.apart): with the server's,
             # what the build cost on a machine whose other work stretches its wall time
-            "apart_cpu_seconds": _s(apart_after - apart_before) if apart_before is not None and apart_after is not None
-            else None,
+            "apart_cpu_seconds": rounded(apart_after - apart_before)
+            if apart_before is not None and apart_after is not None else None,
             "probes": probes,
             "loadavg_before": [round(x, 2) for x in load_before],
         }
     finally:
-        if server is not None:
-            server.stop()
-        try:
-            db.drop()
-        finally:
-            if keep:
-                log(f"kept {workdir}")
-            else:
-                shutil.rmtree(workdir, ignore_errors=True)
+        clear_away([server] if server is not None else [], db, workdir, keep)

@@ -22,7 +22,6 @@ invites delegates by token does not spend.
 """
 import os
 import secrets
-import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -30,7 +29,17 @@ from pathlib import Path
 
 import requests
 
-from excom_tools.bench.live_vote import BenchError, Database, Server, init_db, log, percentile, server_environment
+from excom_tools.bench.live_vote import (
+    BenchError,
+    Database,
+    Server,
+    clear_away,
+    init_db,
+    log,
+    percentile,
+    rounded,
+    server_environment,
+)
 
 CALLS = ("member", "user", "token", "participant", "attendance")
 
@@ -135,25 +144,13 @@ def run(delegates: int = 2000, *, database: str | None = None, passwords: bool =
             "seconds": round(seconds, 2),
             "requests_per_second": round(requests_sent / seconds, 1) if seconds else None,
             "unexpected_answers": script.unexpected,
-            "latency": {call: {"p50": _ms(percentile(times, 0.5)), "p99": _ms(percentile(times, 0.99)),
-                               "max": _ms(max(times) if times else None)}
+            "latency": {call: {"p50": rounded(percentile(times, 0.5)), "p99": rounded(percentile(times, 0.99)),
+                               "max": rounded(max(times) if times else None)}
                         for call, times in script.latencies.items()},
             "server_cpu_seconds": round(cpu_after - cpu_before, 2) if cpu_before and cpu_after else None,
             "quorum": quorum,
             "loadavg_before": [round(x, 2) for x in load_before],
         }
     finally:
-        if server is not None:
-            server.stop()
-        try:
-            db.drop()
-        finally:
-            if keep:
-                log(f"kept {workdir}")
-            else:
-                shutil.rmtree(workdir, ignore_errors=True)
+        clear_away([server] if server is not None else [], db, workdir, keep)
 
-
-def _ms(seconds: float | None) -> float | None:
-    """Seconds, rounded to the tenth of a millisecond."""
-    return None if seconds is None else round(seconds, 4)
