@@ -350,8 +350,12 @@ def test_minutes_work_and_apologies_before_the_meeting(browser, fresh_server):
     phone_context, phone = _new_context(browser, base, viewport={"width": 360, "height": 740}, locale="en-GB")
     phone.goto(link.removeprefix(base))
     phone.get_by_role("button", name="Continue as Liu Suman").click()
+    # signed in and moved on: a navigation started before would cancel the sign-in's
+    expect(phone).not_to_have_url(re.compile(r"/login/link/"))
     phone.goto(f"/meetings/{meeting['id']}")
     phone.get_by_role("button", name="Send my apologies").click()
+    expect(phone.locator("#send-apologies")).to_be_hidden()  # answered (an error would keep it)
+    expect(phone.locator("#apologies-error")).to_be_hidden()
     expect(phone.locator("#apologies-state")).to_have_text(
         "Your apologies were sent: the minutes will list you as excused.")
     expect(phone.get_by_role("button", name="I can attend after all")).to_be_visible()
