@@ -52,7 +52,8 @@ def serving(instance: Path, request, commands: list[list[str]], **settings):
                EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000", **settings)
     outputs = []
     for command in commands:
-        done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=120)
+        # up to 5 minutes: `excom demo --play` on a loaded machine
+        done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
         outputs.append(done.stdout)
     port = _free_port()

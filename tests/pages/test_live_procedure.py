@@ -4,10 +4,7 @@ up after adjournment, an instant-runoff tie goes to the chair's casting vote and
 is shown, voters see what they vote on, an online delegate says "I am here" before the
 ballot, and console, projector, phone and memorandum say the same numbers in the same words."""
 import io
-import os
 import re
-import subprocess
-import time
 
 import pytest
 import requests
@@ -17,7 +14,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.live
 
-from tests.pages.conftest import CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, _excom, _free_port  # noqa: E402
+from tests.pages.conftest import CHAIR, DELEGATE, DEMO_PASSWORD, SECRETARIAT, TIMEOUT, Api, serving  # noqa: E402
 from tests.pages.test_live_pages import assert_all_russian, data_strings  # noqa: E402,F401  (fixture)
 
 REPORT = "Review of 2024 WeGO Secretariat Annual Report"
@@ -485,38 +482,11 @@ def test_after_adjournment_the_console_offers_nothing_to_take_up(open_page, live
 # --- the played demo: the same numbers in the same words --------------------------------------
 
 @pytest.fixture(scope="module")
-def played_server(tmp_path_factory):
+def played_server(tmp_path_factory, request):
     """A second `excom serve`, on a database where `excom demo --play` played the whole meeting."""
-    instance = tmp_path_factory.mktemp("played-instance")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCOM_")}
-    env.update(EXCOM_INSTANCE_PATH=str(instance), EXCOM_DEMO_PASSWORD=DEMO_PASSWORD, EXCOM_SECRET_KEY="played",
-               EXCOM_LOGIN_RATE_LIMIT="1000 per minute", EXCOM_PASSWORD_METHOD="pbkdf2:sha256:1000")
-    for command in (["init-db"], ["demo", "--play"]):
-        done = subprocess.run(_excom() + command, env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-    port = _free_port()
-    log = open(instance / "serve.log", "w")
-    server = subprocess.Popen(_excom() + ["serve", "--port", str(port)], env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if requests.get(f"{base}/login", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"excom serve did not start:\n{(instance / 'serve.log').read_text()}")
-        time.sleep(0.2)
-    yield base
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with serving(tmp_path_factory.mktemp("played-instance"), request, [["init-db"], ["demo", "--play"]],
+                 EXCOM_SECRET_KEY="played") as (base, _outputs):
+        yield base
 
 
 def test_the_played_demo_says_the_same_on_the_screens_and_in_the_memorandum(browser, played_server):
