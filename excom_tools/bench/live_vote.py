@@ -108,6 +108,16 @@ def rounded(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds, 4)
 
 
+def prepare(label: str, database: str | None) -> tuple[Path, Path, str, "Database"]:
+    """The start of every benchmark: (its work folder, the servers' instance folder in it, a
+    secret key, its database: a fresh SQLite file there, or one made on the PostgreSQL at
+    `database`). `clear_away` ends it."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"excom-bench-{label}-"))
+    instance = workdir / "instance"
+    instance.mkdir()
+    return workdir, instance, secrets.token_hex(32), Database(database, workdir)
+
+
 def clear_away(servers: list, db: "Database", workdir: Path, keep: bool) -> None:
     """The end of every benchmark: its servers stopped, its database dropped, its work folder
     removed (kept and named with --keep, for the servers' logs)."""
@@ -736,11 +746,7 @@ def run(voters: int, *, database: str | None = None, redis: str | None = None, s
     if limit < voters + 256:
         log(f"warning: open-files limit {limit} is low for {voters} clients")
 
-    workdir = Path(tempfile.mkdtemp(prefix="excom-bench-"))
-    instance = workdir / "instance"
-    instance.mkdir()
-    secret = secrets.token_hex(32)
-    db = Database(database, workdir)
+    workdir, instance, secret, db = prepare("live-vote", database)
     started_servers: list[Server] = []
     proxy: Nginx | None = None
     label = f"{db.backend}-{voters}-{servers}"

@@ -31,8 +31,6 @@ the full edition (in English) that was built.
 process of governance.apart: the A/B comparison of what running apart from the event loop buys.
 """
 import os
-import secrets
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -41,13 +39,13 @@ import requests
 
 from excom_tools.bench.live_vote import (
     BenchError,
-    Database,
     Server,
     clear_away,
     init_db,
     log,
     percentile,
     populate,
+    prepare,
     rounded,
     server_environment,
 )
@@ -103,11 +101,7 @@ def run(notes: int = 1, *, voters: int = 12, probes: int = 4, database: str | No
         keep: bool = False, named_polls: int = 0, docx: Path | None = None) -> dict:
     if notes < 0 or voters < 1 or probes < 0 or named_polls < 0:
         raise BenchError("--notes, --probes and --named-polls must be at least 0, --voters at least 1")
-    workdir = Path(tempfile.mkdtemp(prefix="excom-bench-memo-"))
-    instance = workdir / "instance"
-    instance.mkdir()
-    secret = secrets.token_hex(32)
-    db = Database(database, workdir)
+    workdir, instance, secret, db = prepare("memo", database)
     server = None
     try:
         env = server_environment(db.url, instance, secret, None)

@@ -22,7 +22,6 @@ invites delegates by token does not spend.
 """
 import os
 import secrets
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,12 +30,12 @@ import requests
 
 from excom_tools.bench.live_vote import (
     BenchError,
-    Database,
     Server,
     clear_away,
     init_db,
     log,
     percentile,
+    prepare,
     rounded,
     server_environment,
 )
@@ -106,11 +105,7 @@ class Script:
 def run(delegates: int = 2000, *, database: str | None = None, passwords: bool = False, keep: bool = False) -> dict:
     if delegates < 1:
         raise BenchError("--delegates must be at least 1")
-    workdir = Path(tempfile.mkdtemp(prefix="excom-bench-registration-"))
-    instance = workdir / "instance"
-    instance.mkdir()
-    secret = secrets.token_hex(32)
-    db = Database(database, workdir)
+    workdir, instance, secret, db = prepare("registration", database)
     server = None
     try:
         env = server_environment(db.url, instance, secret, None)
