@@ -26,7 +26,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from governance.errors import ApiError
+from governance.refusal import ApiError  # not governance.errors: the child would import Flask for it
 
 log = logging.getLogger(__name__)
 
