@@ -20,6 +20,7 @@ and footer on every page, and PAGE/NUMPAGES fields for "Page X of Y".
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import logging
 import re
@@ -635,7 +636,7 @@ def _add_session(doc: _AppendingDocument, session: SessionRecord, tz: ZoneInfo,
     numbers = annexes or {}
     for item in session.items:
         key = ("item", id(item), tuple(numbers.get(id(document)) for document in item.documents))
-        _add_shared(doc, shared, key, lambda item=item: _add_item(doc, item, tz, numbers))
+        _add_shared(doc, shared, key, functools.partial(_add_item, doc, item, tz, numbers))
 
 
 def _add_item(doc: _AppendingDocument, item: ItemRecord, tz: ZoneInfo, annexes: dict[int, int] | None = None) -> None:
