@@ -162,3 +162,8 @@ def _child() -> None:
 
 if __name__ == "__main__":
     _child()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The parent reads until this process ends: its answer is written, so end it without the
+    # interpreter's teardown (freeing every module and cache one by one, ~2 % of a build's CPU).
+    os._exit(0)
