@@ -1,6 +1,7 @@
 """The server's work apart (governance.apart) under gevent: from the server's start and from the
 moment a child takes a piece of work, another is started and waiting, with the builder imported,
-and it is the one that takes the next piece. Run in a process of its own: gevent's monkey-patching must not reach the test process."""
+and it is the one that takes the next piece. Run in a process of its own: gevent's
+monkey-patching must not reach the test process."""
 import json
 import subprocess
 import sys
