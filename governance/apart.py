@@ -92,7 +92,7 @@ def run_apart(function, *args):
 # members and 20 named votes. Started as the work is handed over rather than after it, the next
 # one is ready for a build that follows at once (it starts on the other core while this one
 # builds). Each child still does one piece of work and ends, so memory goes back after each
-# build; the spare costs one idle process (~35 MB) per server.
+# build; the spare costs one idle process (~47 MB, its read-ahead included) per server.
 _spare: subprocess.Popen | None = None
 # (module, its function to call once imported, or None): what a build reads first, read ahead
 PRELOADED = (("minutes.builder", "warm_up"), ("motions.images", None))  # images: the header's logo
