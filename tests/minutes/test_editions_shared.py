@@ -12,7 +12,7 @@ import pytest
 
 from minutes.builder import build_editions, build_memorandum, edition_key
 from minutes.phrasing import EDITIONS
-from minutes.record import DocumentRecord, Memorandum, PublishedDecision
+from minutes.record import DocumentRecord, Memorandum, PublishedDecision, Quorum
 from minutes.wording import LANGUAGES
 from tests.minutes.sample_record import assembly_record, sample_record
 
@@ -47,6 +47,9 @@ RECORDS = {
         PublishedDecision("Host city of the EXCOM Meeting 2025", "elected", None, "Makati"))),
     "annexes numbered apart": with_annexes_numbered_apart,
     "assembly": lambda: assembly_record(40),
+    "attendance as the public knows it": lambda: sample_record(
+        public_attendance=replace(sample_record().attendance, members_online=()),
+        public_quorum_at_opening=Quorum(voting_members=12, present=10, required=7, quorate=True)),
 }
 
 
