@@ -26,6 +26,7 @@ from collections import Counter
 
 import psycopg
 import pytest
+from hypothesis import settings
 
 from governance import create_app, services
 from governance.extensions import db
@@ -38,6 +39,15 @@ from tests.databases import (
 )
 from tests.databases import migrate as _migrate  # noqa: F401  (tests import it from here)
 from tests.factories import ApiClient, Factories, wipe_database
+from tests.url_rules import compile_once
+
+# Hypothesis fails an example that takes longer than its deadline (200 ms): a timed assertion,
+# which a loaded machine trips on a pure function (test_quorum_rules failed so, once, with another
+# suite running beside it). Properties here say what is true, never how fast.
+settings.register_profile("excom", deadline=None)
+settings.load_profile("excom")
+# Werkzeug compiles every URL rule of every test app anew: once per process is enough
+compile_once()
 
 POSTGRES_ADMIN_URL = os.environ.get("EXCOM_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 DEMO_PASSWORD = "excom-demo"
