@@ -214,9 +214,18 @@ def add_participant(meeting: Meeting, *, actor: User | None, user_id: int, group
         raise already from None
     record("participant.added", actor=actor, meeting=meeting, subject=participant,
            after={"user_id": user.id, "group": group, "chair": chair, "excused": excused})
-    if group == Group.EXCOM_MEMBER:  # nobody else counts towards quorum
+    if group == Group.EXCOM_MEMBER and _counts_at_once(meeting, user, participant):
         _announce_quorum(meeting)
     return participant
+
+
+def _counts_at_once(meeting: Meeting, user: User, participant: Participant) -> bool:
+    """Whether a new EXCOM delegate moves the quorum as they join: only when already checked
+    in (nobody else counts towards quorum) and the first of a voting member's delegates present.
+    Someone not yet checked in changes nothing to announce: the assembly is not counted again
+    for each delegate the desk registers."""
+    return (participant.open_stay is not None and user.member_id is not None
+            and queries.rests_on(meeting, user.member_id, user.id))
 
 
 def update_participant(participant: Participant, changes: dict, *, actor: User) -> Participant:
