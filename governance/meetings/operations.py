@@ -311,6 +311,11 @@ def announce_quorum_of_sitting_meetings() -> None:
         _announce_quorum(meeting)
 
 
+# one instance for every announcement (a check-in, each new voting member): making one copies
+# every declared field
+_QUORUM_OUT = QuorumOut()
+
+
 def _announce_quorum(meeting: Meeting, quorums: tuple[Quorum, Quorum] | None = None) -> None:
     """The quorum to everyone; while a closed-session decision on a member's status is not
     published, those who may not see the closed session hear it counted on the board as they
@@ -318,10 +323,10 @@ def _announce_quorum(meeting: Meeting, quorums: tuple[Quorum, Quorum] | None = N
     gives them, when the caller has just counted them (nothing has changed since)."""
     inside, outside = quorums if quorums is not None else queries.meeting_quorums(meeting)
     if inside == outside:
-        announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="open")
+        announce("quorum.changed", _QUORUM_OUT.dump(inside), meeting_id=meeting.id, audience="open")
         return
-    announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="closed")
-    announce("quorum.changed", QuorumOut().dump(outside), meeting_id=meeting.id, audience="observers")
+    announce("quorum.changed", _QUORUM_OUT.dump(inside), meeting_id=meeting.id, audience="closed")
+    announce("quorum.changed", _QUORUM_OUT.dump(outside), meeting_id=meeting.id, audience="observers")
 
 
 
