@@ -53,8 +53,9 @@ def meeting_quorum(meeting: Meeting, *, outsider: bool = False) -> quorum.Quorum
     Counted by the database: an assembly of 2,000 members once read 2,000 ids three times for
     each count, and a check-in counted four times (registering them one by one took minutes).
     The count still reads every present delegate, so it runs only where the quorum may have
-    moved: a check-in counts once (rests_on says whether it moved). While a closed-session decision on a member's status is unpublished, the outsiders' board
-    is drawn member by member, as the publication says."""
+    moved: a check-in counts once (rests_on says whether it moved). While a closed-session
+    decision on a member's status is unpublished, the outsiders' board is drawn member by
+    member, as the publication says."""
     inside, outside = meeting_quorums(meeting, outsider=outsider)
     return outside if outsider else inside
 
