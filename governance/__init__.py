@@ -1,21 +1,29 @@
 """The governance core: app factory, registry, meetings, access policy, realtime hub."""
+from __future__ import annotations
+
 import logging
 import os
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from flask import Flask
 
-from governance.fields import IdConverter
-from governance.resources import resource_dir
-
+# Flask and the app's parts are imported by create_app, not here: a child process of
+# governance.apart imports this package (`python -m governance.apart`) only to build a
+# document, and Flask's import was half of its start (0.15 of 0.3 s).
 log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. `config` wins over the EXCOM_* environment (tests use it)."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from governance import boundary, errors, transaction  # noqa: F401  (transaction: the after-commit hooks)
     from governance.config import load_config
     from governance.extensions import api, csrf, db, limiter, login_manager, migrate, socketio
+    from governance.fields import IdConverter
+    from governance.resources import resource_dir
 
     instance_path = (config or {}).get("EXCOM_INSTANCE_PATH") or os.environ.get("EXCOM_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path and os.path.abspath(instance_path),

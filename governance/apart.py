@@ -26,7 +26,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from governance.errors import ApiError
+from governance.refusal import ApiError  # not governance.errors: the child would import Flask for it
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +62,16 @@ def run_apart(function, *args):
     if not _under_gevent() or os.environ.get("EXCOM_APART") == "inline":
         return function(*args)
     payload = pickle.dumps((function.__module__, function.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
+    env = _child_environment()
     with _turns:
         child = _take_child(env)
+        _keep_spare(env)  # now, not after the work: it starts on the other core while this one works
         try:
             stdout, stderr = child.communicate(payload, timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
             raise
-        _keep_spare(env)
     if child.returncode != 0 or not stdout:
         raise RuntimeError(f"{function.__qualname__} failed apart (exit {child.returncode}): "
                            f"{stderr.decode(errors='replace')[-2000:]}")
@@ -85,13 +85,29 @@ def run_apart(function, *args):
     raise RuntimeError(f"{function.__qualname__} failed apart: {value}")
 
 
-# A child started after the last one's work, its interpreter up and PRELOADED imported, waiting
-# on its stdin: starting Python and importing python-docx and the builder took ~0.35 s of CPU
-# (over a second at nice 10 on a loaded machine), a third of building a memorandum of 200
-# members and 20 named votes. Each child still does one piece of work and ends, so memory
-# goes back after each build; the spare costs one idle process (~50 MB) per server.
+# A child started and waiting on its stdin, its interpreter up and PRELOADED imported: started
+# at the server's start (start_spare) and again whenever one takes its work. Starting Python and
+# importing python-docx and the builder took ~0.35 s of CPU (0.17 s since the child imports no
+# Flask; over a second at nice 10 on a loaded machine), a third of building a memorandum of 200
+# members and 20 named votes. Started as the work is handed over rather than after it, the next
+# one is ready for a build that follows at once (it starts on the other core while this one
+# builds). Each child still does one piece of work and ends, so memory goes back after each
+# build; the spare costs one idle process (~47 MB, its read-ahead included) per server.
 _spare: subprocess.Popen | None = None
-PRELOADED = ("minutes.builder",)
+# (module, its function to call once imported, or None): what a build reads first, read ahead
+PRELOADED = (("minutes.builder", "warm_up"), ("motions.images", None))  # images: the header's logo
+
+
+def start_spare() -> None:
+    """Have a child started and waiting from now (`excom serve` calls it at its start), so that
+    the first build after a start needs no child's start either. Nothing without gevent, or
+    with EXCOM_APART=inline: the work runs in the calling thread then."""
+    if _under_gevent() and os.environ.get("EXCOM_APART") != "inline":
+        _keep_spare(_child_environment())
+
+
+def _child_environment() -> dict:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
 
 
 def _child_process(env: dict) -> subprocess.Popen:
@@ -122,8 +138,10 @@ def _child() -> None:
         os.nice(NICENESS)  # the server's own requests (votes, pages) go first on a busy machine
     except OSError:
         pass
-    for preloaded in PRELOADED:  # while no work is waiting: see _spare
-        importlib.import_module(preloaded)
+    for preloaded, warm_up in PRELOADED:  # while no work is waiting: see _spare
+        module = importlib.import_module(preloaded)
+        if warm_up is not None:
+            getattr(module, warm_up)()
     work = sys.stdin.buffer.read()
     if not work:
         return
@@ -144,3 +162,8 @@ def _child() -> None:
 
 if __name__ == "__main__":
     _child()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The parent reads until this process ends: its answer is written, so end it without the
+    # interpreter's teardown (freeing every module and cache one by one, ~2 % of a build's CPU).
+    os._exit(0)

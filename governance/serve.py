@@ -49,13 +49,14 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("EXCOM_LOG_LEVEL", "WARNING"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from governance import create_app, services, start_services
+    from governance import apart, create_app, services, start_services
     from governance.extensions import socketio
 
     app = create_app({"EXCOM_ASYNC_MODE": "gevent"})
     # the background services, explicitly: the connection sweep and rights channel, the ballot
     # box's writer, the progress counts, and with EXCOM_SMTP_URL the outbox's sender
     start_services(app)
+    apart.start_spare()  # a child waiting for the first build (the memorandum), its modules imported
     # Python's collector was a tenth of a vote burst's wall time: with a thousand connections the
     # heap is large, and each full collection (triggered as the heap grows) took 0.2-0.5 s with
     # the hub stopped (docs/performance.md). What was built at start-up (modules, the app) lives

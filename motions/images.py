@@ -23,7 +23,7 @@ from urllib.parse import unquote_to_bytes
 
 from PIL import Image, UnidentifiedImageError
 
-from governance.errors import ApiError
+from governance.refusal import ApiError  # not governance.errors: no Flask in a build's child process
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4096
