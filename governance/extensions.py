@@ -2,6 +2,8 @@
 import sqlite3
 from typing import TYPE_CHECKING
 
+import flask_smorest
+import marshmallow
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,6 +15,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from webargs.flaskparser import FlaskParser
 
 from governance.errors import ErrorBody
 
@@ -65,6 +68,34 @@ class ExcomApi(Api):
         self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
         self._app.register_blueprint(blp, **options)
         self._undocumented.append((blp, name, parameters))
+
+
+class _OneSchemaEach(FlaskParser):
+    """webargs' parser, loading each request's input with one instance of the route's schema.
+
+    The routes name their input schema by its class (`@blp.arguments(AttendanceIn)`), and
+    webargs made a new instance of it for every request: marshmallow copies every declared
+    field into each instance, a tenth of a millisecond of a write request's CPU (the
+    registration benchmark, docs/performance.md). Loading keeps nothing in the instance (no
+    input schema here holds state), so one per class serves every request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._instances: dict[type, marshmallow.Schema] = {}
+
+    def _get_schema(self, argmap, req) -> marshmallow.Schema:
+        if isinstance(argmap, type) and issubclass(argmap, marshmallow.Schema):
+            if argmap not in self._instances:
+                self._instances[argmap] = argmap()
+            return self._instances[argmap]
+        return super()._get_schema(argmap, req)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint, whose routes load their input with one schema instance per
+    class (_OneSchemaEach). Every API module makes its blueprint from this one."""
+
+    ARGUMENTS_PARSER = _OneSchemaEach()
 
 
 db = SQLAlchemy(model_class=Base)

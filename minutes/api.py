@@ -6,13 +6,12 @@ boundary commits.
 import io
 
 from flask import current_app, request, send_file
-from flask_smorest import Blueprint
 
 from governance import policy
 from governance.apart import run_apart
 from governance.boundary import upload_limit
 from governance.errors import ApiError, conflict, forbidden, invalid, not_found
-from governance.extensions import db
+from governance.extensions import Blueprint, db
 from governance.lookup import require_secretariat, visible_item, visible_meeting
 from minutes import operations
 from minutes.builder import build_editions, preview

@@ -1,13 +1,12 @@
 """/api/v1: putting motions and uploading logo candidates (reading them is voting's, which
 adds their rounds)."""
 from flask import Response, request
-from flask_smorest import Blueprint
 
 from governance import files, policy
 from governance.apart import run_apart
 from governance.auth.loading import signed_in_user
 from governance.errors import ApiError
-from governance.extensions import db
+from governance.extensions import Blueprint, db
 from governance.lookup import require_secretariat, visible, visible_item, visible_meeting, visible_motion
 from governance.registry.schemas import OrganisationOut
 from motions import operations, publishing

@@ -1,10 +1,9 @@
 """/api/v1: motions with their rounds, polls, votes, results and the published ballots."""
-from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth.loading import current_credential
 from governance.errors import ErrorBody, conflict
-from governance.extensions import db
+from governance.extensions import Blueprint, db
 from governance.lookup import (
     get_or_404,
     require_chair,

@@ -1,6 +1,5 @@
 """/api/v1: sign in, who am I, users and their tokens."""
 from flask import current_app
-from flask_smorest import Blueprint
 
 from governance import policy
 from governance.addresses import public_url
@@ -26,7 +25,7 @@ from governance.auth.schemas import (
     UserPatch,
 )
 from governance.errors import ErrorBody
-from governance.extensions import db, limiter
+from governance.extensions import Blueprint, db, limiter
 from governance.lookup import get_or_404, require_secretariat, visible
 from governance.pagination import paginate
 

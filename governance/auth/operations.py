@@ -33,9 +33,12 @@ def _snapshot(user: User) -> dict:
     return {field: getattr(user, field) for field in _PUBLIC_FIELDS}
 
 
-def _check_member(member_id: int | None) -> None:
-    if member_id is not None and db.session.get(Member, member_id) is None:
+def _check_member(member_id: int | None) -> Member | None:
+    """The member of that id (None for none), or 422."""
+    member = db.session.get(Member, member_id) if member_id is not None else None
+    if member_id is not None and member is None:
         raise invalid({"member_id": ["No member has this id."]})
+    return member
 
 
 def create_user(*, actor: User | None, name: str, email: str, password: str | None = None, title: str = "",
@@ -49,8 +52,10 @@ def create_user(*, actor: User | None, name: str, email: str, password: str | No
     # compared as people read them (governance.names); the unique key settles two desks at once
     if db.session.scalar(db.select(User.id).where(User.email_key == email_key(email))) is not None:
         raise _email_taken()
-    _check_member(member_id)
-    user = User(name=name, email=email, title=title, affiliation=affiliation, member_id=member_id,
+    member = _check_member(member_id)
+    # the member itself, not only its id: the session holds what it loaded only while it is
+    # referenced, and the answer (UserOut) reads the member again
+    user = User(name=name, email=email, title=title, affiliation=affiliation, member=member,
                 roles=sorted(set(roles or [])), language=language)
     if password:
         user.set_password(password)

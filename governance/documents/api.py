@@ -3,13 +3,12 @@
 Visible exactly as their item is: to whom may not see the item, its documents do not exist (404).
 """
 from flask import request, send_file
-from flask_smorest import Blueprint
 
 from governance.boundary import upload_limit
 from governance.documents import filetypes, operations, storage
 from governance.documents.schemas import DocumentIn, DocumentOut
 from governance.errors import ApiError
-from governance.extensions import db
+from governance.extensions import Blueprint, db
 from governance.lookup import require_secretariat, visible_document, visible_item
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1",

@@ -6,9 +6,9 @@ import io
 from urllib.parse import urlsplit
 
 from flask import send_file
-from flask_smorest import Blueprint
 
 from governance.addresses import public_url
+from governance.extensions import Blueprint
 from governance.invitations import operations
 from governance.invitations.schemas import InvitedOut, InviteeOut, InviteIn, RevokeIn
 from governance.lookup import require_secretariat, visible_meeting

@@ -3,7 +3,7 @@
 Each handler loads (or 404s), asks the policy, calls one operation and lets its schema
 dump the answer; the request boundary commits.
 """
-from flask_smorest import Blueprint, Page
+from flask_smorest import Page
 from sqlalchemy.orm import joinedload, selectinload
 
 from governance import policy
@@ -13,7 +13,7 @@ from governance.auth import throttle
 from governance.auth.loading import signed_in_user
 from governance.auth.models import User
 from governance.errors import ErrorBody, forbidden
-from governance.extensions import db
+from governance.extensions import Blueprint, db
 from governance.lookup import (
     get_or_404,
     require_chair,

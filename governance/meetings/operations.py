@@ -214,9 +214,18 @@ def add_participant(meeting: Meeting, *, actor: User | None, user_id: int, group
         raise already from None
     record("participant.added", actor=actor, meeting=meeting, subject=participant,
            after={"user_id": user.id, "group": group, "chair": chair, "excused": excused})
-    if group == Group.EXCOM_MEMBER:  # nobody else counts towards quorum
+    if group == Group.EXCOM_MEMBER and _counts_at_once(meeting, user, participant):
         _announce_quorum(meeting)
     return participant
+
+
+def _counts_at_once(meeting: Meeting, user: User, participant: Participant) -> bool:
+    """Whether a new EXCOM delegate moves the quorum as they join: only when already checked
+    in (nobody else counts towards quorum) and the first of a voting member's delegates present.
+    Someone not yet checked in changes nothing to announce: the assembly is not counted again
+    for each delegate the desk registers."""
+    return (participant.open_stay is not None and user.member_id is not None
+            and queries.rests_on(meeting, user.member_id, user.id))
 
 
 def update_participant(participant: Participant, changes: dict, *, actor: User) -> Participant:
@@ -245,12 +254,13 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
     is the sitting's, and a late "I am here" would list someone present at a meeting that had
     ended. Checking out stays possible (it only ends a stay)."""
     person = db.session.get(User, user_id)
-    if person is None or policy.participation(person, meeting) is None:
+    participant = policy.participation(person, meeting)
+    if person is None or participant is None:
         raise invalid({"user_id": ["This person does not take part in this meeting."]})
     if present and meeting.adjourned_at is not None:
         raise conflict("adjourned", "The meeting is adjourned; nobody can check in any more.")
-    quorum_before = queries.meeting_quorum(meeting)
     stay = queries.open_stay(meeting, user_id)
+    was_present = stay is not None
     now = utcnow()
     changed = False
     if stay is not None and (not present or stay.mode != mode):
@@ -267,20 +277,31 @@ def record_attendance(meeting: Meeting, *, actor: User, user_id: int, mode: str,
     except IntegrityError:  # checked in from two desks at the same instant: the first one counts
         raise conflict("already_present", "This person was checked in a moment ago.") from None
     # both counts at once: the answer and the announcement use them (one query, not three)
-    quorum_after, outsiders_quorum = queries.meeting_quorums(meeting)
+    quorum_now, outsiders_quorum = queries.meeting_quorums(meeting)
     state = {"user_id": user_id, "present": present, "mode": mode if present else None,
              "checked_in_at": stay.checked_in_at if stay else None,
              "checked_out_at": stay.checked_out_at if stay and not present else None,
-             "quorum": (quorum_after if policy.can_see_closed_session(actor, meeting)
+             "quorum": (quorum_now if policy.can_see_closed_session(actor, meeting)
                         else outsiders_quorum)}
     if changed:
         record("attendance.checked_in" if present else "attendance.checked_out", actor=actor, meeting=meeting,
                subject=stay, after={"user_id": user_id, "mode": mode, "present": present})
         announce("attendance.changed", {"user_id": user_id, "present": present, "mode": state["mode"]},
                  meeting_id=meeting.id, audience="open")
-        if quorum_after != quorum_before:
-            _announce_quorum(meeting, (quorum_after, outsiders_quorum))
+        if _moves_quorum(meeting, person, participant, was_present, present):
+            _announce_quorum(meeting, (quorum_now, outsiders_quorum))
     return state
+
+
+def _moves_quorum(meeting: Meeting, person: User, participant: Participant, was_present: bool,
+                  present: bool) -> bool:
+    """Whether checking `person` in or out changed the quorum (the board is as it was): their
+    own presence changed, they count (an EXCOM delegate of a voting member) and no other
+    delegate of their member is checked in. Asked of that member's people, not by counting the
+    assembly again as it was before the change (which grew with the assembly, once per check-in)."""
+    if was_present == present or participant.group != Group.EXCOM_MEMBER or person.member_id is None:
+        return False
+    return queries.rests_on(meeting, person.member_id, person.id)
 
 
 def announce_quorum_of_sitting_meetings() -> None:
@@ -290,6 +311,11 @@ def announce_quorum_of_sitting_meetings() -> None:
         _announce_quorum(meeting)
 
 
+# one instance for every announcement (a check-in, each new voting member): making one copies
+# every declared field
+_QUORUM_OUT = QuorumOut()
+
+
 def _announce_quorum(meeting: Meeting, quorums: tuple[Quorum, Quorum] | None = None) -> None:
     """The quorum to everyone; while a closed-session decision on a member's status is not
     published, those who may not see the closed session hear it counted on the board as they
@@ -297,10 +323,10 @@ def _announce_quorum(meeting: Meeting, quorums: tuple[Quorum, Quorum] | None = N
     gives them, when the caller has just counted them (nothing has changed since)."""
     inside, outside = quorums if quorums is not None else queries.meeting_quorums(meeting)
     if inside == outside:
-        announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="open")
+        announce("quorum.changed", _QUORUM_OUT.dump(inside), meeting_id=meeting.id, audience="open")
         return
-    announce("quorum.changed", QuorumOut().dump(inside), meeting_id=meeting.id, audience="closed")
-    announce("quorum.changed", QuorumOut().dump(outside), meeting_id=meeting.id, audience="observers")
+    announce("quorum.changed", _QUORUM_OUT.dump(inside), meeting_id=meeting.id, audience="closed")
+    announce("quorum.changed", _QUORUM_OUT.dump(outside), meeting_id=meeting.id, audience="observers")
 
 
 

@@ -2,12 +2,11 @@
 from datetime import datetime
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from governance import publication
 from governance.auth.loading import current_reader, signed_in_user
 from governance.errors import not_found
-from governance.extensions import db
+from governance.extensions import Blueprint, db
 from governance.lookup import get_or_404, require_secretariat
 from governance.pagination import PagedSelect, paginate
 from governance.registry import importing, operations, queries

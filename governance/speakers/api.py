@@ -4,13 +4,12 @@ Read: whoever may see the item. Write: a participant for themself; the chair or 
 for anyone, and they alone give and end the floor."""
 from flask import current_app, request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from governance import policy
 from governance.auth.loading import signed_in_user
 from governance.auth.models import User
 from governance.errors import forbidden, invalid
-from governance.extensions import db, limiter
+from governance.extensions import Blueprint, db, limiter
 from governance.lookup import require_chair, sees_item_of, visible, visible_item
 from governance.speakers import operations
 from governance.speakers.models import Speaker
