@@ -47,6 +47,8 @@ def events(draw):
 @example([SessionEvent("excom-session-1@example.org", "0",
                        datetime(2024, 2, 29, 23, 0, tzinfo=ZoneInfo("Asia/Almaty")))])
 @example([SessionEvent("excom-session-2@example.org", "Closed session", FOLD, _later(FOLD, 0))])
+@example([SessionEvent("excom-session-3@example.org", "\\N", FOLD, location="C:\\Nairobi; hall, 2",
+                       description="\\n\nand")])
 @given(st.lists(events(), max_size=5))
 def test_every_session_reads_back_as_written(entries):
     data = sessions_calendar(entries, name="EXCOM 2026", stamp=STAMP)
