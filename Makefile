@@ -28,8 +28,11 @@ run: install
 # (tests/conftest.py). `make test TEST_WORKERS=0` runs in one process.
 TEST_WORKERS ?= 3
 
+# Python caches compiled modules (and pytest its rewritten test modules) in __pycache__; a machine
+# that sets PYTHONDONTWRITEBYTECODE makes every worker, server and command of the run compile
+# them all again (each xdist worker's collection: 12.5 s of CPU without the cache, 7 s with it).
 test: install
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install
 	$(BIN)/excom bench live-vote --voters 200

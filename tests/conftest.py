@@ -21,11 +21,13 @@ at once fails with "QueuePool limit of size 1 overflow 0 reached": mark it `comm
 its own databases; the tests of an expensive shared fixture (the browser's server, the access
 matrix's scene) run on one worker: see `_ONE_WORKER`.
 """
+import gc
 import os
 from collections import Counter
 
 import psycopg
 import pytest
+from hypothesis import settings
 
 from governance import create_app, services
 from governance.extensions import db
@@ -38,6 +40,15 @@ from tests.databases import (
 )
 from tests.databases import migrate as _migrate  # noqa: F401  (tests import it from here)
 from tests.factories import ApiClient, Factories, wipe_database
+from tests.url_rules import compile_once
+
+# Hypothesis fails an example that takes longer than its deadline (200 ms): a timed assertion,
+# which a loaded machine trips on a pure function (test_quorum_rules failed so, once, with another
+# suite running beside it). Properties here say what is true, never how fast.
+settings.register_profile("excom", deadline=None)
+settings.load_profile("excom")
+# Werkzeug compiles every URL rule of every test app anew: once per process is enough
+compile_once()
 
 POSTGRES_ADMIN_URL = os.environ.get("EXCOM_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 DEMO_PASSWORD = "excom-demo"
@@ -55,6 +66,17 @@ def _postgresql_error() -> psycopg.OperationalError | None:
 def pytest_configure(config):
     # the database of the tests that run once: PostgreSQL, or SQLite where there is none
     config.excom_one_database = "sqlite" if _postgresql_error() else "postgresql"
+    # The collector as `excom serve` sets it (governance/serve.py): a test process holds a
+    # large heap of long-lived objects (mappers, schemas, the fuzzer's strategies) which the
+    # default thresholds (700, 10, 10) scan again and again: in the tests of motions, polls and
+    # the casting vote, 5.5 s of their 22.4 s of CPU went to 2,410 collections; 1.4 s to 161 so
+    # (timed with gc.callbacks).
+    gc.set_threshold(10_000, 20, 20)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()  # what collection imported and built lives as long as the process
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest reads the parametrize marks

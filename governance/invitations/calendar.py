@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 PRODID = "-//EXCOM governance platform//invitations//EN"
 
@@ -27,6 +27,16 @@ class SessionEvent:
     ends_at: datetime | None = None
     location: str = ""
     description: str = ""
+
+
+class _Text(vText):
+    """iCalendar TEXT escaped as RFC 5545 (3.3.11) says: backslash, semicolon, comma, line break.
+    icalendar's own escaping first turns a backslash followed by N in the text into a line break,
+    so a title holding those two characters came back on two lines."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return text.replace("\r\n", "\\n").replace("\n", "\\n").encode()
 
 
 def _utc(moment: datetime) -> datetime:
@@ -45,20 +55,20 @@ def sessions_calendar(events: list[SessionEvent], *, name: str, stamp: datetime)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _Text(name))
     for entry in events:
         event = Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", _utc(stamp))
-        event.add("summary", entry.title)
+        event.add("summary", _Text(entry.title))
         start = _utc(entry.starts_at)
         event.add("dtstart", start)
         if entry.ends_at is not None and _utc(entry.ends_at) >= start:
             event.add("dtend", _utc(entry.ends_at))
         if entry.location:
-            event.add("location", entry.location)
+            event.add("location", _Text(entry.location))
         if entry.description:
-            event.add("description", entry.description)
+            event.add("description", _Text(entry.description))
         calendar.add_component(event)
     return calendar.to_ical()
 

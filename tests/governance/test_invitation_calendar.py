@@ -22,19 +22,33 @@ MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 
                                                   ZoneInfo("Pacific/Chatham")]), allow_imaginary=False)
 
 
+def _later(start: datetime, minutes: int) -> datetime:
+    """`minutes` of real time after `start`, in its zone. Not `start + timedelta`: Python adds to
+    the wall clock and drops the fold, so 0 minutes after the second 02:50 of a night the clocks
+    go back would be the first 02:50, an hour earlier (an end the calendar rightly leaves out)."""
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+
+# the second 02:50 of 2026-04-05 in Chatham, when the clocks go back from 03:45 to 02:45
+FOLD = datetime(2026, 4, 5, 2, 50, fold=1, tzinfo=ZoneInfo("Pacific/Chatham"))
+
+
 @st.composite
 def events(draw):
     start = draw(MOMENTS)
     length = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=24 * 60)))
     return SessionEvent(uid=f"excom-session-{draw(st.integers(1, 10**6))}@example.org",
                         title=draw(TEXT.filter(str.strip)),
-                        starts_at=start, ends_at=start + timedelta(minutes=length) if length is not None else None,
+                        starts_at=start, ends_at=_later(start, length) if length is not None else None,
                         location=draw(TEXT), description="\n".join(draw(st.lists(TEXT, max_size=4))))
 
 
 @settings(max_examples=60, deadline=None)
 @example([SessionEvent("excom-session-1@example.org", "0",
                        datetime(2024, 2, 29, 23, 0, tzinfo=ZoneInfo("Asia/Almaty")))])
+@example([SessionEvent("excom-session-2@example.org", "Closed session", FOLD, _later(FOLD, 0))])
+@example([SessionEvent("excom-session-3@example.org", "\\N", FOLD, location="C:\\Nairobi; hall, 2",
+                       description="\\n\nand")])
 @given(st.lists(events(), max_size=5))
 def test_every_session_reads_back_as_written(entries):
     data = sessions_calendar(entries, name="EXCOM 2026", stamp=STAMP)

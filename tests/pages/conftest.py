@@ -156,7 +156,10 @@ def browser():
     expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                            # no renderer started ahead for the next page: 69 -> 46
+                                            # processes for the voting and pages scenes
+                                            "--disable-features=SpareRendererForSitePerProcess"])
         yield browser
         browser.close()
 
