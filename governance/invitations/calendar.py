@@ -32,11 +32,13 @@ class SessionEvent:
 class _Text(vText):
     """iCalendar TEXT escaped as RFC 5545 (3.3.11) says: backslash, semicolon, comma, line break.
     icalendar's own escaping first turns a backslash followed by N in the text into a line break,
-    so a title holding those two characters came back on two lines."""
+    so a title holding those two characters came back on two lines. A line break is CRLF, LF or
+    a lone CR (the API accepts all three in text): TEXT may hold no raw CR, and a reader that
+    splits lines at one would cut the property there."""
 
     def to_ical(self) -> bytes:
         text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        return text.replace("\r\n", "\\n").replace("\n", "\\n").encode()
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").encode()
 
 
 def _utc(moment: datetime) -> datetime:

@@ -53,7 +53,7 @@ def events(draw):
 def test_every_session_reads_back_as_written(entries):
     data = sessions_calendar(entries, name="EXCOM 2026", stamp=STAMP)
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))
-    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
     parsed = Calendar.from_ical(data)
     read = [component for component in parsed.walk("VEVENT")]
     assert len(read) == len(entries)
@@ -80,3 +80,17 @@ def test_a_naive_time_is_refused_and_an_end_before_the_start_left_out():
     data = sessions_calendar([SessionEvent("a@b", "Open session", start, start - timedelta(hours=1))],
                              name="x", stamp=STAMP)
     assert b"DTEND" not in data and b"DTSTART:20260921T040000Z" in data
+
+
+def test_every_kind_of_line_break_is_an_escaped_one():
+    """CRLF, LF and a lone CR (the API lets all three into a venue or a title) each become TEXT's
+    escaped line break: a raw CR in the file would end the line there for many readers."""
+    start = datetime(2026, 9, 21, 9, 0, tzinfo=UTC)
+    text = "Hall A\rfloor 2\r\nwing B\nend\\"
+    data = sessions_calendar([SessionEvent("a@b", text, start, location=text, description=text)], name=text,
+                             stamp=STAMP)
+    assert b"\r" not in data.replace(b"\r\n", b"")
+    assert b"SUMMARY:Hall A\\nfloor 2\\nwing B\\nend\\\\\r\n" in data
+    event = next(iter(Calendar.from_ical(data).walk("VEVENT")))
+    for name in ("summary", "location", "description"):
+        assert str(event[name]) == "Hall A\nfloor 2\nwing B\nend\\"
