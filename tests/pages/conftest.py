@@ -2,9 +2,12 @@
 (gevent) in a subprocess on a free port with its own instance folder (SQLite), driven by
 headless Chromium through Playwright.
 
-They are skipped, with the reason, where Debian's /usr/bin/chromium or Playwright for
-Python is missing (`apt-get install chromium`, `pip install -e '.[test]'`; no
-`playwright install`: the system Chromium is used).
+They are skipped, with the reason, where Debian's Chromium or Playwright for Python is missing
+(`apt-get install chromium-headless-shell`, `pip install -e '.[test]'`; no `playwright install`:
+the system's Chromium is used). Chromium's headless shell (the headless mode Playwright itself
+launches by default) is preferred to the whole browser in headless mode: the same scenes of the
+voting and pages modules took 10.5 s of Chromium's CPU against 29.1 s. EXCOM_TEST_CHROMIUM names
+another executable.
 """
 import os
 import shutil
@@ -18,7 +21,9 @@ from pathlib import Path
 import pytest
 import requests
 
-CHROMIUM = os.environ.get("EXCOM_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("EXCOM_TEST_CHROMIUM") or next(
+    (path for path in ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium") if Path(path).exists()),
+    "/usr/bin/chromium")
 DEMO_PASSWORD = "excom-demo"
 CHAIR = "seoul@excom.example.org"
 SECRETARIAT = "secretary-general@excom.example.org"
@@ -146,7 +151,7 @@ def meeting(live_server, live_api):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium-headless-shell)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
