@@ -17,7 +17,7 @@ asking for `database_url` or `app_config` themselves (directly or through a fixt
 the marks `live` and `committed`. (A rolled-back test's app has one connection: a test that needs two
 at once fails with "QueuePool limit of size 1 overflow 0 reached": mark it `committed`.)
 
-`make test` runs the suite on two pytest-xdist workers (--dist loadgroup). Each worker makes
+`make test` runs the suite on three pytest-xdist workers (--dist loadgroup). Each worker makes
 its own databases; the tests of an expensive shared fixture (the browser's server, the access
 matrix's scene) run on one worker: see `_ONE_WORKER`.
 """
