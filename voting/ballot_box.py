@@ -219,8 +219,8 @@ def _voters(slips: list[Slip]) -> tuple[list[User | None], list[tuple[str, int |
     for slip in slips:
         if slip.token_hash:
             token = by_hash.get(slip.token_hash)
-            users.append(token.user if token is not None else None)
-            credentials.append((token.kind, token.id) if token is not None else None)
+            users.append(token[0] if token is not None else None)
+            credentials.append((token[1], token[2]) if token is not None else None)
         else:
             users.append(by_id.get(slip.user_id) if slip.user_id is not None else None)
             credentials.append(("link", slip.link_token_id) if slip.link_token_id else ("session", None))

@@ -126,12 +126,7 @@ class AccessToken(Model):
         return self.revoked_at is None and self.user.active and not self.expired()
 
     def expired(self, now: datetime | None = None) -> bool:
-        """A login token ends when idle or old (governance.auth.sessions); a personal or link
-        token lasts until revoked (the secretariat issued it for a purpose and ends it)."""
-        if self.kind != "login":
-            return False
-        idle, absolute = sessions.limits()
-        return not sessions.still_fresh(now or utcnow(), self.created_at, self.last_used_at, idle, absolute)
+        return token_expired(self.kind, self.created_at, self.last_used_at, now)
 
     def touch(self) -> None:
         now = utcnow()
@@ -153,11 +148,29 @@ class AccessToken(Model):
         return token.user if token is not None else None
 
     @classmethod
-    def usable_by_hash(cls, token_hashes) -> dict[str, "AccessToken"]:
-        """Many usable tokens at once (a batch of votes), with their users and members."""
-        tokens = db.session.scalars(db.select(cls).where(cls.token_hash.in_(set(token_hashes)))
-                                    .options(joinedload(cls.user).joinedload(User.member)))
-        return {token.token_hash: token for token in tokens if token.usable}
+    def usable_by_hash(cls, token_hashes) -> dict[str, tuple[User, str, int]]:
+        """Many usable tokens at once (a batch of votes): token hash -> (its user with the
+        member, the token's kind, its id). The token's own columns are read as plain values,
+        not as AccessToken objects: a batch of 500 votes built 500 of them only to read three
+        fields (a third of the writer's ORM objects). Usable means what `usable` says."""
+        rows = db.session.execute(
+            db.select(User, cls.token_hash, cls.kind, cls.id, cls.revoked_at, cls.created_at, cls.last_used_at)
+            .join(cls, cls.user_id == User.id).where(cls.token_hash.in_(set(token_hashes)))
+            .options(joinedload(User.member)))
+        now = utcnow()
+        return {token_hash: (user, kind, token_id)
+                for user, token_hash, kind, token_id, revoked_at, created_at, last_used_at in rows
+                if revoked_at is None and user.active and not token_expired(kind, created_at, last_used_at, now)}
+
+
+def token_expired(kind: str, created_at: datetime, last_used_at: datetime | None,
+                  now: datetime | None = None) -> bool:
+    """A login token ends when idle or old (governance.auth.sessions); a personal or link
+    token lasts until revoked (the secretariat issued it for a purpose and ends it)."""
+    if kind != "login":
+        return False
+    idle, absolute = sessions.limits()
+    return not sessions.still_fresh(now or utcnow(), created_at, last_used_at, idle, absolute)
 
 
 @functools.cache

@@ -267,3 +267,26 @@ def test_a_slip_the_database_refuses_fails_alone(app, room, refusing_member):
     result = room.close(poll_id)
     assert result["counts"] == {"yes": 11, "no": 0, "abstain": 0}
     assert "Hebron" not in {v["member"] for v in result["votes"]}
+
+
+def test_a_batch_refuses_a_phone_whose_sign_in_lapsed_or_whose_account_was_closed(app, room):
+    """The writer reads a batch's tokens as plain columns: an idle login and a deactivated
+    account are still refused as they are for a vote arriving alone (401), beside a vote that
+    counts."""
+    room.check_in(*CITIES[:11])
+    motion = room.motion("Review of 2024 WeGO Secretariat Annual Report", kind="general", title="To accept")
+    poll_id = room.open_poll(motion["id"]).get_json()["id"]
+    idle, closed, counted = (room.delegate(city) for city in CITIES[:3])
+    with app.app_context():
+        long_ago = "2000-01-01 00:00:00"
+        db.session.execute(text("UPDATE access_tokens SET created_at = :t, last_used_at = :t WHERE token_hash = :h"),
+                           {"t": long_ago, "h": hash_token(idle.token)})
+        db.session.execute(text("UPDATE users SET active = :no WHERE id = (SELECT user_id FROM access_tokens "
+                                "WHERE token_hash = :h)"), {"no": False, "h": hash_token(closed.token)})
+        db.session.commit()
+
+    answers = _record(app, [_slip(idle, poll_id, "yes"), _slip(closed, poll_id, "yes"), _slip(counted, poll_id, "no")])
+
+    assert [a.get("error", {}).get("code") for a in answers[:2]] == ["unauthorized", "unauthorized"]
+    assert answers[2]["ok"]
+    assert room.close(poll_id)["counts"] == {"yes": 0, "no": 1, "abstain": 0}
