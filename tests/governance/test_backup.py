@@ -110,12 +110,13 @@ def test_a_backup_taken_during_a_live_vote_restores_and_holds(assembly, app, dat
             with lock:
                 before_backup = set(acknowledged)
             code, output = _run(app, "backup", str(path))
-            with lock:
-                during_or_after = len(acknowledged) - len(before_backup)
             for future in pending:
                 future.result(timeout=300)
         assert code == 0, output
-        assert len(before_backup) < VOTERS and during_or_after > 0  # votes were still arriving
+        # votes were still arriving when the backup began. (Not "acknowledged while it ran": the
+        # acknowledgements are counted by this process's threads, which SQLite's backup, run in
+        # this process, can keep from running until it ends; that failed once, with 0.)
+        assert len(before_backup) < VOTERS
         anchor = output.rsplit(" ", 1)[1].strip()
         result = server.api("POST", f"/polls/{live}/close", assembly["chair"]).json()["result"]
     assert result["counts"]["yes"] == VOTERS
