@@ -123,7 +123,7 @@ class AccessToken(Model):
 
     @property
     def usable(self) -> bool:
-        return self.revoked_at is None and self.user.active and not self.expired()
+        return token_usable(self.revoked_at, self.user, self.kind, self.created_at, self.last_used_at)
 
     def expired(self, now: datetime | None = None) -> bool:
         return token_expired(self.kind, self.created_at, self.last_used_at, now)
@@ -152,7 +152,7 @@ class AccessToken(Model):
         """Many usable tokens at once (a batch of votes): token hash -> (its user with the
         member, the token's kind, its id). The token's own columns are read as plain values,
         not as AccessToken objects: a batch of 500 votes built 500 of them only to read three
-        fields (a third of the writer's ORM objects). Usable means what `usable` says."""
+        fields (a third of the writer's ORM objects). Usable as `usable` says (token_usable)."""
         rows = db.session.execute(
             db.select(User, cls.token_hash, cls.kind, cls.id, cls.revoked_at, cls.created_at, cls.last_used_at)
             .join(cls, cls.user_id == User.id).where(cls.token_hash.in_(set(token_hashes)))
@@ -160,7 +160,13 @@ class AccessToken(Model):
         now = utcnow()
         return {token_hash: (user, kind, token_id)
                 for user, token_hash, kind, token_id, revoked_at, created_at, last_used_at in rows
-                if revoked_at is None and user.active and not token_expired(kind, created_at, last_used_at, now)}
+                if token_usable(revoked_at, user, kind, created_at, last_used_at, now)}
+
+
+def token_usable(revoked_at: datetime | None, user: User, kind: str, created_at: datetime,
+                 last_used_at: datetime | None, now: datetime | None = None) -> bool:
+    """Not revoked, its account active, not expired: one token object's `usable`, or a row's."""
+    return revoked_at is None and user.active and not token_expired(kind, created_at, last_used_at, now)
 
 
 def token_expired(kind: str, created_at: datetime, last_used_at: datetime | None,
