@@ -42,17 +42,32 @@ def kind(command: str) -> str:
     return next((name for part, name in KINDS if part in command), "other")
 
 
+def stat_fields(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command's name (the state first: proc(5)
+    numbers it 3), or None for a process that is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2:].split()
+
+
+def cpu_seconds(pid: int, *, children: bool = False) -> float | None:
+    """User + system CPU time the process has used so far; with `children`, that of its
+    children that have ended and been waited for. None for a process that is gone."""
+    fields = stat_fields(pid)
+    if fields is None:
+        return None
+    first = 13 if children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / TICKS
+
+
 def _tree(root: int) -> list[tuple[int, float]]:
     """(pid, CPU seconds so far) of every descendant of `root`."""
     children: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or (fields := stat_fields(entry.name)) is None:
             continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
         children[int(fields[1])].append((int(entry.name), (int(fields[11]) + int(fields[12])) / TICKS))
     found, waiting = [], [root]
     while waiting:

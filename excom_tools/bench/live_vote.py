@@ -51,6 +51,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from excom_tools.bench.commit_rate import raw_commit_rate
+from excom_tools.process_cpu import cpu_seconds
 
 CHOICES = ("yes", "no", "abstain")
 DEFAULT_POSTGRES_ADMIN = "postgresql://127.0.0.1:5432/test"
@@ -241,21 +242,11 @@ class Server:
 
     def cpu_seconds(self) -> float | None:
         """User + system CPU time the server process has used so far."""
-        try:
-            with open(f"/proc/{self.pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return None
+        return cpu_seconds(self.pid)
 
     def children_cpu_seconds(self) -> float | None:
         """User + system CPU time of the server's children that have ended (the builds apart)."""
-        try:
-            with open(f"/proc/{self.pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return None
+        return cpu_seconds(self.pid, children=True)
 
     def peak_kb(self) -> int | None:
         return proc_status_kb(self.pid, "VmHWM")
